@@ -1,0 +1,28 @@
+# Service-mode image: one image for web, worker and beat (see compose.yaml).
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+RUN python -m venv /venv
+COPY pyproject.toml README.md ./
+COPY ementech ementech
+COPY leads leads
+COPY content content
+COPY events events
+COPY chat chat
+COPY analytics analytics
+COPY privacy privacy
+RUN /venv/bin/pip install --extra-index-url https://download.pytorch.org/whl/cpu .
+
+FROM python:3.11-slim AS runtime
+ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=ementech.settings.base \
+    EMENTECH_VAR_DIR=/var/lib/engage HF_HUB_OFFLINE=1
+RUN useradd --system --create-home --uid 10001 engage \
+    && mkdir -p /var/lib/engage && chown engage /var/lib/engage
+WORKDIR /app
+COPY --from=build /venv /venv
+COPY --chown=engage . .
+USER engage
+RUN DEBUG=1 python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["uvicorn", "ementech.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
+     "--workers", "2", "--lifespan", "off", "--proxy-headers", "--no-server-header"]

@@ -1,0 +1,63 @@
+# EmenTech Engage — developer and ops entry points. `make run` and `make test` are the two
+# commands the README promises on a fresh clone; the rest run service-mode processes.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WEB_WORKERS ?= 2
+WORKER_CONCURRENCY ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test web worker beat migrate demo lint format check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+
+## run: install, migrate, load demo content, serve web + worker + beat (embedded default)
+run: install
+	PORT=$(PORT) HOST=$(HOST) $(BIN)/python manage.py start
+
+## test: install with test extras and run the suite
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Service-mode processes (set DATABASE_URL and REDIS_URL), one per machine role.
+web: install
+	$(BIN)/python -m uvicorn ementech.asgi:application --host $(HOST) --port $(PORT) \
+		--workers $(WEB_WORKERS) --lifespan off --no-server-header --proxy-headers
+worker: install
+	$(BIN)/python -m celery -A ementech worker --loglevel INFO --concurrency $(WORKER_CONCURRENCY)
+beat: install
+	$(BIN)/python -m celery -A ementech beat --loglevel INFO
+
+migrate: install
+	$(BIN)/python manage.py migrate
+demo: install
+	$(BIN)/python manage.py load_demo
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""Tracked interactions, metrics, the live sales dashboard and experiments."""

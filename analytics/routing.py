@@ -1,0 +1,3 @@
+"""WebSocket routes of the analytics app."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""The AI specialist: conversations, WebSocket consumer, agents, tools, RAG and hand-off."""

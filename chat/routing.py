@@ -1,0 +1,3 @@
+"""WebSocket routes of the chat app."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Wagtail pages, gated resources, knowledge-base chunks and recommendations."""

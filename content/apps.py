@@ -1,0 +1,8 @@
+"""App config for content."""
+
+from django.apps import AppConfig
+
+
+class ContentConfig(AppConfig):
+    name = "content"
+    verbose_name = "Content"

@@ -1,0 +1,3 @@
+"""Routes of the content app (API paths under /api/, no trailing slash)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Operations: roles, API tokens, demo data, the embedded process runner, heartbeat task."""

@@ -1,0 +1,43 @@
+"""``manage.py load_demo``: load the demo site and data (idempotent; safe to run again).
+
+Each app that has demo content exposes ``<app>.demo.load(log)``; they run in dependency
+order so pages exist before the events, leads and chats that point at them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+DEMO_MODULES = (
+    "ementech.ops.demo",
+    "content.demo",
+    "events.demo",
+    "leads.demo",
+    "analytics.demo",
+    "chat.demo",
+    "privacy.demo",
+)
+
+
+class Command(BaseCommand):
+    help = "Load demo content: pages, resources, events, leads (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        modules = []
+        for dotted in DEMO_MODULES:
+            try:
+                modules.append(importlib.import_module(dotted))
+            except ModuleNotFoundError as exc:
+                if exc.name != dotted:
+                    raise
+        messages: list[str] = []
+        for module in tqdm(modules, desc="demo", unit="app", disable=None):
+            with transaction.atomic():
+                module.load(messages.append)
+        for message in messages:
+            self.stdout.write(message)
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))

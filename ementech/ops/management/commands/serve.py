@@ -1,0 +1,91 @@
+"""``manage.py serve``: the embedded stack in one command (what ``make run`` starts).
+
+Runs the ASGI server (uvicorn: HTTP + WebSocket), a Celery worker and Celery beat as child
+processes, and stops them all when one exits or on Ctrl-C. In service mode run the three
+separately (``make web``, ``make worker``, ``make beat``) so each scales on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+def web_command(host: str, port: int, workers: int = 1) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "ementech.asgi:application",
+        "--host", host, "--port", str(port), "--workers", str(workers),
+        "--lifespan", "off", "--no-server-header", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def worker_command(concurrency: int = 2) -> list[str]:
+    pool = ["--pool", "threads"] if settings.CELERY_EMBEDDED_BROKER else []
+    return [
+        sys.executable, "-m", "celery", "-A", "ementech", "worker",
+        "--loglevel", "INFO", "--concurrency", str(concurrency), *pool,
+    ]  # fmt: skip
+
+
+def beat_command() -> list[str]:
+    return [
+        sys.executable, "-m", "celery", "-A", "ementech", "beat", "--loglevel", "INFO",
+        "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+    ]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Serve the site with a background Celery worker and beat (embedded default)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Web only.")
+
+    def handle(self, *args, host: str, port: int, no_worker: bool, **options) -> None:
+        commands = {"web": web_command(host, port)}
+        if not no_worker:
+            commands["worker"] = worker_command()
+            commands["beat"] = beat_command()
+        children: dict[str, subprocess.Popen] = {}
+        for name, cmd in commands.items():
+            children[name] = subprocess.Popen(cmd, env=os.environ.copy())
+        self.stdout.write(f"EmenTech Engage at http://{host}:{port}/  (Ctrl-C to stop)")
+
+        stopping = False
+
+        def stop(*_: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        exit_code = 0
+        try:
+            while not stopping:
+                for name, proc in children.items():
+                    code = proc.poll()
+                    if code is not None:
+                        self.stderr.write(f"{name} exited with {code}; stopping the rest")
+                        exit_code = code or 1
+                        stopping = True
+                        break
+                time.sleep(0.3)
+        finally:
+            for proc in children.values():
+                if proc.poll() is None:
+                    proc.terminate()
+            deadline = time.monotonic() + 10
+            for proc in children.values():
+                try:
+                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        if exit_code:
+            sys.exit(exit_code)

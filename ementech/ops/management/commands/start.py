@@ -1,0 +1,21 @@
+"""``manage.py start``: migrate, load the demo content, then serve (``make run``'s entry point)."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo content (idempotent) and serve web + worker + beat."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=None)
+        parser.add_argument("--port", type=int, default=None)
+        parser.add_argument("--no-demo", action="store_true", help="Skip loading demo content.")
+
+    def handle(self, *args, host: str | None, port: int | None, no_demo: bool, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database migrated")
+        if not no_demo:
+            call_command("load_demo")
+        serve_options = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+        call_command("serve", **serve_options)

@@ -1,0 +1,22 @@
+"""Operational Celery tasks: a heartbeat for beat and a ping used by health checks/tests."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="ementech.ops.tasks.ping", acks_late=True)
+def ping(token: str = "") -> dict:
+    """Round-trip a token through the broker and a worker."""
+    return {"pong": token, "at": time.time()}
+
+
+@shared_task(name="ementech.ops.tasks.heartbeat")
+def heartbeat() -> str:
+    logger.info("worker heartbeat")
+    return "ok"

@@ -1,0 +1,21 @@
+"""Every periodic (Celery beat) task, in one place.
+
+Apps add their entries here rather than scattering ``beat_schedule`` across modules, so
+ops can read the whole timetable at once.
+"""
+
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+
+def beat_schedule() -> dict[str, dict]:
+    return {
+        "ops-heartbeat": {
+            "task": "ementech.ops.tasks.heartbeat",
+            "schedule": 300.0,
+        },
+    }
+
+
+__all__ = ["beat_schedule", "crontab"]

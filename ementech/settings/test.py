@@ -1,0 +1,16 @@
+"""Test settings: the same configuration as ``base`` made fast (MD5 hasher, eager tasks).
+
+Service mode still applies when ``DATABASE_URL``/``REDIS_URL`` are set, so CI runs the
+suite against real PostgreSQL and Redis.
+"""
+
+from .base import *  # noqa: F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = "engage-test"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

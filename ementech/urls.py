@@ -1,0 +1,39 @@
+"""Root URL configuration. Each app owns its routes in ``<app>/urls.py``; Wagtail's page
+tree takes whatever is left, so it comes last."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+from ementech.health import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("leads.urls")),
+    path("", include("analytics.urls")),
+    path("", include("content.urls")),
+    path("", include("events.urls")),
+    path("", include("chat.urls")),
+    path("", include("privacy.urls")),
+    path("", include("ementech.ops.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(
+        settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images"
+    )
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "ementech.api_errors.handler404"
+handler500 = "ementech.api_errors.handler500"

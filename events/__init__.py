@@ -1,0 +1,1 @@
+"""Events and webinars: registrations, waitlists, reminders and follow-up."""

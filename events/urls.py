@@ -1,0 +1,3 @@
+"""Routes of the events app (API paths under /api/, no trailing slash)."""
+
+urlpatterns: list = []

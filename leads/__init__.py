@@ -1,0 +1,1 @@
+"""Visitors, leads, consent records, progressive profiling, scoring and nurture."""

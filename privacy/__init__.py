@@ -1,0 +1,1 @@
+"""Consent banner, subject-access export, erasure, retention and the deletion log."""

@@ -1,0 +1,29 @@
+"""``GET /health`` names every part, 200 when all are up and 503 naming the failing one."""
+
+import pytest
+
+from ementech import health
+
+
+@pytest.mark.django_db
+def test_health_ok(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "broker"}
+    assert all(part["status"] == "ok" for part in body["checks"].values())
+
+
+@pytest.mark.django_db
+def test_health_names_the_failing_part(client, monkeypatch):
+    def broken() -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setitem(health.CHECKS, "broker", broken)
+    response = client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["broker"]
+    assert "broker unreachable" in body["checks"]["broker"]["error"]
+    assert body["checks"]["database"]["status"] == "ok"
