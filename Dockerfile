@@ -11,7 +11,7 @@ COPY events events
 COPY chat chat
 COPY analytics analytics
 COPY privacy privacy
-RUN /venv/bin/pip install --extra-index-url https://download.pytorch.org/whl/cpu .
+RUN /venv/bin/pip install .
 
 FROM python:3.11-slim AS runtime
 ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=ementech.settings.base \
