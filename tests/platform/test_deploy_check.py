@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(
     args: list[str], extra_env: dict[str, str], tmp_path: Path
 ) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         {"DJANGO_SETTINGS_MODULE": "ementech.settings.base", "EMENTECH_VAR_DIR": str(tmp_path)}
     )
