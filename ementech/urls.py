@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("chat.urls")),
     path("", include("privacy.urls")),
+    path("", include("scoring.urls")),
+    path("", include("nurture.urls")),
+    path("", include("tools.urls")),
+    path("", include("analytics.dashboard_urls")),
     path("", include("ementech.ops.urls")),
 ]
 

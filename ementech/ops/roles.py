@@ -27,6 +27,8 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
         "wagtailredirects": None,
         "taggit": None,
         "wagtailsearch": ("view",),
+        "nurture": None,
+        "tools": ("view",),
     },
     SALES: {
         "leads": None,
@@ -34,6 +36,9 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
         "events": ("view", "change"),
         "analytics": ("view",),
         "privacy": ("view", "add"),
+        "scoring": None,
+        "nurture": ("view",),
+        "tools": ("view",),
     },
     OPS: {},
 }

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "chat",
     "analytics",
     "privacy",
+    "scoring",
+    "nurture",
+    "tools",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,9 @@ DEMO_MODULES = (
     "events.demo",
     "leads.demo",
     "analytics.demo",
+    "scoring.demo",
+    "nurture.demo",
+    "tools.demo",
     "chat.demo",
     "privacy.demo",
 )

@@ -1,0 +1,3 @@
+"""Routes of the live sales dashboard (staff)."""
+
+urlpatterns: list = []

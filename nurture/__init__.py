@@ -1,0 +1,1 @@
+"""Outbound email (tracked), newsletters with double opt-in, and nurture sequences."""

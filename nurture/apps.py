@@ -1,0 +1,8 @@
+"""App config for nurture."""
+
+from django.apps import AppConfig
+
+
+class NurtureConfig(AppConfig):
+    name = "nurture"
+    verbose_name = "Nurture"

@@ -1,0 +1,3 @@
+"""Routes of the nurture app (API paths under /api/, no trailing slash)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Explainable lead scoring: features, rule and learned models, score history, next-best actions, alerts."""

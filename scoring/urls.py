@@ -1,0 +1,3 @@
+"""Routes of the scoring app (API paths under /api/, no trailing slash)."""
+
+urlpatterns: list = []

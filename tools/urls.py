@@ -1,0 +1,3 @@
+"""Routes of the tools app (API paths under /api/, no trailing slash)."""
+
+urlpatterns: list = []
