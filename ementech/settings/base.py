@@ -366,3 +366,74 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- chat / LLM ---------------------------------------------------------------------------
+
+# "auto": OpenAI/Anthropic when their keys are set, else the local provider; "local" forces it.
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="auto")
+# Per-task override of the seed's model matrix: {"chat": ["openai:gpt-4o", ...]}.
+LLM_ROUTES = env.json("LLM_ROUTES", default={})
+# Tried after a task's own routes, in order (seed 8.4).
+LLM_FALLBACK_CHAIN = env.list(
+    "LLM_FALLBACK_CHAIN",
+    default=["openai:gpt-4o", "anthropic:claude-3-5-sonnet-20241022", "openai:gpt-4o-mini"],
+)
+LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=20.0)
+LLM_CACHE_SECONDS = env.int("LLM_CACHE_SECONDS", default=3600)
+# US dollars per million tokens (seed 8.3).
+LLM_PRICES = env.json(
+    "LLM_PRICES",
+    default={
+        "gpt-4o": {"input": 2.50, "output": 10.00},
+        "gpt-4o-mini": {"input": 0.15, "output": 0.60},
+        "claude-3-5-sonnet": {"input": 3.00, "output": 15.00},
+        "local": {"input": 0.0, "output": 0.0},
+    },
+)
+CHAT_VISITOR_BUDGET_USD = env.float("CHAT_VISITOR_BUDGET_USD", default=0.50)
+CHAT_MONTHLY_BUDGET_USD = env.float("CHAT_MONTHLY_BUDGET_USD", default=300.0)
+CHAT_MAX_MESSAGE_CHARS = 4000
+# Demo slots offered by the scheduler when no SalesAvailability rows exist in the admin.
+CHAT_DEMO_AVAILABILITY = env.json(
+    "CHAT_DEMO_AVAILABILITY",
+    default={"weekdays": [3, 4], "hours": [10, 14], "minutes": 30, "days_ahead": 14},
+)
+CHAT_WIDGET_OPEN_DELAY_SECONDS = env.int("CHAT_WIDGET_OPEN_DELAY_SECONDS", default=0)
+
+# --- scoring ------------------------------------------------------------------------------
+
+# Weights of the rule-based model (seed 4.4 `predictConversion`); features left out weigh 0.
+# Override with a JSON object, e.g. SCORING_WEIGHTS='{"budget": 0.3, "industry": 0.05}'.
+SCORING_WEIGHTS = env.json(
+    "SCORING_WEIGHTS",
+    default={
+        "engagement": 0.25,
+        "visit_frequency": 0.10,
+        "content_depth": 0.05,
+        "budget": 0.20,
+        "timeline": 0.15,
+        "authority": 0.15,
+        "buying_stage": 0.10,
+    },
+)
+# Engagement halves every this many days without activity.
+SCORING_ENGAGEMENT_HALF_LIFE_DAYS = env.float("SCORING_ENGAGEMENT_HALF_LIFE_DAYS", default=30.0)
+SCORING_GRADE_THRESHOLDS = env.json("SCORING_GRADE_THRESHOLDS", default={"A": 80, "B": 60, "C": 40})
+SCORING_TARGET_INDUSTRIES = env.list(
+    "SCORING_TARGET_INDUSTRIES",
+    default=["technology", "software", "finance", "fintech", "banking", "healthcare",
+             "insurance", "telecommunications", "logistics", "retail", "ecommerce",
+             "manufacturing", "education"],
+)
+SCORING_DEBOUNCE_SECONDS = env.int("SCORING_DEBOUNCE_SECONDS", default=30)
+SCORING_BULK_CHUNK = env.int("SCORING_BULK_CHUNK", default=10000)
+# Learned model: minimum labelled leads (and per class) and the share held out (latest).
+SCORING_MIN_OUTCOMES = env.int("SCORING_MIN_OUTCOMES", default=60)
+SCORING_MIN_PER_CLASS = env.int("SCORING_MIN_PER_CLASS", default=15)
+SCORING_HOLDOUT_FRACTION = env.float("SCORING_HOLDOUT_FRACTION", default=0.3)
+SCORING_MIN_AUC_GAIN = env.float("SCORING_MIN_AUC_GAIN", default=0.01)
+# Next-best actions from the LLM when a remote provider is configured, else rules.
+SCORING_ACTIONS_USE_LLM = env.bool("SCORING_ACTIONS_USE_LLM", default=True)
+# Alert email when the lead has no assigned rep ("" = no email then).
+SCORING_ALERT_FALLBACK_EMAIL = env.str("SCORING_ALERT_FALLBACK_EMAIL", default="")
+SCORING_SLACK_TIMEOUT = env.float("SCORING_SLACK_TIMEOUT", default=5.0)
