@@ -1,1 +1,94 @@
-"""Models of the analytics app."""
+"""Models of the analytics app: every tracked interaction (the seed's 15 types, 5 categories).
+
+``context`` holds device/browser/OS parsed from the user agent and the truncated IP; the
+raw address is never stored. ``processed_at`` is set by the worker once an interaction has
+fed the lead's behaviours and triggers.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class InteractionCategory(models.TextChoices):
+    PAGE_VIEW = "page_view", "Page view"
+    ENGAGEMENT = "engagement", "Engagement"
+    CONVERSION = "conversion", "Conversion"
+    CHAT = "chat", "Chat"
+    EMAIL = "email", "Email"
+
+
+class InteractionType(models.TextChoices):
+    PAGE_VIEW = "page_view", "Page view"
+    PAGE_EXIT = "page_exit", "Page exit"
+    CLICK = "click", "Click"
+    SCROLL = "scroll", "Scroll"
+    FORM_SUBMIT = "form_submit", "Form submit"
+    FORM_START = "form_start", "Form start"
+    RESOURCE_DOWNLOAD = "resource_download", "Resource download"
+    NEWSLETTER_SIGNUP = "newsletter_signup", "Newsletter signup"
+    EVENT_REGISTER = "event_register", "Event registration"
+    CHAT_MESSAGE = "chat_message", "Chat message"
+    CHAT_TOOL_CALL = "chat_tool_call", "Chat tool call"
+    EMAIL_OPEN = "email_open", "Email open"
+    EMAIL_CLICK = "email_click", "Email click"
+    ROI_CALCULATE = "roi_calculate", "ROI calculation"
+    ASSESSMENT_COMPLETE = "assessment_complete", "Assessment complete"
+
+
+CATEGORY_OF_TYPE: dict[str, str] = {
+    "page_view": InteractionCategory.PAGE_VIEW,
+    "page_exit": InteractionCategory.PAGE_VIEW,
+    "click": InteractionCategory.ENGAGEMENT,
+    "scroll": InteractionCategory.ENGAGEMENT,
+    "form_start": InteractionCategory.ENGAGEMENT,
+    "form_submit": InteractionCategory.CONVERSION,
+    "resource_download": InteractionCategory.CONVERSION,
+    "newsletter_signup": InteractionCategory.CONVERSION,
+    "event_register": InteractionCategory.CONVERSION,
+    "roi_calculate": InteractionCategory.CONVERSION,
+    "assessment_complete": InteractionCategory.CONVERSION,
+    "chat_message": InteractionCategory.CHAT,
+    "chat_tool_call": InteractionCategory.CHAT,
+    "email_open": InteractionCategory.EMAIL,
+    "email_click": InteractionCategory.EMAIL,
+}
+
+
+class Interaction(models.Model):
+    type = models.CharField(max_length=30, choices=InteractionType.choices)
+    category = models.CharField(max_length=20, choices=InteractionCategory.choices)
+    visitor = models.ForeignKey(
+        "leads.Visitor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+        db_index=False,
+    )
+    lead = models.ForeignKey(
+        "leads.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        db_index=False,
+    )
+    session_id = models.CharField(max_length=64, blank=True, default="")
+    properties = models.JSONField(default=dict, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "occurred_at"], name="interaction_lead_time_idx"),
+            models.Index(fields=["visitor", "occurred_at"], name="interaction_visitor_time_idx"),
+            models.Index(fields=["type", "occurred_at"], name="interaction_type_time_idx"),
+            models.Index(fields=["occurred_at"], name="interaction_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} @ {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,197 @@
+"""Reads of the leads app: next form fields, the current visitor's lead, lead lookup,
+the staff list (whitelisted filters, keyset pagination) and the lead's timeline."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.dateparse import parse_datetime
+
+from leads import profiling
+from leads.models import Lead, Visitor
+
+VISITOR_COOKIE = "em_vid"
+
+
+def next_fields(*, form: str, lead: Lead | None) -> list[str]:
+    """The fields of ``form`` still worth asking: all of them for an unknown visitor, only
+    those the lead has not given yet otherwise. Raises ``ValueError`` for unknown forms."""
+    if form not in profiling.FORM_FIELDS:
+        raise ValueError(f"Unknown form {form!r}.")
+    fields = profiling.FORM_FIELDS[form]
+    if lead is None:
+        return list(fields)
+    return [f for f in fields if not profiling.is_filled(getattr(lead, f, None))]
+
+
+def visitor_id_from_request(request: HttpRequest) -> uuid.UUID | None:
+    raw = request.COOKIES.get(VISITOR_COOKIE, "")
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def lead_for_request(request: HttpRequest) -> Lead | None:
+    """The (live) lead of the visitor in the ``em_vid`` cookie, if it has identified."""
+    vid = visitor_id_from_request(request)
+    if vid is None:
+        return None
+    lead_id = Visitor.objects.filter(pk=vid).values_list("lead_id", flat=True).first()
+    if lead_id is None:
+        return None
+    return Lead.objects.filter(pk=lead_id).first()
+
+
+def lead_get(*, lead_id: Any) -> Lead:
+    """A live lead by public id; ``Http404`` for unknown, malformed or soft-deleted ids."""
+    try:
+        pk = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(str(lead_id))
+    except ValueError as exc:
+        raise Http404("Lead not found.") from exc
+    lead = Lead.objects.select_related("assigned_to").filter(pk=pk).first()
+    if lead is None:
+        raise Http404("Lead not found.")
+    return lead
+
+
+# --- Staff list -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    stage: str = ""
+    grade: str = ""
+    industry: str = ""
+    source: str = ""
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    score_min: int | None = None
+    score_max: int | None = None
+    assigned_to: int | None = None
+    q: str = ""
+
+
+def lead_list(*, filters: LeadFilters) -> QuerySet[Lead]:
+    """Live leads matching the whitelisted filters, newest first (keyset-paginable)."""
+    qs = Lead.objects.select_related("assigned_to")
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.grade:
+        qs = qs.filter(grade=filters.grade)
+    if filters.industry:
+        qs = qs.filter(industry__iexact=filters.industry)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.created_after:
+        qs = qs.filter(created_at__gte=filters.created_after)
+    if filters.created_before:
+        qs = qs.filter(created_at__lt=filters.created_before)
+    if filters.score_min is not None:
+        qs = qs.filter(score__gte=filters.score_min)
+    if filters.score_max is not None:
+        qs = qs.filter(score__lte=filters.score_max)
+    if filters.assigned_to is not None:
+        qs = qs.filter(assigned_to_id=filters.assigned_to)
+    if filters.q:
+        q = filters.q.strip()
+        qs = qs.filter(
+            Q(email_normalized__contains=q.lower()) | Q(name__icontains=q) | Q(company__icontains=q)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def encode_cursor(lead: Lead) -> str:
+    raw = f"{lead.created_at.isoformat()}|{lead.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    """``ValueError`` for a cursor we did not issue."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_raw, pk_raw = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        created = parse_datetime(created_raw)
+        if created is None:
+            raise ValueError("bad cursor")
+        return created, uuid.UUID(pk_raw)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("Invalid cursor.") from exc
+
+
+def lead_page(
+    *, filters: LeadFilters, limit: int, cursor: str | None
+) -> tuple[list[Lead], str | None]:
+    """One page of ``lead_list`` after ``cursor`` and the cursor of the next page."""
+    qs = lead_list(filters=filters)
+    if cursor:
+        created, pk = decode_cursor(cursor)
+        qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))
+    rows = list(qs[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1]) if has_more and rows else None)
+
+
+# --- Timeline ---------------------------------------------------------------------------------
+
+_TIME_FIELDS = ("occurred_at", "created_at", "sent_at", "started_at", "registered_at")
+_OWN_MODELS = {"interaction", "consentrecord", "leadaudit", "visitor", "leadtrigger"}
+
+
+def _entry(at, kind: str, summary: str, obj: Any, data: dict | None = None) -> dict:
+    return {"at": at, "kind": kind, "summary": summary, "object": obj, "data": data or {}}
+
+
+def lead_timeline(*, lead: Lead, limit: int = 500) -> list[dict]:
+    """Everything that happened to the lead, oldest first: interactions, consents, audit
+    entries, feed entries and rows of other apps that point at the lead (conversations,
+    registrations, emails...), found through the lead's reverse relations."""
+    from analytics.models import Interaction
+
+    entries: list[dict] = []
+    for i in Interaction.objects.filter(lead=lead).order_by("-occurred_at", "-id")[:limit]:
+        props = i.properties or {}
+        label = props.get("path") or props.get("url") or props.get("resource_id") or ""
+        entries.append(_entry(i.occurred_at, f"interaction:{i.type}", str(label), i, props))
+    for c in lead.consents.all():
+        entries.append(
+            _entry(
+                c.created_at,
+                "consent",
+                f"{c.purpose} {'granted' if c.granted else 'withdrawn'} ({c.method})",
+                c,
+            )
+        )
+    for a in lead.audits.select_related("actor"):
+        who = a.actor.get_username() if a.actor else "system"
+        entries.append(_entry(a.created_at, f"audit:{a.action}", f"{a.action} by {who}", a))
+    for n in lead.notifications.all():
+        entries.append(_entry(n.created_at, f"feed:{n.kind}", n.message, n))
+    for rel in Lead._meta.related_objects:
+        model = rel.related_model
+        if model._meta.model_name in _OWN_MODELS or model._meta.app_label == "leads":
+            continue
+        if not getattr(rel, "field", None) or rel.many_to_many:
+            continue
+        time_field = next(
+            (f for f in _TIME_FIELDS if any(x.name == f for x in model._meta.get_fields())),
+            None,
+        )
+        if time_field is None:
+            continue
+        qs = model._default_manager.filter(**{rel.field.name: lead}).order_by(f"-{time_field}")
+        for obj in qs[:limit]:
+            at = getattr(obj, time_field)
+            if at is None:
+                continue
+            entries.append(_entry(at, str(model._meta.verbose_name), str(obj), obj))
+    entries.sort(key=lambda e: e["at"])
+    return entries

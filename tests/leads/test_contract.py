@@ -1,0 +1,96 @@
+"""The contract other apps build on: capture, visitors, interactions, next fields, lookups."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
+
+from analytics.models import Interaction
+from analytics.services import interaction_record, interactions_record
+from leads.models import ConsentRecord, Lead, Visitor
+from leads.selectors import lead_for_request, lead_get, next_fields
+from leads.services import CaptureError, ConsentInput, lead_capture, visitor_touch
+
+pytestmark = pytest.mark.django_db
+CONSENT = ConsentInput(data_processing=True, marketing=True, wording="I agree.")
+
+
+def test_capture_creates_then_updates_case_insensitively():
+    first = lead_capture(email="Ada@Example.com", consent=CONSENT, source="newsletter")
+    assert first.created is True
+    second = lead_capture(
+        email="ada@example.COM", consent=CONSENT, source="contact", profile={"company": "Acme"}
+    )
+    assert second.created is False
+    assert second.lead.pk == first.lead.pk
+    lead = Lead.objects.get()
+    assert lead.email == "Ada@Example.com"
+    assert lead.email_normalized == "ada@example.com"
+    assert lead.company == "Acme"
+    purposes = sorted(ConsentRecord.objects.values_list("purpose", flat=True))
+    assert purposes == ["data_processing", "data_processing", "marketing", "marketing"]
+
+
+def test_capture_never_overwrites_with_empty():
+    lead_capture(email="b@example.com", consent=CONSENT, source="x", profile={"name": "Bo"})
+    lead_capture(email="b@example.com", consent=CONSENT, source="x", profile={"name": ""})
+    assert Lead.objects.get().name == "Bo"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"email": "not-an-email", "consent": CONSENT}, "email"),
+        ({"email": "c@example.com", "consent": ConsentInput(data_processing=False)}, "consent"),
+        ({"email": "c@example.com", "consent": CONSENT, "profile": {"shoe": "9"}}, "shoe"),
+        ({"email": "c@example.com", "consent": CONSENT, "profile": {"budget": "lots"}}, "budget"),
+    ],
+)
+def test_capture_rejects_bad_input(kwargs, field):
+    with pytest.raises(CaptureError) as info:
+        lead_capture(source="t", **kwargs)
+    assert field in info.value.details
+    assert Lead.all_objects.count() == 0
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_visitor_touch_creates_and_reuses():
+    v = visitor_touch(visitor_id=None, utm_source="google")
+    again = visitor_touch(visitor_id=str(v.pk), utm_source="bing")
+    assert again.pk == v.pk
+    assert Visitor.objects.get().utm_source == "google"
+    assert visitor_touch(visitor_id="garbage").pk != v.pk
+
+
+def test_interactions_stitched_on_capture(django_capture_on_commit_callbacks):
+    v = visitor_touch(visitor_id=uuid.uuid4())
+    interactions_record(events=[{"type": "page_view", "properties": {"path": "/"}}] * 3, visitor=v)
+    assert Interaction.objects.filter(lead__isnull=True).count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = lead_capture(email="d@example.com", consent=CONSENT, source="x", visitor=v).lead
+    assert Interaction.objects.filter(lead=lead).count() == 3
+    v.refresh_from_db()
+    interaction_record(type="resource_download", properties={"resource_id": "r1"}, visitor=v)
+    assert Interaction.objects.filter(lead=lead).count() == 4
+
+
+def test_next_fields_and_lookups():
+    assert next_fields(form="resource_download", lead=None) == ["email", "name", "company", "role"]
+    lead = lead_capture(
+        email="e@example.com", consent=CONSENT, source="x", profile={"name": "E"}
+    ).lead
+    assert next_fields(form="resource_download", lead=lead) == ["company", "role"]
+    with pytest.raises(ValueError):
+        next_fields(form="nope", lead=None)
+    v = visitor_touch(visitor_id=None)
+    lead_capture(email="e@example.com", consent=CONSENT, source="x", visitor=v)
+    request = RequestFactory().get("/", HTTP_COOKIE=f"em_vid={v.pk}")
+    assert lead_for_request(request) == lead
+    assert lead_get(lead_id=lead.pk) == lead
+    with pytest.raises(Http404):
+        lead_get(lead_id=uuid.uuid4())
+    with pytest.raises(Http404):
+        lead_get(lead_id="nope")
