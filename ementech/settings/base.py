@@ -253,6 +253,9 @@ if TRUSTED_PROXY_COUNT:
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "ementech.api_errors.ratelimited"
+# Per-client limits of the public lead endpoints (django-ratelimit rate strings).
+TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="600/m")
+LEAD_CAPTURE_RATE_LIMIT = env.str("LEAD_CAPTURE_RATE_LIMIT", default="30/m")
 
 # --- Security -----------------------------------------------------------------------------
 
