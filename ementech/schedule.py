@@ -15,6 +15,11 @@ def beat_schedule() -> dict[str, dict]:
             "task": "ementech.ops.tasks.heartbeat",
             "schedule": 300.0,
         },
+        # --- privacy: retention periods applied daily at 02:00 UTC, in batches ---
+        "privacy-retention": {
+            "task": "privacy.tasks.apply_retention",
+            "schedule": crontab(hour=2, minute=0),
+        },
     }
 
 

@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self) -> None:
+        from privacy import checks  # noqa: F401 - registers the registry checks
+        from privacy.admin import attach_bulk_erasure
+
+        attach_bulk_erasure()

@@ -49,7 +49,7 @@ ROLE_EXCLUDED_MODELS: dict[str, set[str]] = {
 }
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
     MARKETERS: ("wagtailadmin.access_admin",),
-    SALES: (),
+    SALES: ("privacy.export_personal_data", "privacy.erase_personal_data"),
     OPS: ("wagtailadmin.access_admin",),
 }
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")

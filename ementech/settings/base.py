@@ -440,3 +440,21 @@ SCORING_ACTIONS_USE_LLM = env.bool("SCORING_ACTIONS_USE_LLM", default=True)
 # Alert email when the lead has no assigned rep ("" = no email then).
 SCORING_ALERT_FALLBACK_EMAIL = env.str("SCORING_ALERT_FALLBACK_EMAIL", default="")
 SCORING_SLACK_TIMEOUT = env.float("SCORING_SLACK_TIMEOUT", default=5.0)
+
+# --- privacy ----------------------------------------------------------------------------------
+
+# Retention periods in days (seed 11.2); each can be overridden from the environment.
+PRIVACY_RETENTION_DAYS = {
+    "interactions": env.int("RETENTION_INTERACTIONS_DAYS", default=90),
+    "conversations": env.int("RETENTION_CONVERSATIONS_DAYS", default=180),
+    "leads_unconverted": env.int("RETENTION_LEADS_DAYS", default=730),
+    "customers": env.int("RETENTION_CUSTOMERS_DAYS", default=2555),
+    "newsletter_unconfirmed": env.int("RETENTION_NEWSLETTER_UNCONFIRMED_DAYS", default=30),
+    "data_requests": env.int("RETENTION_DATA_REQUESTS_DAYS", default=30),
+}
+PRIVACY_RETENTION_BATCH_SIZE = env.int("PRIVACY_RETENTION_BATCH_SIZE", default=500)
+PRIVACY_REQUEST_LINK_HOURS = env.int("PRIVACY_REQUEST_LINK_HOURS", default=24)
+PRIVACY_REQUEST_RATE = env.str("PRIVACY_REQUEST_RATE", default="5/h")
+PRIVACY_CONSENT_COOKIE_DAYS = env.int("PRIVACY_CONSENT_COOKIE_DAYS", default=180)
+# The tracking gate: no em_vid cookie and no stored interactions without analytics consent.
+MIDDLEWARE += ["privacy.middleware.TrackingConsentMiddleware"]

@@ -1,0 +1,216 @@
+"""Privacy API (thin views: validate, call one service, serialise).
+
+- ``GET|POST /api/privacy/consent`` (public): the banner's choice -> ``em_consent`` cookie
+  and, for a known visitor or lead, ConsentRecords.
+- ``POST /api/privacy/requests`` (public, rate-limited): export or erasure request; always
+  the same 202 so the answer never tells whether an address is known.
+- ``GET /api/leads/{id}/export?format=json|csv`` and ``DELETE /api/leads/{id}/delete``
+  (staff with ``privacy.export_personal_data`` / ``privacy.erase_personal_data``), audited.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django_ratelimit.core import get_usage
+from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ementech.api_errors import error_response, ratelimited
+from ementech.net import ratelimit_key
+from ementech.permissions import HasPerm
+from privacy import services
+from privacy.export import FORMATS, export_render
+from privacy.hashing import email_hash
+from privacy.models import DataRequest, DeletionLog
+from privacy.selectors import (
+    CONSENT_COOKIE,
+    consent_cookie_value,
+    consent_state,
+    personal_data_collect,
+    subject_for_lead,
+)
+
+ACCEPTED = {
+    "status": "accepted",
+    "detail": "If we hold data for this address, we have emailed it a link.",
+}
+
+
+class IgnoreFormatParam(BaseContentNegotiation):
+    """JSON only, and ``?format=`` belongs to the view (json|csv), not to DRF."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def rate_limited(request: HttpRequest, *, group: str, rate: str, key=ratelimit_key) -> bool:
+    usage = get_usage(
+        request, group=group, key=key, rate=rate, method=request.method, increment=True
+    )
+    if usage is None or not usage["should_limit"]:
+        return False
+    request.ratelimit_retry_after = max(1, int(usage["time_left"]))
+    return True
+
+
+def set_consent_cookie(
+    response: HttpResponse, request: HttpRequest, *, analytics: bool, marketing: bool
+) -> None:
+    response.set_cookie(
+        CONSENT_COOKIE,
+        consent_cookie_value(analytics=analytics, marketing=marketing),
+        max_age=settings.PRIVACY_CONSENT_COOKIE_DAYS * 86400,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=False,  # consent.js reads it to decide what to load
+    )
+
+
+def _cross_site(request: HttpRequest) -> bool:
+    return request.META.get("HTTP_SEC_FETCH_SITE", "") == "cross-site"
+
+
+class ConsentApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        analytics = serializers.BooleanField()
+        marketing = serializers.BooleanField()
+        page_url = serializers.CharField(
+            max_length=500, required=False, allow_blank=True, default=""
+        )
+
+    def get(self, request: Request) -> Response:
+        state = consent_state(request)
+        return Response(
+            {
+                "decided": state.decided,
+                "necessary": True,
+                "analytics": state.effective_analytics,
+                "marketing": state.effective_marketing,
+                "signal": state.signal,
+            }
+        )
+
+    def post(self, request: Request) -> Response:
+        if _cross_site(request):
+            return error_response("Cross-site consent changes are refused.", status_code=403)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        choice = services.consent_banner_record(
+            request=request,
+            analytics=data["analytics"],
+            marketing=data["marketing"],
+            page_url=data["page_url"],
+        )
+        response = Response(
+            {
+                "decided": True,
+                "necessary": True,
+                "analytics": choice.effective_analytics,
+                "marketing": choice.effective_marketing,
+                "signal": choice.signal,
+                "records": choice.records,
+            }
+        )
+        set_consent_cookie(
+            response, request, analytics=choice.analytics, marketing=choice.marketing
+        )
+        return response
+
+
+class DataRequestInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    type = serializers.ChoiceField(choices=DataRequest.Kind.values)
+
+
+def data_request_submit(request: HttpRequest, *, email: str, kind: str) -> None:
+    """Shared by the API and the HTML form; silently drops floods aimed at one address."""
+    per_address = get_usage(
+        request,
+        group="privacy-requests-address",
+        key=lambda _g, _r: email_hash(email),
+        rate=settings.PRIVACY_REQUEST_RATE,
+        method=request.method,
+        increment=True,
+    )
+    if per_address is not None and per_address["should_limit"]:
+        return
+    services.data_request_create(email=email, kind=kind)
+
+
+class DataRequestsApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def post(self, request: Request) -> Response:
+        if rate_limited(
+            request._request, group="privacy-requests", rate=settings.PRIVACY_REQUEST_RATE
+        ):
+            return ratelimited(request._request)
+        serializer = DataRequestInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        data_request_submit(request._request, email=data["email"], kind=data["type"])
+        return Response(ACCEPTED, status=status.HTTP_202_ACCEPTED)
+
+
+def _lead_or_404(lead_id):
+    try:
+        lead_model = apps.get_model("leads.Lead")
+    except LookupError:
+        return None
+    return lead_model._base_manager.filter(pk=lead_id).first()
+
+
+class LeadExportApi(APIView):
+    permission_classes = [HasPerm.of("privacy.export_personal_data")]
+    content_negotiation_class = IgnoreFormatParam
+
+    def get(self, request: Request, lead_id) -> HttpResponse:
+        fmt = request.query_params.get("format", "json")
+        if fmt not in FORMATS:
+            return error_response(
+                "Invalid input.", status_code=400, details={"format": ["Use json or csv."]}
+            )
+        lead = _lead_or_404(lead_id)
+        if lead is None:
+            return error_response("Not found.", status_code=404)
+        data = personal_data_collect(subject_for_lead(lead))
+        services.lead_export_audit(lead=lead, actor=request.user, fmt=fmt)
+        body, content_type, ext = export_render(data, fmt)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="lead-{lead.pk}.{ext}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LeadEraseApi(APIView):
+    permission_classes = [HasPerm.of("privacy.erase_personal_data")]
+
+    def delete(self, request: Request, lead_id) -> Response:
+        lead = _lead_or_404(lead_id)
+        if lead is None:
+            return error_response("Not found.", status_code=404)
+        if getattr(lead, "erased_at", None):
+            return error_response("This lead has already been erased.", status_code=410)
+        log = services.lead_erase(
+            lead=lead,
+            method=DeletionLog.Method.STAFF,
+            verified_by=f"staff:{request.user.pk}",
+            actor=request.user,
+        )
+        return Response(
+            {"erased": True, "lead_id": str(lead.pk), "deletion_log": log.pk, "counts": log.counts}
+        )

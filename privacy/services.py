@@ -1,0 +1,361 @@
+"""Writes of the privacy app: banner consent, subject-access requests, export and erasure.
+
+Erasure is driven by ``privacy.registry``: every declared model's rows for the subject are
+snapshotted first, then deleted or anonymised, external stores (cache, vectors) are purged,
+the address is suppressed for imports, and one ``DeletionLog`` row records counts only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ementech.net import client_ip_truncated
+from ementech.queue import enqueue
+from privacy.hashing import email_hash, normalize_email, token_hash
+from privacy.models import DataRequest, DeletionLog, Suppression
+from privacy.registry import ANONYMISE, DELETE, PersonalData, Subject, active_entries
+from privacy.selectors import (
+    VISITOR_COOKIE,
+    consent_state,
+    leads_for_email,
+    subject_for_email,
+    subject_for_lead,
+)
+from privacy.stores import external_purge
+
+logger = logging.getLogger(__name__)
+
+BANNER_WORDING = (
+    "We use necessary cookies to run this site. With your permission we also use analytics "
+    "(which pages are read, to improve the site and follow up on your interests) and "
+    "marketing (personalised content and offers). You can change your choice at any time "
+    "from 'Cookie settings' in the footer."
+)
+BATCH = 500
+
+
+class LinkInvalid(Exception):
+    """The link does not exist or its token does not match (404)."""
+
+
+class LinkGone(Exception):
+    """The link was already used or has expired (410)."""
+
+
+# --- banner consent -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BannerChoice:
+    analytics: bool
+    marketing: bool
+    effective_analytics: bool
+    effective_marketing: bool
+    signal: bool
+    records: int
+
+
+def _visitor_for(request: HttpRequest):
+    vid = request.COOKIES.get(VISITOR_COOKIE)
+    if not vid:
+        return None
+    try:
+        visitor_model = apps.get_model("leads.Visitor")
+    except LookupError:
+        return None
+    try:
+        return visitor_model._base_manager.select_related("lead").filter(pk=vid).first()
+    except (ValueError, Exception):  # noqa: BLE001 - malformed cookie is just "no visitor"
+        return None
+
+
+@transaction.atomic
+def consent_banner_record(
+    *, request: HttpRequest, analytics: bool, marketing: bool, page_url: str = ""
+) -> BannerChoice:
+    """Record a banner choice as ConsentRecords when the visitor (or its lead) is known.
+
+    The choice itself lives in the ``em_consent`` cookie set by the view; GPC/DNT keep the
+    effective analytics and marketing consent off whatever the cookie says.
+    """
+    signal = consent_state(request).signal
+    eff_analytics, eff_marketing = analytics and not signal, marketing and not signal
+    visitor = _visitor_for(request)
+    lead = getattr(visitor, "lead", None) if visitor is not None else None
+    records = 0
+    if visitor is not None or lead is not None:
+        consent_model = apps.get_model("leads.ConsentRecord")
+        wording_hash = hashlib.sha256(BANNER_WORDING.encode()).hexdigest()
+        for purpose, granted in (("analytics", eff_analytics), ("marketing", eff_marketing)):
+            consent_model.objects.create(
+                lead=lead,
+                visitor=visitor,
+                purpose=purpose,
+                granted=granted,
+                method="banner",
+                legal_basis="consent",
+                wording=BANNER_WORDING,
+                wording_hash=wording_hash,
+                page_url=page_url[:500],
+                ip_truncated=client_ip_truncated(request),
+            )
+            records += 1
+    return BannerChoice(analytics, marketing, eff_analytics, eff_marketing, signal, records)
+
+
+# --- subject-access requests -----------------------------------------------------------------
+
+
+def data_request_create(*, email: str, kind: str) -> DataRequest:
+    """Record a request; a link is emailed (after commit) only if we hold data on the address.
+
+    The caller answers the same 202 either way, so the response never tells whether the
+    address is known.
+    """
+    if kind not in DataRequest.Kind.values:
+        raise ValueError(f"unknown request kind {kind!r}")
+    address = normalize_email(email)
+    leads = leads_for_email(address)
+    with transaction.atomic():
+        request = DataRequest.objects.create(
+            kind=kind,
+            email_hash=email_hash(address),
+            lead_id=leads[0].pk if leads else None,
+            status=DataRequest.Status.PENDING if leads else DataRequest.Status.NO_MATCH,
+        )
+        if leads:
+            from privacy.tasks import send_data_request_link
+
+            enqueue(send_data_request_link, str(request.pk))
+    return request
+
+
+def data_request_link(*, request: DataRequest) -> str:
+    """Issue a fresh single-use token for a pending request; returns the absolute link."""
+    token = secrets.token_urlsafe(32)
+    hours = settings.PRIVACY_REQUEST_LINK_HOURS
+    DataRequest.objects.filter(pk=request.pk).update(
+        token_hash=token_hash(token), expires_at=timezone.now() + timedelta(hours=hours)
+    )
+    return f"{settings.SITE_URL}/privacy/requests/{request.pk}/{token}"
+
+
+def data_request_send_link(*, request_id: str) -> bool:
+    """Email the link to the address on file (the lead's, not the one typed in the form)."""
+    request = DataRequest.objects.filter(pk=request_id, status=DataRequest.Status.PENDING).first()
+    if request is None or request.used_at is not None or request.lead_id is None:
+        return False
+    lead_model = apps.get_model("leads.Lead")
+    lead = lead_model._base_manager.filter(pk=request.lead_id).first()
+    if lead is None or getattr(lead, "erased_at", None):
+        return False
+    link = data_request_link(request=request)
+    hours = settings.PRIVACY_REQUEST_LINK_HOURS
+    if request.kind == DataRequest.Kind.EXPORT:
+        subject = "Your EmenTech data export"
+        body = (
+            "You (or someone using your address) asked for a copy of the personal data "
+            f"EmenTech holds about you.\n\nDownload it here (one use, valid {hours} hours):\n"
+            f"{link}\n\nIf you did not ask for this, ignore this email; nothing happens."
+        )
+    else:
+        subject = "Confirm erasure of your EmenTech data"
+        body = (
+            "You (or someone using your address) asked EmenTech to erase the personal data we "
+            f"hold about you.\n\nConfirm the erasure here (one use, valid {hours} hours):\n"
+            f"{link}\n\nIf you did not ask for this, ignore this email; nothing is erased."
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [lead.email])
+    return True
+
+
+def data_request_check(*, request_id: Any, token: str) -> DataRequest:
+    """The request a link points at, if the token matches and it is still usable."""
+    request = DataRequest.objects.filter(pk=request_id).first()
+    if request is None or not request.token_hash:
+        raise LinkInvalid()
+    if not secrets.compare_digest(request.token_hash, token_hash(token)):
+        raise LinkInvalid()
+    if request.used_at is not None or request.status == DataRequest.Status.COMPLETED:
+        raise LinkGone()
+    if request.expires_at is None or request.expires_at <= timezone.now():
+        raise LinkGone()
+    return request
+
+
+def data_request_redeem(*, request_id: Any, token: str) -> DataRequest:
+    """Use the link once: a conditional update makes a concurrent second use fail (410)."""
+    request = data_request_check(request_id=request_id, token=token)
+    now = timezone.now()
+    claimed = DataRequest.objects.filter(pk=request.pk, used_at__isnull=True).update(
+        used_at=now, status=DataRequest.Status.COMPLETED
+    )
+    if claimed != 1:
+        raise LinkGone()
+    request.used_at, request.status = now, DataRequest.Status.COMPLETED
+    return request
+
+
+def subject_for_request(request: DataRequest) -> Subject:
+    lead_model = apps.get_model("leads.Lead")
+    lead = lead_model._base_manager.filter(pk=request.lead_id).first()
+    if lead is None:
+        return Subject()
+    return subject_for_lead(lead)
+
+
+# --- erasure ---------------------------------------------------------------------------------
+
+
+def _empty_value(f: models.Field) -> Any:
+    if f.null:
+        return None
+    if f.has_default():
+        return f.get_default()
+    if isinstance(f, models.BooleanField):
+        return False
+    if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
+        return 0
+    return ""
+
+
+def _anonymise_values(entry: PersonalData, obj: models.Model, subject: Subject) -> dict:
+    values: dict[str, Any] = {}
+    for name in entry.personal:
+        f = obj._meta.get_field(name)
+        replacement = entry.replacements.get(name)
+        values[f.attname] = replacement(obj, subject) if replacement else _empty_value(f)
+    return values
+
+
+def _needles(subject: Subject) -> list[str]:
+    """The person's identifying strings, read before anything is changed."""
+    found = set(subject.emails)
+    if subject.lead_ids:
+        lead_model = apps.get_model("leads.Lead")
+        for lead in lead_model._base_manager.filter(pk__in=subject.lead_ids):
+            for name in ("email", "name", "phone"):
+                value = (getattr(lead, name, "") or "").strip()
+                if len(value) >= 3:
+                    found.add(value)
+    return sorted(found)
+
+
+@transaction.atomic
+def subject_erase(
+    *,
+    subject: Subject,
+    method: str,
+    verified_by: str,
+    actor=None,
+    data_request: DataRequest | None = None,
+) -> DeletionLog:
+    """Erase everything the registry finds for the subject; returns the DeletionLog row."""
+    needles = _needles(subject)
+    primary = sorted(subject.emails)[0] if subject.emails else ""
+    plan: list[tuple[PersonalData, type[models.Model], list]] = []
+    for entry, model in active_entries():
+        qs = entry.queryset(subject)
+        if qs is not None:
+            plan.append((entry, model, list(qs.values_list("pk", flat=True))))
+    deleted: Counter[str] = Counter()
+    anonymised: Counter[str] = Counter()
+    for entry, model, pks in sorted(plan, key=lambda p: p[0].erase != DELETE):
+        manager = entry.manager(model)
+        if entry.erase == DELETE:
+            for start in range(0, len(pks), BATCH):
+                _total, per_model = manager.filter(pk__in=pks[start : start + BATCH]).delete()
+                deleted.update({k: v for k, v in per_model.items() if v})
+        elif entry.erase == ANONYMISE:
+            for obj in manager.filter(pk__in=pks):
+                manager.filter(pk=obj.pk).update(**_anonymise_values(entry, obj, subject))
+                anonymised[entry.label] += 1
+    external = external_purge(needles)
+    for address in subject.emails:
+        Suppression.objects.get_or_create(email_hash=email_hash(address))
+    log = DeletionLog.objects.create(
+        email_hash=email_hash(primary) if primary else "",
+        method=method,
+        verified_by=verified_by[:100],
+        actor=actor if getattr(actor, "pk", None) else None,
+        data_request=data_request,
+        counts={
+            "deleted": dict(sorted(deleted.items())),
+            "anonymised": dict(sorted(anonymised.items())),
+            "external": external,
+        },
+    )
+    _audit_erasure(subject, log, actor)
+    logger.info("privacy: erasure %s (%s) counts=%s", log.pk, method, log.counts)
+    return log
+
+
+def _audit_erasure(subject: Subject, log: DeletionLog, actor) -> None:
+    try:
+        audit_model = apps.get_model("leads.LeadAudit")
+    except LookupError:
+        return
+    for lead_id in subject.lead_ids:
+        audit_model.objects.create(
+            lead_id=lead_id,
+            actor=actor if getattr(actor, "pk", None) else None,
+            action="privacy_erased",
+            changes={"deletion_log": log.pk, "method": log.method},
+        )
+
+
+def lead_erase(*, lead: models.Model, method: str, verified_by: str, actor=None) -> DeletionLog:
+    return subject_erase(
+        subject=subject_for_lead(lead), method=method, verified_by=verified_by, actor=actor
+    )
+
+
+def data_request_fulfil_erasure(*, request: DataRequest) -> DeletionLog:
+    """Erase after the person confirmed through the emailed link."""
+    return subject_erase(
+        subject=subject_for_request(request),
+        method=DeletionLog.Method.USER_REQUEST,
+        verified_by="email_link",
+        data_request=request,
+    )
+
+
+def lead_export_audit(*, lead: models.Model, actor, fmt: str) -> None:
+    """Staff export of a lead's data is itself recorded on the lead's audit trail."""
+    try:
+        audit_model = apps.get_model("leads.LeadAudit")
+    except LookupError:
+        return
+    audit_model.objects.create(
+        lead=lead, actor=actor, action="privacy_exported", changes={"format": fmt}
+    )
+
+
+__all__ = [
+    "BANNER_WORDING",
+    "LinkGone",
+    "LinkInvalid",
+    "consent_banner_record",
+    "data_request_check",
+    "data_request_create",
+    "data_request_fulfil_erasure",
+    "data_request_redeem",
+    "data_request_send_link",
+    "lead_erase",
+    "lead_export_audit",
+    "subject_erase",
+    "subject_for_email",
+]
