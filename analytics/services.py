@@ -17,7 +17,7 @@ from analytics.models import Interaction
 from analytics.validation import EventsInvalid, validate_event, validate_events
 from ementech.queue import enqueue
 
-__all__ = ["EventsInvalid", "interaction_record", "interactions_record"]
+__all__ = ["EventsInvalid", "interaction_record", "interactions_insert", "interactions_record"]
 
 
 def _lead_id_of(visitor: Any, lead: Any) -> Any:
@@ -51,6 +51,18 @@ def interactions_record(
     attributed at once; anonymous events are attributed when the visitor identifies.
     """
     clean = validate_events(events, strict=strict)
+    return interactions_insert(clean=clean, visitor=visitor, lead=lead, request=request)
+
+
+@transaction.atomic
+def interactions_insert(
+    *,
+    clean: list[dict],
+    visitor: Any | None,
+    lead: Any | None = None,
+    request: HttpRequest | None = None,
+) -> list[Interaction]:
+    """Bulk-insert events already checked by ``validate_events`` (the API's fast path)."""
     context = request_context(request)
     lead_id = _lead_id_of(visitor, lead)
     visitor_id = visitor.pk if visitor is not None else None

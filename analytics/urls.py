@@ -1,3 +1,9 @@
 """Routes of the analytics app (API paths under /api/, no trailing slash)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from analytics.api import TrackApi
+
+urlpatterns: list = [
+    path("api/track", TrackApi.as_view(), name="api-track"),
+]

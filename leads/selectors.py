@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.dateparse import parse_datetime
@@ -17,7 +19,10 @@ from django.utils.dateparse import parse_datetime
 from leads import profiling
 from leads.models import Lead, Visitor
 
+logger = logging.getLogger(__name__)
+
 VISITOR_COOKIE = "em_vid"
+FORM_NAMES: frozenset[str] = frozenset(profiling.FORM_FIELDS)
 
 
 def next_fields(*, form: str, lead: Lead | None) -> list[str]:
@@ -188,7 +193,13 @@ def lead_timeline(*, lead: Lead, limit: int = 500) -> list[dict]:
         if time_field is None:
             continue
         qs = model._default_manager.filter(**{rel.field.name: lead}).order_by(f"-{time_field}")
-        for obj in qs[:limit]:
+        try:
+            with transaction.atomic():  # a savepoint: an app mid-migration must not break us
+                rows = list(qs[:limit])
+        except DatabaseError:
+            logger.warning("timeline source %s unavailable", model._meta.label, exc_info=True)
+            continue
+        for obj in rows:
             at = getattr(obj, time_field)
             if at is None:
                 continue

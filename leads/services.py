@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -780,3 +780,55 @@ def lead_stage_check(*, lead_id: Any) -> Lead | None:
     if fields:
         lead.save(update_fields=[*fields, "updated_at"])
     return lead
+
+
+# --- Public sign-up (POST /api/leads) ------------------------------------------------
+
+FORM_INTERACTION = {"newsletter": "newsletter_signup"}
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    lead: Lead
+    created: bool
+    visitor: Visitor
+
+
+@transaction.atomic
+def lead_signup(
+    *,
+    email: str,
+    consent: ConsentInput,
+    source: str,
+    form: str = "",
+    visitor_id: uuid.UUID | str | None = None,
+    profile: dict | None = None,
+    page_url: str = "",
+    request=None,
+) -> SignupResult:
+    """A visitor submits a value-exchange form: touch the visitor, capture the lead, and
+    record the submission as an interaction. Any ``CaptureError`` rolls everything back."""
+    from analytics.services import interaction_record
+
+    visitor = visitor_touch(visitor_id=visitor_id, request=request)
+    if page_url and not consent.page_url:
+        consent = replace(consent, page_url=page_url)
+    result = lead_capture(
+        email=email,
+        consent=consent,
+        source=source,
+        visitor=visitor,
+        profile=profile,
+        ip=capture_ip(request),
+    )
+    visitor.lead = result.lead
+    interaction_type = FORM_INTERACTION.get(form, "form_submit")
+    props: dict[str, Any] = {"form": form or source}
+    if interaction_type == "newsletter_signup":
+        props = {"list": "newsletter"}
+    if page_url:
+        props["url"] = page_url[:2000]
+    interaction_record(
+        type=interaction_type, properties=props, visitor=visitor, lead=result.lead, request=request
+    )
+    return SignupResult(lead=result.lead, created=result.created, visitor=visitor)

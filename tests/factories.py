@@ -37,3 +37,37 @@ def staff_user(role: str | None = None, **kwargs):
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+# --- Leads and visitors (built through the real services) ------------------------------------
+
+
+def make_visitor(**utm):
+    from leads.services import visitor_touch
+
+    return visitor_touch(visitor_id=None, **utm)
+
+
+def make_lead(email: str | None = None, *, source: str = "test", visitor=None, **profile):
+    """A lead captured through ``lead_capture`` with data-processing consent."""
+    from leads.services import ConsentInput, lead_capture
+
+    make_lead.counter += 1
+    email = email or f"lead{make_lead.counter}@example.com"
+    return lead_capture(
+        email=email,
+        consent=ConsentInput(data_processing=True, wording="I agree to the privacy policy."),
+        source=source,
+        visitor=visitor,
+        profile=profile or None,
+    ).lead
+
+
+make_lead.counter = 0
+
+
+def with_analytics_consent(client):
+    """A test client whose browser accepted analytics in the consent banner (``em_consent``),
+    so the privacy gate lets tracking through."""
+    client.cookies["em_consent"] = "1.a1.m0"
+    return client

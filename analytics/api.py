@@ -1,0 +1,89 @@
+"""Public tracking endpoint: ``POST /api/track`` (one event or ``{"events": [...]}``).
+
+The fast path only validates, stamps the context and bulk-inserts (PostHog's capture
+pattern); behaviours and triggers run in Celery after commit.
+"""
+
+from __future__ import annotations
+
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.ratelimit import rate_limit
+from analytics.services import interactions_insert
+from analytics.validation import EventsInvalid, validate_events
+from ementech.api_errors import error_response
+from leads.cookies import visitor_cookie_set
+from leads.selectors import VISITOR_COOKIE
+from leads.services import visitor_touch
+
+BATCH_KEYS = {"events", "visitor_id"}
+
+
+def _first_touch(events: list) -> dict[str, str]:
+    """UTM, referrer and landing page from the first page view of the batch."""
+    for event in events:
+        if isinstance(event, dict) and event.get("type") == "page_view":
+            props = event.get("properties")
+            if not isinstance(props, dict):
+                return {}
+            touch = {
+                key: props[key]
+                for key in ("utm_source", "utm_medium", "utm_campaign", "referrer")
+                if isinstance(props.get(key), str)
+            }
+            landing = props.get("path") or props.get("url")
+            if isinstance(landing, str):
+                touch["landing_page"] = landing
+            return touch
+    return {}
+
+
+class TrackApi(APIView):
+    """Record tracked events; 202 ``{"accepted": n}``. Any invalid event refuses the batch."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def post(self, request: Request) -> Response:
+        limited = rate_limit(request._request, group="track", setting="TRACK_RATE_LIMIT")
+        if limited is not None:
+            return limited
+        body = request.data
+        if isinstance(body, dict) and "events" in body:
+            unknown = set(body) - BATCH_KEYS
+            if unknown:
+                return error_response(
+                    "Invalid input.",
+                    status_code=400,
+                    details={"non_field_errors": [f"Unknown keys: {', '.join(sorted(unknown))}."]},
+                )
+            events = body["events"]
+            visitor_id = body.get("visitor_id")
+        elif isinstance(body, dict):
+            events = [body]
+            visitor_id = body.get("visitor_id")
+        else:
+            return error_response(
+                "Invalid input.",
+                status_code=400,
+                details={"non_field_errors": ['Send one event object or {"events": [...]}.']},
+            )
+        visitor_id = request.COOKIES.get(VISITOR_COOKIE) or visitor_id
+        if visitor_id is not None and not isinstance(visitor_id, str):
+            return error_response(
+                "Invalid input.", status_code=400, details={"visitor_id": ["Must be a string."]}
+            )
+        try:
+            clean = validate_events(events)  # refuse before touching the visitor row
+        except EventsInvalid as exc:
+            return error_response("Invalid events.", status_code=400, details=exc.details)
+        visitor = visitor_touch(
+            visitor_id=visitor_id, request=request._request, **_first_touch(events)
+        )
+        created = interactions_insert(clean=clean, visitor=visitor, request=request._request)
+        response = Response({"accepted": len(created), "visitor_id": str(visitor.pk)}, status=202)
+        visitor_cookie_set(request._request, response, visitor.pk)
+        return response

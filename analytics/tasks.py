@@ -1,0 +1,27 @@
+"""Celery tasks of the analytics app (thin: ids in, a service call out).
+
+Ingestion enqueues ``leads.tasks.process_lead_events`` for identified visitors; this task
+lets ops re-run processing for every lead with unprocessed interactions.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from analytics.models import Interaction
+from ementech.queue import enqueue
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def process_pending(limit: int = 1000) -> int:
+    """Enqueue lead processing for leads that have unprocessed interactions."""
+    from leads.tasks import process_lead_events
+
+    lead_ids = list(
+        Interaction.objects.filter(processed_at__isnull=True, lead__isnull=False)
+        .values_list("lead_id", flat=True)
+        .distinct()[:limit]
+    )
+    for lead_id in lead_ids:
+        enqueue(process_lead_events, str(lead_id))
+    return len(lead_ids)

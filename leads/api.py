@@ -1,0 +1,201 @@
+"""Lead API: public capture and next fields; staff list, detail, PATCH and soft DELETE.
+
+- ``POST /api/leads`` (public, rate-limited): create-or-update by email; 201 or 200.
+- ``GET /api/leads`` (staff): whitelisted filters, keyset pagination with a ``next`` link.
+- ``GET|PATCH|DELETE /api/leads/{id}`` (staff with the model permission), audited.
+- ``GET /api/leads/next-fields?form=...`` (public): fields still worth asking.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.ratelimit import rate_limit
+from ementech.api_errors import error_response
+from ementech.permissions import StaffModelPermissions
+from leads import selectors, services
+from leads.cookies import visitor_cookie_set
+from leads.models import Lead
+from leads.serializers import lead_detail, lead_summary
+
+MAX_PAGE = 100
+ENVELOPE_KEYS = {"email", "consent", "source", "visitor_id", "page_url", "form"}
+
+
+def _consent_from(raw) -> services.ConsentInput | None:
+    if raw is True:
+        return services.ConsentInput(data_processing=True)
+    if isinstance(raw, dict):
+        return services.ConsentInput(
+            data_processing=raw.get("data_processing") is True,
+            marketing=raw.get("marketing") is True,
+            analytics=raw.get("analytics") is True,
+            method=str(raw.get("method") or "checkbox")[:30],
+            wording=str(raw.get("wording") or "")[:2000],
+            page_url=str(raw.get("page_url") or "")[:500],
+        )
+    return None
+
+
+class LeadsApi(APIView):
+    """``POST`` is the public capture; ``GET`` is the staff list."""
+
+    queryset = Lead.objects.none()  # for StaffModelPermissions
+
+    class FilterSerializer(serializers.Serializer):
+        stage = serializers.ChoiceField(choices=Lead.Stage.choices, required=False)
+        grade = serializers.ChoiceField(choices=["A", "B", "C", "D"], required=False)
+        industry = serializers.CharField(max_length=100, required=False)
+        source = serializers.CharField(max_length=100, required=False)
+        created_after = serializers.DateTimeField(required=False)
+        created_before = serializers.DateTimeField(required=False)
+        score_min = serializers.IntegerField(min_value=0, max_value=100, required=False)
+        score_max = serializers.IntegerField(min_value=0, max_value=100, required=False)
+        assigned_to = serializers.IntegerField(min_value=1, required=False)
+        q = serializers.CharField(max_length=100, required=False)
+        cursor = serializers.CharField(max_length=200, required=False)
+        limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=25)
+
+    def get_authenticators(self):
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [StaffModelPermissions()]
+
+    def get(self, request: Request) -> Response:
+        allowed = set(self.FilterSerializer().fields)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            return error_response(
+                "Invalid input.",
+                status_code=400,
+                details={key: ["Unknown filter."] for key in unknown},
+            )
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        cursor = data.pop("cursor", None)
+        limit = data.pop("limit")
+        filters = selectors.LeadFilters(**data)
+        try:
+            rows, next_cursor = selectors.lead_page(filters=filters, limit=limit, cursor=cursor)
+        except ValueError:
+            return error_response(
+                "Invalid input.", status_code=400, details={"cursor": ["Invalid cursor."]}
+            )
+        next_url = None
+        if next_cursor:
+            query = {k: v for k, v in request.query_params.items() if k != "cursor"}
+            query["cursor"] = next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+        return Response({"results": [lead_summary(r) for r in rows], "next": next_url})
+
+    def post(self, request: Request) -> Response:
+        limited = rate_limit(
+            request._request, group="lead-capture", setting="LEAD_CAPTURE_RATE_LIMIT"
+        )
+        if limited is not None:
+            return limited
+        body = request.data
+        if not isinstance(body, dict):
+            return error_response(
+                "Invalid input.",
+                status_code=400,
+                details={"non_field_errors": ["Send a JSON object."]},
+            )
+        consent = _consent_from(body.get("consent"))
+        form = body.get("form") or ""
+        if form and (not isinstance(form, str) or form not in selectors.FORM_NAMES):
+            return error_response(
+                "Invalid input.", status_code=400, details={"form": ["Unknown form."]}
+            )
+        source = body.get("source") or form or "api"
+        visitor_id = request.COOKIES.get(selectors.VISITOR_COOKIE) or body.get("visitor_id")
+        profile = {k: v for k, v in body.items() if k not in ENVELOPE_KEYS}
+        try:
+            result = services.lead_signup(
+                email=body.get("email") if isinstance(body.get("email"), str) else "",
+                consent=consent or services.ConsentInput(data_processing=False),
+                source=str(source)[:100],
+                form=form,
+                visitor_id=visitor_id if isinstance(visitor_id, str) else None,
+                profile=profile,
+                page_url=str(body.get("page_url") or "")[:500],
+                request=request._request,
+            )
+        except services.CaptureError as exc:
+            return error_response("Invalid input.", status_code=400, details=exc.details)
+        lead = result.lead
+        payload = {
+            "id": str(lead.pk),
+            "created": result.created,
+            "next_fields": selectors.next_fields(form=form, lead=lead) if form else [],
+        }
+        response = Response(
+            payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+        visitor_cookie_set(request._request, response, result.visitor.pk)
+        return response
+
+
+class LeadDetailApi(APIView):
+    """Staff: one lead; PATCH whitelisted fields; DELETE is soft. All audited."""
+
+    permission_classes = [StaffModelPermissions]
+    queryset = Lead.objects.none()
+
+    def get(self, request: Request, lead_id) -> Response:
+        return Response(lead_detail(selectors.lead_get(lead_id=lead_id)))
+
+    def patch(self, request: Request, lead_id) -> Response:
+        lead = selectors.lead_get(lead_id=lead_id)
+        if not isinstance(request.data, dict) or not request.data:
+            return error_response(
+                "Invalid input.",
+                status_code=400,
+                details={"non_field_errors": ["Send an object of fields to change."]},
+            )
+        try:
+            lead = services.lead_update(lead=lead, data=request.data, actor=request.user)
+        except services.CaptureError as exc:
+            return error_response("Invalid input.", status_code=400, details=exc.details)
+        return Response(lead_detail(selectors.lead_get(lead_id=lead.pk)))
+
+    def delete(self, request: Request, lead_id) -> Response:
+        lead = selectors.lead_get(lead_id=lead_id)
+        services.lead_soft_delete(lead=lead, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NextFieldsApi(APIView):
+    """Public: which of a form's fields to show to the current visitor."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get(self, request: Request) -> Response:
+        form = request.query_params.get("form", "")
+        if form not in selectors.FORM_NAMES:
+            return error_response(
+                "Invalid input.",
+                status_code=400,
+                details={"form": [f"One of: {', '.join(sorted(selectors.FORM_NAMES))}."]},
+            )
+        lead = selectors.lead_for_request(request._request)
+        return Response(
+            {
+                "form": form,
+                "fields": selectors.next_fields(form=form, lead=lead),
+                "known": lead is not None,
+            }
+        )
