@@ -1,0 +1,122 @@
+"""Public nurture API: newsletter sign-up, the lists, one-click unsubscribe.
+
+- ``GET /api/newsletter/lists``: the active lists and the consent wording shown at sign-up.
+- ``POST /api/newsletter/subscribe`` ``{"email", "newsletters"?: [slug], "page_url"?}``:
+  202 whatever the address's state (no membership is revealed); a confirmation email goes
+  out when something is pending.
+- ``POST /api/newsletter/unsubscribe/<token>``: RFC 8058 one-click (form body
+  ``List-Unsubscribe=One-Click`` or empty); ``GET`` shows a page with the button.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ementech.api_errors import error_response
+from nurture import services
+from nurture.models import Newsletter
+from nurture.ratelimit import limited
+
+SUBSCRIBE_RATE = getattr(settings, "NEWSLETTER_SUBSCRIBE_RATE", "20/h")
+
+
+class NewsletterListsApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get(self, request: Request) -> Response:
+        lists = list(Newsletter.objects.filter(is_active=True))
+        return Response(
+            {
+                "newsletters": [
+                    {
+                        "slug": n.slug,
+                        "name": n.name,
+                        "description": n.description,
+                        "frequency": n.frequency,
+                        "audience": n.audience,
+                        "sample_content": n.sample_content,
+                    }
+                    for n in lists
+                ],
+                "consent_wording": services.consent_wording_for(lists),
+            }
+        )
+
+
+class NewsletterSubscribeApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        newsletters = serializers.ListField(
+            child=serializers.SlugField(max_length=60), required=False, max_length=10
+        )
+        page_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def post(self, request: Request) -> Response:
+        blocked = limited(request, group="newsletter-subscribe", rate=SUBSCRIBE_RATE)
+        if blocked is not None:
+            return blocked
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.newsletter_subscribe(
+                email=data.validated_data["email"],
+                newsletters=data.validated_data.get("newsletters") or None,
+                page_url=data.validated_data.get("page_url", ""),
+            )
+        except ValidationError as exc:
+            return error_response("Invalid input.", status_code=400, details=exc.message_dict)
+        return Response(
+            {
+                "status": "confirmation_sent",
+                "message": "Check your inbox: click the link in our email to confirm.",
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """One-click unsubscribe. POST unsubscribes (mail clients do it from the header)."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        target = services.unsubscribe_target(token)
+        if target is None:
+            return render(request, "nurture/link_invalid.html", status=404)
+        subscriber, newsletter = target
+        return render(
+            request,
+            "nurture/unsubscribe.html",
+            {"subscriber": subscriber, "newsletter": newsletter, "done": False},
+        )
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        target = services.unsubscribe_target(token)
+        if target is None:
+            return error_response("Unknown or invalid link.", status_code=404)
+        subscriber, newsletter = target
+        services.newsletter_unsubscribe(subscriber=subscriber, newsletter=newsletter)
+        return render(
+            request,
+            "nurture/unsubscribe.html",
+            {
+                "subscriber": subscriber,
+                "newsletter": newsletter,
+                "done": True,
+                "preferences_url": services.preferences_url(subscriber),
+            },
+        )

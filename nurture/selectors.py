@@ -1,0 +1,161 @@
+"""Reads of the nurture app: what to recommend in an email, the outbox, offer statistics.
+
+Recommendations come from the content app's recommender when it offers one; otherwise from
+the published content pages themselves (matching the lead's industry first, pages the lead
+has already read last, newest first).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import QuerySet
+
+from leads.models import Lead
+from nurture.ai import llm_json
+from nurture.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+CONTENT_MODELS = ("BlogPage", "ResourcePage", "CaseStudyPage")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    title: str
+    url: str
+    summary: str = ""
+    kind: str = ""
+    industry: str = ""
+
+
+def _page_models(names: tuple[str, ...]) -> list:
+    out = []
+    for name in names:
+        try:
+            out.append(apps.get_model("content", name))
+        except LookupError:
+            continue
+    return out
+
+
+def _seen_paths(lead: Lead | None) -> set[str]:
+    if lead is None:
+        return set()
+    from analytics.models import Interaction
+
+    paths = Interaction.objects.filter(lead=lead, type="page_view").values_list(
+        "properties__path", flat=True
+    )[:500]
+    return {p for p in paths if isinstance(p, str)}
+
+
+def _as_recommendation(page: Any) -> Recommendation:
+    url = page.get_url() or page.url_path
+    if url and url.startswith("/"):
+        url = settings.SITE_URL + url
+    return Recommendation(
+        title=page.title,
+        url=url or settings.SITE_URL,
+        summary=getattr(page, "summary", "") or "",
+        kind=getattr(page, "content_kind", page._meta.model_name),
+        industry=getattr(page, "industry", "") or "",
+    )
+
+
+def _content_recommender():
+    try:
+        from content import selectors as content_selectors
+    except ImportError:  # pragma: no cover - the content app is installed
+        return None
+    return getattr(content_selectors, "recommendations_for_lead", None)
+
+
+def recommendations_for(
+    *, lead: Lead | None, limit: int = 3, kinds: tuple[str, ...] = CONTENT_MODELS
+) -> list[Recommendation]:
+    """Up to ``limit`` content pages for this lead (industry first, unread first, newest)."""
+    recommender = _content_recommender()
+    if recommender is not None and kinds == CONTENT_MODELS:
+        try:
+            items = recommender(lead=lead, limit=limit)
+            return [_as_recommendation(getattr(i, "page", i)) for i in items][:limit]
+        except Exception:  # noqa: BLE001 - fall back to the page tree
+            logger.warning("content recommendations failed; using the page tree", exc_info=True)
+    industry = (lead.industry or "").lower() if lead else ""
+    seen = _seen_paths(lead)
+    candidates = []
+    for model in _page_models(kinds):
+        candidates.extend(model.objects.live().order_by("-first_published_at")[:50])
+
+    def rank(page) -> tuple:
+        url = page.get_url() or ""
+        page_industry = getattr(page, "industry", "") or ""
+        return (
+            url in seen,
+            0
+            if industry and page_industry == industry
+            else (1 if page_industry in ("", "general") else 2),
+            -(page.first_published_at.timestamp() if page.first_published_at else 0),
+        )
+
+    candidates.sort(key=rank)
+    return [_as_recommendation(p) for p in candidates[:limit]]
+
+
+def case_study_for(*, lead: Lead | None) -> Recommendation | None:
+    """The case study closest to the lead's industry (the welcome sequence's day 3)."""
+    found = recommendations_for(lead=lead, limit=1, kinds=("CaseStudyPage",))
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Digest:
+    intro: str
+    items: list[Recommendation]
+    personalised_by: str  # "llm" or "rules"
+
+
+def digest_for(*, lead: Lead | None, limit: int = 3) -> Digest | None:
+    """The personalised 'picked for you' section of a newsletter issue."""
+    items = recommendations_for(lead=lead, limit=limit)
+    if not items:
+        return None
+    intro = ""
+    personalised_by = "rules"
+    if lead is not None:
+        answer = llm_json(
+            task="personalization",
+            system=(
+                "You write one friendly sentence (max 40 words) introducing reading picks in "
+                'a B2B newsletter. Reply as JSON: {"intro": "..."}. Do not invent facts.'
+            ),
+            prompt=(
+                f"Reader role: {lead.role or 'unknown'}; industry: {lead.industry or 'unknown'}; "
+                f"interests: {', '.join(lead.interests or []) or 'unknown'}.\nPicks: "
+                + "; ".join(i.title for i in items)
+            ),
+            max_tokens=120,
+        )
+        if answer and isinstance(answer.get("intro"), str) and 0 < len(answer["intro"]) <= 400:
+            intro = answer["intro"].strip()
+            personalised_by = "llm"
+    if not intro:
+        if lead is not None and lead.industry:
+            intro = f"Picked for you, with a focus on {lead.industry}:"
+        elif lead is not None and lead.role:
+            intro = f"Picked for you as a {lead.role}:"
+        else:
+            intro = "Picked for you from what readers like you read most:"
+    return Digest(intro=intro, items=items, personalised_by=personalised_by)
+
+
+def outbox_list(*, status: str | None = None) -> QuerySet[OutboundEmail]:
+    qs = OutboundEmail.objects.select_related("lead").order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    return qs

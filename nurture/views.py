@@ -1,0 +1,155 @@
+"""HTML views of the nurture app: sign-up page, confirmation click, preference centre, and the
+email tracking endpoints (open pixel, signed click redirect)."""
+
+from __future__ import annotations
+
+import base64
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ementech.net import client_ip
+from nurture import services
+from nurture.models import Newsletter, Subscriber, Subscription
+from nurture.ratelimit import limited
+
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Your work email")
+    newsletters = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["newsletters"].choices = [
+            (n.slug, n.name) for n in Newsletter.objects.filter(is_active=True)
+        ]
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_signup(request: HttpRequest) -> HttpResponse:
+    lists = list(Newsletter.objects.filter(is_active=True))
+    initial = {"newsletters": [lists[0].slug] if lists else []}
+    form = SignupForm(request.POST or None, initial=initial)
+    sent = False
+    if request.method == "POST":
+        blocked = limited(request, group="newsletter-subscribe", rate=SUBSCRIBE_RATE_HTML)
+        if blocked is not None:
+            return blocked
+        if form.is_valid():
+            try:
+                services.newsletter_subscribe(
+                    email=form.cleaned_data["email"],
+                    newsletters=form.cleaned_data["newsletters"],
+                    page_url=request.build_absolute_uri(),
+                )
+                sent = True
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+    return render(
+        request,
+        "nurture/signup.html",
+        {
+            "form": form,
+            "newsletters": lists,
+            "sent": sent,
+            "consent_wording": services.consent_wording_for(lists),
+        },
+    )
+
+
+SUBSCRIBE_RATE_HTML = "20/h"
+
+
+@never_cache
+@require_GET
+def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = services.subscriber_from_confirm_token(token)
+    if subscriber is None:
+        return render(request, "nurture/link_invalid.html", status=404)
+    subscriber = services.newsletter_confirm(subscriber=subscriber, ip=client_ip(request))
+    active = subscriber.subscriptions.filter(status=Subscription.Status.ACTIVE).select_related(
+        "newsletter"
+    )
+    return render(
+        request,
+        "nurture/confirmed.html",
+        {
+            "subscriber": subscriber,
+            "subscriptions": active,
+            "preferences_url": services.preferences_url(subscriber),
+        },
+    )
+
+
+class PreferencesForm(forms.Form):
+    newsletters = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, choices=(), required=False
+    )
+    frequency = forms.ChoiceField(widget=forms.RadioSelect, choices=Subscriber.Frequency.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["newsletters"].choices = [
+            (n.slug, f"{n.name} ({n.get_frequency_display().lower()})")
+            for n in Newsletter.objects.filter(is_active=True)
+        ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_preferences(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = services.subscriber_from_preferences_token(token)
+    if subscriber is None:
+        return render(request, "nurture/link_invalid.html", status=404)
+    current = list(
+        subscriber.subscriptions.filter(status=Subscription.Status.ACTIVE).values_list(
+            "newsletter__slug", flat=True
+        )
+    )
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"newsletters": current, "frequency": subscriber.frequency},
+    )
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        subscriber = services.newsletter_preferences_update(
+            subscriber=subscriber,
+            newsletters=form.cleaned_data["newsletters"],
+            frequency=form.cleaned_data["frequency"],
+        )
+        saved = True
+    return render(
+        request,
+        "nurture/preferences.html",
+        {"form": form, "subscriber": subscriber, "saved": saved},
+    )
+
+
+@never_cache
+@require_GET
+def email_open_pixel(request: HttpRequest, token) -> HttpResponse:
+    services.email_opened(token=str(token), request=request)
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@never_cache
+@require_GET
+def email_click(request: HttpRequest, token) -> HttpResponse:
+    result = services.email_clicked(
+        token=str(token),
+        url=request.GET.get("u", ""),
+        signature=request.GET.get("s", ""),
+        request=request,
+    )
+    if not result.allowed:
+        return render(request, "nurture/link_refused.html", {"reason": result.reason}, status=400)
+    return HttpResponseRedirect(result.url)
