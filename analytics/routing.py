@@ -1,3 +1,9 @@
-"""WebSocket routes of the analytics app."""
+"""WebSocket routes of the analytics app: the live sales dashboard."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from analytics.consumers import DashboardConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/dashboard", DashboardConsumer.as_asgi()),
+]

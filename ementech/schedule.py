@@ -15,6 +15,10 @@ def beat_schedule() -> dict[str, dict]:
             "task": "ementech.ops.tasks.heartbeat",
             "schedule": 300.0,
         },
+        "scoring-nightly-rescore": {
+            "task": "scoring.tasks.rescore_all_leads",
+            "schedule": crontab(hour=2, minute=30),
+        },
         # --- privacy: retention periods applied daily at 02:00 UTC, in batches ---
         "privacy-retention": {
             "task": "privacy.tasks.apply_retention",

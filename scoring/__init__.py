@@ -1,1 +1,2 @@
-"""Explainable lead scoring: features, rule and learned models, score history, next-best actions, alerts."""
+"""Explainable lead scoring: features, rule and learned models, score history, next-best
+actions and hot-lead alerts."""

@@ -1,0 +1,252 @@
+"""Admin of the scoring app: score history, alerts, learned models and metrics; plus, on the
+leads app's lead page, a read-only "Why this score" section and the score-history inline
+(added to the registered ``LeadAdmin`` from here, so ``leads/admin.py`` stays untouched)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from scoring.actions import rule_actions
+from scoring.engine import Config, explain
+from scoring.models import Metric, ScoreAlert, ScoreSnapshot, ScoringModel
+from scoring.services import scoring_model_activate
+
+
+def factors_table(factors: dict | None, *, weights: Any = None) -> str:
+    """The factors as an HTML table: feature, group, value, weight, points."""
+    factors = factors or {}
+    if not factors.get("points"):
+        return format_html("<p>{}</p>", "Not scored yet.")
+    rows = [
+        (
+            r["label"],
+            r["group"],
+            "" if r["value"] is None else f"{r['value']:.2f}",
+            "" if r["weight"] is None else f"{r['weight']:.2f}",
+            f"{r['points']:+.2f}",
+        )
+        for r in explain(factors, weights)
+    ]
+    total = sum(r["points"] for r in explain(factors)) + float(factors.get("baseline") or 0)
+    extra = []
+    if "baseline" in factors:
+        extra.append(("Baseline (average lead)", "", "", "", f"{factors['baseline']:+.2f}"))
+    body = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        [*extra, *rows],
+    )
+    return format_html(
+        "<p>Model <strong>{}</strong> · engagement decay ×{} after {} days inactive</p>"
+        "<table><thead><tr><th>Feature</th><th>Group</th><th>Value (0-1)</th><th>Weight</th>"
+        "<th>Points</th></tr></thead><tbody>{}</tbody><tfoot><tr><th colspan='4'>Score</th>"
+        "<th>{}</th></tr></tfoot></table>",
+        factors.get("model", "rules"),
+        factors.get("decay", 1),
+        factors.get("inactive_days", 0),
+        body,
+        f"{total:.2f}",
+    )
+
+
+def _weights_for(factors: dict | None) -> Any:
+    if (factors or {}).get("model", "rules") == "rules":
+        return Config.from_settings().weights
+    return None
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScoreSnapshot)
+class ScoreSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "lead",
+        "score",
+        "grade",
+        "fit_score",
+        "engagement_score",
+        "model_label",
+        "reason",
+        "created_at",
+    )
+    list_filter = ("grade", "model_label", "reason")
+    list_select_related = ("lead",)
+    search_fields = ("lead__email", "lead__company")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = (
+        "lead",
+        "score",
+        "grade",
+        "fit_score",
+        "engagement_score",
+        "model_label",
+        "reason",
+        "created_at",
+        "why",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="Why this score")
+    def why(self, obj: ScoreSnapshot) -> str:
+        return factors_table(obj.factors, weights=_weights_for(obj.factors))
+
+
+@admin.register(ScoreAlert)
+class ScoreAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("lead", "reason", "score", "grade", "delivered_on", "created_at")
+    list_filter = ("reason",)
+    list_select_related = ("lead",)
+    search_fields = ("lead__email", "lead__company")
+    readonly_fields = ("lead", "reason", "details", "score", "grade", "deliveries", "created_at")
+
+    @admin.display(description="Delivered on")
+    def delivered_on(self, obj: ScoreAlert) -> str:
+        return ", ".join(sorted(obj.deliveries)) or "pending"
+
+
+@admin.register(ScoringModel)
+class ScoringModelAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("version", "algorithm", "is_active", "auc", "rules_auc", "brier", "created_at")
+    readonly_fields = (
+        "version",
+        "algorithm",
+        "feature_names",
+        "metrics",
+        "is_active",
+        "activated_at",
+        "created_at",
+    )
+    exclude = ("artifact",)
+    actions = ("activate", "use_rules")
+
+    @admin.display(description="AUC")
+    def auc(self, obj: ScoringModel) -> Any:
+        return obj.metrics.get("auc_model")
+
+    @admin.display(description="Rules AUC")
+    def rules_auc(self, obj: ScoringModel) -> Any:
+        return obj.metrics.get("auc_rules")
+
+    @admin.display(description="Brier")
+    def brier(self, obj: ScoringModel) -> Any:
+        return obj.metrics.get("brier_model")
+
+    @admin.action(description="Activate the selected model (one)", permissions=["change"])
+    def activate(self, request, queryset) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one model.", messages.ERROR)
+            return
+        model = scoring_model_activate(version=queryset.get().version)
+        self.message_user(request, f"Activated {model}. Run rescore_leads to apply it.")
+
+    @admin.action(description="Go back to the rule-based scoring", permissions=["change"])
+    def use_rules(self, request, queryset) -> None:
+        scoring_model_activate(version=None)
+        self.message_user(request, "Rule-based scoring active. Run rescore_leads to apply it.")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Needed by the actions; the form itself stays read-only (all fields read-only).
+        return request.user.has_perm("scoring.change_scoringmodel")
+
+
+@admin.register(Metric)
+class MetricAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("kind", "value", "occurred_at")
+    list_filter = ("kind",)
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("kind", "value", "data", "lead", "occurred_at")
+
+
+# --- on the lead page -------------------------------------------------------------------------
+
+
+class ScoreHistoryInline(admin.TabularInline):
+    model = ScoreSnapshot
+    fk_name = "lead"
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = "Score history (latest first)"
+    fields = (
+        "created_at",
+        "score",
+        "grade",
+        "fit_score",
+        "engagement_score",
+        "model_label",
+        "reason",
+    )
+    readonly_fields = fields
+    ordering = ("-created_at", "-id")
+    show_change_link = True
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        ids = list(qs.order_by("-created_at", "-id").values_list("pk", flat=True)[:200])
+        return qs.filter(pk__in=ids)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def why_this_score(obj: Any) -> str:
+    """The lead's current factors and the rule-based next-best actions."""
+    if obj is None or obj.pk is None:
+        return ""
+    factors = obj.score_factors or {}
+    table = factors_table(factors, weights=_weights_for(factors))
+    if not factors.get("points"):
+        return table
+    actions = rule_actions(lead=obj, grade=obj.grade, factors=factors)
+    items = format_html_join(
+        "", "<li><strong>{}</strong> — {}</li>", [(a["action"], a["reason"]) for a in actions]
+    )
+    return format_html(
+        "<p>Score <strong>{}</strong> (grade {}), fit {}, engagement {}</p>{}"
+        "<p><strong>Next-best actions</strong></p><ol>{}</ol>",
+        obj.score,
+        obj.grade or "-",
+        obj.fit_score,
+        obj.engagement_score,
+        table,
+        items,
+    )
+
+
+why_this_score.short_description = "Why this score"  # type: ignore[attr-defined]
+
+
+def attach_to_lead_admin(site: admin.AdminSite = admin.site) -> bool:
+    """Add the score-history inline and the "Why this score" section to the registered
+    lead admin. Returns False when the leads app has no admin registered."""
+    from leads.models import Lead
+
+    lead_admin = site._registry.get(Lead)
+    if lead_admin is None:
+        return False
+    if ScoreHistoryInline not in lead_admin.inlines:
+        lead_admin.inlines = [*lead_admin.inlines, ScoreHistoryInline]
+    if why_this_score not in lead_admin.readonly_fields:
+        lead_admin.readonly_fields = (*lead_admin.readonly_fields, why_this_score)
+        if lead_admin.fieldsets:
+            lead_admin.fieldsets = (
+                *lead_admin.fieldsets,
+                ("Why this score", {"fields": (why_this_score,)}),
+            )
+    return True
+
+
+attach_to_lead_admin()

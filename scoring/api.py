@@ -1,0 +1,74 @@
+"""API of the scoring app: ``POST /api/leads/{id}/score`` (staff) rescores one lead now and
+returns its score, grade, fit and engagement sub-scores, the factors and next-best actions."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ementech.permissions import HasPerm
+from scoring import services
+
+
+class LeadScoreApi(APIView):
+    permission_classes = [HasPerm.of("leads.view_lead")]
+
+    class FactorSerializer(serializers.Serializer):
+        feature = serializers.CharField()
+        label = serializers.CharField()
+        group = serializers.CharField()
+        value = serializers.FloatField(allow_null=True)
+        weight = serializers.FloatField(allow_null=True)
+        points = serializers.FloatField()
+
+    class ActionSerializer(serializers.Serializer):
+        priority = serializers.IntegerField()
+        action = serializers.CharField()
+        reason = serializers.CharField(allow_blank=True)
+
+    class OutputSerializer(serializers.Serializer):
+        lead_id = serializers.UUIDField()
+        score = serializers.IntegerField()
+        grade = serializers.CharField()
+        fit = serializers.IntegerField()
+        engagement = serializers.IntegerField()
+        model = serializers.CharField()
+        baseline = serializers.FloatField(allow_null=True)
+        decay = serializers.FloatField()
+        inactive_days = serializers.FloatField()
+        changed = serializers.BooleanField()
+        previous_score = serializers.IntegerField(allow_null=True)
+        previous_grade = serializers.CharField(allow_blank=True)
+        factors = serializers.ListField(child=serializers.DictField())
+        actions = serializers.ListField(child=serializers.DictField())
+        actions_source = serializers.CharField()
+
+    @extend_schema(request=None, responses=OutputSerializer)
+    def post(self, request, lead_id):
+        from leads.models import Lead
+
+        try:
+            outcome = services.lead_rescore(lead_id=lead_id, reason="api", with_actions=True)
+        except Lead.DoesNotExist as exc:
+            raise NotFound("Lead not found.") from exc
+        data = {
+            "lead_id": outcome.lead_id,
+            "score": outcome.score,
+            "grade": outcome.grade,
+            "fit": outcome.fit,
+            "engagement": outcome.engagement,
+            "model": outcome.model,
+            "baseline": outcome.factors.get("baseline"),
+            "decay": outcome.factors.get("decay", 1.0),
+            "inactive_days": outcome.factors.get("inactive_days", 0.0),
+            "changed": outcome.changed,
+            "previous_score": outcome.previous_score,
+            "previous_grade": outcome.previous_grade,
+            "factors": outcome.explained(),
+            "actions": outcome.actions.get("actions", []),
+            "actions_source": outcome.actions.get("source", "rules"),
+        }
+        return Response(self.OutputSerializer(data).data, status=status.HTTP_200_OK)

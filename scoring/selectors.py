@@ -1,0 +1,146 @@
+"""Reads of the scoring app: lead rows and interaction aggregates for the engine, the active
+learned model, score history and alerts."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db.models import Count, FloatField, Max, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from scoring.engine import INTERACTION_TYPES, LEAD_COLUMNS, Activity, Config, RulesModel
+from scoring.models import ScoreAlert, ScoreSnapshot, ScoringModel
+
+
+def _activity_aggregates() -> dict[str, Any]:
+    aggs: dict[str, Any] = {f"n_{t}": Count("id", filter=Q(type=t)) for t in INTERACTION_TYPES}
+    aggs["sessions"] = Count("session_id", distinct=True, filter=~Q(session_id=""))
+    aggs["pages"] = Count(
+        Coalesce(KT("properties__path"), KT("properties__url")),
+        distinct=True,
+        filter=Q(type="page_view"),
+    )
+    aggs["seconds"] = Sum(
+        Cast(KT("properties__duration"), FloatField()),
+        filter=Q(type__in=("page_view", "page_exit")),
+    )
+    aggs["last_at"] = Max("occurred_at")
+    return aggs
+
+
+def activity_for(lead_ids: Sequence[Any]) -> dict[Any, Activity]:
+    """Interaction aggregates (counts per type, sessions, distinct pages, seconds, last
+    activity) for these leads, in one grouped query."""
+    from analytics.models import Interaction
+
+    if not lead_ids:
+        return {}
+    rows = (
+        Interaction.objects.filter(lead_id__in=list(lead_ids))
+        .order_by()
+        .values("lead_id")
+        .annotate(**_activity_aggregates())
+    )
+    out: dict[Any, Activity] = {}
+    for r in rows:
+        out[r["lead_id"]] = Activity(
+            counts={t: r[f"n_{t}"] for t in INTERACTION_TYPES if r[f"n_{t}"]},
+            sessions=r["sessions"] or 0,
+            pages=r["pages"] or 0,
+            seconds=float(r["seconds"] or 0.0),
+            last_at=r["last_at"],
+        )
+    return out
+
+
+def lead_rows(lead_ids: Sequence[Any]) -> list[tuple]:
+    """``LEAD_COLUMNS`` tuples of live (not deleted or erased) leads."""
+    from leads.models import Lead
+
+    return list(
+        Lead.objects.filter(pk__in=list(lead_ids), erased_at__isnull=True).values_list(
+            *LEAD_COLUMNS
+        )
+    )
+
+
+def lead_row_chunks(*, chunk_size: int, lead_ids: Sequence[Any] | None = None) -> Iterator[list]:
+    """All live leads as ``LEAD_COLUMNS`` tuples, in primary-key chunks (keyset paging)."""
+    from leads.models import Lead
+
+    base = Lead.objects.filter(erased_at__isnull=True)
+    if lead_ids is not None:
+        base = base.filter(pk__in=list(lead_ids))
+    last = None
+    while True:
+        qs = base.order_by("pk")
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        chunk = list(qs.values_list(*LEAD_COLUMNS)[:chunk_size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+        if len(chunk) < chunk_size:
+            return
+
+
+def live_lead_count() -> int:
+    from leads.models import Lead
+
+    return Lead.objects.filter(erased_at__isnull=True).count()
+
+
+_model_cache: dict[int, Any] = {}
+_model_lock = threading.Lock()
+
+
+def active_model(config: Config) -> Any:
+    """The active learned model (cached per process and version), else the rules."""
+    from scoring.learned import LearnedModel, load
+
+    row = ScoringModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    if row is None:
+        return RulesModel(config)
+    with _model_lock:
+        model = _model_cache.get(row)
+        if model is None:
+            blob = ScoringModel.objects.values_list("artifact", flat=True).get(version=row)
+            model = LearnedModel(load(blob), row)
+            _model_cache.clear()
+            _model_cache[row] = model
+    return model
+
+
+def score_history(*, lead_id: Any, limit: int = 50) -> QuerySet[ScoreSnapshot]:
+    return ScoreSnapshot.objects.filter(lead_id=lead_id).order_by("-created_at", "-id")[:limit]
+
+
+def alerts_recent(*, limit: int = 20) -> QuerySet[ScoreAlert]:
+    return ScoreAlert.objects.select_related("lead").order_by("-created_at", "-id")[:limit]
+
+
+def labelled_leads() -> QuerySet:
+    """Leads with a known outcome: won/lost, or stage customer (won), oldest first."""
+    from leads.models import Lead
+
+    return (
+        Lead.objects.filter(erased_at__isnull=True)
+        .filter(Q(outcome__in=("won", "lost")) | Q(stage="customer"))
+        .order_by("created_at", "pk")
+    )
+
+
+__all__ = [
+    "activity_for",
+    "active_model",
+    "alerts_recent",
+    "labelled_leads",
+    "lead_row_chunks",
+    "lead_rows",
+    "live_lead_count",
+    "score_history",
+]
