@@ -122,12 +122,15 @@ def pixel_url(email: OutboundEmail) -> str:
     return absolute_url(f"/e/o/{email.token}.gif")
 
 
+# Links that must work exactly as written (consent and unsubscribe): never wrapped.
+NEVER_TRACK = ("/api/newsletter/unsubscribe/", "/newsletter/preferences/", "/newsletter/confirm/")
 _HREF_RE = re.compile(r'href="([^"]+)"')
 
 
 def _track_html(html: str, email: OutboundEmail, *, skip_prefixes: Iterable[str] = ()) -> str:
     """Rewrite allowed links to signed tracking links and add the open pixel."""
-    skip = tuple(absolute_url(p) for p in skip_prefixes) + tuple(skip_prefixes)
+    prefixes = (*NEVER_TRACK, *skip_prefixes)
+    skip = tuple(absolute_url(p) for p in prefixes) + prefixes
 
     def rewrite(match: re.Match) -> str:
         url = match.group(1).replace("&amp;", "&")
@@ -686,7 +689,6 @@ def newsletter_issue_send_batch(*, issue_id: int, subscriber_ids: list[int]) -> 
             headers=list_unsubscribe_headers(subscriber, issue.newsletter),
             category="newsletter",
             subject=issue.subject,
-            skip_tracking_prefixes=("/api/newsletter/unsubscribe/", "/newsletter/preferences/"),
         )
         delivery.email = email
         delivery.save(update_fields=["email"])
@@ -835,10 +837,6 @@ def enrolment_advance(*, enrolment_id: int, now: dt.datetime | None = None) -> l
                     headers=list_unsubscribe_headers(subscriber, None),
                     category=f"nurture:{enrolment.sequence.slug}",
                     subject=step.subject,
-                    skip_tracking_prefixes=(
-                        "/api/newsletter/unsubscribe/",
-                        "/newsletter/preferences/",
-                    ),
                 )
                 send.save(update_fields=["email"])
             decided.append(send)
