@@ -1,0 +1,178 @@
+"""POST /api/track: single and batched events, per-type validation, all-or-nothing
+batches with per-index errors, body limits, rate limiting keyed on the real client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from analytics.models import Interaction
+from leads.models import Visitor
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, body, **extra):
+    return client.post("/api/track", body, format="json", **extra)
+
+
+def counts() -> tuple[int, int]:
+    return Interaction.objects.count(), Visitor.objects.count()
+
+
+def test_single_event_202_and_cookie(api_client):
+    resp = post(api_client, {"type": "click", "properties": {"element_id": "cta"}})
+    assert resp.status_code == 202
+    assert resp.json()["accepted"] == 1
+    assert resp.cookies["em_vid"]["httponly"]
+    interaction = Interaction.objects.get()
+    assert (interaction.type, interaction.category) == ("click", "engagement")
+    assert str(interaction.visitor_id) == resp.cookies["em_vid"].value
+
+
+def test_batch_of_100_uses_body_visitor_id(api_client):
+    visitor = Visitor.objects.create()
+    events = [{"type": "scroll", "properties": {"scroll_depth": i}} for i in range(100)]
+    resp = post(api_client, {"events": events, "visitor_id": str(visitor.pk)})
+    assert resp.status_code == 202
+    assert resp.json()["accepted"] == 100
+    assert Interaction.objects.filter(visitor=visitor).count() == 100
+    assert Visitor.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "detail_path"),
+    [
+        ({"type": "teleport"}, ("events", "0", "type")),
+        ({"type": "scroll", "properties": {}}, ("events", "0", "properties.scroll_depth")),
+        (
+            {"type": "scroll", "properties": {"scroll_depth": 400}},
+            ("events", "0", "properties.scroll_depth"),
+        ),
+        (
+            {"type": "page_view", "properties": {"duration": "long"}},
+            ("events", "0", "properties.duration"),
+        ),
+        (
+            {"type": "page_view", "properties": {"colour": "red"}},
+            ("events", "0", "properties.colour"),
+        ),
+        (
+            {"type": "resource_download", "properties": {}},
+            ("events", "0", "properties.resource_id"),
+        ),
+        ({"type": "page_view", "occurred_at": "yesterday-ish"}, ("events", "0", "occurred_at")),
+        (
+            {"type": "page_view", "occurred_at": "2001-01-01T00:00:00Z"},
+            ("events", "0", "occurred_at"),
+        ),
+        (
+            {"type": "chat_tool_call", "properties": {"tool_calls": [1, 2]}},
+            ("events", "0", "properties.tool_calls"),
+        ),
+    ],
+)
+def test_invalid_single_event_is_refused(api_client, body, detail_path):
+    resp = post(api_client, body)
+    assert resp.status_code == 400
+    details = resp.json()["details"]
+    for key in detail_path:
+        details = details[key]
+    assert details and isinstance(details[0], str)
+    assert counts() == (0, 0)
+
+
+def test_one_bad_event_rejects_the_whole_batch_with_per_index_errors(api_client):
+    events = [{"type": "page_view", "properties": {"path": f"/{i}"}} for i in range(10)]
+    events[3] = {"type": "unknown_kind"}
+    events[7] = {"type": "email_open", "properties": {}}
+    resp = post(api_client, {"events": events})
+    assert resp.status_code == 400
+    body = resp.json()
+    assert body["error"]
+    assert set(body["details"]["events"]) == {"3", "7"}
+    assert "type" in body["details"]["events"]["3"]
+    assert "properties.email_id" in body["details"]["events"]["7"]
+    assert counts() == (0, 0)
+
+
+def test_101_events_refused(api_client):
+    events = [{"type": "page_view"}] * 101
+    resp = post(api_client, {"events": events})
+    assert resp.status_code == 400
+    assert "events" in resp.json()["details"]
+    assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize("body", [[], {"events": []}, {"events": "x"}, {"events": [], "extra": 1}])
+def test_malformed_envelopes_refused(api_client, body):
+    resp = post(api_client, body)
+    assert resp.status_code == 400
+    assert resp.json()["details"]
+    assert counts() == (0, 0)
+
+
+def test_wrong_content_type_415(api_client):
+    resp = api_client.post(
+        "/api/track", "type=page_view", content_type="application/x-www-form-urlencoded"
+    )
+    assert resp.status_code == 415
+    assert resp.json()["error"]
+    assert counts() == (0, 0)
+
+
+def test_one_megabyte_body_413(api_client):
+    big = json.dumps({"type": "page_view", "properties": {"title": "x" * (1024 * 1024)}})
+    resp = api_client.post("/api/track", big, content_type="application/json")
+    assert resp.status_code == 413
+    assert resp.json()["details"]["body"]
+    assert counts() == (0, 0)
+
+
+def test_invalid_json_400(api_client):
+    resp = api_client.post("/api/track", "{not json", content_type="application/json")
+    assert resp.status_code == 400
+    assert resp.json()["error"]
+    assert counts() == (0, 0)
+
+
+@override_settings(TRACK_RATE_LIMIT="3/m", TRUSTED_PROXY_COUNT=0)
+def test_rate_limit_429_with_retry_after_and_forged_xff_ignored(api_client):
+    event = {"type": "page_view", "properties": {"path": "/"}}
+    for _ in range(3):
+        assert post(api_client, event).status_code == 202
+    limited = post(api_client, event)
+    assert limited.status_code == 429
+    retry_after = int(limited["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert limited.json()["error"] == "Too many requests."
+    forged = post(api_client, event, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert forged.status_code == 429
+    forged2 = post(api_client, event, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.10")
+    assert forged2.status_code == 429
+    assert Interaction.objects.count() == 3
+    # Another real client (socket address) has its own bucket.
+    other = post(api_client, event, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 202
+
+
+@override_settings(TRACK_RATE_LIMIT="2/m", TRUSTED_PROXY_COUNT=1)
+def test_behind_a_configured_proxy_the_forwarded_client_is_the_key(api_client):
+    event = {"type": "page_view"}
+    for _ in range(2):
+        assert post(api_client, event, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 202
+    assert post(api_client, event, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert post(api_client, event, HTTP_X_FORWARDED_FOR="203.0.113.77").status_code == 202
+
+
+def test_identified_visitor_events_are_attributed_at_once(
+    api_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(api_client, {"type": "page_view", "properties": {"path": "/"}})
+        api_client.post("/api/leads", {"email": "x@example.com", "consent": True}, format="json")
+        post(api_client, {"events": [{"type": "page_view", "properties": {"path": "/2"}}]})
+    assert Interaction.objects.filter(lead__isnull=True).count() == 0
+    assert Interaction.objects.filter(lead__email="x@example.com", type="page_view").count() == 2
