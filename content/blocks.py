@@ -48,3 +48,13 @@ class BodyBlock(blocks.StreamBlock):
     features = FeatureGridBlock()
     stats = blocks.ListBlock(StatBlock(), icon="order", template="content/blocks/stats.html")
     call_to_action = CallToActionBlock()
+
+
+class ResultBlock(blocks.StructBlock):
+    """A headline result of a case study: "94%" / "less card fraud in six months"."""
+
+    value = blocks.CharBlock(max_length=30)
+    label = blocks.CharBlock(max_length=160)
+
+    class Meta:
+        icon = "success"

@@ -1,10 +1,36 @@
-"""Demo pages: the home page and the about page (idempotent, keyed by slug)."""
+"""Demo content: home and about, the services, case studies, blog and resources sections
+with their pages, topics, FAQs and the service catalogue (idempotent, keyed by slug).
+
+Publishing the pages enqueues their knowledge-base ingestion (after commit); run
+``manage.py reindex_knowledge`` to index synchronously.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.files.base import ContentFile
 from wagtail.models import Page, Site
 
-from content.models import HomePage, StandardPage
+from content.demo_data.blog import BLOG_POSTS
+from content.demo_data.case_studies import CASE_STUDIES
+from content.demo_data.resources import RESOURCES
+from content.demo_data.services import CATALOGUE, FAQS, SERVICES, TOPICS
+from content.models import (
+    FAQ,
+    BlogIndexPage,
+    BlogPage,
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    HomePage,
+    ResourceIndexPage,
+    ResourcePage,
+    ServiceCatalogueItem,
+    ServiceIndexPage,
+    ServicePage,
+    StandardPage,
+    Topic,
+)
 
 HOME_BODY = [
     {
@@ -134,4 +160,237 @@ def load(log) -> None:
         site.site_name = "EmenTech"
         site.save(update_fields=["root_page", "site_name"])
     _about(home)
-    log("pages: home, about")
+    topics = _topics()
+    services = _services(home, topics)
+    _case_studies(home, topics)
+    _blog(home, topics)
+    _resources(home, topics)
+    _snippets(topics, services)
+    log(
+        f"pages: home, about, {len(SERVICES)} services, {len(CASE_STUDIES)} case studies, "
+        f"{len(BLOG_POSTS)} blog posts, {len(RESOURCES)} resources; {len(FAQS)} FAQs"
+    )
+
+
+def _stream(sections: list[tuple[str, list[str]]]) -> list[dict]:
+    blocks: list[dict] = []
+    for heading, paragraphs in sections:
+        blocks.append({"type": "heading", "value": heading})
+        blocks += [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs]
+    return blocks
+
+
+def _save(parent: Page, model, slug: str, fields: dict, topics: list[Topic] | None = None):
+    page = model.objects.filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    if topics is not None:
+        page.topics = topics
+    if page.pk is None:
+        parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _topics() -> dict[str, Topic]:
+    out = {}
+    for name, slug, description in TOPICS:
+        topic, _ = Topic.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+        out[slug] = topic
+    return out
+
+
+def _index(home: HomePage, model, slug: str, title: str, intro: str, seo: str):
+    return _save(home, model, slug, {"title": title, "intro": intro, "seo_description": seo})
+
+
+def _services(home: HomePage, topics: dict[str, Topic]) -> dict[str, ServicePage]:
+    index = _index(
+        home,
+        ServiceIndexPage,
+        "services",
+        "Services",
+        "From a two-week readiness sprint to platforms we run for you: every engagement "
+        "starts with a measurable goal.",
+        "EmenTech AI services: chatbots, process automation, data and ML platforms, strategy.",
+    )
+    out = {}
+    for data in SERVICES:
+        out[data["slug"]] = _save(
+            index,
+            ServicePage,
+            data["slug"],
+            {
+                "title": data["title"],
+                "summary": data["summary"],
+                "price_from": data["price_from"],
+                "price_to": data["price_to"],
+                "duration": data["duration"],
+                "outcomes": data["outcomes"],
+                "difficulty": data["difficulty"],
+                "seo_description": data["summary"][:300],
+                "body": _stream(data["sections"]),
+            },
+            [topics[t] for t in data["topics"]],
+        )
+    return out
+
+
+def _case_studies(home: HomePage, topics: dict[str, Topic]) -> None:
+    index = _index(
+        home,
+        CaseStudyIndexPage,
+        "case-studies",
+        "Case studies",
+        "What our systems changed for lenders, hospitals, retailers, insurers and logistics "
+        "companies — with the numbers.",
+        "EmenTech AI case studies in fintech, logistics, healthcare, retail and insurance.",
+    )
+    for data in CASE_STUDIES:
+        _save(
+            index,
+            CaseStudyPage,
+            data["slug"],
+            {
+                "title": data["title"],
+                "summary": data["summary"],
+                "client_name": data["client_name"],
+                "industry": data["industry"],
+                "company_size": data["company_size"],
+                "difficulty": data["difficulty"],
+                "challenge": data["challenge"],
+                "results": [
+                    {"type": "result", "value": {"value": v, "label": label}}
+                    for v, label in data["results"]
+                ],
+                "seo_description": data["summary"][:300],
+                "body": _stream(data["sections"]),
+            },
+            [topics[t] for t in data["topics"]],
+        )
+
+
+def _blog(home: HomePage, topics: dict[str, Topic]) -> None:
+    index = _index(
+        home,
+        BlogIndexPage,
+        "blog",
+        "Insights",
+        "Practical notes from the projects we run: retrieval, automation, MLOps and the "
+        "economics of AI.",
+        "EmenTech insights on applied AI: RAG, chatbots, MLOps, ROI and data readiness.",
+    )
+    for data in BLOG_POSTS:
+        _save(
+            index,
+            BlogPage,
+            data["slug"],
+            {
+                "title": data["title"],
+                "date": dt.date.fromisoformat(data["date"]),
+                "author": data["author"],
+                "summary": data["summary"],
+                "difficulty": data["difficulty"],
+                "seo_description": data["summary"][:300],
+                "body": _stream(data["sections"]),
+            },
+            [topics[t] for t in data["topics"]],
+        )
+
+
+def _pdf(title: str, lines: list[str]) -> bytes:
+    """A small, valid one-page PDF with the resource's title and summary."""
+    text = [f"({title.replace('(', '[').replace(')', ']')}) Tj"]
+    for line in lines:
+        safe = line.replace("(", "[").replace(")", "]").encode("ascii", "replace").decode()
+        text.append(f"0 -18 Td ({safe[:90]}) Tj")
+    stream = "BT /F1 12 Tf 50 780 Td " + " ".join(text) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = "%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out.encode()))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out.encode())
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode()
+
+
+def _document(title: str, slug: str, lines: list[str]):
+    from wagtail.documents import get_document_model
+
+    Document = get_document_model()  # noqa: N806
+    document = Document.objects.filter(title=title).first()
+    if document is None:
+        document = Document(title=title)
+        document.file.save(f"{slug}.pdf", ContentFile(_pdf(title, lines)), save=False)
+        document.save()
+    return document
+
+
+def _resources(home: HomePage, topics: dict[str, Topic]) -> None:
+    index = _index(
+        home,
+        ResourceIndexPage,
+        "resources",
+        "Resources",
+        "Guides, reports and checklists from sixty AI projects. Free — we only ask for what "
+        "we need to send you something useful.",
+        "Free AI guides, ROI benchmarks and production checklists from EmenTech.",
+    )
+    for data in RESOURCES:
+        lines = [data["summary"]] + [p for _h, ps in data["sections"] for p in ps]
+        document = _document(data["title"], data["slug"], lines)
+        _save(
+            index,
+            ResourcePage,
+            data["slug"],
+            {
+                "title": data["title"],
+                "summary": data["summary"],
+                "resource_type": data["resource_type"],
+                "document": document,
+                "file_format": "PDF",
+                "page_count": data["page_count"],
+                "is_gated": True,
+                "required_fields": data["required_fields"],
+                "value_exchange": data["value_exchange"],
+                "difficulty": data["difficulty"],
+                "seo_description": data["summary"][:300],
+                "body": _stream(data["sections"]),
+            },
+            [topics[t] for t in data["topics"]],
+        )
+
+
+def _snippets(topics: dict[str, Topic], services: dict[str, ServicePage]) -> None:
+    for order, (question, answer, topic) in enumerate(FAQS):
+        FAQ.objects.update_or_create(
+            question=question,
+            defaults={"answer": f"<p>{answer}</p>", "topic": topics[topic], "sort_order": order},
+        )
+    for order, (name, summary, low, high, duration, service) in enumerate(CATALOGUE):
+        ServiceCatalogueItem.objects.update_or_create(
+            name=name,
+            defaults={
+                "summary": summary,
+                "price_from": low,
+                "price_to": high,
+                "duration": duration,
+                "service_page": services.get(service),
+                "sort_order": order,
+            },
+        )

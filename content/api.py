@@ -1,0 +1,214 @@
+"""Public content API: listings, one page (counts a view), hybrid search,
+recommendations, and the gated-download request."""
+
+from __future__ import annotations
+
+from django.utils.decorators import method_decorator
+from django_ratelimit.decorators import ratelimit
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from content import selectors, services
+from content.models import Difficulty, EngagementKind, Industry
+from ementech.api_errors import error_response
+from ementech.net import ratelimit_key
+
+
+def page_card(page) -> dict:
+    """The fields every content listing shows."""
+    data = {
+        "id": page.pk,
+        "slug": page.slug,
+        "title": page.title,
+        "url": page.get_url() or page.url_path,
+        "type": page.content_kind,
+        "summary": page.summary,
+        "industry": page.industry,
+        "difficulty": page.difficulty,
+        "topics": [t.slug for t in page.topics.all()],
+        "tags": [t.name for t in page.tags.all()],
+        "published_at": page.first_published_at.isoformat() if page.first_published_at else None,
+        "cover_image": page.cover_image.file.url if page.cover_image_id else None,
+    }
+    if page.content_kind == "resource":
+        data.update(
+            resource_type=page.resource_type, is_gated=page.is_gated, format=page.file_format
+        )
+    if page.content_kind == "service":
+        data.update(price_from=page.price_from, price_to=page.price_to, duration=page.duration)
+    if page.content_kind == "case_study":
+        data.update(
+            client_name=page.client_name,
+            company_size=page.company_size,
+            results=[dict(b.value) for b in page.results],
+        )
+    if page.content_kind == "blog":
+        data.update(date=page.date.isoformat(), author=page.author)
+    return data
+
+
+class ContentListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class FilterSerializer(serializers.Serializer):
+        type = serializers.ChoiceField(
+            choices=["service", "case_study", "blog", "resource"], required=False
+        )
+        topic = serializers.SlugField(required=False)
+        industry = serializers.ChoiceField(choices=Industry.values, required=False)
+        difficulty = serializers.ChoiceField(choices=Difficulty.values, required=False)
+        gated = serializers.BooleanField(required=False, allow_null=True, default=None)
+        limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    def get(self, request):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        limit = data.pop("limit")
+        pages = selectors.content_list(filters=selectors.ContentFilters(**data))
+        return Response({"count": len(pages), "content": [page_card(p) for p in pages[:limit]]})
+
+
+class ContentDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get(self, request, slug: str):
+        from content.text import page_sections
+
+        page = selectors.content_get(slug=slug)
+        if page is None:
+            return error_response("Content not found.", status_code=404)
+        lead, visitor = selectors.request_subject(request)
+        services.engagement_record(
+            page_id=page.pk, kind=EngagementKind.VIEW, visitor=visitor, lead=lead
+        )
+        data = page_card(page)
+        data["seo"] = {
+            "title": page.seo_title or page.title,
+            "description": page.seo_description,
+            "keywords": [k.strip() for k in page.seo_keywords.split(",") if k.strip()],
+        }
+        data["sections"] = [{"heading": h, "text": t} for h, t in page_sections(page)]
+        data["reading_minutes"] = page.reading_minutes
+        if page.content_kind == "resource":
+            data["value_exchange"] = page.value_exchange
+            data["required_fields"] = services.gate_fields_to_ask(page=page, lead=lead)
+        related = [page_card(p) for p in selectors.related_pages(page)]
+        return Response({"content": data, "related": related})
+
+
+@method_decorator(ratelimit(key=ratelimit_key, rate="60/m", method="GET", block=True), name="get")
+class SearchApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(max_length=300, trim_whitespace=True)
+        type = serializers.ChoiceField(
+            choices=["service", "case_study", "blog", "resource", "page", "faq", "catalogue"],
+            required=False,
+        )
+        industry = serializers.ChoiceField(choices=Industry.values, required=False)
+        k = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+    def get(self, request):
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = {key: data[key] for key in ("type", "industry") if key in data}
+        results = selectors.search(data["q"], filters=filters, k=data["k"])
+        return Response(
+            {
+                "query": data["q"],
+                "results": [
+                    {
+                        "title": r.title,
+                        "url": r.url,
+                        "type": r.type,
+                        "snippet": r.snippet,
+                        "score": r.score,
+                    }
+                    for r in results
+                ],
+            }
+        )
+
+
+class RecommendationsApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get(self, request):
+        from content.recommendations import popular
+
+        lead, visitor = selectors.request_subject(request)
+        feed = selectors.feed_for(lead=lead, visitor=visitor)
+        if feed is None and (lead is not None or visitor is not None):
+            key = services.subject_key_for(lead=lead, visitor=visitor)
+            refreshed = services.feed_refresh(subject_key=key)
+            feed = refreshed if refreshed.items else None
+        if feed is None:
+            return Response(
+                {"personalised": False, "recommendations": [i.as_dict() for i in popular()]}
+            )
+        return Response(
+            {
+                "personalised": True,
+                "computed_at": feed.computed_at.isoformat(),
+                "recommendations": feed.items,
+            }
+        )
+
+
+@method_decorator(ratelimit(key=ratelimit_key, rate="10/m", method="POST", block=True), name="post")
+class DownloadApi(APIView):
+    """GET: what the download form must still ask. POST: submit it, get the link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def _page(self, slug: str):
+        from content.models import ResourcePage
+
+        return ResourcePage.objects.live().public().filter(slug=slug).first()
+
+    def get(self, request, slug: str):
+        page = self._page(slug)
+        if page is None:
+            return error_response("Resource not found.", status_code=404)
+        lead, _visitor = selectors.request_subject(request)
+        return Response(
+            {
+                "is_gated": page.is_gated,
+                "fields": services.gate_fields_to_ask(page=page, lead=lead),
+                "value_exchange": page.value_exchange,
+            }
+        )
+
+    def post(self, request, slug: str):
+        page = self._page(slug)
+        if page is None:
+            return error_response("Resource not found.", status_code=404)
+        if not isinstance(request.data, dict):
+            return error_response(
+                "Invalid input.", status_code=400, details={"body": ["Expected an object."]}
+            )
+        lead, visitor = selectors.request_subject(request)
+        try:
+            link = services.download_request(
+                page=page, data=request.data, visitor=visitor, lead=lead, request=request
+            )
+        except services.DownloadError as exc:
+            return error_response("Invalid input.", status_code=exc.status, details=exc.details)
+        return Response(
+            {
+                "download_url": link.url,
+                "expires_at": link.expires_at.isoformat(),
+                "emailed": link.lead_id is not None,
+            },
+            status=201,
+        )

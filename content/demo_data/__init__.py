@@ -1,0 +1,1 @@
+"""Demo content for the marketing site (texts only; ``content.demo`` creates the pages)."""

@@ -1,0 +1,41 @@
+"""``manage.py reindex_knowledge [--all] [--model NAME]``: bring the knowledge base up to
+date (only changed chunks are embedded), or rebuild it with ``--all``."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from content.services import knowledge_reindex
+from ementech.ai import config as ai_config
+
+
+class Command(BaseCommand):
+    help = "Index every published page and snippet into the knowledge base."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all", action="store_true", help="Re-embed everything, not only what changed."
+        )
+        parser.add_argument(
+            "--model",
+            default=None,
+            help="Embedding model (all-MiniLM-L6-v2 or text-embedding-3-small); "
+            "default: the configured one.",
+        )
+
+    def handle(self, *args, **options):
+        model = options["model"]
+        embedder = ai_config.get_embedder(model)
+        self.stdout.write(f"model {embedder.model_name} ({embedder.dimension} dimensions)")
+
+        def progress(keys):
+            return tqdm(keys, desc="indexing", unit="source", file=self.stderr._out)
+
+        result = knowledge_reindex(rebuild=options["all"], model=model, progress=progress)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.sources} sources, {result.chunks} chunks: {result.embedded} embedded, "
+                f"{result.reused} unchanged; {result.removed_sources} removed sources"
+            )
+        )

@@ -1,0 +1,640 @@
+"""Writes of the content app: knowledge-base ingestion, engagement counting, gated
+downloads and the precomputed "for you" feeds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import transaction
+
+from ementech.ai import config as ai_config
+from ementech.ai.vectors import VectorRecord
+
+logger = logging.getLogger(__name__)
+
+
+# --- Knowledge base ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    source_key: str
+    page_id: int | None
+    title: str
+    url: str
+    content_type: str
+    sections: list[tuple[str, str]]
+    industry: str = ""
+    difficulty: str = ""
+    is_gated: bool = False
+
+
+@dataclass
+class IngestResult:
+    source_key: str
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.embedded or self.removed) or False
+
+
+def indexable_page_models() -> tuple[type, ...]:
+    from content.models import (
+        BlogPage,
+        CaseStudyPage,
+        HomePage,
+        ResourcePage,
+        ServicePage,
+        StandardPage,
+    )
+
+    return (HomePage, StandardPage, ServicePage, CaseStudyPage, BlogPage, ResourcePage)
+
+
+def _page_document(page_id: int) -> SourceDocument | None:
+    from wagtail.models import Page
+
+    from content.text import page_sections
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or not page.live:
+        return None
+    page = page.specific
+    if not isinstance(page, indexable_page_models()) or page.get_view_restrictions().exists():
+        return None
+    url = page.get_url() or page.url_path
+    return SourceDocument(
+        source_key=f"page:{page.pk}",
+        page_id=page.pk,
+        title=page.title,
+        url=url,
+        content_type=getattr(page, "content_kind", "page"),
+        sections=page_sections(page),
+        industry=getattr(page, "industry", "") or "",
+        difficulty=getattr(page, "difficulty", "") or "",
+        is_gated=bool(getattr(page, "is_gated", False)),
+    )
+
+
+def _faq_document(faq_id: int) -> SourceDocument | None:
+    from content.models import FAQ
+    from content.text import clean, html_to_text
+
+    faq = FAQ.objects.filter(pk=faq_id, live=True).first()
+    if faq is None:
+        return None
+    return SourceDocument(
+        source_key=f"faq:{faq.pk}",
+        page_id=None,
+        title=faq.question,
+        url=f"/services/#faq-{faq.pk}",
+        content_type="faq",
+        sections=[("", clean(html_to_text(faq.answer)))],
+    )
+
+
+def _catalogue_document(item_id: int) -> SourceDocument | None:
+    from content.models import ServiceCatalogueItem
+
+    item = ServiceCatalogueItem.objects.filter(pk=item_id, live=True).first()
+    if item is None:
+        return None
+    url = item.service_page.get_url() if item.service_page_id else "/services/"
+    text = (
+        f"{item.summary} Price: ${item.price_from:,}–${item.price_to:,}. Duration: {item.duration}."
+    )
+    return SourceDocument(
+        source_key=f"catalogue:{item.pk}",
+        page_id=None,
+        title=f"{item.name} (service catalogue)",
+        url=url or "/services/",
+        content_type="catalogue",
+        sections=[("", text)],
+    )
+
+
+LOADERS: dict[str, Callable[[int], SourceDocument | None]] = {
+    "page": _page_document,
+    "faq": _faq_document,
+    "catalogue": _catalogue_document,
+}
+
+
+def source_document(source_key: str) -> SourceDocument | None:
+    """What ``source_key`` should contribute to the index now (None: nothing)."""
+    kind, _, raw_id = source_key.partition(":")
+    loader = LOADERS.get(kind)
+    if loader is None or not raw_id.isdigit():
+        raise ValueError(f"unknown knowledge source {source_key!r}")
+    return loader(int(raw_id))
+
+
+def all_source_keys() -> list[str]:
+    """Every source that should be in the index: live indexable pages and live snippets."""
+    from wagtail.models import Page
+
+    from content.models import FAQ, ServiceCatalogueItem
+
+    page_ids = Page.objects.live().type(*indexable_page_models()).values_list("pk", flat=True)
+    keys = [f"page:{pk}" for pk in page_ids.order_by("path")]
+    keys += [f"faq:{pk}" for pk in FAQ.objects.filter(live=True).values_list("pk", flat=True)]
+    keys += [
+        f"catalogue:{pk}"
+        for pk in ServiceCatalogueItem.objects.filter(live=True).values_list("pk", flat=True)
+    ]
+    return keys
+
+
+def _vector_id(source_key: str, content_hash: str) -> str:
+    return f"{source_key}:{content_hash[:24]}"
+
+
+@transaction.atomic
+def knowledge_remove(*, source_key: str, model: str | None = None) -> IngestResult:
+    """Take ``source_key`` out of the index (every model's chunks unless ``model``)."""
+    from content.knowledge import bump_version
+    from content.models import ContentChunk
+
+    rows = ContentChunk.objects.filter(source_key=source_key)
+    if model:
+        rows = rows.filter(model_name=ai_config.get_embedder(model).model_name)
+    by_model: dict[str, list[str]] = {}
+    for model_name, vector_id in rows.values_list("model_name", "vector_id"):
+        by_model.setdefault(model_name, []).append(vector_id)
+    removed, _ = rows.delete()
+    configured = ai_config.get_embedder()
+    remote = ai_config.get_remote_index(configured)
+    if remote is not None and by_model.get(configured.model_name):
+        remote.delete(by_model[configured.model_name])
+    if removed:
+        bump_version()
+    return IngestResult(source_key=source_key, removed=removed)
+
+
+@transaction.atomic
+def knowledge_ingest(*, source_key: str, model: str | None = None) -> IngestResult:
+    """Chunk, embed (only chunks whose text changed) and store ``source_key``; remove it
+    from the index when it is no longer published."""
+    from content.knowledge import bump_version
+    from content.models import ContentChunk
+    from content.text import chunk_params, chunk_sections
+
+    document = source_document(source_key)
+    if document is None:
+        return knowledge_remove(source_key=source_key, model=model)
+    embedder = ai_config.get_embedder(model)
+    size, overlap = chunk_params(embedder.max_tokens)
+    chunks = chunk_sections(document.title, document.sections, max_tokens=size, overlap=overlap)
+
+    existing = {
+        row.content_hash: row
+        for row in ContentChunk.objects.filter(
+            model_name=embedder.model_name, source_key=source_key
+        )
+    }
+    fresh = [c for c in chunks if c.content_hash not in existing]
+    vectors = embedder.embed([c.text for c in fresh]) if fresh else np.zeros((0, 0))
+    new_vectors = {c.content_hash: vectors[n] for n, c in enumerate(fresh)}
+
+    rows = []
+    for chunk in chunks:
+        old = existing.get(chunk.content_hash)
+        blob = bytes(old.embedding) if old is not None else new_vectors[chunk.content_hash]
+        blob = blob if isinstance(blob, bytes) else np.asarray(blob, np.float32).tobytes()
+        rows.append(
+            ContentChunk(
+                source_key=source_key,
+                page_id=document.page_id,
+                chunk_index=chunk.index,
+                vector_id=_vector_id(source_key, chunk.content_hash),
+                content_type=document.content_type,
+                title=document.title[:255],
+                url=document.url[:500],
+                text=chunk.text,
+                content_hash=chunk.content_hash,
+                industry=document.industry,
+                difficulty=document.difficulty,
+                is_gated=document.is_gated,
+                model_name=embedder.model_name,
+                dimension=embedder.dimension,
+                embedding=blob,
+            )
+        )
+    kept = {c.content_hash for c in chunks}
+    stale = [row.vector_id for h, row in existing.items() if h not in kept]
+    metadata_changed = any(
+        (old.url, old.title, old.industry, old.difficulty, old.is_gated, old.chunk_index)
+        != (row.url, row.title, row.industry, row.difficulty, row.is_gated, row.chunk_index)
+        for row in rows
+        if (old := existing.get(row.content_hash)) is not None
+    )
+    ContentChunk.objects.filter(model_name=embedder.model_name, source_key=source_key).delete()
+    ContentChunk.objects.bulk_create(rows)
+
+    remote = ai_config.get_remote_index(embedder)
+    if remote is not None:
+        changed = [r for r in rows if r.content_hash in new_vectors or metadata_changed]
+        remote.upsert([_record(r) for r in changed])
+        if stale:
+            remote.delete(stale)
+    result = IngestResult(
+        source_key=source_key,
+        chunks=len(rows),
+        embedded=len(fresh),
+        reused=len(chunks) - len(fresh),
+        removed=len(stale),
+    )
+    if result.embedded or result.removed or metadata_changed:
+        bump_version()
+    return result
+
+
+def _record(row) -> VectorRecord:
+    return VectorRecord(
+        id=row.vector_id,
+        vector=np.frombuffer(bytes(row.embedding), dtype=np.float32),
+        metadata={
+            "source_key": row.source_key,
+            "page_id": row.page_id if row.page_id is not None else -1,
+            "content_type": row.content_type,
+            "industry": row.industry,
+            "difficulty": row.difficulty,
+            "is_gated": row.is_gated,
+            "title": row.title,
+            "url": row.url,
+        },
+    )
+
+
+@dataclass
+class ReindexResult:
+    sources: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    removed_sources: int = 0
+    results: list[IngestResult] = field(default_factory=list)
+
+
+def knowledge_reindex(
+    *,
+    rebuild: bool = False,
+    model: str | None = None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> ReindexResult:
+    """Bring the whole index up to date: ingest every source, drop chunks of sources that
+    are gone. ``rebuild`` re-embeds everything (e.g. after switching models)."""
+    from content.models import ContentChunk
+
+    embedder = ai_config.get_embedder(model)
+    keys = all_source_keys()
+    if rebuild:
+        with transaction.atomic():
+            for source_key in (
+                ContentChunk.objects.filter(model_name=embedder.model_name)
+                .values_list("source_key", flat=True)
+                .distinct()
+            ):
+                knowledge_remove(source_key=source_key, model=embedder.model_name)
+    result = ReindexResult()
+    iterator = progress(keys) if progress else keys
+    for source_key in iterator:
+        outcome = knowledge_ingest(source_key=source_key, model=embedder.model_name)
+        result.sources += 1
+        result.chunks += outcome.chunks
+        result.embedded += outcome.embedded
+        result.reused += outcome.reused
+        result.results.append(outcome)
+    wanted = set(keys)
+    orphans = (
+        set(
+            ContentChunk.objects.filter(model_name=embedder.model_name)
+            .values_list("source_key", flat=True)
+            .distinct()
+        )
+        - wanted
+    )
+    for source_key in sorted(orphans):
+        knowledge_remove(source_key=source_key, model=embedder.model_name)
+        result.removed_sources += 1
+    return result
+
+
+# --- Engagement ---------------------------------------------------------------------------------
+
+
+def _stats_add(page_id: int, **counts: int) -> None:
+    from django.db.models import F
+
+    from content.models import ContentStats
+
+    ContentStats.objects.get_or_create(page_id=page_id)
+    ContentStats.objects.filter(page_id=page_id).update(
+        **{name: F(name) + n for name, n in counts.items()}
+    )
+
+
+def subject_key_for(*, lead=None, visitor=None) -> str | None:
+    if lead is not None:
+        return f"lead:{lead.pk}"
+    if visitor is not None:
+        return f"visitor:{visitor.pk}"
+    return None
+
+
+FEED_DEBOUNCE_SECONDS = 30
+
+
+def _schedule_feed(subject_key: str | None) -> None:
+    from django.core.cache import cache
+
+    from content.tasks import refresh_feed
+    from ementech.queue import enqueue
+
+    if subject_key and cache.add(f"content:feed-queued:{subject_key}", 1, FEED_DEBOUNCE_SECONDS):
+        enqueue(refresh_feed, subject_key)
+
+
+@transaction.atomic
+def engagement_record(*, page_id: int, kind: str, visitor=None, lead=None) -> None:
+    """Count a view/download of ``page_id`` and remember who engaged (for "for you")."""
+    from content.models import ContentEngagement, EngagementKind
+
+    if lead is None and visitor is not None and visitor.lead_id:
+        lead = visitor.lead
+    ContentEngagement.objects.create(page_id=page_id, kind=kind, visitor=visitor, lead=lead)
+    field_of = {
+        EngagementKind.VIEW: "views",
+        EngagementKind.DOWNLOAD: "downloads",
+        EngagementKind.DOWNLOAD_REQUEST: "download_requests",
+    }
+    _stats_add(page_id, **{field_of[kind]: 1})
+    _schedule_feed(subject_key_for(lead=lead, visitor=visitor))
+
+
+# --- Gated downloads ------------------------------------------------------------------------------
+
+DOWNLOAD_SALT = "content.resource-download"
+
+
+class DownloadError(Exception):
+    """A download request that cannot be granted; ``details`` is ``{field: [messages]}``."""
+
+    def __init__(self, details: dict[str, list[str]], status: int = 400):
+        super().__init__(details)
+        self.details = details
+        self.status = status
+
+
+class DownloadDenied(Exception):
+    """A download link that is tampered, expired or points at something withdrawn."""
+
+
+@dataclass(frozen=True)
+class DownloadLink:
+    url: str
+    expires_at: object
+    lead_id: object | None
+
+
+def link_max_age() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CONTENT_DOWNLOAD_LINK_MAX_AGE", 72 * 3600))
+
+
+def _signer():
+    from django.core.signing import TimestampSigner
+
+    return TimestampSigner(salt=DOWNLOAD_SALT)
+
+
+def gate_fields_to_ask(*, page, lead) -> list[str]:
+    """The gate's required fields the visitor has not given yet (email only when we do not
+    know who they are), in the order the marketer listed them."""
+    from leads import profiling
+    from leads.selectors import next_fields
+
+    if not page.is_gated:
+        return []
+    required = list(page.required_fields or [])
+    if "email" not in required:
+        required.insert(0, "email")
+    if lead is None:
+        return required
+    form_fields = set(profiling.FORM_FIELDS["resource_download"])
+    missing = set(next_fields(form="resource_download", lead=lead))
+    ask = []
+    for name in required:
+        if name == "email":
+            continue
+        if name in form_fields:
+            if name in missing:
+                ask.append(name)
+        elif not profiling.is_filled(getattr(lead, name, None)):
+            ask.append(name)
+    return ask
+
+
+@transaction.atomic
+def download_request(*, page, data: dict, visitor=None, lead=None, request=None) -> DownloadLink:
+    """Check the gate, capture the lead with consent, and issue a signed, expiring link
+    (also emailed). Raises ``DownloadError`` with per-field details."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from content.models import DownloadGrant, EngagementKind
+    from leads.services import CaptureError, ConsentInput, capture_ip, lead_capture
+
+    if page.document_id is None:
+        raise DownloadError({"document": ["This resource has no document yet."]}, status=409)
+    if lead is None and visitor is not None and visitor.lead_id:
+        lead = visitor.lead
+    ask = gate_fields_to_ask(page=page, lead=lead)
+    errors: dict[str, list[str]] = {}
+    for name in ask:
+        value = data.get(name)
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            errors[name] = ["This field is required."]
+    consent = data.get("consent") or {}
+    if not isinstance(consent, dict):
+        errors["consent"] = ["Expected an object."]
+        consent = {}
+    if ask and not consent.get("data_processing"):
+        errors.setdefault("consent", []).append(
+            "Please agree to us processing your details to send the resource."
+        )
+    if errors:
+        raise DownloadError(errors)
+    if ask:
+        profile = {n: data[n] for n in ask if n != "email"}
+        email = data.get("email") or (lead.email if lead is not None else "")
+        try:
+            captured = lead_capture(
+                email=email,
+                consent=ConsentInput(
+                    data_processing=True,
+                    marketing=bool(consent.get("marketing")),
+                    method="checkbox",
+                    wording=str(consent.get("wording") or page.value_exchange)[:1000],
+                    page_url=page.get_url() or "",
+                ),
+                source="resource_download",
+                visitor=visitor,
+                profile=profile,
+                ip=capture_ip(request),
+            )
+        except CaptureError as exc:
+            raise DownloadError(exc.details) from exc
+        lead = captured.lead
+    expires_at = timezone.now() + dt.timedelta(seconds=link_max_age())
+    grant = DownloadGrant.objects.create(
+        page_id=page.pk, lead=lead, document_id=page.document_id, expires_at=expires_at
+    )
+    token = _signer().sign_object({"g": grant.pk, "p": page.pk, "d": page.document_id})
+    url = settings.SITE_URL + reverse("content-download", args=[token])
+    engagement_record(
+        page_id=page.pk, kind=EngagementKind.DOWNLOAD_REQUEST, visitor=visitor, lead=lead
+    )
+    if lead is not None:
+        _email_link(lead_email=lead.email, name=lead.name, page=page, url=url)
+    return DownloadLink(url=url, expires_at=expires_at, lead_id=lead.pk if lead else None)
+
+
+def _email_link(*, lead_email: str, name: str, page, url: str) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    context = {
+        "name": name,
+        "page": page,
+        "url": url,
+        "hours": link_max_age() // 3600,
+        "site_url": settings.SITE_URL,
+    }
+    body = render_to_string("content/email/download_link.txt", context)
+    subject = f"Your download: {page.title}"
+    transaction.on_commit(lambda: send_mail(subject, body, None, [lead_email], fail_silently=False))
+
+
+@transaction.atomic
+def download_open(*, token: str, visitor=None, request=None):
+    """Check a download link and count the download; returns the document to stream.
+    Raises ``DownloadDenied`` for a tampered or expired link or a withdrawn resource."""
+    from django.core.signing import BadSignature
+    from wagtail.documents import get_document_model
+
+    from content.models import DownloadGrant, EngagementKind, ResourcePage
+
+    try:
+        payload = _signer().unsign_object(token, max_age=link_max_age())
+        grant = DownloadGrant.objects.select_for_update().get(pk=int(payload["g"]))
+        page_id, document_id = int(payload["p"]), int(payload["d"])
+    except (BadSignature, KeyError, TypeError, ValueError, DownloadGrant.DoesNotExist) as exc:
+        raise DownloadDenied("This download link is invalid or has expired.") from exc
+    page = ResourcePage.objects.live().filter(pk=page_id).first()
+    if (
+        page is None
+        or grant.page_id != page_id
+        or grant.document_id != document_id
+        or page.document_id != document_id
+    ):
+        raise DownloadDenied("This resource is no longer available.")
+    document = get_document_model().objects.get(pk=document_id)
+    grant.downloads += 1
+    grant.save(update_fields=["downloads"])
+    lead = grant.lead
+    engagement_record(page_id=page.pk, kind=EngagementKind.DOWNLOAD, visitor=visitor, lead=lead)
+    if lead is not None or visitor is not None:
+        from analytics.services import interaction_record
+
+        interaction_record(
+            type="resource_download",
+            properties={
+                "url": page.get_url() or "",
+                "path": page.url_path,
+                "resource_id": str(page.pk),
+                "resource_type": page.resource_type,
+                "title": page.title,
+            },
+            visitor=visitor,
+            lead=lead,
+            request=request,
+        )
+    return document
+
+
+# --- "For you" feeds ---------------------------------------------------------------------------
+
+
+def _subject(subject_key: str):
+    from leads.models import Lead, Visitor
+
+    kind, _, raw = subject_key.partition(":")
+    if kind == "lead":
+        return Lead.objects.filter(pk=raw).first(), None
+    if kind == "visitor":
+        visitor = Visitor.objects.filter(pk=raw).select_related("lead").first()
+        return (visitor.lead if visitor and visitor.lead_id else None), visitor
+    raise ValueError(f"unknown subject {subject_key!r}")
+
+
+@transaction.atomic
+def feed_refresh(*, subject_key: str):
+    """Recompute and store the "for you" items of ``lead:<id>`` or ``visitor:<id>``."""
+    from django.utils import timezone
+
+    from content.models import PersonalisedFeed
+    from content.recommendations import compute
+
+    lead, visitor = _subject(subject_key)
+    if lead is None and visitor is None:
+        PersonalisedFeed.objects.filter(subject_key=subject_key).delete()
+        return PersonalisedFeed(subject_key=subject_key, items=[])
+    items = [item.as_dict() for item in compute(lead=lead, visitor=visitor)]
+    feed, _ = PersonalisedFeed.objects.update_or_create(
+        subject_key=subject_key,
+        defaults={
+            "lead": lead,
+            "visitor": visitor,
+            "items": items,
+            "computed_at": timezone.now(),
+        },
+    )
+    if lead is not None and subject_key.startswith("visitor:"):
+        # The visitor has identified: keep the lead's feed in step too.
+        PersonalisedFeed.objects.update_or_create(
+            subject_key=f"lead:{lead.pk}",
+            defaults={"lead": lead, "items": items, "computed_at": feed.computed_at},
+        )
+    return feed
+
+
+def feeds_refresh_stale(*, limit: int = 500) -> int:
+    """Recompute feeds whose subject engaged after the feed was computed (beat)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from content.models import ContentEngagement, PersonalisedFeed
+
+    newer = ContentEngagement.objects.filter(
+        Q(lead_id=OuterRef("lead_id"), lead_id__isnull=False)
+        | Q(visitor_id=OuterRef("visitor_id"), visitor_id__isnull=False),
+        created_at__gt=OuterRef("computed_at"),
+    )
+    keys = list(
+        PersonalisedFeed.objects.filter(Exists(newer)).values_list("subject_key", flat=True)[:limit]
+    )
+    for key in keys:
+        feed_refresh(subject_key=key)
+    return len(keys)

