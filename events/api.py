@@ -1,0 +1,305 @@
+"""Events API: ``GET /api/events`` (public), ``POST /api/events`` (staff),
+``POST /api/events/{id}/register`` (public, rate-limited). Thin: validate, call a service,
+serialise."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_ratelimit.core import is_ratelimited
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ementech.api_errors import error_response, ratelimited
+from ementech.net import client_ip, ratelimit_key
+from ementech.permissions import HasPerm
+from events.models import (
+    REGISTRATION_FIELDS,
+    EventPage,
+    EventRegistration,
+    validate_registration_fields,
+    validate_timezone,
+)
+from events.selectors import event_list_upcoming
+from events.services import RegistrationError, event_create, event_register
+from events.views import visitor_from_request
+
+REGISTER_RATE = "20/m"
+
+
+def _image_url(image) -> str:
+    if image is None:
+        return ""
+    try:
+        return image.get_rendition("fill-1200x630").url
+    except Exception:  # missing file: the listing still works
+        return ""
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    type = serializers.CharField(source="event_type")
+    summary = serializers.CharField()
+    value_proposition = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    starts_at_local = serializers.SerializerMethodField()
+    timezone = serializers.CharField()
+    duration_minutes = serializers.IntegerField()
+    format = serializers.CharField()
+    platform = serializers.CharField()
+    location = serializers.CharField()
+    capacity = serializers.IntegerField()
+    seats_remaining = serializers.SerializerMethodField()
+    waitlist_enabled = serializers.BooleanField()
+    registration_required = serializers.BooleanField()
+    registration_fields = serializers.ListField(child=serializers.CharField())
+    qualification_required = serializers.BooleanField()
+    speakers = serializers.SerializerMethodField()
+    agenda = serializers.SerializerMethodField()
+    cover_image = serializers.SerializerMethodField()
+    recording_available = serializers.BooleanField()
+
+    def get_url(self, obj: EventPage) -> str:
+        return obj.url or ""
+
+    def get_status(self, obj: EventPage) -> str:
+        return obj.status_at(self.context.get("now") or timezone.now())
+
+    def get_starts_at_local(self, obj: EventPage) -> str:
+        return obj.starts_at_local.isoformat()
+
+    def get_seats_remaining(self, obj: EventPage) -> int:
+        registered = getattr(obj, "registered_count", None)
+        if registered is None:
+            registered = obj.registrations.filter(
+                status=EventRegistration.Status.REGISTERED
+            ).count()
+        return max(obj.capacity - registered, 0)
+
+    def get_speakers(self, obj: EventPage) -> list[dict]:
+        return [
+            {
+                "name": b.value["name"],
+                "title": b.value.get("title", ""),
+                "company": b.value.get("company", ""),
+                "bio": b.value.get("bio", ""),
+            }
+            for b in obj.speakers
+        ]
+
+    def get_agenda(self, obj: EventPage) -> list[dict]:
+        return [
+            {
+                "time": b.value.get("time", ""),
+                "title": b.value["title"],
+                "description": b.value.get("description", ""),
+            }
+            for b in obj.agenda
+        ]
+
+    def get_cover_image(self, obj: EventPage) -> str:
+        return _image_url(obj.cover_image)
+
+
+class EventListCreateApi(APIView):
+    """GET: upcoming and live events (public). POST: create an event (staff who may add
+    events; Marketers)."""
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=255)
+        slug = serializers.SlugField(max_length=255, required=False)
+        type = serializers.ChoiceField(choices=EventPage.EventType.choices)
+        summary = serializers.CharField()
+        value_proposition = serializers.CharField(max_length=200, required=False, default="")
+        description = serializers.CharField(required=False, default="")
+        scheduled_for = serializers.CharField(
+            max_length=40,
+            help_text="ISO 8601; a time without offset is read in the event's time zone.",
+        )
+        timezone = serializers.CharField(max_length=64, default="Africa/Nairobi")
+        duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
+        format = serializers.ChoiceField(choices=EventPage.Format.choices)
+        platform = serializers.CharField(max_length=60, required=False, default="")
+        join_url = serializers.URLField(required=False, default="")
+        location = serializers.CharField(max_length=255, required=False, default="")
+        capacity = serializers.IntegerField(min_value=1)
+        registration_required = serializers.BooleanField(default=True)
+        registration_fields = serializers.ListField(
+            child=serializers.ChoiceField(choices=list(REGISTRATION_FIELDS)), default=list
+        )
+        qualification_required = serializers.BooleanField(default=False)
+        waitlist_enabled = serializers.BooleanField(default=True)
+        recording_url = serializers.URLField(required=False, default="")
+        speakers = serializers.ListField(child=serializers.DictField(), default=list)
+        agenda = serializers.ListField(child=serializers.DictField(), default=list)
+        publish = serializers.BooleanField(default=True)
+
+        def validate_timezone(self, value: str) -> str:
+            try:
+                validate_timezone(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from exc
+            return value
+
+        def validate(self, attrs):
+            from zoneinfo import ZoneInfo
+
+            when = parse_datetime(attrs["scheduled_for"])
+            if when is None:
+                raise serializers.ValidationError(
+                    {"scheduled_for": ["Use ISO 8601, e.g. 2031-03-10T09:00:00+03:00."]}
+                )
+            attrs["scheduled_for"] = when
+            if timezone.is_naive(when):
+                attrs["scheduled_for"] = when.replace(tzinfo=ZoneInfo(attrs["timezone"]))
+            validate_registration_fields(attrs["registration_fields"])
+            for item in attrs["speakers"]:
+                if not item.get("name"):
+                    raise serializers.ValidationError({"speakers": ["Every speaker needs a name."]})
+            for item in attrs["agenda"]:
+                if not item.get("title"):
+                    raise serializers.ValidationError({"agenda": ["Every item needs a title."]})
+            return attrs
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [HasPerm.of("events.add_eventpage")()]
+
+    def get(self, request):
+        events = event_list_upcoming()
+        data = EventOutputSerializer(events, many=True, context={"now": timezone.now()}).data
+        return Response({"events": data})
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        publish = data.pop("publish")
+        data["event_type"] = data.pop("type")
+        data["description"] = data.get("description") or f"<p>{data['summary']}</p>"
+        data["speakers"] = [
+            ("speaker", {k: s.get(k, "") for k in ("name", "title", "company", "bio")})
+            for s in data["speakers"]
+        ]
+        data["agenda"] = [
+            ("item", {k: a.get(k, "") for k in ("time", "title", "description")})
+            for a in data["agenda"]
+        ]
+        try:
+            event = event_create(data=data, actor=request.user, publish=publish)
+        except DjangoValidationError as exc:
+            details = (
+                {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            )
+            return error_response("Invalid input.", status_code=400, details=details)
+        out = EventOutputSerializer(event, context={"now": timezone.now()}).data
+        return Response({"event": out}, status=status.HTTP_201_CREATED)
+
+
+class ConsentSerializer(serializers.Serializer):
+    data_processing = serializers.BooleanField()
+    marketing = serializers.BooleanField(default=False)
+    analytics = serializers.BooleanField(default=False)
+    wording = serializers.CharField(max_length=2000, required=False, default="")
+    page_url = serializers.CharField(max_length=500, required=False, default="")
+
+
+class EventRegisterApi(APIView):
+    """Register for an event: 201 registered, 202 waitlisted, 400 invalid, 403 not
+    qualified, 404 unknown or cancelled, 409 already registered / full / ended."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        consent = ConsentSerializer()
+        join_waitlist = serializers.BooleanField(default=False)
+        visitor_id = serializers.UUIDField(required=False, allow_null=True)
+
+        def get_fields(self):
+            fields = super().get_fields()
+            for name, spec in REGISTRATION_FIELDS.items():
+                if spec.choices:
+                    fields[name] = serializers.ChoiceField(
+                        choices=spec.choices, required=False, allow_blank=True
+                    )
+                else:
+                    fields[name] = serializers.CharField(
+                        max_length=1000, required=False, allow_blank=True
+                    )
+            return fields
+
+    def post(self, request, event_id):
+        if is_ratelimited(
+            request,
+            group="events.register",
+            key=ratelimit_key,
+            rate=REGISTER_RATE,
+            method="POST",
+            increment=True,
+        ):
+            return ratelimited(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        from leads.services import ConsentInput
+
+        consent = ConsentInput(
+            data_processing=data["consent"]["data_processing"],
+            marketing=data["consent"]["marketing"],
+            analytics=data["consent"]["analytics"],
+            method="checkbox",
+            wording=data["consent"]["wording"],
+            page_url=data["consent"]["page_url"],
+        )
+        answers = {k: data[k] for k in REGISTRATION_FIELDS if data.get(k)}
+        try:
+            result = event_register(
+                event_id=event_id,
+                email=data["email"],
+                consent=consent,
+                answers=answers,
+                join_waitlist=data["join_waitlist"],
+                visitor=visitor_from_request(request, data.get("visitor_id")),
+                source="api",
+                ip=client_ip(request),
+                request=request,
+            )
+        except RegistrationError as exc:
+            return error_response(exc.message, status_code=exc.status_code, details=exc.details)
+        registration = result.registration
+        body = {
+            "registration": {
+                "id": str(registration.pk),
+                "status": registration.status,
+                "event_id": str(registration.event.uuid),
+                "created_at": registration.created_at.isoformat(),
+            },
+            "message": (
+                "You're registered. Check your inbox for the confirmation and calendar invite."
+                if result.status == EventRegistration.Status.REGISTERED
+                else "The event is full: you're on the waitlist and we'll email you if a seat "
+                "frees up."
+            ),
+        }
+        code = (
+            status.HTTP_201_CREATED
+            if result.status == EventRegistration.Status.REGISTERED
+            else status.HTTP_202_ACCEPTED
+        )
+        return Response(body, status=code)
+
+
+__all__ = ["EventListCreateApi", "EventRegisterApi"]
