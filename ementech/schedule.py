@@ -15,6 +15,15 @@ def beat_schedule() -> dict[str, dict]:
             "task": "ementech.ops.tasks.heartbeat",
             "schedule": 300.0,
         },
+        # --- events: reminders 24 h / 1 h before (each sent once), post-event follow-ups ---
+        "events-reminders": {
+            "task": "events.tasks.send_due_reminders",
+            "schedule": 300.0,
+        },
+        "events-follow-ups": {
+            "task": "events.tasks.send_due_follow_ups",
+            "schedule": crontab(minute=15),
+        },
         "scoring-nightly-rescore": {
             "task": "scoring.tasks.rescore_all_leads",
             "schedule": crontab(hour=2, minute=30),

@@ -44,7 +44,8 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
 }
 # Models of an app that a role must not get even though the app is listed.
 ROLE_EXCLUDED_MODELS: dict[str, set[str]] = {
-    MARKETERS: set(),
+    # Registrations and attendance logs hold lead data: Sales, not Marketers.
+    MARKETERS: {"eventregistration", "attendanceimport"},
     SALES: set(),
 }
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
