@@ -195,6 +195,12 @@ class LeadAdmin(admin.ModelAdmin):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         services.lead_update(lead=obj, data=data, actor=request.user)
 
+    def get_deleted_objects(self, objs, request):
+        """Deleting here is soft: nothing else is removed, so list only the leads."""
+        objs = list(objs)
+        perms_needed = set() if self.has_delete_permission(request) else {"lead"}
+        return [str(o) for o in objs], {"leads": len(objs)}, perms_needed, []
+
     def delete_model(self, request, obj):
         services.lead_soft_delete(lead=obj, actor=request.user)
 

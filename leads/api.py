@@ -63,14 +63,17 @@ class LeadsApi(APIView):
         limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=25)
 
     def get_authenticators(self):
-        if getattr(self, "request", None) is not None and self.request.method == "POST":
+        if getattr(self, "request", None) is not None and self.request.method not in (
+            "GET",
+            "HEAD",
+        ):
             return []
         return super().get_authenticators()
 
     def get_permissions(self):
-        if self.request.method == "POST":
-            return [AllowAny()]
-        return [StaffModelPermissions()]
+        if self.request.method in ("GET", "HEAD"):
+            return [StaffModelPermissions()]
+        return [AllowAny()]  # POST is public; other methods are answered 405
 
     def get(self, request: Request) -> Response:
         allowed = set(self.FilterSerializer().fields)
