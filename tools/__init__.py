@@ -1,1 +1,2 @@
-"""Value-exchange tools: ROI calculator, AI maturity assessment, exit-intent offers, smart form fill, inferred profile data."""
+"""Value-exchange tools: ROI calculator, AI maturity assessment, exit-intent offers,
+smart form fill, inferred profile data."""

@@ -1,1 +1,110 @@
-"""Models of the tools app."""
+"""Models of the tools app.
+
+- ``ToolResult``: one ROI calculation or maturity assessment (inputs, outputs, who ran it,
+  whether it was emailed). Its UUID is the handle the result page uses to email it.
+- ``ExitOffer``: an exit-intent offer shown once in a session, why it was chosen, and what
+  the visitor did with it, so offers can be compared.
+- ``ProfileInference``: a value inferred from behaviour with its confidence and evidence;
+  ``applied`` when it was written into an empty lead field (confidence >= 0.7).
+- ``InferredLead``: a proxy of ``leads.Lead`` whose admin shows inferred fields marked as
+  such.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from leads.models import Lead
+
+
+class ToolResult(models.Model):
+    class Kind(models.TextChoices):
+        ROI = "roi", "ROI calculator"
+        ASSESSMENT = "assessment", "AI maturity assessment"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    inputs = models.JSONField(default=dict)
+    outputs = models.JSONField(default=dict)
+    method = models.CharField(max_length=10, default="rules")
+    visitor = models.ForeignKey(
+        "leads.Visitor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="toolresult_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ExitOffer(models.Model):
+    class Offer(models.TextChoices):
+        CONSULTATION = "consultation", "Free AI consultation call"
+        CHECKLIST = "checklist", "AI implementation checklist"
+        NEWSLETTER = "newsletter", "Tech Insights newsletter"
+        WEBINAR_WAITLIST = "webinar_waitlist", "Webinar waitlist"
+
+    class Outcome(models.TextChoices):
+        SHOWN = "shown", "Shown"
+        DISMISSED = "dismissed", "Dismissed"
+        ACCEPTED = "accepted", "Accepted (clicked)"
+        CONVERTED = "converted", "Converted (left an email)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    offer = models.CharField(max_length=20, choices=Offer.choices)
+    chosen_by = models.CharField(max_length=10, default="rules")
+    reason = models.CharField(max_length=300, blank=True, default="")
+    signals = models.JSONField(default=dict, blank=True)
+    visitor = models.ForeignKey(
+        "leads.Visitor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    session_id = models.CharField(max_length=64, blank=True, default="")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SHOWN)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["offer", "outcome"], name="exitoffer_offer_outcome_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ({self.outcome})"
+
+
+class ProfileInference(models.Model):
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+    confidence = models.FloatField()
+    applied = models.BooleanField(default=False)
+    method = models.CharField(max_length=10, default="rules")
+    evidence = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["lead", "field"], name="inference_lead_field_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value} ({self.confidence:.2f})"
+
+
+class InferredLead(Lead):
+    """Leads seen through their inferred data (admin only; same table as ``leads.Lead``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "lead with inferred data"
+        verbose_name_plural = "leads with inferred data"

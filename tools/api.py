@@ -1,0 +1,325 @@
+"""Public tools API (JSON, rate-limited) and the staff exit-offer statistics.
+
+- ``POST /api/tools/roi``: the projection, its assumptions and formula; with ``email`` and
+  ``consent`` the result is emailed and the lead captured.
+- ``GET /api/tools/assessment``: the 17 questions; ``POST``: scores, roadmap, chart URL;
+  with ``email`` and ``consent`` the report is emailed and the lead captured.
+- ``POST /api/tools/results/{id}/email``: email an earlier result (the result page's form).
+- ``POST /api/forms/extract`` ``{"text"}``: smart form fill, to confirm before saving.
+- ``GET /api/offers/exit-intent``: the offer for this session (recorded);
+  ``POST /api/offers/exit-intent/{id}/outcome``; ``GET /api/offers/exit-intent/stats`` (staff).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ementech.api_errors import error_response
+from ementech.net import client_ip
+from ementech.permissions import HasPerm
+from nurture.models import Subscriber
+from nurture.ratelimit import limited
+from tools import assessment, extract, offers, roi, selectors, services
+from tools.models import ExitOffer, ToolResult
+
+TOOLS_RATE = getattr(settings, "TOOLS_RATE", "60/h")
+EXTRACT_RATE = getattr(settings, "FORMS_EXTRACT_RATE", "30/m")
+OFFER_RATE = getattr(settings, "EXIT_OFFER_RATE", "30/h")
+
+
+class ConsentSerializer(serializers.Serializer):
+    data_processing = serializers.BooleanField()
+    marketing = serializers.BooleanField(default=False)
+
+
+class ProfileSerializer(serializers.Serializer):
+    """Smart-fill values the visitor confirmed (validated again by ``lead_capture``)."""
+
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    company_size = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+def consent_input(data: dict):
+    from leads.services import ConsentInput
+
+    wording = services.EMAIL_CONSENT_WORDING
+    if data.get("marketing"):
+        wording += "\n" + services.MARKETING_WORDING
+    return ConsentInput(
+        data_processing=data["data_processing"] is True,
+        marketing=data.get("marketing") is True,
+        method="checkbox",
+        wording=wording,
+    )
+
+
+def _email_result(request: Request, result: ToolResult, data: dict) -> Response | None:
+    """Email ``result`` when the request carries an email; the error response or None."""
+    from leads.services import CaptureError
+
+    if not data.get("email"):
+        return None
+    if "consent" not in data:
+        return error_response(
+            "Invalid input.",
+            status_code=400,
+            details={"consent": ["Consent to data processing is required."]},
+        )
+    try:
+        services.tool_result_email(
+            result=result,
+            email=data["email"],
+            consent=consent_input(data["consent"]),
+            profile=data.get("profile") or {},
+            visitor=selectors.visitor_for_request(request),
+            ip=client_ip(request),
+            request=request,
+        )
+    except CaptureError as exc:
+        return error_response("Invalid input.", status_code=400, details=exc.details)
+    return None
+
+
+class PublicApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+
+class RoiApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        team_size = serializers.IntegerField(min_value=1, max_value=100_000)
+        avg_salary = serializers.FloatField(min_value=1_000, max_value=2_000_000)
+        current_tools = serializers.ListField(
+            child=serializers.CharField(max_length=60), required=False, max_length=20
+        )
+        pain_points = serializers.ListField(
+            child=serializers.ChoiceField(choices=list(roi.PAIN_POINTS)),
+            required=False,
+            max_length=len(roi.PAIN_POINTS),
+        )
+        goals = serializers.ListField(
+            child=serializers.ChoiceField(choices=list(roi.GOALS)),
+            required=False,
+            max_length=len(roi.GOALS),
+        )
+        email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+        consent = ConsentSerializer(required=False)
+        profile = ProfileSerializer(required=False)
+
+    def post(self, request: Request) -> Response:
+        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        if blocked is not None:
+            return blocked
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        inputs = roi.RoiInputs(
+            team_size=v["team_size"],
+            avg_salary=v["avg_salary"],
+            current_tools=tuple(t.strip() for t in v.get("current_tools", []) if t.strip()),
+            pain_points=tuple(dict.fromkeys(v.get("pain_points", []))),
+            goals=tuple(dict.fromkeys(v.get("goals", []))),
+        )
+        visitor = selectors.visitor_for_request(request)
+        result = services.roi_calculate(
+            inputs=inputs,
+            visitor=visitor,
+            lead=selectors.lead_for_visitor(visitor),
+            request=request,
+        )
+        failed = _email_result(request, result, v)
+        if failed is not None:
+            return failed
+        result.refresh_from_db()
+        return Response(
+            {
+                "id": str(result.pk),
+                "inputs": result.inputs,
+                "result": result.outputs,
+                "assumptions": roi.assumptions(),
+                "formula": roi.__doc__,
+                "emailed": result.emailed_at is not None,
+            }
+        )
+
+
+class AssessmentApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        answers = serializers.DictField(child=serializers.JSONField())
+        context = ProfileSerializer(required=False)
+        email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+        consent = ConsentSerializer(required=False)
+
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "dimensions": {k: v[0] for k, v in assessment.DIMENSIONS.items()},
+                "questions": [
+                    {
+                        "id": q.id,
+                        "dimension": q.dimension,
+                        "text": q.text,
+                        "options": [{"value": i, "label": o} for i, o in enumerate(q.options)],
+                    }
+                    for q in assessment.QUESTIONS
+                ],
+            }
+        )
+
+    def post(self, request: Request) -> Response:
+        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        if blocked is not None:
+            return blocked
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            answers = assessment.validate_answers(v["answers"])
+        except assessment.AnswerError as exc:
+            return error_response("Invalid input.", status_code=400, details=exc.details)
+        context = {k: val for k, val in (v.get("context") or {}).items() if val}
+        visitor = selectors.visitor_for_request(request)
+        result = services.assessment_run(
+            answers=answers,
+            context=context,
+            visitor=visitor,
+            lead=selectors.lead_for_visitor(visitor),
+            request=request,
+        )
+        failed = _email_result(request, result, {**v, "profile": context})
+        if failed is not None:
+            return failed
+        result.refresh_from_db()
+        return Response(
+            {
+                "id": str(result.pk),
+                **result.outputs,
+                "method": result.method,
+                "chart_url": radar_url(result.outputs["dimensions"]),
+                "emailed": result.emailed_at is not None,
+            }
+        )
+
+
+def radar_url(dimensions: dict[str, int]) -> str:
+    return "/tools/assessment/radar.svg?" + urlencode(dimensions)
+
+
+class ResultEmailApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        consent = ConsentSerializer()
+        profile = ProfileSerializer(required=False)
+
+    def post(self, request: Request, result_id) -> Response:
+        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        if blocked is not None:
+            return blocked
+        result = ToolResult.objects.filter(pk=result_id).first()
+        if result is None:
+            return error_response("Not found.", status_code=404)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        failed = _email_result(request, result, data.validated_data)
+        if failed is not None:
+            return failed
+        return Response({"status": "sent"}, status=status.HTTP_202_ACCEPTED)
+
+
+class ExtractApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=500)
+
+    def post(self, request: Request) -> Response:
+        blocked = limited(request, group="forms-extract", rate=EXTRACT_RATE)
+        if blocked is not None:
+            return blocked
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields, method = extract.extract(data.validated_data["text"])
+        labels = dict(fields)
+        if "industry" in fields:
+            labels["industry"] = extract.INDUSTRY_LABELS.get(fields["industry"], fields["industry"])
+        return Response(
+            {"fields": fields, "labels": labels, "method": method, "needs_confirmation": True}
+        )
+
+
+class ExitIntentApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        pages = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+        seconds = serializers.IntegerField(min_value=0, max_value=86_400, required=False)
+        scroll = serializers.IntegerField(min_value=0, max_value=100, required=False)
+        referrer = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        session_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+        device = serializers.ChoiceField(
+            choices=["desktop", "mobile", "tablet"], required=False, default="desktop"
+        )
+
+    def get(self, request: Request) -> Response:
+        blocked = limited(request, group="exit-offer", rate=OFFER_RATE)
+        if blocked is not None:
+            return blocked
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        pages = [
+            urlsplit(p.strip()).path[:200]
+            for p in (v.get("pages") or "").split(",")
+            if p.strip().startswith("/")
+        ][-20:]
+        visitor = selectors.visitor_for_request(request)
+        lead = selectors.lead_for_visitor(visitor)
+        signals = offers.Signals(
+            pages=pages,
+            seconds=v.get("seconds", 0),
+            scroll=v.get("scroll", 0),
+            referrer_host=(urlsplit(v.get("referrer") or "").hostname or "")[:100],
+            device=v.get("device", "desktop"),
+            stage=lead.stage if lead else "",
+            role=lead.role if lead else "",
+            industry=lead.industry if lead else "",
+            subscribed=bool(lead)
+            and Subscriber.objects.filter(
+                email_normalized=lead.email_normalized,
+                confirmed_at__isnull=False,
+                unsubscribed_at__isnull=True,
+            ).exists(),
+        )
+        row, copy = services.exit_offer_choose(
+            signals=signals, visitor=visitor, lead=lead, session_id=v.get("session_id", "")
+        )
+        return Response({"id": str(row.pk), "offer": row.offer, "chosen_by": row.chosen_by, **copy})
+
+
+class ExitOutcomeApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField(choices=["dismissed", "accepted", "converted"])
+
+    def post(self, request: Request, offer_id) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.exit_offer_outcome(offer_id=offer_id, outcome=data.validated_data["outcome"])
+        if row is None:
+            return error_response("Not found.", status_code=404)
+        return Response({"id": str(row.pk), "outcome": row.outcome})
+
+
+class ExitStatsApi(APIView):
+    permission_classes = [HasPerm.of("tools.view_exitoffer")]
+
+    def get(self, request: Request) -> Response:
+        return Response({"offers": selectors.exit_offer_stats()})
+
+
+__all__ = ["ExitOffer"]
