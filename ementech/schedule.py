@@ -33,6 +33,24 @@ def beat_schedule() -> dict[str, dict]:
             "task": "privacy.tasks.apply_retention",
             "schedule": crontab(hour=2, minute=0),
         },
+        # --- nurture: due sequence steps, trigger enrolment, scheduled newsletter issues ---
+        "nurture-run-steps": {
+            "task": "nurture.tasks.run_nurture_steps",
+            "schedule": 600.0,
+        },
+        "nurture-scan-triggers": {
+            "task": "nurture.tasks.scan_nurture_triggers",
+            "schedule": 120.0,
+        },
+        "nurture-send-due-issues": {
+            "task": "nurture.tasks.send_due_issues",
+            "schedule": 300.0,
+        },
+        # --- tools: inferred profile data for recently active leads ---
+        "tools-infer-profiles": {
+            "task": "tools.tasks.infer_recent_profiles",
+            "schedule": crontab(minute=40),
+        },
     }
 
 
