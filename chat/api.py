@@ -1,0 +1,134 @@
+"""Streamed HTTP chat: ``POST /api/chat/qualify`` and ``POST /api/chat/rag`` (seed 6.1.4).
+
+Body: ``{"message", "conversation_id"?, "visitor_id"?, "consent"?, "page_url"?}`` or, to
+answer a confirmation button, ``{"conversation_id", "confirm": {"action_id", "accept"}}``.
+The answer is ``text/event-stream`` with events ``token``, ``tool``, ``confirm``,
+``sources``, ``booked`` and ``done`` (which carries the conversation id); invalid input is a
+400 JSON error before anything streams. Both paths run the same service as the WebSocket.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import StreamingHttpResponse
+from django.utils.decorators import method_decorator
+from django_ratelimit.decorators import ratelimit
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from chat import services
+from chat.models import Conversation
+from chat.streaming import drain_sync, pump
+from ementech.api_errors import error_response
+from ementech.net import client_ip_truncated, ratelimit_key
+
+
+def sse(event: dict) -> str:
+    kind = event.get("type", "message")
+    data = {k: v for k, v in event.items() if k != "type"}
+    return f"event: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+class ConfirmSerializer(serializers.Serializer):
+    action_id = serializers.CharField(max_length=64)
+    accept = serializers.BooleanField()
+
+
+class InputSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        required=False, max_length=settings.CHAT_MAX_MESSAGE_CHARS, trim_whitespace=True
+    )
+    conversation_id = serializers.UUIDField(required=False, allow_null=True)
+    visitor_id = serializers.UUIDField(required=False, allow_null=True)
+    consent = serializers.JSONField(required=False)
+    page_url = serializers.CharField(required=False, max_length=500, allow_blank=True)
+    confirm = ConfirmSerializer(required=False)
+
+    def validate(self, attrs):
+        if not attrs.get("message") and not attrs.get("confirm"):
+            raise serializers.ValidationError({"message": ["Write a message."]})
+        if attrs.get("confirm") and not attrs.get("conversation_id"):
+            raise serializers.ValidationError({"conversation_id": ["Required to confirm."]})
+        return attrs
+
+
+def _consent_given(raw) -> bool:
+    return raw is True or (isinstance(raw, dict) and raw.get("data_processing") is True)
+
+
+@method_decorator(ratelimit(key=ratelimit_key, rate="30/m", method="POST", block=True), name="post")
+class ChatStreamApi(APIView):
+    """One visitor message in, the assistant's reply streamed out."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    mode = Conversation.Mode.QUALIFY
+
+    def post(self, request):
+        body = InputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        existing = data.get("conversation_id")
+        if data.get("confirm") and not Conversation.objects.filter(pk=existing).exists():
+            return error_response("Unknown conversation.", status_code=404)
+        conv = services.conversation_open(
+            conversation_id=existing,
+            visitor_id=data.get("visitor_id"),
+            mode=self.mode,
+            page_url=data.get("page_url", ""),
+        )
+        ip = client_ip_truncated(request)
+        raw_consent = data.get("consent")
+        if _consent_given(raw_consent):
+            wording = raw_consent.get("wording", "") if isinstance(raw_consent, dict) else ""
+            services.conversation_set_consent(
+                conversation=conv, wording=str(wording)[:2000], page_url=data.get("page_url", ""),
+                ip=ip,
+            )  # fmt: skip
+        if data.get("confirm"):
+            confirm = data["confirm"]
+
+            def make() -> Iterator[dict]:
+                return services.chat_confirm(
+                    conversation=conv, action_id=confirm["action_id"], accept=confirm["accept"]
+                )
+        else:
+            message = data["message"]
+
+            def make() -> Iterator[dict]:
+                return services.chat_turn(conversation=conv, text=message, ip=ip)
+
+        head = {"type": "conversation", "conversation_id": str(conv.pk)}
+        if isinstance(request._request, ASGIRequest):
+
+            async def stream_async() -> AsyncIterator[str]:
+                yield sse(head)
+                async for event in pump(make):
+                    yield sse(event)
+
+            content = stream_async()
+        else:
+
+            def stream_sync() -> Iterator[str]:
+                yield sse(head)
+                for event in drain_sync(make):
+                    yield sse(event)
+
+            content = stream_sync()
+        response = StreamingHttpResponse(content, content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        return response
+
+
+class ChatQualifyApi(ChatStreamApi):
+    mode = Conversation.Mode.QUALIFY
+
+
+class ChatRagApi(ChatStreamApi):
+    mode = Conversation.Mode.RAG

@@ -1,0 +1,198 @@
+"""WebSocket consumer for the chat widget: ``ws /ws/chat/{conversation_id}`` (seed 6.2.2).
+
+Client → server: ``join`` (visitor_id, mode, page_url), ``message`` (content), ``typing``
+(is_typing), ``consent`` (granted, wording), ``confirm`` (action_id, accept), ``rate``
+(rating). Server → client: ``joined`` (history), ``agent``, ``typing``, ``token``,
+``reset``, ``tool``, ``confirm``, ``sources``, ``booked``, ``done``, ``message`` (a staff
+reply or another tab), ``handoff``, ``error``. Use ``new`` as the id to start a
+conversation. Staff sockets on ``/ws/chat/staff`` receive every conversation's events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from chat import services
+from chat.models import Conversation, Message
+from chat.streaming import pump
+from ementech.net import truncate_ip
+
+
+def _history(conv: Conversation) -> list[dict]:
+    rows = conv.messages.filter(role__in=[Message.Role.USER, Message.Role.ASSISTANT]).order_by(
+        "created_at"
+    )
+    return [services.message_public(m) for m in rows[:200]]
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    conversation: Conversation | None = None
+
+    async def connect(self) -> None:
+        self.requested = self.scope["url_route"]["kwargs"]["conversation_id"]
+        self.busy = asyncio.Lock()
+        self.sock_id = uuid.uuid4().hex
+        client = self.scope.get("client") or ("", 0)
+        self.ip = truncate_ip(client[0] if client else "")
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.conversation is not None:
+            await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
+
+    async def error(self, message: str, details: dict | None = None) -> None:
+        await self.send_json({"type": "error", "error": message, "details": details or {}})
+
+    # -- client messages ---------------------------------------------------------------------
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict):
+            return await self.error("Send a JSON object.")
+        kind = content.get("type")
+        if kind == "join":
+            return await self.on_join(content)
+        if self.conversation is None:
+            return await self.error("Join a conversation first.")
+        handler = {
+            "message": self.on_message,
+            "typing": self.on_typing,
+            "consent": self.on_consent,
+            "confirm": self.on_confirm,
+            "rate": self.on_rate,
+        }.get(kind)
+        if handler is None:
+            return await self.error(f"Unknown message type {kind!r}.")
+        await handler(content)
+
+    async def on_join(self, content: dict) -> None:
+        requested = None if self.requested == "new" else self.requested
+        mode = content.get("mode") or Conversation.Mode.QUALIFY
+        conv, history = await database_sync_to_async(self._open)(
+            requested, content.get("visitor_id"), mode, str(content.get("page_url") or "")
+        )
+        if self.conversation is not None:
+            await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
+        self.conversation = conv
+        await self.channel_layer.group_add(conv.group_name, self.channel_name)
+        await self.send_json(
+            {
+                "type": "joined",
+                "conversation_id": str(conv.pk),
+                "status": conv.status,
+                "consent": conv.consent_given,
+                "history": history,
+                "pending": (conv.state or {}).get("pending"),
+                "max_chars": settings.CHAT_MAX_MESSAGE_CHARS,
+            }
+        )
+
+    def _open(self, requested, visitor_id, mode, page_url):
+        conv = services.conversation_open(
+            conversation_id=requested, visitor_id=visitor_id, mode=mode, page_url=page_url
+        )
+        return conv, _history(conv)
+
+    async def on_message(self, content: dict) -> None:
+        text = content.get("content")
+        if not isinstance(text, str) or not text.strip():
+            return await self.error("Write a message.", {"content": ["Write a message."]})
+        if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
+            return await self.error(
+                "Message too long.",
+                {"content": [f"At most {settings.CHAT_MAX_MESSAGE_CHARS} characters."]},
+            )
+        async with self.busy:
+            conv = self.conversation
+            typing_sent = False
+            async for event in pump(
+                lambda: services.chat_turn(conversation=conv, text=text, ip=self.ip)
+            ):
+                if event["type"] == "agent":
+                    if conv.status != Conversation.Status.ESCALATED:
+                        await self.send_json({"type": "typing", "is_typing": True})
+                        typing_sent = True
+                    continue
+                if event["type"] == "done" and typing_sent:
+                    await self.send_json({"type": "typing", "is_typing": False})
+                await self.send_json(event)
+            await database_sync_to_async(conv.refresh_from_db)()
+
+    async def on_typing(self, content: dict) -> None:
+        await self.channel_layer.group_send(
+            self.conversation.group_name,
+            {
+                "type": "chat.event",
+                "event": {
+                    "type": "typing",
+                    "is_typing": bool(content.get("is_typing")),
+                    "who": "visitor",
+                },  # fmt: skip
+                "origin": self.sock_id,
+            },
+        )
+
+    async def on_consent(self, content: dict) -> None:
+        if content.get("granted") is not True:
+            return await self.error("Consent must be given with the checkbox.")
+        await database_sync_to_async(services.conversation_set_consent)(
+            conversation=self.conversation,
+            wording=str(content.get("wording") or "")[:2000],
+            page_url=str(content.get("page_url") or "")[:500],
+            ip=self.ip,
+        )
+        await self.send_json({"type": "consent", "granted": True})
+        async with self.busy:
+            conv = self.conversation
+            async for event in pump(lambda: services.chat_resume(conversation=conv, ip=self.ip)):
+                await self.send_json(event)
+
+    async def on_confirm(self, content: dict) -> None:
+        action_id = content.get("action_id")
+        if not isinstance(action_id, str) or not action_id:
+            return await self.error("Missing action_id.")
+        accept = content.get("accept") is True
+        async with self.busy:
+            conv = self.conversation
+            async for event in pump(
+                lambda: services.chat_confirm(conversation=conv, action_id=action_id, accept=accept)
+            ):
+                await self.send_json(event)
+
+    async def on_rate(self, content: dict) -> None:
+        try:
+            await database_sync_to_async(services.conversation_rate)(
+                conversation=self.conversation, rating=content.get("rating")
+            )
+        except services.ChatInputError as exc:
+            return await self.error("Invalid rating.", exc.details)
+        await self.send_json({"type": "rated", "rating": content.get("rating")})
+
+    # -- group events (staff replies, hand-off, typing from the other side) -------------------
+
+    async def chat_event(self, message: dict) -> None:
+        if message.get("origin") == self.sock_id:
+            return
+        await self.send_json(message["event"])
+
+
+class StaffChatConsumer(AsyncJsonWebsocketConsumer):
+    """Live feed of chat events for signed-in Sales staff (hand-offs, visitor messages)."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if not (user and user.is_authenticated and user.is_staff):
+            await self.close(code=4403)
+            return
+        await self.channel_layer.group_add(services.STAFF_GROUP, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(services.STAFF_GROUP, self.channel_name)
+
+    async def chat_event(self, message: dict) -> None:
+        await self.send_json(message["event"])

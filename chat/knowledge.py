@@ -1,0 +1,50 @@
+"""Retrieved knowledge for the chat, numbered as ``[Source N]`` and marked untrusted."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def sources_for(query: str, *, k: int = 3) -> list[dict[str, Any]]:
+    """The top ``k`` knowledge chunks for ``query`` as numbered sources (1-based).
+
+    Uses the content app's hybrid retrieval; an empty knowledge base (or one being
+    re-indexed) gives no sources, and the assistant says it does not know.
+    """
+    if not query.strip():
+        return []
+    try:
+        from content.selectors import retrieve
+    except ImportError:  # pragma: no cover - content app without retrieval
+        return []
+    try:
+        chunks = retrieve(query, None, k=k)
+    except Exception:  # noqa: BLE001 - a broken index must not break the chat
+        log.exception("knowledge retrieval failed")
+        return []
+    out = []
+    for n, chunk in enumerate(chunks, start=1):
+        out.append(
+            {
+                "n": n,
+                "title": chunk.title,
+                "url": chunk.url,
+                "type": chunk.type,
+                "score": chunk.score,
+                "text": chunk.text,
+            }
+        )
+    return out
+
+
+def public_sources(sources: list[dict[str, Any]], cited: list[int] | None = None) -> list[dict]:
+    """What the widget shows: number, title, URL and type (cited ones when known)."""
+    keep = set(cited) if cited else None
+    return [
+        {"n": s["n"], "title": s["title"], "url": s["url"], "type": s["type"]}
+        for s in sources
+        if keep is None or s["n"] in keep
+    ]

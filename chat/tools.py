@@ -1,0 +1,395 @@
+"""Server-side tools the model may ask for. The model proposes; the server decides.
+
+Every call is checked against the tool's JSON schema (types, enums, lengths, no unknown
+arguments) and against the conversation it belongs to: ``save_lead`` only ever touches this
+conversation's own lead and never consent; ``book_demo`` only creates a pending action that
+the visitor confirms with a button; unknown tools are refused. Refusals are logged and stored
+with the message, and change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chat.models import Conversation, DemoBooking, SalesAvailability
+from ementech.ai import slots as slotlib
+from ementech.ai.providers.base import ToolCall, ToolSpec
+
+log = logging.getLogger("chat.tools")
+
+_STR = {"type": "string", "maxLength": 200}
+_LIST = {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 10}
+
+SAVE_LEAD = ToolSpec(
+    name="save_lead",
+    description=(
+        "Save what the visitor told you about themselves to their own record. Only values the "
+        "visitor stated. Cannot change consent."
+    ),
+    parameters={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "email": {"type": "string", "maxLength": 254},
+            "name": _STR,
+            "company": _STR,
+            "role": _STR,
+            "authority": {"type": "string", "enum": ["decision_maker", "influencer", "user"]},
+            "budget": {"type": "string", "enum": list(slotlib.BUDGET_CHOICES)},
+            "timeline": {"type": "string", "enum": list(slotlib.TIMELINE_CHOICES)},
+            "pain_points": _LIST,
+            "tech_stack": _LIST,
+            "industry": {"type": "string", "maxLength": 100},
+            "company_size": {
+                "type": "string",
+                "enum": ["1-10", "11-50", "51-200", "201-500", "500+"],
+            },
+            "team_size": {"type": "integer", "minimum": 1, "maximum": 1000000},
+        },
+    },
+)
+SEND_RESOURCE = ToolSpec(
+    name="send_resource",
+    description="Email a resource from our site (by its page id) to the visitor's own address.",
+    parameters={
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["resource_id"],
+        "properties": {"resource_id": {"type": "string", "maxLength": 40}, "reason": _STR},
+    },
+)
+PROPOSE_SLOTS = ToolSpec(
+    name="propose_slots",
+    description="List open demo slots with our Sales team.",
+    parameters={"type": "object", "additionalProperties": False, "properties": {}},
+)
+BOOK_DEMO = ToolSpec(
+    name="book_demo",
+    description=(
+        "Ask to book one of the proposed demo slots. The visitor must confirm it with a button "
+        "before anything is booked."
+    ),
+    parameters={
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["slot_id"],
+        "properties": {"slot_id": {"type": "string", "maxLength": 80}, "reason": _STR},
+    },
+)
+CONNECT_HUMAN = ToolSpec(
+    name="connect_human",
+    description="Hand the conversation to a person on our Sales team.",
+    parameters={
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reason"],
+        "properties": {"reason": {"type": "string", "maxLength": 300}},
+    },
+)
+ALL_TOOLS = {t.name: t for t in (SAVE_LEAD, SEND_RESOURCE, PROPOSE_SLOTS, BOOK_DEMO, CONNECT_HUMAN)}
+TOOLS_FOR_AGENT = {
+    "researcher": ["save_lead", "send_resource", "connect_human"],
+    "consultant": ["save_lead", "send_resource", "connect_human"],
+    "qualifier": ["save_lead", "connect_human"],
+    "scheduler": ["save_lead", "propose_slots", "book_demo", "connect_human"],
+}
+
+
+class ToolRefused(Exception):
+    pass
+
+
+@dataclass
+class ToolOutcome:
+    call: ToolCall
+    status: str  # executed | refused | pending
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "id": self.call.id,
+            "name": self.call.name,
+            "arguments": self.call.arguments
+            if self.call.arguments is not None
+            else {"_raw": self.call.raw[:500]},
+            "status": self.status,
+            "result": self.result,
+            "error": self.error,
+        }
+
+    def for_model(self) -> dict[str, Any]:
+        if self.status == "refused":
+            return {"error": f"refused: {self.error}"}
+        return self.result
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def validate_args(schema: dict, args: Any, path: str = "") -> list[str]:
+    """A small JSON-schema check: object/string/integer/array, enum, lengths, required,
+    additionalProperties false. Returns error messages (empty when valid)."""
+    errs: list[str] = []
+    kind = schema.get("type")
+    where = path or "arguments"
+    if kind == "object":
+        if not isinstance(args, dict):
+            return [f"{where}: must be an object"]
+        props = schema.get("properties", {})
+        for req in schema.get("required", []):
+            if req not in args:
+                errs.append(f"{where}.{req}: required")
+        for key, value in args.items():
+            if key not in props:
+                if schema.get("additionalProperties") is False:
+                    errs.append(f"{where}.{key}: unknown argument")
+                continue
+            errs += validate_args(props[key], value, f"{where}.{key}")
+    elif kind == "string":
+        if not isinstance(args, str):
+            return [f"{where}: must be a string"]
+        if len(args) > schema.get("maxLength", 10_000):
+            errs.append(f"{where}: too long")
+        if "enum" in schema and args not in schema["enum"]:
+            errs.append(f"{where}: must be one of {schema['enum']}")
+    elif kind == "integer":
+        if not isinstance(args, int) or isinstance(args, bool):
+            return [f"{where}: must be an integer"]
+        if args < schema.get("minimum", args) or args > schema.get("maximum", args):
+            errs.append(f"{where}: out of range")
+    elif kind == "array":
+        if not isinstance(args, list):
+            return [f"{where}: must be a list"]
+        if len(args) > schema.get("maxItems", 1000):
+            errs.append(f"{where}: too many items")
+        for i, item in enumerate(args):
+            errs += validate_args(schema.get("items", {}), item, f"{where}[{i}]")
+    return errs
+
+
+# --- execution ----------------------------------------------------------------------------
+
+
+def tool_execute(
+    *, conversation: Conversation, call: ToolCall, allowed: list[str], ip: str = ""
+) -> ToolOutcome:
+    """Validate then run one call for ``conversation``; refusals are logged, never raised."""
+    try:
+        if call.name not in ALL_TOOLS:
+            raise ToolRefused(f"unknown tool {call.name!r}")
+        if call.name not in allowed:
+            raise ToolRefused(f"tool {call.name!r} is not available to this agent")
+        if call.arguments is None:
+            raise ToolRefused("arguments are not a JSON object")
+        errors = validate_args(ALL_TOOLS[call.name].parameters, call.arguments)
+        if errors:
+            raise ToolRefused("; ".join(errors))
+        handler = _HANDLERS[call.name]
+        return handler(conversation, call, ip)
+    except ToolRefused as exc:
+        log.warning(
+            "tool call refused",
+            extra={"conversation": str(conversation.pk), "tool": call.name, "reason": str(exc)},
+        )
+        return ToolOutcome(call=call, status="refused", error=str(exc))
+
+
+def _user_texts(conversation: Conversation) -> str:
+    return "\n".join(
+        conversation.messages.filter(role="user").values_list("content", flat=True)
+    ).lower()
+
+
+def _save_lead(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
+    from chat.services import conversation_store_profile
+
+    args = {k: v for k, v in call.arguments.items() if v not in ("", None, [])}
+    email = args.get("email")
+    if email:
+        if not slotlib.EMAIL_RE.fullmatch(email.strip()):
+            raise ToolRefused("email is not a valid address")
+        if conversation.lead_id and conversation.lead.email_normalized != email.strip().lower():
+            raise ToolRefused("email does not belong to this conversation's lead")
+        if email.strip().lower() not in _user_texts(conversation):
+            raise ToolRefused("the visitor did not give this email in this conversation")
+    if not args:
+        raise ToolRefused("nothing to save")
+    result = conversation_store_profile(conversation=conversation, values=args, ip=ip)
+    return ToolOutcome(call=call, status="executed", result=result)
+
+
+def _send_resource(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
+    from chat.services import resource_send
+
+    if not conversation.lead_id:
+        raise ToolRefused("no saved email for this conversation yet")
+    result = resource_send(conversation=conversation, resource_id=call.arguments["resource_id"])
+    return ToolOutcome(call=call, status="executed", result=result)
+
+
+def _propose_slots(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
+    offered = demo_slots_open(limit=3)
+    state = dict(conversation.state)
+    state["offered_slots"] = offered
+    conversation.state = state
+    conversation.save(update_fields=["state", "updated_at"])
+    return ToolOutcome(call=call, status="executed", result={"slots": offered})
+
+
+def _book_demo(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
+    slot_id = call.arguments["slot_id"]
+    offered = {s["id"]: s for s in conversation.state.get("offered_slots") or []}
+    if slot_id not in offered:
+        raise ToolRefused("slot was not offered in this conversation")
+    if not conversation.lead_id:
+        raise ToolRefused("the visitor's details are not saved yet")
+    action_id = uuid.uuid4().hex
+    state = dict(conversation.state)
+    state["pending"] = {
+        "action_id": action_id,
+        "tool": "book_demo",
+        "slot": offered[slot_id],
+        "reason": call.arguments.get("reason", ""),
+    }
+    conversation.state = state
+    conversation.save(update_fields=["state", "updated_at"])
+    return ToolOutcome(
+        call=call,
+        status="pending",
+        result={
+            "status": "needs_confirmation",
+            "action_id": action_id,
+            "label": offered[slot_id]["label"],
+        },
+    )
+
+
+def _connect_human(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
+    from chat.services import conversation_escalate
+
+    conversation_escalate(conversation=conversation, reason=call.arguments["reason"])
+    return ToolOutcome(call=call, status="executed", result={"ok": True})
+
+
+_HANDLERS = {
+    "save_lead": _save_lead,
+    "send_resource": _send_resource,
+    "propose_slots": _propose_slots,
+    "book_demo": _book_demo,
+    "connect_human": _connect_human,
+}
+
+
+# --- demo slots ---------------------------------------------------------------------------
+
+
+def _slot_label(start: dt.datetime) -> str:
+    local = timezone.localtime(start)
+    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+
+
+def _slot_id(user_id: int | None, start: dt.datetime) -> str:
+    return f"{user_id or 'team'}|{start.astimezone(dt.UTC):%Y%m%dT%H%M}"
+
+
+def parse_slot_id(slot_id: str) -> tuple[int | None, dt.datetime]:
+    m = re.fullmatch(r"(team|\d+)\|(\d{8}T\d{4})", slot_id or "")
+    if not m:
+        raise ValueError("bad slot id")
+    user = None if m.group(1) == "team" else int(m.group(1))
+    start = dt.datetime.strptime(m.group(2), "%Y%m%dT%H%M").replace(tzinfo=dt.UTC)
+    return user, start
+
+
+def demo_slots_open(*, limit: int = 3, now: dt.datetime | None = None) -> list[dict]:
+    """Open demo slots: Sales users' availability from the admin, else the team calendar
+    in settings; at most one slot a day so the choice stays simple."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    cfg = settings.CHAT_DEMO_AVAILABILITY
+    rows = list(
+        SalesAvailability.objects.filter(active=True, user__is_active=True).select_related("user")
+    )
+    taken = set(
+        DemoBooking.objects.filter(
+            status=DemoBooking.Status.CONFIRMED, starts_at__gte=now
+        ).values_list("slot_key", flat=True)
+    )
+    out: list[dict] = []
+    weekdays_used: set[int] = set()
+    earliest = now + dt.timedelta(hours=12)
+    for day_offset in range(1, int(cfg.get("days_ahead", 14)) + 1):
+        day = (timezone.localtime(now) + dt.timedelta(days=day_offset)).date()
+        if day.weekday() in weekdays_used:
+            continue  # one slot per weekday: "Thursday" then names exactly one
+        candidates: list[tuple[dt.datetime, int | None, int]] = []
+        if rows:
+            for row in rows:
+                if row.weekday != day.weekday():
+                    continue
+                start = dt.datetime.combine(day, row.start_time, tzinfo=tz)
+                end = dt.datetime.combine(day, row.end_time, tzinfo=tz)
+                while start + dt.timedelta(minutes=row.slot_minutes) <= end:
+                    candidates.append((start, row.user_id, row.slot_minutes))
+                    start += dt.timedelta(minutes=row.slot_minutes)
+        elif day.weekday() in cfg.get("weekdays", [3, 4]):
+            for hour in cfg.get("hours", [10, 14]):
+                start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+                candidates.append((start, None, int(cfg.get("minutes", 30))))
+        for start, user_id, minutes in sorted(candidates, key=lambda c: (c[0], c[1] or 0)):
+            key = _slot_id(user_id, start)
+            if start < earliest or key in taken:
+                continue
+            out.append(
+                {
+                    "id": key,
+                    "label": _slot_label(start),
+                    "starts_at": start.isoformat(),
+                    "minutes": minutes,
+                }
+            )
+            weekdays_used.add(day.weekday())
+            break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def demo_book(
+    *, conversation: Conversation, slot: dict, idempotency_key: str, reason: str = ""
+) -> DemoBooking:
+    """Book ``slot`` for the conversation's lead. The same key returns the same booking;
+    a slot already held raises ``ToolRefused`` (the database decides under concurrency)."""
+    existing = DemoBooking.objects.filter(idempotency_key=idempotency_key).first()
+    if existing:
+        return existing
+    user_id, start = parse_slot_id(slot["id"])
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    try:
+        with transaction.atomic():
+            return DemoBooking.objects.create(
+                conversation=conversation,
+                lead_id=conversation.lead_id,
+                sales_user=user,
+                starts_at=start,
+                ends_at=start + dt.timedelta(minutes=int(slot.get("minutes", 30))),
+                slot_key=slot["id"],
+                idempotency_key=idempotency_key,
+                reason=reason[:300],
+            )
+    except IntegrityError as exc:
+        again = DemoBooking.objects.filter(idempotency_key=idempotency_key).first()
+        if again:
+            return again
+        raise ToolRefused("that slot has just been taken") from exc
