@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.core.cache import cache as default_cache
+from django.core.cache import caches
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _cache_items(cache) -> Iterator[tuple[object, bytes, object]]:
 
 def cache_matches(needles: Iterable[str], cache=None) -> list[object]:
     """Keys of cache entries whose value mentions any needle (case-insensitive)."""
-    cache = cache or default_cache
+    cache = cache or caches["default"]
     wanted = _normalise(needles)
     if not wanted:
         return []
@@ -55,7 +55,7 @@ def cache_matches(needles: Iterable[str], cache=None) -> list[object]:
 
 
 def cache_purge(needles: Iterable[str], cache=None) -> int:
-    cache = cache or default_cache
+    cache = cache or caches["default"]
     keys = cache_matches(needles, cache)
     backend = type(cache).__name__
     if backend == "LocMemCache":
@@ -68,46 +68,65 @@ def cache_purge(needles: Iterable[str], cache=None) -> int:
     return len(keys)
 
 
-def vector_matches(needles: Iterable[str]) -> list[str]:
-    """Ids of vectors in the local index whose text or metadata mentions a needle."""
-    index = _vector_index()
-    if index is None:
+def _query_caches() -> list:
+    """Per-process caches of query vectors keyed by the text a visitor typed (chat, search)."""
+    try:
+        from ementech.ai import config
+    except ImportError:
         return []
+    caches = []
+    for embedder in list(getattr(config, "_embedders", {}).values()):
+        cache = getattr(embedder, "_queries", None)
+        if cache is not None and hasattr(cache, "_data"):
+            caches.append(cache)
+    return caches
+
+
+def _chunk_model():
+    try:
+        from django.apps import apps
+
+        return apps.get_model("content.ContentChunk")
+    except LookupError:
+        return None
+
+
+def vector_matches(needles: Iterable[str]) -> list[str]:
+    """Vector-index entries mentioning a needle: knowledge chunks (the index is built from
+    their rows) and cached query vectors keyed by a visitor's text."""
     wanted = [n.decode() for n in _normalise(needles)]
     if not wanted:
         return []
-    return [vid for vid, blob in _vector_items(index) if any(n in blob for n in wanted)]
+    hits: list[str] = []
+    chunk = _chunk_model()
+    if chunk is not None:
+        from django.db.models import Q
+
+        query = Q(pk__in=[])
+        for needle in wanted:
+            query |= Q(text__icontains=needle)
+        hits += [f"chunk:{pk}" for pk in chunk.objects.filter(query).values_list("pk", flat=True)]
+    for cache in _query_caches():
+        with cache._lock:
+            keys = list(cache._data)
+        hits += [f"query:{k}" for k in keys if any(n in str(k).lower() for n in wanted)]
+    return hits
 
 
 def vector_purge(needles: Iterable[str]) -> int:
-    index = _vector_index()
-    ids = vector_matches(needles)
-    if index is not None and ids:
-        index.delete(ids)
-    return len(ids)
+    """Drop cached query vectors made from the person's text (this process).
 
-
-def _vector_index():
-    """The configured vector index, if the knowledge-base library exists in this build."""
-    try:
-        from ementech.ai import vectors
-    except ImportError:
-        return None
-    getter = getattr(vectors, "get_index", None) or getattr(vectors, "get_vector_index", None)
-    if getter is None:
-        return None
-    try:
-        return getter()
-    except Exception:  # noqa: BLE001 - an unconfigured index holds nothing to erase
-        logger.warning("privacy: vector index unavailable for the personal-data scan")
-        return None
-
-
-def _vector_items(index) -> Iterator[tuple[str, str]]:
-    items = getattr(index, "iter_items", None)
-    if items is None:
-        return iter(())
-    return ((str(vid), str(blob).lower()) for vid, blob in items())
+    Knowledge chunks are marketers' published content, not visitor data; a match there is
+    reported by ``vector_matches`` (and the registry test) rather than silently deleted.
+    """
+    wanted = [n.decode() for n in _normalise(needles)]
+    removed = 0
+    for cache in _query_caches():
+        with cache._lock:
+            for key in [k for k in cache._data if any(n in str(k).lower() for n in wanted)]:
+                cache._data.pop(key, None)
+                removed += 1
+    return removed
 
 
 def external_purge(needles: Iterable[str]) -> dict[str, int]:

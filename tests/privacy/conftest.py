@@ -30,7 +30,11 @@ def person(db, django_capture_on_commit_callbacks):
             consent=ConsentInput(data_processing=True, marketing=True, analytics=True),
             source="newsletter",
             visitor=visitor,
-            profile={"name": "Wanjiru Kamau", "company": "Kamau Logistics", "phone": "+254711223344"},
+            profile={
+                "name": "Wanjiru Kamau",
+                "company": "Kamau Logistics",
+                "phone": "+254711223344",
+            },
         ).lead
         interactions_record(
             events=[
@@ -46,7 +50,9 @@ def person(db, django_capture_on_commit_callbacks):
     return Person(lead, visitor, "wanjiru.kamau@example.com", "Wanjiru Kamau", "+254711223344")
 
 
-LINK = re.compile(r"https?://[^\s]+/privacy/requests/(?P<id>[0-9a-f-]{36})/(?P<token>[A-Za-z0-9_-]+)")
+LINK = re.compile(
+    r"https?://[^\s]+/privacy/requests/(?P<id>[0-9a-f-]{36})/(?P<token>[A-Za-z0-9_-]+)"
+)
 
 
 def link_from_outbox(mailoutbox) -> str:

@@ -145,7 +145,12 @@ def test_banner_form_works_without_javascript(client, demo_site):
     assert response.cookies["em_consent"].value == "1.a0.m0"
     evil = client.post(
         "/privacy/consent",
-        {"choice": "save", "analytics": "on", "next": "https://evil.example/", "csrfmiddlewaretoken": token},
+        {
+            "choice": "save",
+            "analytics": "on",
+            "next": "https://evil.example/",
+            "csrfmiddlewaretoken": token,
+        },
     )
     assert evil["Location"] == "/"
     assert consent_cookie_parse(evil.cookies["em_consent"].value) == (True, False)

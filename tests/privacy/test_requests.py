@@ -107,9 +107,7 @@ def test_link_with_wrong_token_is_404_and_expired_link_is_410(client, person, re
         assert client.post(link).status_code == 410
 
 
-def test_each_request_gets_its_own_single_use_link(
-    client, person, request_link, mailoutbox
-):
+def test_each_request_gets_its_own_single_use_link(client, person, request_link, mailoutbox):
     first = request_link(person.email, "export")
     second = request_link(person.email, "export")
     assert first != second
