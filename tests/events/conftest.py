@@ -95,3 +95,15 @@ def register_payload(email: str, **extra) -> dict:
     body = {"email": email, "name": "Test Person", "consent": {"data_processing": True}}
     body.update(extra)
     return body
+
+
+def event_mail(to: str | None = None) -> list:
+    """Emails sent by the events app (leads' welcome emails and others left out)."""
+    from django.core import mail
+
+    return [
+        m
+        for m in mail.outbox
+        if m.extra_headers.get("X-Ementech-Email", "").startswith("event-")
+        and (to is None or m.to == [to])
+    ]
