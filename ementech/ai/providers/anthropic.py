@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import anthropic
@@ -47,6 +48,13 @@ def to_anthropic_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]
     return out
 
 
+@cache
+def _create_params() -> frozenset[str]:
+    import inspect
+
+    return frozenset(inspect.signature(anthropic.resources.Messages.create).parameters)
+
+
 class AnthropicProvider:
     """``anthropic.Anthropic`` pointed at ``base_url``."""
 
@@ -65,9 +73,14 @@ class AnthropicProvider:
             "system": request.system,
             "messages": to_anthropic_messages(request.messages),
             "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
             "timeout": request.timeout,
         }
+        # Current SDKs no longer take ``temperature`` as a named argument; models that
+        # accept it still read it from the body.
+        if "temperature" not in _create_params():
+            kwargs["extra_body"] = {"temperature": request.temperature}
+        else:
+            kwargs["temperature"] = request.temperature
         if request.tools:
             kwargs["tools"] = [
                 {"name": t.name, "description": t.description, "input_schema": t.parameters}
@@ -136,6 +149,8 @@ class AnthropicProvider:
             raise ProviderError(f"anthropic: {exc.__class__.__name__}: {exc}") from exc
         except (json.JSONDecodeError, ValueError) as exc:
             raise ProviderError(f"anthropic: malformed stream: {exc}") from exc
+        if not finish:
+            raise ProviderError("anthropic: stream ended before a stop reason (truncated)")
         yield StreamEvent(
             "done",
             result=ChatResult(

@@ -137,6 +137,8 @@ class OpenAIProvider:
             raise ProviderError(f"openai: {exc.__class__.__name__}: {exc}") from exc
         except (json.JSONDecodeError, ValueError) as exc:
             raise ProviderError(f"openai: malformed stream: {exc}") from exc
+        if not finish:
+            raise ProviderError("openai: stream ended before a finish reason (truncated)")
         calls = [ToolCall.parse(s["id"], s["name"], s["args"]) for _, s in sorted(pending.items())]
         for call in calls:
             yield StreamEvent("tool_call", tool_call=call)

@@ -1,0 +1,1 @@
+"""Tests of the AI providers against local stub servers."""
