@@ -252,11 +252,25 @@ def catalogue_items() -> QuerySet:
 # --- Visitors, gating and personalisation -----------------------------------------------------
 
 
+def _tracking_allowed(request) -> bool:
+    allowed = getattr(request, "analytics_allowed", None)
+    if allowed is None:
+        try:
+            from privacy.selectors import analytics_allowed
+        except ImportError:  # pragma: no cover - privacy app not installed
+            return True
+        allowed = analytics_allowed(request)
+    return bool(allowed)
+
+
 def request_subject(request) -> tuple[Any, Any]:
-    """(lead, visitor) of the ``em_vid`` cookie; either may be None."""
+    """(lead, visitor) of the ``em_vid`` cookie; either may be None. Without analytics
+    consent (or with Global Privacy Control) the visitor is not recognised at all."""
     from leads.models import Visitor
     from leads.selectors import visitor_id_from_request
 
+    if not _tracking_allowed(request):
+        return None, None
     vid = visitor_id_from_request(request)
     if vid is None:
         return None, None
