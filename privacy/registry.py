@@ -277,7 +277,14 @@ REGISTRY: tuple[PersonalData, ...] = (
         note="Send/open/click counts stay for campaign totals; address and bodies go.",
     ),
     PersonalData("nurture.Subscriber", lead="lead", email="email_normalized"),
+    PersonalData(
+        "nurture.Subscription", lead="subscriber__lead", email="subscriber__email_normalized"
+    ),
+    PersonalData(
+        "nurture.IssueDelivery", lead="subscriber__lead", email="subscriber__email_normalized"
+    ),
     PersonalData("nurture.Enrolment", lead="lead"),
+    PersonalData("nurture.StepSend", lead="enrolment__lead"),
     PersonalData("scoring.ScoreSnapshot", lead="lead", note="score history"),
     PersonalData("scoring.ScoreAlert", lead="lead"),
     PersonalData("scoring.Metric", lead="lead"),
@@ -360,6 +367,12 @@ PERSONAL_NAME = re.compile(
 )
 
 
+# Models whose rows are about one person: a foreign key to them makes a model personal.
+_SUBJECT_MODELS = frozenset(e.label for e in REGISTRY if e.lead or e.visitor or e.email) - {
+    "privacy.DataRequest"
+}
+
+
 def entries() -> tuple[PersonalData, ...]:
     return REGISTRY
 
@@ -400,8 +413,10 @@ def looks_personal(model: type[models.Model]) -> list[str]:
         if not getattr(f, "concrete", False):
             continue
         if f.is_relation and f.related_model is not None and (f.many_to_one or f.one_to_one):
-            target = f.related_model._meta.label
-            if target in ("leads.Lead", "leads.Visitor"):
+            rel = f.related_model
+            target = rel if isinstance(rel, str) else rel._meta.label
+            if target in ("leads.Lead", "leads.Visitor") or target in _SUBJECT_MODELS:
+                # Rows hanging off a person's rows are about that person too.
                 reasons.append(f"{f.name} -> {target}")
             continue
         if isinstance(
@@ -436,7 +451,7 @@ def uncovered_models(models_: Iterable[type[models.Model]] | None = None) -> dic
         reasons = looks_personal(model)
         if model._meta.app_label in NON_PERSONAL_APPS or _is_page(model):
             # CMS content is trusted for its own fields, never for a link to a person.
-            reasons = [r for r in reasons if "-> leads." in r]
+            reasons = [r for r in reasons if " -> " in r]
         if reasons:
             missing[label] = reasons
     return missing

@@ -110,7 +110,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "newsletter_unconfirmed",
-        ("nurture.NewsletterSubscription", "nurture.Subscription", "nurture.Subscriber"),
+        ("nurture.Subscriber", "nurture.NewsletterSubscription", "nurture.Subscription"),
         ("created_at", "subscribed_at"),
         condition=_unconfirmed,
         description="newsletter sign-ups never confirmed",
