@@ -83,7 +83,7 @@ class TrackApi(APIView):
         visitor = visitor_touch(
             visitor_id=visitor_id, request=request._request, **_first_touch(events)
         )
-        created = interactions_insert(clean=clean, visitor=visitor, request=request._request)
-        response = Response({"accepted": len(created), "visitor_id": str(visitor.pk)}, status=202)
+        stored = interactions_insert(clean=clean, visitor=visitor, request=request._request)
+        response = Response({"accepted": stored, "visitor_id": str(visitor.pk)}, status=202)
         visitor_cookie_set(request._request, response, visitor.pk)
         return response

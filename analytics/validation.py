@@ -95,30 +95,35 @@ assert set(SCHEMAS) == set(CATEGORY_OF_TYPE)
 EVENT_KEYS = {"type", "properties", "session_id", "occurred_at", "visitor_id"}
 
 
-def _check_prop(name: str, spec: Prop, value: Any) -> str | None:
-    if spec.kind == "str":
-        if not isinstance(value, str):
+_NUMBER = (int, float)
+
+
+def _check_prop(spec: Prop, value: Any) -> str | None:
+    kind = spec.kind
+    if kind == "str":
+        if type(value) is not str:
             return "Must be a string."
         if len(value) > spec.max_len:
             return f"At most {spec.max_len} characters."
-    elif spec.kind == "num":
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if kind == "num":
+        if type(value) not in _NUMBER:
             return "Must be a number."
-        if isinstance(value, float) and not math.isfinite(value):
+        if type(value) is float and not math.isfinite(value):
             return "Must be a finite number."
         if spec.min_value is not None and value < spec.min_value:
             return f"Must be at least {spec.min_value:g}."
         if spec.max_value is not None and value > spec.max_value:
             return f"Must be at most {spec.max_value:g}."
-    elif spec.kind == "list":
-        if not isinstance(value, list) or not all(
-            isinstance(v, str) and len(v) <= 200 for v in value
-        ):
+        return None
+    if kind == "list":
+        if type(value) is not list or not all(type(v) is str and len(v) <= 200 for v in value):
             return "Must be a list of strings."
         if len(value) > 50:
             return "At most 50 items."
-    elif spec.kind == "dict":
-        if not isinstance(value, dict):
+        return None
+    if kind == "dict":
+        if type(value) is not dict:
             return "Must be an object."
         if len(value) > 50:
             return "At most 50 keys."
@@ -156,7 +161,7 @@ def validate_event(
             else:
                 clean_props[name] = value
             continue
-        msg = _check_prop(name, spec, value)
+        msg = _check_prop(spec, value)
         if msg:
             errors[f"properties.{name}"] = [msg]
         else:
