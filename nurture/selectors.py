@@ -67,25 +67,38 @@ def _as_recommendation(page: Any) -> Recommendation:
     )
 
 
-def _content_recommender():
+def _from_content_recommender(lead: Lead | None, limit: int) -> list[Recommendation] | None:
+    """The content app's recommender (``content.recommendations``): personalised items for
+    a lead with engagement history, the most-viewed content otherwise. ``None`` if missing."""
     try:
-        from content import selectors as content_selectors
-    except ImportError:  # pragma: no cover - the content app is installed
+        from content import recommendations
+    except ImportError:  # pragma: no cover - the content app ships it
         return None
-    return getattr(content_selectors, "recommendations_for_lead", None)
+    items = recommendations.compute(lead=lead) if lead is not None else []
+    if not items:
+        items = recommendations.popular(limit=limit)
+    out = []
+    for item in items[:limit]:
+        url = item.url or ""
+        if url.startswith("/"):
+            url = settings.SITE_URL + url
+        out.append(Recommendation(title=item.title, url=url, summary=item.reason, kind=item.type))
+    return out
 
 
 def recommendations_for(
     *, lead: Lead | None, limit: int = 3, kinds: tuple[str, ...] = CONTENT_MODELS
 ) -> list[Recommendation]:
-    """Up to ``limit`` content pages for this lead (industry first, unread first, newest)."""
-    recommender = _content_recommender()
-    if recommender is not None and kinds == CONTENT_MODELS:
+    """Up to ``limit`` content pages for this lead: the content recommender's picks, or
+    (when it has nothing or fails) the page tree: industry first, unread first, newest."""
+    if kinds == CONTENT_MODELS:
         try:
-            items = recommender(lead=lead, limit=limit)
-            return [_as_recommendation(getattr(i, "page", i)) for i in items][:limit]
-        except Exception:  # noqa: BLE001 - fall back to the page tree
+            picked = _from_content_recommender(lead, limit)
+        except Exception:  # noqa: BLE001 - an email must not fail on recommendations
             logger.warning("content recommendations failed; using the page tree", exc_info=True)
+            picked = None
+        if picked:
+            return picked
     industry = (lead.industry or "").lower() if lead else ""
     seen = _seen_paths(lead)
     candidates = []

@@ -212,7 +212,10 @@ class AssessmentApi(PublicApi):
 
 
 def radar_url(dimensions: dict[str, int]) -> str:
-    return "/tools/assessment/radar.svg?" + urlencode(dimensions)
+    """The chart URL, axes always in the documented order (JSONB does not keep key order)."""
+    return "/tools/assessment/radar.svg?" + urlencode(
+        [(key, dimensions.get(key, 0)) for key in assessment.DIMENSIONS]
+    )
 
 
 class ResultEmailApi(PublicApi):

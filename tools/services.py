@@ -268,7 +268,12 @@ def tool_result_email(
             "outputs": result.outputs,
             "inputs": result.inputs,
             "assumptions": roi.assumptions() if result.kind == ToolResult.Kind.ROI else [],
-            "dimension_labels": {k: v[0] for k, v in assessment.DIMENSIONS.items()},
+            "dimension_rows": [
+                (label, result.outputs["dimensions"].get(key, 0))
+                for key, (label, _weight) in assessment.DIMENSIONS.items()
+            ]
+            if result.kind == ToolResult.Kind.ASSESSMENT
+            else [],
         },
         lead=lead,
         attachments=attachments,

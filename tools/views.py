@@ -209,8 +209,9 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     result = context.get("result")
     if result is not None:
         context["chart_url"] = radar_url(result.outputs["dimensions"])
+        dims = result.outputs["dimensions"]
         context["dimension_rows"] = [
-            (assessment.DIMENSIONS[k][0], v) for k, v in result.outputs["dimensions"].items()
+            (v[0], dims.get(k, 0)) for k, v in assessment.DIMENSIONS.items()
         ]
     return render(request, "tools/assessment.html", context)
 
