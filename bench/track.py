@@ -264,7 +264,8 @@ def main() -> None:
     print(
         f"batched:  {args.batches} requests x 100 events, {args.concurrency} clients: "
         f"{sum(b_acc) / b_wall:,.0f} events/s "
-        f"(request p50 {percentile(b_lat, 50) * ms:.1f} ms, p95 {percentile(b_lat, 95) * ms:.1f} ms)"
+        f"(request p50 {percentile(b_lat, 50) * ms:.1f} ms, "
+        f"p95 {percentile(b_lat, 95) * ms:.1f} ms)"
     )
     print(
         f"single:   {args.singles} requests, {args.single_concurrency} clients: "
@@ -272,7 +273,10 @@ def main() -> None:
         f"p95 {percentile(s_lat, 95) * ms:.1f} ms, p99 {percentile(s_lat, 99) * ms:.1f} ms, "
         f"mean {statistics.fmean(s_lat) * ms:.1f} ms"
     )
-    print(f"events:   sent (accepted) {sent:,} / stored {stored:,} -> {'OK' if sent == stored else 'MISMATCH'}")
+    print(
+        f"events:   sent (accepted) {sent:,} / stored {stored:,} -> "
+        f"{'OK' if sent == stored else 'MISMATCH'}"
+    )
     print(f"memory:   server peak RSS (VmHWM) {peak:.1f} MB")
     print(f"machine:  {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     # Clean up the benchmark rows so repeated runs stay comparable.

@@ -51,6 +51,11 @@ def beat_schedule() -> dict[str, dict]:
             "task": "tools.tasks.infer_recent_profiles",
             "schedule": crontab(minute=40),
         },
+        # --- analytics: re-enqueue lead processing for interactions left unprocessed ---
+        "analytics-process-pending": {
+            "task": "analytics.tasks.process_pending",
+            "schedule": 600.0,
+        },
     }
 
 

@@ -13,7 +13,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 STAGE_ORDER = ("anonymous", "identified", "qualified", "opportunity", "customer")
 
@@ -152,7 +153,10 @@ class Lead(models.Model):
             models.Index(fields=["stage", "-created_at", "-id"], name="lead_stage_created_idx"),
             models.Index(fields=["grade", "-created_at", "-id"], name="lead_grade_created_idx"),
             models.Index(
-                fields=["industry", "-created_at", "-id"], name="lead_industry_created_idx"
+                Upper("industry"),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="lead_industry_ci_created_idx",
             ),
             models.Index(fields=["source", "-created_at", "-id"], name="lead_source_created_idx"),
             models.Index(fields=["-score"], name="lead_score_idx"),
