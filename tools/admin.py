@@ -21,7 +21,11 @@ class ToolResultAdmin(admin.ModelAdmin):
 class ExitOfferAdmin(admin.ModelAdmin):
     list_display = ("created_at", "offer", "chosen_by", "outcome", "reason")
     list_filter = ("offer", "outcome", "chosen_by")
-    readonly_fields = [f.name for f in ExitOffer._meta.fields]
+    # Marketers compare offers here; who saw them (lead, visitor) stays with Sales.
+    exclude = ("lead", "visitor")
+    readonly_fields = [
+        f.name for f in ExitOffer._meta.fields if f.name not in ("id", "lead", "visitor")
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

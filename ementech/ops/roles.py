@@ -45,7 +45,14 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
 # Models of an app that a role must not get even though the app is listed.
 ROLE_EXCLUDED_MODELS: dict[str, set[str]] = {
     # Registrations and attendance logs hold lead data: Sales, not Marketers.
-    MARKETERS: {"eventregistration", "attendanceimport"},
+    MARKETERS: {
+        "eventregistration",
+        "attendanceimport",
+        # tools: results, inferences and inferred-lead views are lead data.
+        "toolresult",
+        "profileinference",
+        "inferredlead",
+    },
     SALES: set(),
 }
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {

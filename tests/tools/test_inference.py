@@ -92,3 +92,13 @@ def test_admin_marks_values_as_inferred(client, superuser):
     html = listing.content.decode()
     assert "inferred@example.com" in html
     assert "industry: <strong>fintech</strong> <em>(inferred, 0.85)</em>" in html
+
+
+def test_inferred_lead_data_is_for_sales_not_marketers(client, marketer, sales_user):
+    lead = _lead_with_visits()
+    infer_profile.delay(str(lead.pk))
+    client.force_login(marketer)
+    assert client.get("/admin/tools/inferredlead/").status_code == 403
+    assert client.get("/admin/tools/exitoffer/").status_code == 200
+    client.force_login(sales_user)
+    assert client.get("/admin/tools/inferredlead/").status_code == 200
