@@ -168,3 +168,36 @@ def test_preference_centre_changes_lists_and_frequency(client, nurture_demo):
     )
     assert active == {"growth-playbook", "investor-briefing"}
     assert sub.frequency == "monthly_max"
+
+
+def test_one_click_unsubscribe_needs_no_csrf_token_and_get_does_not_unsubscribe(nurture_demo):
+    from django.test import Client
+
+    services.newsletter_subscribe(email="eve@example.com", newsletters=["tech-insights"])
+    sub = Subscriber.objects.get()
+    services.newsletter_confirm(subscriber=sub)
+    newsletter = Newsletter.objects.get(slug="tech-insights")
+    url = services.unsubscribe_url(sub, newsletter).replace("http://127.0.0.1:8000", "")
+    mail_client = Client(enforce_csrf_checks=True)
+    page = mail_client.get(url)  # link scanners and previews only GET
+    assert page.status_code == 200 and b"Unsubscribe" in page.content
+    assert sub.subscriptions.get().status == "active"
+    response = mail_client.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert sub.subscriptions.get().status == "unsubscribed"
+    assert mail_client.post(url + "tampered").status_code == 404
+
+
+def test_signup_page_sends_the_confirmation(client, nurture_demo):
+    page = client.get("/newsletter/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "EmenTech Tech Insights" in html and "<script>" not in html
+    response = client.post(
+        "/newsletter/", {"email": "fay@example.com", "newsletters": ["investor-briefing"]}
+    )
+    assert b"Check your inbox" in response.content
+    assert mail.outbox[0].to == ["fay@example.com"]
+    assert Subscriber.objects.get().subscriptions.get().status == "pending"
