@@ -22,7 +22,7 @@ from ementech.permissions import StaffModelPermissions
 from leads import selectors, services
 from leads.cookies import visitor_cookie_set
 from leads.models import Lead
-from leads.serializers import lead_detail, lead_summary
+from leads.serializers import SUMMARY_FIELDS, lead_detail, lead_summary
 
 MAX_PAGE = 100
 ENVELOPE_KEYS = {"email", "consent", "source", "visitor_id", "page_url", "form"}
@@ -91,7 +91,9 @@ class LeadsApi(APIView):
         limit = data.pop("limit")
         filters = selectors.LeadFilters(**data)
         try:
-            rows, next_cursor = selectors.lead_page(filters=filters, limit=limit, cursor=cursor)
+            rows, next_cursor = selectors.lead_page(
+                filters=filters, limit=limit, cursor=cursor, fields=SUMMARY_FIELDS
+            )
         except ValueError:
             return error_response(
                 "Invalid input.", status_code=400, details={"cursor": ["Invalid cursor."]}

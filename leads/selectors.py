@@ -132,10 +132,17 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
 
 
 def lead_page(
-    *, filters: LeadFilters, limit: int, cursor: str | None
+    *,
+    filters: LeadFilters,
+    limit: int,
+    cursor: str | None,
+    fields: tuple[str, ...] | None = None,
 ) -> tuple[list[Lead], str | None]:
-    """One page of ``lead_list`` after ``cursor`` and the cursor of the next page."""
+    """One page of ``lead_list`` after ``cursor`` and the cursor of the next page.
+    ``fields`` limits the loaded columns (``assigned_to`` loads only the username)."""
     qs = lead_list(filters=filters)
+    if fields is not None:
+        qs = qs.only("id", "created_at", *fields, "assigned_to__id", "assigned_to__username")
     if cursor:
         created, pk = decode_cursor(cursor)
         qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))

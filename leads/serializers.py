@@ -51,6 +51,10 @@ DETAIL_FIELDS = (
 )
 
 
+# The columns ``lead_summary`` reads (for ``QuerySet.only``).
+SUMMARY_FIELDS: tuple[str, ...] = (*LIST_FIELDS, "last_visit_at", "updated_at")
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
