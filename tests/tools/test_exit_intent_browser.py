@@ -57,3 +57,32 @@ def test_offer_once_per_session(live_server, browser):
     page.locator("#exit-intent").wait_for(state="visible", timeout=10_000)
     assert ExitOffer.objects.count() == 2
     fresh.close()
+
+
+def test_mobile_fast_scroll_up_after_reading_shows_the_offer_once(live_server, browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/tools/assessment/")
+    page.wait_for_function("document.readyState === 'complete'")
+    assert page.evaluate("matchMedia('(pointer: coarse)').matches")
+    dialog = page.locator("#exit-intent")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight * 0.3)")
+    page.wait_for_timeout(300)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight * 0.25)")
+    page.wait_for_timeout(300)
+    assert dialog.is_hidden()  # slow, short scroll-up before reading: no offer
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(300)
+    page.evaluate("window.scrollTo(0, 0)")
+    dialog.wait_for(state="visible", timeout=10_000)
+    assert ExitOffer.objects.get().signals["device"] == "mobile"
+    page.locator("[data-exit-close]").click()
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_timeout(300)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(1500)
+    assert dialog.is_hidden()
+    assert ExitOffer.objects.count() == 1
+    context.close()
