@@ -58,7 +58,7 @@ def test_embedded_stack_serves_and_runs_tasks(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 480
         status = None
         while time.monotonic() < deadline:
             assert proc.poll() is None, (tmp_path / "stack.log").read_text()[-3000:]
@@ -77,9 +77,9 @@ def test_embedded_stack_serves_and_runs_tasks(tmp_path):
                 sys.executable, "-c",
                 "import django; django.setup();"
                 "from ementech.ops.tasks import ping;"
-                "print(ping.delay('embedded-ok').get(timeout=60)['pong'])",
+                "print(ping.delay('embedded-ok').get(timeout=240)['pong'])",
             ],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         assert sender.returncode == 0, sender.stderr[-3000:]
         assert sender.stdout.strip().endswith("embedded-ok")
