@@ -370,6 +370,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "celery": {"level": "INFO"},
         "uvicorn.access": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }
 
@@ -414,7 +416,7 @@ CHAT_DEMO_AVAILABILITY = env.json(
     "CHAT_DEMO_AVAILABILITY",
     default={"weekdays": [3, 4], "hours": [10, 14], "minutes": 30, "days_ahead": 14},
 )
-CHAT_WIDGET_OPEN_DELAY_SECONDS = env.int("CHAT_WIDGET_OPEN_DELAY_SECONDS", default=0)
+CHAT_WIDGET_OPEN_DELAY_SECONDS = env.int("CHAT_WIDGET_OPEN_DELAY_SECONDS", default=30)
 
 # --- scoring ------------------------------------------------------------------------------
 
