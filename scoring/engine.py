@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 
 # --- features ---------------------------------------------------------------------------------
@@ -180,6 +181,8 @@ def _industry_value(industry: str, targets: frozenset[str]) -> float:
 
 
 def _list_value(items: Any, full: float = 3.0) -> float:
+    if isinstance(items, int):  # a length computed by the database
+        return min(items / full, 1.0)
     if not isinstance(items, list):
         return 0.0
     return min(len([x for x in items if x]) / full, 1.0)
@@ -207,6 +210,8 @@ LEAD_COLUMNS = (
     "created_at",
     "score",
     "grade",
+    "fit_score",
+    "engagement_score",
     "scored_at",
 )
 C = {name: i for i, name in enumerate(LEAD_COLUMNS)}
@@ -321,38 +326,89 @@ def apportion(raw: Sequence[float], target_hundredths: int) -> list[int]:
     return floors
 
 
-def _subscore(values: Sequence[float], weights: Sequence[float], lo: int, hi: int) -> int:
-    w = weights[lo:hi]
-    total = sum(w)
-    if total <= 0:  # the group weighs nothing: its plain mean is still informative
-        return round(100 * sum(values[lo:hi]) / (hi - lo))
-    return round(100 * sum(v * wi for v, wi in zip(values[lo:hi], w, strict=True)) / total)
+_POINTS_TEMPLATE = "{" + ",".join(f'"{n}":%s' for n in FEATURES) + "}"
+_VALUES_TEMPLATE = "{" + ",".join(f'"{n}":%s' for n in FEATURES) + "}"
 
 
 @dataclass(slots=True)
 class Scored:
-    """One lead's result: what is written to the lead and its history."""
+    """One lead's result: what is written to the lead and its history. Contributions are
+    kept in integer hundredths of a point (``points_h``) so that they add up exactly."""
 
     lead_id: Any
     score: int
     grade: str
     fit: int
     engagement: int
-    factors: dict
-    previous_score: int | None = None
-    previous_grade: str = ""
+    points_h: list[int]
+    values: list[float]
+    decay: float
+    inactive_days: float
+    model_label: str
+    baseline_h: int | None = None
+    previous: tuple = ()
     first_time: bool = False
 
     @property
+    def previous_score(self) -> int | None:
+        return self.previous[0] if self.previous else None
+
+    @property
+    def previous_grade(self) -> str:
+        return (self.previous[1] or "") if self.previous else ""
+
+    @property
     def changed(self) -> bool:
-        return self.first_time or (self.score, self.grade) != (
-            self.previous_score,
-            self.previous_grade,
+        """Score or grade changed (or first score): a new history row."""
+        return self.first_time or (self.score, self.grade) != tuple(self.previous[:2])
+
+    @property
+    def needs_write(self) -> bool:
+        """Anything shown on the lead changed: its columns are rewritten."""
+        return self.first_time or (self.score, self.grade, self.fit, self.engagement) != tuple(
+            self.previous
+        )
+
+    @property
+    def factors(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "model": self.model_label,
+            "points": {name: self.points_h[i] / 100 for i, name in enumerate(FEATURES)},
+            "values": {name: self.values[i] for i, name in enumerate(FEATURES)},
+            "decay": self.decay,
+            "inactive_days": self.inactive_days,
+        }
+        if self.baseline_h is not None:
+            data["baseline"] = self.baseline_h / 100
+        return data
+
+    def factors_json(self) -> str:
+        """The same as ``json.dumps(self.factors)``, built fast for bulk writes."""
+        base = "" if self.baseline_h is None else f',"baseline":{self.baseline_h / 100}'
+        return (
+            f'{{"model":"{self.model_label}","points":'
+            + _POINTS_TEMPLATE % tuple(p / 100 for p in self.points_h)
+            + ',"values":'
+            + _VALUES_TEMPLATE % tuple(self.values)
+            + f',"decay":{self.decay},"inactive_days":{self.inactive_days}{base}}}'
         )
 
 
-def _clamp_score(x: float) -> int:
-    return int(min(max(round(x), 0), 100))
+def apportion_rows(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Row-wise :func:`apportion` for non-negative points: integer hundredths per row that
+    add up exactly to ``targets`` (largest remainder)."""
+    totals = points.sum(axis=1)
+    safe = np.where(totals > 0, totals, 1.0)
+    scaled = points * (targets / safe)[:, None]
+    floors = np.floor(scaled)
+    missing = np.rint(targets - floors.sum(axis=1)).astype(np.int64)
+    missing = np.where(totals > 0, missing, 0)
+    order = np.argsort(-(scaled - floors), axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(points.shape[0])[:, None]
+    ranks[rows, order] = np.arange(points.shape[1])[None, :]
+    out = floors.astype(np.int64) + (ranks < missing[:, None])
+    return np.where((totals > 0)[:, None], out, 0)
 
 
 class RulesModel:
@@ -364,40 +420,16 @@ class RulesModel:
         self.config = config
         total = sum(config.weights)
         self.scale = [100.0 * w / total for w in config.weights]
+        self._scale = np.asarray(self.scale, dtype=float)
 
     def points(self, values: Sequence[float]) -> list[float]:
         return [v * s for v, s in zip(values, self.scale, strict=True)]
 
-    def explain_many(self, matrix: list[list[float]]) -> list[tuple[int, dict[str, float], float]]:
-        out = []
-        for values in matrix:
-            pts = self.points(values)
-            score = _clamp_score(sum(pts))
-            out.append((score, _factor_points(pts, score * 100), 0.0))
-        return out
-
-
-def _factor_points(raw: Sequence[float], target_hundredths: int) -> dict[str, float]:
-    """Non-negative contributions (the rules) apportioned to add up to the target."""
-    parts = apportion(raw, target_hundredths)
-    return {name: parts[i] / 100 for i, name in enumerate(FEATURES)}
-
-
-def signed_points(raw: Sequence[float], target_hundredths: int) -> list[int] | None:
-    """Signed contributions (a learned model) rounded to hundredths adding up to the target;
-    ``None`` when every contribution is zero (the caller keeps the rest in its baseline)."""
-    ints = [round(r * 100) for r in raw]
-    if not any(ints) and not any(raw):
-        return None
-    resid = target_hundredths - sum(ints)
-    step = 1 if resid > 0 else -1
-    order = sorted(range(len(raw)), key=lambda i: -abs(raw[i]))
-    k = 0
-    while resid != 0:
-        ints[order[k % len(order)]] += step
-        resid -= step
-        k += 1
-    return ints
+    def explain_batch(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, None]:
+        """Scores (n,) and contributions in hundredths (n, 14) for a feature matrix."""
+        points = matrix * self._scale
+        scores = np.clip(np.rint(points.sum(axis=1)), 0, 100).astype(np.int64)
+        return scores, apportion_rows(points, scores * 100.0), None
 
 
 def score_rows(
@@ -410,45 +442,64 @@ def score_rows(
 ) -> list[Scored]:
     """Score lead rows (``LEAD_COLUMNS`` tuples) with ``model`` (rules or learned)."""
     rows = list(rows)
+    if not rows:
+        return []
     matrix: list[list[float]] = []
-    decays: list[tuple[float, float]] = []
+    decays: list[float] = []
+    inactives: list[float] = []
+    half_life = config.half_life_days
     for row in rows:
         activity = activities.get(row[0], EMPTY_ACTIVITY)
-        inactive = (now - last_activity(row, activity)).total_seconds() / 86400.0
-        decay = decay_factor(inactive, config.half_life_days)
-        decays.append((decay, inactive))
+        inactive = max((now - last_activity(row, activity)).total_seconds() / 86400.0, 0.0)
+        decay = decay_factor(inactive, half_life)
+        decays.append(decay)
+        inactives.append(inactive)
         matrix.append(feature_values(row, activity, config, decay=decay))
-    explained = model.explain_many(matrix)
-    weights = config.weights
+    values = np.asarray(matrix, dtype=float)
+    scores, points_h, baseline_h = model.explain_batch(values)
+    weights = np.asarray(config.weights, dtype=float)
+    eng = _subscores(values[:, :N_BEHAVIOURAL], weights[:N_BEHAVIOURAL])
+    fit = _subscores(values[:, N_BEHAVIOURAL:], weights[N_BEHAVIOURAL:])
+    rounded = np.round(values, 3).tolist()
+    points_list = points_h.tolist()
+    scores_list = scores.tolist()
+    grade = config.grade
+    label = model.label
+    i_score, i_grade, i_fit, i_eng, i_at = (
+        C["score"],
+        C["grade"],
+        C["fit_score"],
+        C["engagement_score"],
+        C["scored_at"],
+    )
     results = []
-    for row, values, (decay, inactive), (score, points, baseline) in zip(
-        rows, matrix, decays, explained, strict=True
-    ):
-        engagement = _subscore(values, weights, 0, N_BEHAVIOURAL)
-        fit = _subscore(values, weights, N_BEHAVIOURAL, len(FEATURES))
-        factors = {
-            "model": model.label,
-            "points": points,
-            "values": {name: round(values[i], 3) for i, name in enumerate(FEATURES)},
-            "decay": round(decay, 4),
-            "inactive_days": round(max(inactive, 0.0), 2),
-        }
-        if model.label != RulesModel.label:
-            factors["baseline"] = baseline
+    for k, row in enumerate(rows):
+        score = scores_list[k]
         results.append(
             Scored(
                 lead_id=row[0],
                 score=score,
-                grade=config.grade(score),
-                fit=fit,
-                engagement=engagement,
-                factors=factors,
-                previous_score=row[C["score"]],
-                previous_grade=row[C["grade"]] or "",
-                first_time=row[C["scored_at"]] is None,
+                grade=grade(score),
+                fit=fit[k],
+                engagement=eng[k],
+                points_h=points_list[k],
+                values=rounded[k],
+                decay=round(decays[k], 4),
+                inactive_days=round(inactives[k], 2),
+                model_label=label,
+                baseline_h=None if baseline_h is None else int(baseline_h[k]),
+                previous=(row[i_score], row[i_grade] or "", row[i_fit], row[i_eng]),
+                first_time=row[i_at] is None,
             )
         )
     return results
+
+
+def _subscores(values: np.ndarray, weights: np.ndarray) -> list[int]:
+    total = weights.sum()
+    if total <= 0:  # the group weighs nothing: its plain mean is still informative
+        return np.rint(100 * values.mean(axis=1)).astype(int).tolist()
+    return np.rint(100 * (values @ weights) / total).astype(int).tolist()
 
 
 def explain(factors: dict, weights: Sequence[float] | None = None) -> list[dict[str, Any]]:

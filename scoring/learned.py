@@ -20,7 +20,7 @@ from typing import Any
 import joblib
 import numpy as np
 
-from scoring.engine import FEATURES, RulesModel, signed_points
+from scoring.engine import FEATURES, RulesModel
 
 
 def auc_standard_error(auc: float, n_pos: int, n_neg: int) -> float:
@@ -178,29 +178,42 @@ class LearnedModel:
         self.intercept = float(lr.intercept_[0])
         self.baseline = 100.0 / (1.0 + math.exp(-self.intercept))
 
-    def explain_many(self, matrix: list[list[float]]) -> list[tuple[int, dict[str, float], float]]:
-        if not matrix:
-            return []
-        X = np.asarray(matrix, dtype=float)  # noqa: N806
-        contrib = ((X - self.mean) / self.scale) * self.coef  # logit contributions
+    def explain_batch(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scores, signed contributions (hundredths) and baselines (hundredths) that add up
+        to each score: contributions are the logit terms scaled by the sigmoid's secant
+        slope between the average lead and this lead."""
+        contrib = ((matrix - self.mean) / self.scale) * self.coef
         logits = self.intercept + contrib.sum(axis=1)
-        probs = 1.0 / (1.0 + np.exp(-logits))
+        exact = 100.0 / (1.0 + np.exp(-logits))
+        scores = np.clip(np.rint(exact), 0, 100).astype(np.int64)
         baseline_h = round(self.baseline * 100)
-        out = []
-        for row_contrib, p in zip(contrib, probs, strict=True):
-            exact = 100.0 * float(p)
-            score = int(min(max(round(exact), 0), 100))
-            total_logit = float(row_contrib.sum())
-            delta = exact - self.baseline
-            # Secant slope of the sigmoid: contributions in points that add up to delta.
-            slope = delta / total_logit if abs(total_logit) > 1e-12 else 0.0
-            raw = (row_contrib * slope).tolist()
-            ints = signed_points(raw, score * 100 - baseline_h)
-            if ints is None:
-                points = dict.fromkeys(FEATURES, 0.0)
-                base = score
+        total_logit = contrib.sum(axis=1)
+        safe = np.where(np.abs(total_logit) > 1e-12, total_logit, 1.0)
+        slope = np.where(np.abs(total_logit) > 1e-12, (exact - self.baseline) / safe, 0.0)
+        raw = contrib * slope[:, None]
+        points = np.zeros(raw.shape, dtype=np.int64)
+        baselines = np.full(len(scores), baseline_h, dtype=np.int64)
+        for k in range(len(scores)):
+            ints = signed_points(raw[k].tolist(), int(scores[k]) * 100 - baseline_h)
+            if ints is None:  # an exactly average lead: everything is baseline
+                baselines[k] = int(scores[k]) * 100
             else:
-                points = {name: ints[i] / 100 for i, name in enumerate(FEATURES)}
-                base = baseline_h / 100
-            out.append((score, points, base))
-        return out
+                points[k] = ints
+        return scores, points, baselines
+
+
+def signed_points(raw: list[float], target_hundredths: int) -> list[int] | None:
+    """Signed contributions rounded to hundredths adding up to the target; ``None`` when
+    every contribution is zero."""
+    ints = [round(r * 100) for r in raw]
+    if not any(ints) and not any(raw):
+        return None
+    resid = target_hundredths - sum(ints)
+    step = 1 if resid > 0 else -1
+    order = sorted(range(len(raw)), key=lambda i: -abs(raw[i]))
+    k = 0
+    while resid != 0:
+        ints[order[k % len(order)]] += step
+        resid -= step
+        k += 1
+    return ints

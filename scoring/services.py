@@ -17,7 +17,7 @@ Other apps call:
 from __future__ import annotations
 
 import datetime as dt
-import json
+import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -56,10 +56,6 @@ HIGH_INTENT = ScoreAlert.Reason.HIGH_INTENT.value
 # --- writing scores ---------------------------------------------------------------------------
 
 
-def _factors_json(s: Scored) -> str:
-    return json.dumps(s.factors, separators=(",", ":"))
-
-
 def _write_postgres(
     results: Sequence[Scored], *, now: dt.datetime, model_label: str, reason: str
 ) -> None:
@@ -80,9 +76,18 @@ def _write_postgres(
             "COPY scoring_batch (id, score, grade, fit, eng, factors, changed) FROM STDIN"
         ) as copy:
             for s in results:
-                copy.write_row(
-                    (s.lead_id, s.score, s.grade, s.fit, s.engagement, _factors_json(s), s.changed)
-                )
+                if s.needs_write:
+                    copy.write_row(
+                        (
+                            s.lead_id,
+                            s.score,
+                            s.grade,
+                            s.fit,
+                            s.engagement,
+                            s.factors_json(),
+                            s.changed,
+                        )
+                    )
         cursor.execute(
             f"UPDATE {lead_table} AS l SET score = b.score, grade = b.grade, "  # noqa: S608
             "fit_score = b.fit, engagement_score = b.eng, score_factors = b.factors, "
@@ -105,6 +110,8 @@ def _write_generic(
 
     objs = []
     for s in results:
+        if not s.needs_write:
+            continue
         obj = Lead(pk=s.lead_id)
         obj.score, obj.grade, obj.fit_score = s.score, s.grade, s.fit
         obj.engagement_score, obj.score_factors, obj.scored_at = s.engagement, s.factors, now
@@ -124,14 +131,16 @@ def _write_generic(
     )
 
 
-def _snapshot(s: Scored, *, now: dt.datetime, model_label: str, reason: str) -> ScoreSnapshot:
+def _snapshot(
+    s: Scored, *, now: dt.datetime, model_label: str, reason: str, factors: dict | None = None
+) -> ScoreSnapshot:
     return ScoreSnapshot(
         lead_id=s.lead_id,
         score=s.score,
         grade=s.grade,
         fit_score=s.fit,
         engagement_score=min(s.engagement, 100),
-        factors=s.factors,
+        factors=factors if factors is not None else s.factors,
         model_label=model_label,
         reason=reason[:40],
         created_at=now,
@@ -187,23 +196,24 @@ def lead_rescore(
     config = Config.from_settings()
     model = selectors.active_model(config)
     (s,) = score_rows([row], selectors.activity_for([row[0]]), config=config, model=model, now=now)
+    factors = s.factors
     Lead.all_objects.filter(pk=s.lead_id).update(
         score=s.score,
         grade=s.grade,
         fit_score=s.fit,
         engagement_score=s.engagement,
-        score_factors=s.factors,
+        score_factors=factors,
         scored_at=now,
     )
     if s.changed:
-        _snapshot(s, now=now, model_label=model.label, reason=reason).save()
+        _snapshot(s, now=now, model_label=model.label, reason=reason, factors=factors).save()
     outcome = ScoreOutcome(
         lead_id=s.lead_id,
         score=s.score,
         grade=s.grade,
         fit=s.fit,
         engagement=s.engagement,
-        factors=s.factors,
+        factors=factors,
         model=model.label,
         changed=s.changed,
         previous_score=None if s.first_time else s.previous_score,
@@ -222,7 +232,7 @@ def lead_rescore(
         from scoring.actions import next_best_actions
 
         outcome.actions = next_best_actions(
-            lead=lead, score=s.score, grade=s.grade, factors=s.factors
+            lead=lead, score=s.score, grade=s.grade, factors=factors
         )
     if s.first_time or s.changed:
         _push_scored(s, model_label=model.label)
@@ -281,6 +291,7 @@ def lead_rescore_debounced(*, lead_id: Any) -> ScoreOutcome | None:
 class BulkStats:
     leads: int = 0
     changed: int = 0
+    written: int = 0
     alerts: int = 0
     seconds: float = 0.0
     model: str = "rules"
@@ -309,9 +320,42 @@ def leads_rescore_bulk(
     write = _write_postgres if connection.vendor == "postgresql" else _write_generic
     stats = BulkStats(model=model.label)
     started = time.perf_counter()
+    # Chunks allocate hundreds of thousands of short-lived objects; full collections
+    # scanning the whole process heap would cost more than the scoring itself.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _bulk_chunks(
+            stats,
+            config=config,
+            model=model,
+            write=write,
+            now=now,
+            reason=reason,
+            chunk_size=chunk_size,
+            lead_ids=lead_ids,
+            progress=progress,
+        )
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    stats.seconds = time.perf_counter() - started
+    if stats.leads:
+        from analytics.dashboard import dashboard_push
+
+        dashboard_push("scores.refreshed", {"leads": stats.leads, "changed": stats.changed})
+    return stats
+
+
+def _bulk_chunks(
+    stats: BulkStats, *, config, model, write, now, reason, chunk_size, lead_ids, progress
+) -> None:
     for rows in selectors.lead_row_chunks(chunk_size=chunk_size, lead_ids=lead_ids):
         with transaction.atomic():
-            activities = selectors.activity_for([r[0] for r in rows])
+            if lead_ids is None:  # chunks are consecutive primary keys: a range scan
+                activities = selectors.activity_for_range(rows[0][0], rows[-1][0])
+            else:
+                activities = selectors.activity_for([r[0] for r in rows])
             results = score_rows(rows, activities, config=config, model=model, now=now)
             write(results, now=now, model_label=model.label, reason=reason)
             hot = _newly_a(results)
@@ -319,14 +363,9 @@ def leads_rescore_bulk(
                 stats.alerts += _alerts_bulk(hot)
         stats.leads += len(rows)
         stats.changed += sum(1 for s in results if s.changed)
+        stats.written += sum(1 for s in results if s.needs_write)
         if progress is not None:
             progress(len(rows))
-    stats.seconds = time.perf_counter() - started
-    if stats.leads:
-        from analytics.dashboard import dashboard_push
-
-        dashboard_push("scores.refreshed", {"leads": stats.leads, "changed": stats.changed})
-    return stats
 
 
 def _alerts_bulk(hot: Sequence[Scored]) -> int:
