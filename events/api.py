@@ -8,6 +8,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_ratelimit.core import is_ratelimited
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -113,6 +119,7 @@ class EventListCreateApi(APIView):
     """GET: upcoming and live events (public). POST: create an event (staff who may add
     events; Marketers)."""
 
+    @extend_schema_serializer(component_name="EventCreateInput")
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=255)
         slug = serializers.SlugField(max_length=255, required=False)
@@ -174,11 +181,19 @@ class EventListCreateApi(APIView):
             return [AllowAny()]
         return [HasPerm.of("events.add_eventpage")()]
 
+    @extend_schema(
+        responses=inline_serializer("EventList", {"events": EventOutputSerializer(many=True)}),
+        auth=[],
+    )
     def get(self, request):
         events = event_list_upcoming()
         data = EventOutputSerializer(events, many=True, context={"now": timezone.now()}).data
         return Response({"events": data})
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: inline_serializer("EventCreated", {"event": EventOutputSerializer()})},
+    )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -215,6 +230,19 @@ class ConsentSerializer(serializers.Serializer):
     page_url = serializers.CharField(max_length=500, required=False, default="")
 
 
+class RegistrationOutputSerializer(serializers.Serializer):
+    registration = inline_serializer(
+        "Registration",
+        {
+            "id": serializers.UUIDField(),
+            "status": serializers.ChoiceField(choices=EventRegistration.Status.choices),
+            "event_id": serializers.UUIDField(),
+            "created_at": serializers.DateTimeField(),
+        },
+    )
+    message = serializers.CharField()
+
+
 class EventRegisterApi(APIView):
     """Register for an event: 201 registered, 202 waitlisted, 400 invalid, 403 not
     qualified, 404 unknown or cancelled, 409 already registered / full / ended."""
@@ -222,6 +250,7 @@ class EventRegisterApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="EventRegisterInput")
     class InputSerializer(serializers.Serializer):
         email = serializers.CharField(max_length=254)
         consent = ConsentSerializer()
@@ -241,6 +270,19 @@ class EventRegisterApi(APIView):
                     )
             return fields
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: RegistrationOutputSerializer,
+            202: RegistrationOutputSerializer,
+            400: OpenApiResponse(description="Invalid input or missing fields (details)."),
+            403: OpenApiResponse(description="The event requires a qualified lead."),
+            404: OpenApiResponse(description="Unknown or cancelled event."),
+            409: OpenApiResponse(description="Already registered, full, or ended."),
+            429: OpenApiResponse(description="Too many requests."),
+        },
+        auth=[],
+    )
     def post(self, request, event_id):
         if is_ratelimited(
             request,

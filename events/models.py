@@ -225,7 +225,11 @@ class EventPage(SeoMixin, Page):  # noqa: DJ008 - Page defines __str__
         MultiFieldPanel(
             [
                 FieldRowPanel(
-                    [FieldPanel("start_date"), FieldPanel("start_time"), FieldPanel("timezone")]
+                    [
+                        FieldPanel("start_date"),
+                        FieldPanel("start_time"),
+                        FieldPanel("timezone", widget=forms.Select(choices=timezone_choices())),
+                    ]
                 ),
                 FieldPanel("duration_minutes"),
             ],

@@ -104,3 +104,16 @@ def test_demo_loader_is_idempotent(db):
     assert roundtable.qualification_required and roundtable.format == "hybrid"
     assert roundtable.timezone == "Africa/Nairobi" and roundtable.cover_image is not None
     assert EventPage.objects.get(slug="ai-chatbots-that-resolve-real-tickets").status == "completed"
+
+
+def test_marketers_edit_events_in_wagtail(client, make_event, marketer):
+    event = make_event(registration_fields=["name", "experience_level"])
+    client.force_login(marketer)
+    parent = event.get_parent()
+    add = client.get(f"/cms/pages/add/events/eventpage/{parent.pk}/")
+    assert add.status_code == 200
+    edit = client.get(f"/cms/pages/{event.pk}/edit/")
+    assert edit.status_code == 200
+    html = edit.content.decode()
+    assert 'value="experience_level"' in html and "checked" in html
+    assert 'name="timezone"' in html and "Africa/Nairobi" in html
