@@ -75,8 +75,8 @@ def route(conversation: Conversation, text: str) -> Route:
         return Route("scheduler", "visitor accepted the demo offer", "demo", score)
     if name == "demo":
         return Route("scheduler", f"visitor asked for a demo ({score:.2f})", name, score)
-    if state.get("demo_accepted") and (found or state.get("last_asked") in slots.CONTACT_ORDER):
-        return Route("scheduler", "collecting contact details for the demo", name, score)
+    if state.get("demo_accepted") and not state.get("booked") and name not in ("question",):
+        return Route("scheduler", "arranging the demo the visitor accepted", name, score)
     if state.get("last_asked") and found:
         return Route(
             "qualifier",

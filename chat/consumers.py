@@ -21,6 +21,7 @@ from chat import services
 from chat.models import Conversation, Message
 from chat.streaming import pump
 from ementech.net import truncate_ip
+from leads.selectors import VISITOR_COOKIE
 
 
 def _history(conv: Conversation) -> list[dict]:
@@ -72,8 +73,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def on_join(self, content: dict) -> None:
         requested = None if self.requested == "new" else self.requested
         mode = content.get("mode") or Conversation.Mode.QUALIFY
+        # The visitor id is the httpOnly ``em_vid`` cookie; a body value is only a fallback.
+        visitor_id = (self.scope.get("cookies") or {}).get(VISITOR_COOKIE) or content.get(
+            "visitor_id"
+        )
         conv, history = await database_sync_to_async(self._open)(
-            requested, content.get("visitor_id"), mode, str(content.get("page_url") or "")
+            requested, visitor_id, mode, str(content.get("page_url") or "")
         )
         if self.conversation is not None:
             await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)

@@ -191,14 +191,14 @@ def conversation_store_profile(
 
 
 def _rescore(lead_id: Any) -> None:
-    """Ask the scoring engine (leads.tasks.rescore_lead, when installed) to rescore."""
+    """Ask the scoring engine to rescore the lead (debounced, after commit)."""
     if not lead_id:
         return
-    from leads import tasks as lead_tasks
-
-    task = getattr(lead_tasks, "rescore_lead", None)
-    if task is not None:
-        enqueue(task, str(lead_id))
+    try:
+        from scoring.services import lead_rescore_soon
+    except ImportError:  # pragma: no cover - scoring app not installed
+        return
+    lead_rescore_soon(lead_id=lead_id, reason="chat")
 
 
 def conversation_escalate(*, conversation: Conversation, reason: str) -> Conversation:

@@ -58,7 +58,8 @@ INDUSTRIES = {
 }
 
 PAIN_PATTERNS = [
-    (r"response times?|slow (to )?respon|waiting times?|wait times?|long queues?|takes? too long",
+    (r"response times?|slow (to )?respon|slow repl|slow answer|waiting times?|wait times?|"
+     r"long queues?|takes? too long|take hours|takes hours|hours to (answer|reply|respond)",
      "slow response times"),
     (r"\bcosts?\b|expensive|too much money|overhead|budget pressure|fortune|overtime|pricey",
      "high costs"),
@@ -320,7 +321,7 @@ NOT_NAMES = {
 
 def extract_name(text: str, asked: bool = False) -> str | None:
     m = re.search(
-        r"\b(?:my name is|name'?s|i'?m|i am|this is|call me|it'?s)\s+([A-Za-z][a-z'\-]+"
+        r"\b(?:my name is|name'?s|i'?m|i am|this is|call me)\s+([A-Za-z][a-z'\-]+"
         r"(?:\s+[A-Z][a-z'\-]+)?)",
         text,
         re.I if asked else 0,
@@ -379,6 +380,7 @@ def extract(text: str, *, asked: str | None = None, proposed_budget: str | None 
     email = EMAIL_RE.search(text)
     if email:
         out["email"] = email.group(0)
+        text = EMAIL_RE.sub(" ", text)
     if b := extract_budget(text):
         out["budget"] = b
     elif asked == "budget" and proposed_budget:
@@ -397,7 +399,8 @@ def extract(text: str, *, asked: str | None = None, proposed_budget: str | None 
     if role:
         out["role"], out["authority"] = role
     elif asked == "role":
-        bare = re.sub(r"^(i'?m|i am|as)\s+(the |a |an )?", "", text.strip(" .!"), flags=re.I)
+        first = re.split(r"[,;.!?]| and | but ", text.strip(), maxsplit=1)[0]
+        bare = re.sub(r"^(i'?m|i am|as|i work as)\s+(the |a |an )?", "", first.strip(), flags=re.I)
         if 1 <= len(bare.split()) <= 5:
             authority = next((a for p, a in ROLE_TITLES if re.search(p, bare, re.I)), "influencer")
             out["role"], out["authority"] = _title(bare), authority

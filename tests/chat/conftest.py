@@ -1,0 +1,102 @@
+"""Fixtures for chat tests: a WebSocket client on the real ASGI app, and helpers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True)
+def _local_provider():
+    """Chat tests run on the local provider unless a test points the SDKs at a stub."""
+    with override_settings(LLM_PROVIDER="local", OPENAI_API_KEY="", ANTHROPIC_API_KEY=""):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_models():
+    """Load the sentence model and embed the intent examples once per test session."""
+    from ementech.ai import intents
+
+    intents.classify("warming up the intent classifier")
+
+
+class ChatSocket:
+    """A visitor's widget connection: join, send, and collect a turn's events."""
+
+    def __init__(self, conversation_id: str = "new"):
+        from ementech.asgi import application
+
+        self.comm = WebsocketCommunicator(
+            application, f"/ws/chat/{conversation_id}", headers=[(b"origin", b"http://testserver")]
+        )
+        self.conversation_id: str | None = None
+        self.joined: dict = {}
+
+    async def connect(self, **join) -> dict:
+        ok, _ = await self.comm.connect()
+        assert ok
+        await self.comm.send_json_to({"type": "join", **join})
+        self.joined = await self.comm.receive_json_from(timeout=90)
+        assert self.joined["type"] == "joined", self.joined
+        self.conversation_id = self.joined["conversation_id"]
+        return self.joined
+
+    async def events_until(self, *kinds: str, timeout: float = 90) -> list[dict]:
+        events = []
+        while True:
+            ev = await self.comm.receive_json_from(timeout=timeout)
+            events.append(ev)
+            if ev["type"] in kinds:
+                return events
+
+    async def say(self, text: str) -> dict:
+        """Send a message; return {'text', 'events', 'confirm', 'sources', 'done'}."""
+        await self.comm.send_json_to({"type": "message", "content": text})
+        events = await self.events_until("done", "error")
+        return summarise(events)
+
+    async def send(self, payload: dict) -> None:
+        await self.comm.send_json_to(payload)
+
+    async def close(self) -> None:
+        await self.comm.disconnect()
+
+
+def summarise(events: list[dict]) -> dict:
+    text = ""
+    for ev in events:
+        if ev["type"] == "token":
+            text += ev["text"]
+        elif ev["type"] == "reset":
+            text = ""
+    return {
+        "text": text,
+        "events": events,
+        "types": [e["type"] for e in events],
+        "confirm": next((e for e in events if e["type"] == "confirm"), None),
+        "sources": next((e["sources"] for e in events if e["type"] == "sources"), []),
+        "tools": [e for e in events if e["type"] == "tool"],
+        "done": events[-1],
+    }
+
+
+def parse_sse(body: str) -> list[dict]:
+    out = []
+    for block in body.strip().split("\n\n"):
+        kind, data = "message", {}
+        for line in block.splitlines():
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                data = json.loads(line[6:])
+        out.append({"type": kind, **data})
+    return out
+
+
+@pytest.fixture
+def chat_socket():
+    return ChatSocket
