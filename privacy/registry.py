@@ -270,6 +270,7 @@ REGISTRY: tuple[PersonalData, ...] = (
             "body_html",
             "headers",
             "attachment_names",
+            "attachments_data",
             "error",
         ),
         kept=("template", "category"),

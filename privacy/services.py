@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -235,7 +236,11 @@ def _empty_value(f: models.Field) -> Any:
 def _anonymise_values(entry: PersonalData, obj: models.Model, subject: Subject) -> dict:
     values: dict[str, Any] = {}
     for name in entry.personal:
-        f = obj._meta.get_field(name)
+        try:
+            f = obj._meta.get_field(name)
+        except FieldDoesNotExist:  # renamed in the owning app: privacy.W002 reports it
+            logger.warning("privacy: %s has no field %s", entry.label, name)
+            continue
         replacement = entry.replacements.get(name)
         values[f.attname] = replacement(obj, subject) if replacement else _empty_value(f)
     return values

@@ -46,7 +46,10 @@ def test_banner_reject_stores_nothing_accept_stores_interactions(live_server, pa
     reject = page.get_by_role("button", name="Reject all")
     assert accept.is_visible() and reject.is_visible()
     assert page.get_by_role("button", name="Save preferences").is_visible()
-    assert banner.get_by_role("link", name="Privacy policy").get_attribute("href") == "/privacy-policy/"
+    assert (
+        banner.get_by_role("link", name="Privacy policy").get_attribute("href")
+        == "/privacy-policy/"
+    )
     assert _box_and_colour(accept) == _box_and_colour(reject)  # equally prominent
 
     with page.expect_response(lambda r: r.url.endswith("/api/privacy/consent")):
