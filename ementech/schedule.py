@@ -28,6 +28,10 @@ def beat_schedule() -> dict[str, dict]:
             "task": "scoring.tasks.rescore_all_leads",
             "schedule": crontab(hour=2, minute=30),
         },
+        "scoring-rescore-recent": {
+            "task": "scoring.tasks.rescore_recent_leads",
+            "schedule": 60.0,
+        },
         # --- privacy: retention periods applied daily at 02:00 UTC, in batches ---
         "privacy-retention": {
             "task": "privacy.tasks.apply_retention",

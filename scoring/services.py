@@ -402,6 +402,45 @@ def _alerts_bulk(hot: Sequence[Scored]) -> int:
     return len(alert_ids)
 
 
+SWEEP_KEY = "scoring:sweep:since"
+
+
+def leads_rescore_recent(*, now: dt.datetime | None = None, overlap_seconds: int = 5) -> BulkStats:
+    """The safety net behind event-driven rescoring (beat, every minute): rescore the leads
+    that changed or had interactions since the last sweep, and raise the high-intent alerts
+    of the leads app's ``high_intent`` triggers fired since then. Idempotent."""
+    from analytics.models import Interaction
+    from leads.models import Lead, LeadTrigger
+
+    now = now or timezone.now()
+    since = cache.get(SWEEP_KEY) or (now - dt.timedelta(minutes=10))
+    since = since - dt.timedelta(seconds=overlap_seconds)
+    ids = set(Lead.objects.filter(updated_at__gte=since).values_list("pk", flat=True)[:50000])
+    ids |= set(
+        Interaction.objects.filter(created_at__gte=since, lead_id__isnull=False)
+        .values_list("lead_id", flat=True)
+        .distinct()[:50000]
+    )
+    stats = (
+        leads_rescore_bulk(reason="event", lead_ids=sorted(ids), now=now) if ids else BulkStats()
+    )
+    for trigger in LeadTrigger.objects.filter(
+        kind="high_intent", created_at__gte=since
+    ).select_related("lead"):
+        with transaction.atomic():
+            alert_raise(
+                lead=trigger.lead,
+                reason=HIGH_INTENT,
+                details={
+                    "trigger": trigger.kind,
+                    "key": trigger.key,
+                    "at": trigger.created_at.isoformat(),
+                },
+            )
+    cache.set(SWEEP_KEY, now, timeout=None)
+    return stats
+
+
 # --- alerts -----------------------------------------------------------------------------------
 
 

@@ -24,6 +24,12 @@ def rescore_all_leads() -> None:
     services.leads_rescore_bulk(reason="nightly")
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def rescore_recent_leads() -> None:
+    """Every minute: leads changed since the last sweep (the event path's safety net)."""
+    services.leads_rescore_recent()
+
+
 @shared_task(
     acks_late=True,
     ignore_result=True,

@@ -156,3 +156,24 @@ def slack_stub(settings):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def openai_stub():
+    """The AI engineer's stub server speaking OpenAI's wire format, the official SDK
+    pointed at it."""
+    from django.test import override_settings
+
+    from tests.ai_providers.stub import StubLLM
+
+    stub = StubLLM().start()
+    with override_settings(
+        LLM_PROVIDER="auto",
+        OPENAI_API_KEY="sk-test-not-a-secret",
+        OPENAI_BASE_URL=stub.openai_url,
+        ANTHROPIC_API_KEY="",
+        LLM_FALLBACK_CHAIN=[],
+        LLM_CACHE_SECONDS=0,
+    ):
+        yield stub
+    stub.stop()
