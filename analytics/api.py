@@ -6,6 +6,8 @@ pattern); behaviours and triggers run in Celery after commit.
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,6 +49,12 @@ class TrackApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(
+        operation_id="track",
+        request=OpenApiTypes.OBJECT,
+        responses={202: OpenApiTypes.OBJECT},
+        description='One event or {"events": [...]} (at most 100); 202 {"accepted": n}.',
+    )
     def post(self, request: Request) -> Response:
         limited = rate_limit(request._request, group="track", setting="TRACK_RATE_LIMIT")
         if limited is not None:

@@ -74,7 +74,7 @@ def interactions_insert(
     visitor_id = visitor.pk if visitor is not None else None
     connection = connections[Interaction.objects.db]
     if connection.vendor == "postgresql":
-        _copy_rows(connection, clean, visitor_id, lead_id, context)
+        _raw_insert(connection, clean, visitor_id, lead_id, context)
     else:
         Interaction.objects.bulk_create(
             [
@@ -108,28 +108,41 @@ _COPY_COLUMNS = (
 )
 
 
-def _copy_rows(connection, clean: list[dict], visitor_id, lead_id, context: dict) -> None:
+COPY_THRESHOLD = 10  # below this many rows one INSERT is a round trip cheaper than COPY
+
+
+def _raw_insert(connection, clean: list[dict], visitor_id, lead_id, context: dict) -> None:
+    """One statement (so atomic even in autocommit): INSERT for a few rows, COPY for more."""
     table = connection.ops.quote_name(Interaction._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
     context_json = json.dumps(context, separators=(",", ":"))
     now = timezone.now()
+    rows = [
+        (
+            item["type"],
+            item["category"],
+            visitor_id,
+            lead_id,
+            item["session_id"],
+            json.dumps(item["properties"], separators=(",", ":")),
+            context_json,
+            item["occurred_at"],
+            now,
+        )
+        for item in clean
+    ]
     with connection.cursor() as cursor:
+        if len(rows) < COPY_THRESHOLD:
+            one = "(" + ", ".join(["%s"] * len(_COPY_COLUMNS)) + ")"
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",  # noqa: S608
+                [value for row in rows for value in row],
+            )
+            return
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for item in clean:
-                copy.write_row(
-                    (
-                        item["type"],
-                        item["category"],
-                        visitor_id,
-                        lead_id,
-                        item["session_id"],
-                        json.dumps(item["properties"], separators=(",", ":")),
-                        context_json,
-                        item["occurred_at"],
-                        now,
-                    )
-                )
+            for row in rows:
+                copy.write_row(row)
 
 
 @transaction.atomic

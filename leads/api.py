@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -75,6 +77,12 @@ class LeadsApi(APIView):
             return [StaffModelPermissions()]
         return [AllowAny()]  # POST is public; other methods are answered 405
 
+    @extend_schema(
+        operation_id="leads_list",
+        parameters=[FilterSerializer],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Staff: leads, newest first, whitelisted filters, cursor pages (next).",
+    )
     def get(self, request: Request) -> Response:
         allowed = set(self.FilterSerializer().fields)
         unknown = sorted(set(request.query_params) - allowed)
@@ -105,6 +113,12 @@ class LeadsApi(APIView):
             next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
         return Response({"results": [lead_summary(r) for r in rows], "next": next_url})
 
+    @extend_schema(
+        operation_id="leads_capture",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        description="Public create-or-update by email (consent required); 201 or 200.",
+    )
     def post(self, request: Request) -> Response:
         limited = rate_limit(
             request._request, group="lead-capture", setting="LEAD_CAPTURE_RATE_LIMIT"
@@ -159,9 +173,15 @@ class LeadDetailApi(APIView):
     permission_classes = [StaffModelPermissions]
     queryset = Lead.objects.none()
 
+    @extend_schema(operation_id="leads_detail", responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, lead_id) -> Response:
         return Response(lead_detail(selectors.lead_get(lead_id=lead_id)))
 
+    @extend_schema(
+        operation_id="leads_update",
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def patch(self, request: Request, lead_id) -> Response:
         lead = selectors.lead_get(lead_id=lead_id)
         if not isinstance(request.data, dict) or not request.data:
@@ -176,6 +196,7 @@ class LeadDetailApi(APIView):
             return error_response("Invalid input.", status_code=400, details=exc.details)
         return Response(lead_detail(selectors.lead_get(lead_id=lead.pk)))
 
+    @extend_schema(operation_id="leads_soft_delete", responses={204: None})
     def delete(self, request: Request, lead_id) -> Response:
         lead = selectors.lead_get(lead_id=lead_id)
         services.lead_soft_delete(lead=lead, actor=request.user)
@@ -188,6 +209,11 @@ class NextFieldsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(
+        operation_id="leads_next_fields",
+        parameters=[OpenApiParameter("form", str, enum=sorted(selectors.FORM_NAMES))],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         form = request.query_params.get("form", "")
         if form not in selectors.FORM_NAMES:

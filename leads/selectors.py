@@ -213,3 +213,21 @@ def lead_timeline(*, lead: Lead, limit: int = 500) -> list[dict]:
             entries.append(_entry(at, str(model._meta.verbose_name), str(obj), obj))
     entries.sort(key=lambda e: e["at"])
     return entries
+
+
+def consent_current(*, lead: Lead) -> dict[str, bool]:
+    """Current consent per purpose, derived from the append-only ledger: the latest record
+    of each purpose wins (a withdrawal is a newer ``granted=False`` row)."""
+    from leads.models import ConsentRecord
+
+    current = {purpose: False for purpose in ConsentRecord.Purpose.values}
+    seen: set[str] = set()
+    for purpose, granted in (
+        ConsentRecord.objects.filter(lead=lead)
+        .order_by("-created_at", "-id")
+        .values_list("purpose", "granted")
+    ):
+        if purpose not in seen:
+            seen.add(purpose)
+            current[purpose] = granted
+    return current

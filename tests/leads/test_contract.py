@@ -94,3 +94,24 @@ def test_next_fields_and_lookups():
         lead_get(lead_id=uuid.uuid4())
     with pytest.raises(Http404):
         lead_get(lead_id="nope")
+
+
+def test_consent_is_derived_from_the_append_only_log():
+    from leads.selectors import consent_current
+    from leads.services import consent_record
+
+    lead = lead_capture(email="f@example.com", consent=CONSENT, source="x").lead
+    assert consent_current(lead=lead) == {
+        "data_processing": True,
+        "marketing": True,
+        "analytics": False,
+    }
+    consent_record(purpose="marketing", granted=False, lead=lead, method="unsubscribe_link")
+    assert consent_current(lead=lead)["marketing"] is False
+    assert ConsentRecord.objects.filter(lead=lead, purpose="marketing").count() == 2
+    record = ConsentRecord.objects.filter(lead=lead).first()
+    record.granted = False
+    with pytest.raises(ValueError):
+        record.save()
+    with pytest.raises(ValueError):
+        record.delete()
