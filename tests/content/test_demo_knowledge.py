@@ -66,8 +66,12 @@ def test_marketer_publishes_resource_in_cms_and_search_finds_it_by_paraphrase(
     demo_kb, marketer, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
-    from wagtail.test.utils.form_data import streamfield
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
 
     from content.models import ContentChunk, ResourceIndexPage, ResourcePage
     from tests.content.conftest import make_document
