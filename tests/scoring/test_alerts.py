@@ -133,3 +133,17 @@ async def test_marketers_cannot_open_the_dashboard_socket():
     communicator.scope["user"] = marketer
     connected, _ = await communicator.connect()
     assert not connected
+
+
+async def test_dashboard_socket_refresh_sends_rendered_panels():
+    watcher = await database_sync_to_async(staff_user)("Sales", username="viewer")
+    await database_sync_to_async(make_lead)("n@x.test", profile={"company": "Gamma"})
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/dashboard")
+    communicator.scope["user"] = watcher
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"action": "refresh", "from": "", "to": ""})
+    messages = [m for m in await _drain(communicator, timeout=2) if m["type"] == "panels"]
+    assert len(messages) == 1
+    assert "<svg" in messages[0]["html"] and "Lead funnel" in messages[0]["html"]
+    await communicator.disconnect()
