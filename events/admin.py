@@ -56,6 +56,7 @@ class EventRegistrationAdmin(admin.ModelAdmin):
         "reminder_24h_sent_at",
         "reminder_1h_sent_at",
         "cancellation_email_sent_at",
+        "event_cancelled_email_sent_at",
         "follow_up_kind",
         "follow_up_sent_at",
     )
@@ -90,6 +91,7 @@ class EventRegistrationAdmin(admin.ModelAdmin):
                     "reminder_24h_sent_at",
                     "reminder_1h_sent_at",
                     "cancellation_email_sent_at",
+                    "event_cancelled_email_sent_at",
                     "follow_up_kind",
                     "follow_up_sent_at",
                 )

@@ -18,10 +18,12 @@ class EventsConfig(AppConfig):
 
 
 def _fill_waitlist_after_publish(sender, instance, **kwargs) -> None:
-    """A published event may have more seats than before: fill them from the waitlist in
-    the background (after commit; the task locks the event and promotes in order)."""
+    """After a publish, in the background: a cancelled event tells its registrants (once
+    each); otherwise free seats (a raised capacity) are filled from the waitlist."""
     from ementech.queue import enqueue
-    from events.tasks import fill_from_waitlist
+    from events.tasks import fill_from_waitlist, notify_event_cancelled
 
-    if not instance.cancelled:
+    if instance.cancelled:
+        enqueue(notify_event_cancelled, instance.pk)
+    else:
         enqueue(fill_from_waitlist, instance.pk)

@@ -21,6 +21,7 @@ SUBJECTS = {
     "reminder_24h": "Tomorrow: {title}",
     "reminder_1h": "Starting in one hour: {title}",
     "cancelled": "Registration cancelled: {title}",
+    "event_cancelled": "Cancelled: {title}",
     "follow_up_recording": "Thanks for joining {title} — your recording",
     "follow_up_missed": "Sorry we missed you at {title}",
 }
@@ -52,7 +53,9 @@ def build(kind: str, registration) -> EmailMultiAlternatives:
         "event_url": settings.SITE_URL + (event.url or ""),
         "starts_local": event.starts_at_local,
         "ends_local": event.ends_at_local,
-        "cancel_url": cancel_url(registration) if kind not in ("cancelled",) else "",
+        "cancel_url": cancel_url(registration)
+        if kind not in ("cancelled", "event_cancelled")
+        else "",
         "show_join": event.is_virtual and bool(event.join_url),
         "show_venue": event.is_physical and bool(event.location),
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", "EmenTech"),
@@ -70,7 +73,7 @@ def build(kind: str, registration) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if kind in WITH_INVITE:
         message.attach(f"{event.slug}.ics", build_ics(registration), "text/calendar")
-    elif kind == "cancelled":
+    elif kind in ("cancelled", "event_cancelled"):
         message.attach(
             f"{event.slug}-cancelled.ics", build_ics(registration, method="CANCEL"), "text/calendar"
         )

@@ -380,6 +380,7 @@ class EventRegistration(models.Model):
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_1h_sent_at = models.DateTimeField(null=True, blank=True)
     cancellation_email_sent_at = models.DateTimeField(null=True, blank=True)
+    event_cancelled_email_sent_at = models.DateTimeField(null=True, blank=True)
     follow_up_kind = models.CharField(max_length=12, choices=FollowUp.choices, blank=True)
     follow_up_sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -280,6 +280,7 @@ def _reset_for_new_cycle(registration: EventRegistration) -> None:
         "reminder_24h_sent_at",
         "reminder_1h_sent_at",
         "cancellation_email_sent_at",
+        "event_cancelled_email_sent_at",
     ):
         setattr(registration, name, None)
 
@@ -380,6 +381,7 @@ EMAIL_FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "reminder_1h": ("reminder_1h_sent_at", (REGISTERED,)),
     "cancelled": ("cancellation_email_sent_at", (CANCELLED,)),
     "follow_up": ("follow_up_sent_at", (REGISTERED,)),
+    "event_cancelled": ("event_cancelled_email_sent_at", (REGISTERED, WAITLISTED)),
 }
 
 
@@ -403,7 +405,9 @@ def registration_email_send(
     )
     if registration is None or registration.status not in statuses:
         return False
-    if kind != "cancelled" and registration.event.cancelled:
+    if kind == "event_cancelled" and not registration.event.cancelled:
+        return False
+    if kind not in ("cancelled", "event_cancelled") and registration.event.cancelled:
         return False
     updates: dict[str, Any] = {column: now}
     if kind == "follow_up":
@@ -427,6 +431,25 @@ def registration_email_send(
         )
         raise
     return True
+
+
+def event_cancellation_notify(*, event_id: int) -> int:
+    """Tell everyone registered or waitlisted that the organiser cancelled the event (each
+    person once, with a calendar cancellation); returns how many were queued."""
+    from events.tasks import send_registration_email
+
+    if not EventPage.objects.filter(pk=event_id, cancelled=True).exists():
+        return 0
+    ids = list(
+        EventRegistration.objects.filter(
+            event_id=event_id,
+            status__in=(REGISTERED, WAITLISTED),
+            event_cancelled_email_sent_at__isnull=True,
+        ).values_list("id", flat=True)
+    )
+    for registration_id in ids:
+        send_registration_email.delay(str(registration_id), "event_cancelled")
+    return len(ids)
 
 
 def reminders_dispatch(*, now: datetime | None = None) -> int:

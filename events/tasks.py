@@ -42,3 +42,11 @@ def fill_from_waitlist(event_id: int) -> int:
     from events.services import event_fill_from_waitlist
 
     return event_fill_from_waitlist(event_id=event_id)
+
+
+@shared_task(acks_late=True)
+def notify_event_cancelled(event_id: int) -> int:
+    """Email registrants and the waitlist that the organiser cancelled the event."""
+    from events.services import event_cancellation_notify
+
+    return event_cancellation_notify(event_id=event_id)

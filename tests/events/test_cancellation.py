@@ -132,3 +132,25 @@ def test_raising_capacity_fills_seats_from_the_waitlist_in_order(
     promoted = EventRegistration.objects.filter(promoted_at__isnull=False)
     assert sorted(promoted.values_list("pk", flat=True)) == sorted([w1.pk, w2.pk])
     assert w3.pk
+
+
+def test_organiser_cancelling_the_event_tells_registrants_once(
+    make_event, django_capture_on_commit_callbacks
+):
+    event = make_event(capacity=1)
+    _register(event, "seat@example.com")
+    _register(event, "queue@example.com", waitlist=True)
+    event.cancelled = True
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()  # published again: nobody is told twice
+
+    for email in ("seat@example.com", "queue@example.com"):
+        sent = [m for m in event_mail(email) if m.subject == f"Cancelled: {event.title}"]
+        assert len(sent) == 1
+        assert "METHOD:CANCEL" in str(sent[0].attachments[0][1])
+    from events.services import registration_email_send
+
+    reg = EventRegistration.objects.get(lead__email="seat@example.com")
+    assert registration_email_send(registration_id=reg.pk, kind="reminder_1h") is False
