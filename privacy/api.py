@@ -14,6 +14,13 @@ from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -79,17 +86,31 @@ def _cross_site(request: HttpRequest) -> bool:
     return request.META.get("HTTP_SEC_FETCH_SITE", "") == "cross-site"
 
 
+class ConsentInputSerializer(serializers.Serializer):
+    analytics = serializers.BooleanField()
+    marketing = serializers.BooleanField()
+    page_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+CONSENT_STATE = inline_serializer(
+    "ConsentState",
+    {
+        "decided": serializers.BooleanField(),
+        "necessary": serializers.BooleanField(),
+        "analytics": serializers.BooleanField(help_text="Effective: false under GPC/DNT."),
+        "marketing": serializers.BooleanField(),
+        "signal": serializers.BooleanField(help_text="Global Privacy Control or DNT sent."),
+        "records": serializers.IntegerField(required=False),
+    },
+)
+
+
 class ConsentApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    InputSerializer = ConsentInputSerializer
 
-    class InputSerializer(serializers.Serializer):
-        analytics = serializers.BooleanField()
-        marketing = serializers.BooleanField()
-        page_url = serializers.CharField(
-            max_length=500, required=False, allow_blank=True, default=""
-        )
-
+    @extend_schema(responses=CONSENT_STATE, summary="The banner choice in effect")
     def get(self, request: Request) -> Response:
         state = consent_state(request)
         return Response(
@@ -102,6 +123,11 @@ class ConsentApi(APIView):
             }
         )
 
+    @extend_schema(
+        request=ConsentInputSerializer,
+        responses={200: CONSENT_STATE},
+        summary="Store the banner choice (em_consent cookie; ConsentRecords if known)",
+    )
     def post(self, request: Request) -> Response:
         if _cross_site(request):
             return error_response("Cross-site consent changes are refused.", status_code=403)
@@ -154,6 +180,17 @@ class DataRequestsApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        request=DataRequestInput,
+        responses={
+            202: inline_serializer(
+                "DataRequestAccepted",
+                {"status": serializers.CharField(), "detail": serializers.CharField()},
+            ),
+            429: OpenApiResponse(description="Too many requests from this client."),
+        },
+        summary="Ask for an export or erasure link (same answer for every address)",
+    )
     def post(self, request: Request) -> Response:
         if rate_limited(
             request._request, group="privacy-requests", rate=settings.PRIVACY_REQUEST_RATE
@@ -178,6 +215,14 @@ class LeadExportApi(APIView):
     permission_classes = [HasPerm.of("privacy.export_personal_data")]
     content_negotiation_class = IgnoreFormatParam
 
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=list(FORMATS), default="json")],
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+        },
+        summary="Everything held about a lead (staff with privacy.export_personal_data)",
+    )
     def get(self, request: Request, lead_id) -> HttpResponse:
         fmt = request.query_params.get("format", "json")
         if fmt not in FORMATS:
@@ -199,6 +244,11 @@ class LeadExportApi(APIView):
 class LeadEraseApi(APIView):
     permission_classes = [HasPerm.of("privacy.erase_personal_data")]
 
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiTypes.OBJECT, 410: OpenApiResponse(description="Already erased")},
+        summary="Erase a lead's personal data (staff with privacy.erase_personal_data)",
+    )
     def delete(self, request: Request, lead_id) -> Response:
         lead = _lead_or_404(lead_id)
         if lead is None:
