@@ -47,6 +47,8 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(blank=True, default="")
     headers = models.JSONField(default=dict, blank=True)
     attachment_names = models.JSONField(default=list, blank=True)
+    # Attachments of an email whose delivery was deferred to the worker (base64, small).
+    attachments_data = models.JSONField(default=list, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -16,6 +16,7 @@ step is decided once (sent or skipped) under the unique (enrolment, step) constr
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import re
@@ -170,12 +171,15 @@ def email_send(
     subject: str | None = None,
     track: bool = True,
     skip_tracking_prefixes: Iterable[str] = (),
+    defer: bool = False,
 ) -> OutboundEmail:
     """Render, record and send one email; returns the row (its ``status`` tells the outcome).
 
     The subject is ``subject`` or ``nurture/email/<template>.subject.txt``. A failure to
     send is recorded on the row (``failed``, or ``bounced`` when the server refused the
-    recipient) and never raised: callers read ``row.status``.
+    recipient) and never raised: callers read ``row.status``. With ``defer=True`` (request
+    paths) the row is written ``queued`` and a Celery task delivers it after commit, with
+    retries; nothing is sent if the transaction rolls back.
     """
     row = OutboundEmail(
         template=template[:100],
@@ -206,9 +210,39 @@ def email_send(
     if html and track:
         html = _track_html(html, row, skip_prefixes=skip_tracking_prefixes)
     row.body_html = html or ""
+    if defer:
+        row.attachments_data = [
+            {
+                "name": name,
+                "mimetype": mimetype,
+                "content": base64.b64encode(
+                    content.encode() if isinstance(content, str) else content
+                ).decode(),
+            }
+            for name, content, mimetype in attachments
+        ]
     row.save()
-    _deliver(row, attachments)
+    if defer:
+        from nurture import tasks
+
+        enqueue(tasks.deliver_email, row.pk)
+    else:
+        _deliver(row, attachments)
     return row
+
+
+def email_deliver(*, email_id: int) -> str:
+    """Deliver a queued (or failed) row, e.g. from the worker; returns the new status."""
+    row = OutboundEmail.objects.filter(pk=email_id).first()
+    if row is None:
+        return "missing"
+    if row.status not in (OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED):
+        return row.status
+    attachments = [
+        (a["name"], base64.b64decode(a["content"]), a["mimetype"]) for a in row.attachments_data
+    ]
+    _deliver(row, attachments)
+    return row.status
 
 
 def _deliver(row: OutboundEmail, attachments: Seq[tuple[str, bytes | str, str]] = ()) -> None:
@@ -467,6 +501,7 @@ def newsletter_subscribe(
             },
             category="transactional",
             track=False,
+            defer=True,
         )
     return subscriber
 
@@ -914,6 +949,7 @@ __all__ = [
     "email_mark_bounced",
     "email_opened",
     "email_retry",
+    "email_deliver",
     "email_send",
     "enrolment_advance",
     "newsletter_confirm",

@@ -159,3 +159,62 @@ def test_outbox_hidden_from_anonymous(client, make_lead):
     _welcome(make_lead())
     response = client.get("/admin/nurture/outboundemail/")
     assert response.status_code == 302
+
+
+def test_deferred_email_is_queued_then_delivered_after_commit(
+    make_lead, django_capture_on_commit_callbacks
+):
+    lead = make_lead()
+    with django_capture_on_commit_callbacks(execute=True):
+        email = services.email_send(
+            to=lead.email,
+            template="welcome_resources",
+            context={"resources": []},
+            subject="Later",
+            attachments=[("a.svg", "<svg/>", "image/svg+xml")],
+            defer=True,
+        )
+        assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.QUEUED
+        assert mail.outbox == []
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert mail.outbox[0].attachments[0][:2] == ("a.svg", b"<svg/>")
+
+
+def test_deferred_email_in_a_rolled_back_transaction_is_never_sent(
+    make_lead, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    lead = make_lead()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.email_send(
+            to=lead.email,
+            template="welcome_resources",
+            context={"resources": []},
+            subject="Never",
+            defer=True,
+        )
+        raise RuntimeError("rolled back")
+    assert not OutboundEmail.objects.filter(subject="Never").exists()
+    assert mail.outbox == []
+
+
+@override_settings(EMAIL_BACKEND="tests.nurture.test_email.BrokenBackend")
+def test_deferred_failure_is_recorded_on_the_row(make_lead, django_capture_on_commit_callbacks):
+    lead = make_lead()
+    with django_capture_on_commit_callbacks(execute=True):
+        email = services.email_send(
+            to=lead.email,
+            template="welcome_resources",
+            context={"resources": []},
+            subject="Retry me",
+            defer=True,
+        )
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == 1 and "smtp down" in email.error

@@ -52,14 +52,15 @@ def test_issue_reaches_only_confirmed_then_not_after_one_click_unsubscribe(
         "investor-briefing",
     ]
 
-    response = api_client.post(
-        "/api/newsletter/subscribe",
-        {"email": "Ada@Example.com", "newsletters": ["tech-insights"], "page_url": "/blog/x/"},
-        format="json",
-    )
-    assert response.status_code == 202, response.content
-    # A stranger's address signed up by someone else: never confirmed.
-    api_client.post("/api/newsletter/subscribe", {"email": "other@example.com"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            "/api/newsletter/subscribe",
+            {"email": "Ada@Example.com", "newsletters": ["tech-insights"], "page_url": "/blog/x/"},
+            format="json",
+        )
+        assert response.status_code == 202, response.content
+        # A stranger's address signed up by someone else: never confirmed.
+        api_client.post("/api/newsletter/subscribe", {"email": "other@example.com"}, format="json")
     assert len(mail.outbox) == 2
     confirmation = mail.outbox[0]
     assert confirmation.to == ["Ada@Example.com"]
@@ -190,14 +191,17 @@ def test_one_click_unsubscribe_needs_no_csrf_token_and_get_does_not_unsubscribe(
     assert mail_client.post(url + "tampered").status_code == 404
 
 
-def test_signup_page_sends_the_confirmation(client, nurture_demo):
+def test_signup_page_sends_the_confirmation(
+    client, nurture_demo, django_capture_on_commit_callbacks
+):
     page = client.get("/newsletter/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "EmenTech Tech Insights" in html and "<script>" not in html
-    response = client.post(
-        "/newsletter/", {"email": "fay@example.com", "newsletters": ["investor-briefing"]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletter/", {"email": "fay@example.com", "newsletters": ["investor-briefing"]}
+        )
     assert b"Check your inbox" in response.content
     assert mail.outbox[0].to == ["fay@example.com"]
     assert Subscriber.objects.get().subscriptions.get().status == "pending"

@@ -103,17 +103,20 @@ def test_missing_or_invalid_answers_are_refused(api_client):
     assert set(response.json()["details"]) == {"gov_risk", "data_quality"}
 
 
-def test_emailing_the_report_captures_lead_consent_and_answers(api_client):
-    response = api_client.post(
-        "/api/tools/assessment",
-        {
-            "answers": MIXED,
-            "context": {"company_size": "51-200", "industry": "logistics"},
-            "email": "ops@example.com",
-            "consent": {"data_processing": True},
-        },
-        format="json",
-    )
+def test_emailing_the_report_captures_lead_consent_and_answers(
+    api_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            "/api/tools/assessment",
+            {
+                "answers": MIXED,
+                "context": {"company_size": "51-200", "industry": "logistics"},
+                "email": "ops@example.com",
+                "consent": {"data_processing": True},
+            },
+            format="json",
+        )
     assert response.status_code == 200, response.content
     lead = Lead.objects.get(email_normalized="ops@example.com")
     assert lead.company_size == "51-200" and lead.industry == "logistics"
@@ -125,7 +128,7 @@ def test_emailing_the_report_captures_lead_consent_and_answers(api_client):
     # The completed assessment is an interaction of the lead (feeds scoring).
     done = Interaction.objects.get(lead=lead, type="assessment_complete")
     assert done.properties["score"] == 51
-    message = mail.outbox[0]
+    [message] = [m for m in mail.outbox if "AI maturity report" in m.subject]
     assert message.subject == "Your AI maturity report: 51/100 (Scaling)"
     assert message.attachments[0][0] == "ai-maturity-radar.svg"
     assert "Governance: 11" in message.body
