@@ -21,22 +21,27 @@ def sources_for(query: str, *, k: int = 3) -> list[dict[str, Any]]:
     except ImportError:  # pragma: no cover - content app without retrieval
         return []
     try:
-        chunks = retrieve(query, None, k=k)
+        chunks = retrieve(query, None, k=k + 2)
     except Exception:  # noqa: BLE001 - a broken index must not break the chat
         log.exception("knowledge retrieval failed")
         return []
-    out = []
-    for n, chunk in enumerate(chunks, start=1):
-        out.append(
-            {
-                "n": n,
-                "title": chunk.title,
-                "url": chunk.url,
-                "type": chunk.type,
-                "score": chunk.score,
-                "text": chunk.text,
-            }
-        )
+    out: list[dict[str, Any]] = []
+    by_url: dict[str, dict[str, Any]] = {}
+    for chunk in chunks:  # one source per page: chunks of the same page are merged
+        key = chunk.url or f"{chunk.title}|{chunk.id}"
+        if key in by_url:
+            by_url[key]["text"] += "\n" + chunk.text
+            continue
+        src = {
+            "n": len(out) + 1,
+            "title": chunk.title,
+            "url": chunk.url,
+            "type": chunk.type,
+            "score": chunk.score,
+            "text": chunk.text,
+        }
+        by_url[key] = src
+        out.append(src)
     return out
 
 

@@ -8,6 +8,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
+from tests.ai_providers.conftest import llm_settings, stub_llm  # noqa: F401 - shared fixtures
+
 
 @pytest.fixture(autouse=True)
 def _local_provider():
@@ -100,3 +102,35 @@ def parse_sse(body: str) -> list[dict]:
 @pytest.fixture
 def chat_socket():
     return ChatSocket
+
+
+@pytest.fixture(scope="module")
+def demo_kb(django_db_setup, django_db_blocker):
+    """The demo site with its knowledge base indexed, shared by a module's tests (rolled
+    back at the end)."""
+    from django.db import transaction
+
+    from content import demo
+    from content.knowledge import forget
+    from content.services import knowledge_reindex
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            demo.load(lambda message: None)
+            knowledge_reindex()
+            yield
+            transaction.set_rollback(True)
+        forget()
+
+
+def post_chat(client, path: str, body: dict) -> tuple[int, list[dict]]:
+    """POST to an SSE chat endpoint; (status, parsed events or the JSON error)."""
+    resp = client.post(path, data=json.dumps(body), content_type="application/json")
+    if resp.status_code != 200:
+        return resp.status_code, [resp.json()]
+    content = b"".join(resp.streaming_content).decode()
+    return 200, parse_sse(content)
+
+
+def reply_text(events: list[dict]) -> str:
+    return summarise(events)["text"]

@@ -39,9 +39,20 @@ HUMAN_OFFER = "Would you like me to connect you with a person from our team?"
 
 
 def _sentences(text: str) -> list[str]:
-    text = re.sub(r"\s+", " ", text or "").strip()
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", text)
-    return [p.strip() for p in parts if 25 <= len(p.strip()) <= 400]
+    """Sentences of a chunk; heading lines ("Title — Section") are not sentences."""
+    out: list[str] = []
+    for line in (text or "").splitlines():
+        line = re.sub(r"\s+", " ", line).strip()
+        if not line or (not re.search(r"[.!?]$", line) and len(line) < 120):
+            continue
+        parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", line)
+        out += [p.strip() for p in parts if 25 <= len(p.strip()) <= 400]
+    return out
+
+
+QUESTION_RE = re.compile(
+    r"\?\s*$|^\s*(what|how|why|when|where|which|who|do|does|did|can|could|is|are|will)\b", re.I
+)
 
 
 class LocalProvider:
@@ -134,7 +145,8 @@ class LocalProvider:
         if ctx.get("intent") == "human" and "connect_human" not in done:
             call("connect_human", {"reason": query[:200] or "Visitor asked for a person"})
             return calls
-        if "save_lead" not in done:
+        asking = bool(QUESTION_RE.search(query)) and not slots.EMAIL_RE.search(query)
+        if "save_lead" not in done and not (asking and not ctx.get("last_asked")):
             found = slots.extract(
                 query, asked=ctx.get("last_asked"), proposed_budget=ctx.get("proposed_budget")
             )
