@@ -340,7 +340,7 @@ def svg_columns(
     n = max(len(items), 1)
     slot = width / n
     peak = max([i["n"] for i in items] + [1])
-    plot = height - 30
+    plot = height - 42  # room for the value above the tallest column and the axis labels
     cols = []
     for k, item in enumerate(items):
         h = round(plot * item["n"] / peak) if item["n"] else 0
@@ -348,11 +348,11 @@ def svg_columns(
         cols.append(
             (
                 x,
-                plot - h + 12,
+                plot - h + 20,
                 round(slot - 6, 1),
                 h,
                 round(x + (slot - 6) / 2, 1),
-                plot - h + 8,
+                plot - h + 16,
                 item["n"],
                 round(x + (slot - 6) / 2, 1),
                 height - 4,
@@ -386,11 +386,23 @@ def svg_funnel(funnel: list[dict[str, Any]], *, title: str = "Funnel", width: in
         w = max(round((width - 20) * step["n"] / peak), 2)
         x = round((width - w) / 2)
         y = k * (band + 4)
-        rows.append((x, y, w, band, width / 2, y + band * 0.62, f"{step['label']}: {step['n']}"))
+        label_class = "chart-funnel-label" if w >= 140 else "chart-label"
+        rows.append(
+            (
+                x,
+                y,
+                w,
+                band,
+                width / 2,
+                y + band * 0.62,
+                label_class,
+                f"{step['label']}: {step['n']}",
+            )
+        )
     body = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" class="chart-funnel" rx="4"></rect>'
-        '<text x="{}" y="{}" class="chart-funnel-label" text-anchor="middle">{}</text>',
+        '<text x="{}" y="{}" class="{}" text-anchor="middle">{}</text>',
         rows,
     )
     return format_html(
