@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -480,7 +481,38 @@ def _chat_summary(lead: Any) -> str:
             return str(lead_chat_summary(lead_id=lead.pk) or "")[:1000]
         except Exception:  # a summary is nice to have; the alert still goes out
             log.warning("chat summary unavailable", exc_info=True)
-    return str((lead.ai_data or {}).get("chat_summary", "") or "")[:1000]
+    stored = str((lead.ai_data or {}).get("chat_summary", "") or "")
+    return (stored or _conversation_digest(lead))[:1000]
+
+
+def _conversation_digest(lead: Any) -> str:
+    """A short digest of the lead's latest conversation from the chat app's analysis
+    (intent, sentiment, urgency, progress, next action), when the chat app is installed."""
+    from analytics.dashboard import _chat_tables
+
+    if not _chat_tables():
+        return ""
+    from chat.models import Conversation
+
+    conv = (
+        Conversation.objects.filter(lead_id=lead.pk)
+        .annotate(n_messages=Count("messages"))
+        .order_by("-started_at")
+        .first()
+    )
+    if conv is None:
+        return ""
+    parts = [f"{conv.n_messages} messages ({conv.get_status_display().lower()})"]
+    if conv.primary_intent:
+        parts.append(f"intent: {conv.primary_intent}")
+    if conv.sentiment:
+        parts.append(f"sentiment: {conv.sentiment}")
+    if conv.urgency:
+        parts.append(f"urgency: {conv.urgency}")
+    parts.append(f"qualification {round(conv.qualification_progress * 100)}%")
+    if conv.next_action:
+        parts.append(f"next: {conv.next_action}")
+    return "; ".join(parts)
 
 
 def _pages_viewed(lead: Any, limit: int = 8) -> list[str]:

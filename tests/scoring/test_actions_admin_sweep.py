@@ -84,3 +84,23 @@ def test_sweep_rescores_changed_leads_and_raises_high_intent(django_capture_on_c
         again = leads_rescore_recent(now=later, overlap_seconds=0)
     assert again.leads == 0
     assert ScoreAlert.objects.count() == 1
+
+
+def test_alert_carries_the_chat_digest():
+    from chat.models import Conversation, Message
+    from scoring.services import alert_payload, alert_raise
+
+    lead = make_lead("chatty@x.test", profile={"company": "Delta"})
+    conv = Conversation.objects.create(
+        lead=lead,
+        primary_intent="pricing",
+        sentiment="positive",
+        urgency="high",
+        qualification_progress=0.75,
+        next_action="book demo",
+    )
+    Message.objects.create(conversation=conv, role="user", content="How much for a pilot?")
+    alert = alert_raise(lead=lead, reason="high_intent")
+    summary = alert_payload(alert)["chat_summary"]
+    assert "intent: pricing" in summary and "qualification 75%" in summary
+    assert "next: book demo" in summary
