@@ -128,7 +128,7 @@ def _load(version: str, embedder: Embedder) -> Snapshot:
         embedder=embedder,
         ids=ids,
         page_ids=np.asarray(columns["page_id"], dtype=np.int64),
-        vector_index=remote or local,
+        vector_index=remote if remote is not None else local,
         local_index=local,
         lexical=lexical,
         retriever=None,  # type: ignore[arg-type]

@@ -108,7 +108,9 @@ def get_reranker() -> Reranker:
 
 
 def reset() -> None:
-    """Forget cached reranker/index clients (embedders keep their loaded model)."""
+    """Forget cached clients (the local embedder keeps its loaded model)."""
     with _lock:
         _rerankers.clear()
         _remote_indexes.clear()
+        for name in [n for n in _embedders if n != LOCAL_MODEL_NAME]:
+            del _embedders[name]
