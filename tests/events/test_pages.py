@@ -117,3 +117,14 @@ def test_marketers_edit_events_in_wagtail(client, make_event, marketer):
     html = edit.content.decode()
     assert 'value="experience_level"' in html and "checked" in html
     assert 'name="timezone"' in html and "Africa/Nairobi" in html
+
+
+def test_full_event_without_waitlist_shows_no_form(client, make_event):
+    event = make_event(capacity=1, waitlist_enabled=False)
+    ok = {"email": "a@example.com", "name": "A", "consent_data_processing": "on"}
+    assert client.post(event.url, ok).status_code == 302
+    html = client.get(event.url).content.decode()
+    assert "This event is full" in html and 'id="id_email"' not in html
+    refused = client.post(event.url, {**ok, "email": "b@example.com", "join_waitlist": "on"})
+    assert refused.status_code == 409
+    assert EventRegistration.objects.count() == 1
