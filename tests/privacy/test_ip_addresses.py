@@ -79,3 +79,42 @@ def test_scan_detects_a_raw_address():
         visitor=visitor, purpose="analytics", granted=True, ip_truncated="203.0.113.77"
     )
     assert database_matches(["203.0.113.77"])
+
+
+def test_no_raw_ip_after_registration_newsletter_and_email_tracking(
+    demo_site, django_capture_on_commit_callbacks
+):
+    """Value-exchange endpoints and the email open pixel, from an IPv4 and an IPv6 client."""
+    for n, address in enumerate(ADDRESSES, start=1):
+        client = APIClient(REMOTE_ADDR=address, HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux)")
+        client.cookies["em_consent"] = "1.a1.m1"
+        consent = {"data_processing": True, "marketing": True, "analytics": True}
+        items = client.get("/api/events").json()["events"]
+        assert items, "the demo has upcoming events"
+        codes = []
+        with django_capture_on_commit_callbacks(execute=True):
+            for event in items[:2]:
+                body = {"email": f"reg-{n}@example.com", "consent": consent}
+                body.update({name: "Seed value" for name in event.get("registration_fields", [])})
+                body["company_size"] = "11-50"
+                codes.append(
+                    client.post(
+                        f"/api/events/{event['id']}/register", body, format="json"
+                    ).status_code
+                )
+            codes.append(
+                client.post(
+                    "/api/newsletter/subscribe",
+                    {"email": f"news-{n}@example.com", "consent": consent},
+                    format="json",
+                ).status_code
+            )
+        assert all(code < 500 for code in codes), codes
+        assert any(code in (200, 201, 202) for code in codes), codes
+    from nurture.models import OutboundEmail
+
+    for email in OutboundEmail.objects.all()[:3]:
+        for address in ADDRESSES:
+            APIClient(REMOTE_ADDR=address).get(f"/e/o/{email.token}.gif")
+    needles = [n for forms in ADDRESSES.values() for n in forms]
+    assert database_matches(needles) == []
