@@ -14,12 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.ratelimit import rate_limit
-from analytics.services import interactions_insert
+from analytics.services import track_ingest
 from analytics.validation import EventsInvalid, validate_events
 from ementech.api_errors import error_response
 from leads.cookies import visitor_cookie_set
 from leads.selectors import VISITOR_COOKIE
-from leads.services import visitor_touch
 
 BATCH_KEYS = {"events", "visitor_id"}
 
@@ -88,10 +87,12 @@ class TrackApi(APIView):
             clean = validate_events(events)  # refuse before touching the visitor row
         except EventsInvalid as exc:
             return error_response("Invalid events.", status_code=400, details=exc.details)
-        visitor = visitor_touch(
-            visitor_id=visitor_id, request=request._request, **_first_touch(events)
+        visitor_id, stored = track_ingest(
+            clean=clean,
+            visitor_id=visitor_id,
+            request=request._request,
+            touch=_first_touch(events),
         )
-        stored = interactions_insert(clean=clean, visitor=visitor, request=request._request)
-        response = Response({"accepted": stored, "visitor_id": str(visitor.pk)}, status=202)
-        visitor_cookie_set(request._request, response, visitor.pk)
+        response = Response({"accepted": stored, "visitor_id": str(visitor_id)}, status=202)
+        visitor_cookie_set(request._request, response, visitor_id)
         return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from django.db import connections, transaction
@@ -18,6 +19,7 @@ from analytics.context import request_context
 from analytics.models import Interaction
 from analytics.validation import EventsInvalid, validate_event, validate_events
 from ementech.queue import enqueue
+from leads.models import Visitor
 
 __all__ = ["EventsInvalid", "interaction_record", "interactions_insert", "interactions_record"]
 
@@ -178,3 +180,115 @@ def interaction_record(
     )
     _schedule(lead_id)
     return interaction
+
+
+# --- The /api/track fast path ----------------------------------------------------------------
+
+_VISITOR_TOUCH_SECONDS = 60
+_TOUCH_FIELDS = (
+    ("utm_source", 100),
+    ("utm_medium", 100),
+    ("utm_campaign", 200),
+    ("referrer", 500),
+    ("landing_page", 500),
+)
+
+
+def track_ingest(
+    *,
+    clean: list[dict],
+    visitor_id: str | None,
+    request: HttpRequest | None = None,
+    touch: dict[str, str] | None = None,
+) -> tuple[uuid.UUID, int]:
+    """Touch (or create) the visitor and store its validated events; returns the visitor id
+    and how many events were stored.
+
+    On PostgreSQL this is ONE statement: the visitor upsert (``last_seen`` refreshed at most
+    once a minute, first-touch attribution kept) and the insert, attributed to the visitor's
+    lead, in a single round trip. Elsewhere it is ``visitor_touch`` + ``interactions_insert``.
+    """
+    from leads.services import visitor_touch
+
+    connection = connections[Interaction.objects.db]
+    if connection.vendor != "postgresql":
+        visitor = visitor_touch(visitor_id=visitor_id, request=request, **(touch or {}))
+        return visitor.pk, interactions_insert(clean=clean, visitor=visitor, request=request)
+
+    try:
+        vid = uuid.UUID(str(visitor_id)) if visitor_id else uuid.uuid4()
+    except ValueError:
+        vid = uuid.uuid4()
+    context = request_context(request)
+    now = timezone.now()
+    attribution = {key: str((touch or {}).get(key) or "")[:length] for key, length in _TOUCH_FIELDS}
+    visitor_table = connection.ops.quote_name(Visitor._meta.db_table)
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    values_sql = ", ".join(["(%s, %s, %s, %s::jsonb, %s::timestamptz)"] * len(clean))
+    sql = f"""
+WITH v AS (
+    INSERT INTO {visitor_table} AS old (id, first_seen, last_seen, utm_source, utm_medium,
+        utm_campaign, referrer, landing_page, user_agent_family, device, os_family)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (id) DO UPDATE SET
+        last_seen = GREATEST(old.last_seen, EXCLUDED.last_seen),
+        utm_source = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
+            THEN EXCLUDED.utm_source ELSE old.utm_source END,
+        utm_medium = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
+            THEN EXCLUDED.utm_medium ELSE old.utm_medium END,
+        utm_campaign = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
+            THEN EXCLUDED.utm_campaign ELSE old.utm_campaign END,
+        referrer = CASE WHEN old.referrer = '' THEN EXCLUDED.referrer ELSE old.referrer END,
+        landing_page = CASE WHEN old.landing_page = ''
+            THEN EXCLUDED.landing_page ELSE old.landing_page END
+    WHERE old.last_seen < EXCLUDED.last_seen - make_interval(secs => %s)
+        OR (old.utm_source || old.utm_medium || old.utm_campaign = ''
+            AND EXCLUDED.utm_source || EXCLUDED.utm_medium || EXCLUDED.utm_campaign <> '')
+        OR (old.referrer = '' AND EXCLUDED.referrer <> '')
+        OR (old.landing_page = '' AND EXCLUDED.landing_page <> '')
+    RETURNING lead_id
+), owner AS (
+    SELECT COALESCE(
+        (SELECT lead_id FROM v),
+        (SELECT lead_id FROM {visitor_table} WHERE id = %s)
+    ) AS lead_id
+)
+INSERT INTO {table} (type, category, visitor_id, lead_id, session_id, properties, context,
+    occurred_at, created_at)
+SELECT e.type, e.category, %s, owner.lead_id, e.session_id, e.properties, %s::jsonb,
+    e.occurred_at, %s
+FROM owner, (VALUES {values_sql}) AS e(type, category, session_id, properties, occurred_at)
+RETURNING lead_id
+"""  # noqa: S608 - table names come from the models, values are parameters
+    params: list[Any] = [
+        vid,
+        now,
+        now,
+        attribution["utm_source"],
+        attribution["utm_medium"],
+        attribution["utm_campaign"],
+        attribution["referrer"],
+        attribution["landing_page"],
+        context.get("browser", "")[:100],
+        context.get("device", "")[:20],
+        context.get("os", "")[:100],
+        _VISITOR_TOUCH_SECONDS,
+        vid,
+        vid,
+        json.dumps(context, separators=(",", ":")),
+        now,
+    ]
+    for item in clean:
+        params += [
+            item["type"],
+            item["category"],
+            item["session_id"],
+            json.dumps(item["properties"], separators=(",", ":")),
+            item["occurred_at"],
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    lead_id = rows[0][0] if rows else None
+    _schedule(lead_id)
+    return vid, len(rows)

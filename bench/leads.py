@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
 
     env = service_env()
-    workers = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
+    workers = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
     migrate(env)
     django_setup(env)
     from leads.models import Lead

@@ -13,7 +13,7 @@ Targets (issue 3, acceptance 7): >= 5,000 events/s batched, p95 <= 25 ms single.
     .venv/bin/python bench/track.py [--batches 300] [--singles 1500] [--concurrency 4]
 
 Environment: ``DATABASE_URL`` (default the leads engineer's ``ementech_h3``), ``REDIS_URL``
-(default Redis db 3), ``BENCH_WEB_WORKERS`` (uvicorn workers, default 1).
+(default Redis db 3), ``BENCH_WEB_WORKERS`` (uvicorn workers, default 2 as ``make web``).
 """
 
 from __future__ import annotations
@@ -210,11 +210,11 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=300, help="batched requests (100 each)")
     parser.add_argument("--singles", type=int, default=1500, help="single-event requests")
     parser.add_argument("--concurrency", type=int, default=4, help="batched client threads")
-    parser.add_argument("--single-concurrency", type=int, default=4)
+    parser.add_argument("--single-concurrency", type=int, default=2)
     args = parser.parse_args()
 
     env = service_env()
-    workers = int(os.environ.get("BENCH_WEB_WORKERS", "1"))
+    workers = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
     migrate(env)
     django_setup(env)
     from analytics.models import Interaction

@@ -176,3 +176,54 @@ def test_identified_visitor_events_are_attributed_at_once(
         post(api_client, {"events": [{"type": "page_view", "properties": {"path": "/2"}}]})
     assert Interaction.objects.filter(lead__isnull=True).count() == 0
     assert Interaction.objects.filter(lead__email="x@example.com", type="page_view").count() == 2
+
+
+def test_visitor_touch_on_track_keeps_first_touch_and_refreshes_last_seen(api_client):
+    import datetime as dt
+
+    ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+    first = post(
+        api_client, {"type": "click", "properties": {"element_id": "x"}}, HTTP_USER_AGENT=ua
+    )
+    visitor = Visitor.objects.get(pk=first.json()["visitor_id"])
+    assert (visitor.device, visitor.user_agent_family, visitor.os_family) == (
+        "desktop",
+        "Chrome",
+        "Windows",
+    )
+    assert visitor.utm_source == ""
+    event = {
+        "type": "page_view",
+        "properties": {"path": "/offer", "utm_source": "google", "utm_campaign": "spring"},
+    }
+    post(api_client, event)
+    visitor.refresh_from_db()
+    assert (visitor.utm_source, visitor.utm_campaign, visitor.landing_page) == (
+        "google",
+        "spring",
+        "/offer",
+    )
+    event["properties"] = {"path": "/later", "utm_source": "bing"}
+    old = visitor.last_seen - dt.timedelta(minutes=5)
+    Visitor.objects.filter(pk=visitor.pk).update(last_seen=old)
+    post(api_client, event)
+    visitor.refresh_from_db()
+    assert (visitor.utm_source, visitor.landing_page) == ("google", "/offer")
+    assert visitor.last_seen > old
+    assert Visitor.objects.count() == 1
+    assert Interaction.objects.filter(visitor=visitor).count() == 3
+
+
+def test_unknown_visitor_id_in_body_creates_that_visitor(api_client):
+    import uuid
+
+    vid = uuid.uuid4()
+    resp = post(api_client, {"events": [{"type": "page_view"}], "visitor_id": str(vid)})
+    assert resp.status_code == 202
+    assert Visitor.objects.filter(pk=vid).exists()
+    assert resp.cookies["em_vid"].value == str(vid)
+    api_client.cookies.pop("em_vid")  # a browser without the cookie
+    bad = post(api_client, {"events": [{"type": "page_view"}], "visitor_id": "not-a-uuid"})
+    assert bad.status_code == 202
+    assert bad.json()["visitor_id"] != "not-a-uuid"
+    assert Visitor.objects.count() == 2
