@@ -12,6 +12,8 @@ import logging
 import re
 from typing import Any
 
+from django.conf import settings
+
 from ementech.ai import llm_config
 from ementech.ai.providers.base import ChatRequest
 
@@ -21,7 +23,8 @@ _OBJECT_RE = re.compile(r"\{.*\}", re.S)
 
 
 def llm_available() -> bool:
-    return llm_config.remote_configured()
+    """A remote model is configured and not switched off (``LLM_PROVIDER=local``)."""
+    return settings.LLM_PROVIDER != "local" and llm_config.remote_configured()
 
 
 def llm_json(
