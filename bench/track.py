@@ -210,7 +210,9 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=300, help="batched requests (100 each)")
     parser.add_argument("--singles", type=int, default=1500, help="single-event requests")
     parser.add_argument("--concurrency", type=int, default=4, help="batched client threads")
-    parser.add_argument("--single-concurrency", type=int, default=2)
+    parser.add_argument(
+        "--single-concurrency", default="1,2", help="comma-separated client counts for singles"
+    )
     args = parser.parse_args()
 
     env = service_env()
@@ -221,7 +223,8 @@ def main() -> None:
     from leads.models import Visitor
 
     batch_visitors = [Visitor.objects.create().pk for _ in range(args.concurrency * 4)]
-    single_visitors = [Visitor.objects.create().pk for _ in range(args.single_concurrency * 4)]
+    single_levels = [int(n) for n in str(args.single_concurrency).split(",") if n.strip()]
+    single_visitors = [Visitor.objects.create().pk for _ in range(max(single_levels) * 4)]
     run_visitors = batch_visitors + single_visitors
 
     server = Server(env, workers=workers)
@@ -252,9 +255,9 @@ def main() -> None:
         warm = Interaction.objects.filter(visitor_id__in=run_visitors).count()
 
         b_lat, b_acc, b_wall = run_threads(args.batches, args.concurrency, batch)
-        s_lat, s_acc, s_wall = run_threads(args.singles, args.single_concurrency, single)
+        singles = [(n, *run_threads(args.singles, n, single)) for n in single_levels]
         stored = Interaction.objects.filter(visitor_id__in=run_visitors).count() - warm
-        sent = sum(b_acc) + sum(s_acc)
+        sent = sum(b_acc) + sum(sum(acc) for _, _, acc, _ in singles)
         peak = server.peak_rss_mb()
     finally:
         server.stop()
@@ -267,12 +270,13 @@ def main() -> None:
         f"(request p50 {percentile(b_lat, 50) * ms:.1f} ms, "
         f"p95 {percentile(b_lat, 95) * ms:.1f} ms)"
     )
-    print(
-        f"single:   {args.singles} requests, {args.single_concurrency} clients: "
-        f"{len(s_lat) / s_wall:,.0f} req/s, p50 {percentile(s_lat, 50) * ms:.1f} ms, "
-        f"p95 {percentile(s_lat, 95) * ms:.1f} ms, p99 {percentile(s_lat, 99) * ms:.1f} ms, "
-        f"mean {statistics.fmean(s_lat) * ms:.1f} ms"
-    )
+    for clients, s_lat, _, s_wall in singles:
+        print(
+            f"single:   {args.singles} requests, {clients} client(s): "
+            f"{len(s_lat) / s_wall:,.0f} req/s, p50 {percentile(s_lat, 50) * ms:.1f} ms, "
+            f"p95 {percentile(s_lat, 95) * ms:.1f} ms, p99 {percentile(s_lat, 99) * ms:.1f} ms, "
+            f"mean {statistics.fmean(s_lat) * ms:.1f} ms"
+        )
     print(
         f"events:   sent (accepted) {sent:,} / stored {stored:,} -> "
         f"{'OK' if sent == stored else 'MISMATCH'}"
