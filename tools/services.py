@@ -278,6 +278,7 @@ def tool_result_email(
         lead=lead,
         attachments=attachments,
         category="tools",
+        defer=True,
     )
     result.lead = lead
     result.emailed_at = now
