@@ -441,8 +441,107 @@ def leads_rescore_recent(*, now: dt.datetime | None = None, overlap_seconds: int
                     "at": trigger.created_at.isoformat(),
                 },
             )
+    metrics_sweep(since=since)
     cache.set(SWEEP_KEY, now, timeout=None)
     return stats
+
+
+def metrics_sweep(*, since: dt.datetime) -> int:
+    """Record the seed's custom metrics from what the other apps stored since ``since``:
+    lead captured (the leads app's ``created`` audit rows), conversion (stage moves to
+    qualified/opportunity/customer and outcome won) and AI satisfaction (rated chat
+    conversations). Each once per lead and stage / conversation. Returns rows recorded."""
+    from leads.models import LeadAudit
+
+    rows: list[Metric] = []
+    audits = LeadAudit.objects.filter(
+        created_at__gte=since, action__in=("created", "stage_changed", "updated")
+    ).select_related("lead")
+    captured = set(
+        Metric.objects.filter(
+            kind=Metric.Kind.LEAD_CAPTURED, lead_id__in=audits.values("lead_id")
+        ).values_list("lead_id", flat=True)
+    )
+    converted = set(
+        Metric.objects.filter(
+            kind=Metric.Kind.CONVERSION, lead_id__in=audits.values("lead_id")
+        ).values_list("lead_id", "data__funnel_stage")
+    )
+    for audit in audits:
+        lead, changes = audit.lead, audit.changes or {}
+        if audit.action == "created" and lead.pk not in captured:
+            captured.add(lead.pk)
+            rows.append(
+                Metric(
+                    kind=Metric.Kind.LEAD_CAPTURED,
+                    lead=lead,
+                    occurred_at=audit.created_at,
+                    data={
+                        "source": str(changes.get("source", lead.source))[:100],
+                        "industry": lead.industry,
+                        "company_size": lead.company_size,
+                    },
+                )
+            )
+            continue
+        stage = ""
+        if audit.action == "stage_changed" and isinstance(changes.get("stage"), list):
+            stage = str(changes["stage"][-1])
+            if stage not in ("qualified", "opportunity", "customer"):
+                stage = ""
+        elif audit.action == "updated" and (changes.get("outcome") or {}).get("to") == "won":
+            stage = "won"
+        if stage and (lead.pk, stage) not in converted:
+            converted.add((lead.pk, stage))
+            rows.append(
+                Metric(
+                    kind=Metric.Kind.CONVERSION,
+                    lead=lead,
+                    value=0.0,
+                    occurred_at=audit.created_at,
+                    data={"type": f"stage:{stage}", "funnel_stage": stage},
+                )
+            )
+    rows += _satisfaction_metrics(since)
+    Metric.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        from analytics.dashboard import dashboard_push
+
+        dashboard_push("metric", {"kind": "sweep", "recorded": len(rows)})
+    return len(rows)
+
+
+def _satisfaction_metrics(since: dt.datetime) -> list[Metric]:
+    from analytics.dashboard import _chat_tables
+
+    if not _chat_tables():
+        return []
+    from chat.models import Conversation
+
+    rated = list(
+        Conversation.objects.filter(updated_at__gte=since, satisfaction__isnull=False).values_list(
+            "pk", "lead_id", "satisfaction", "updated_at"
+        )
+    )
+    if not rated:
+        return []
+    done = set(
+        Metric.objects.filter(
+            kind=Metric.Kind.AI_SATISFACTION,
+            data__conversation_id__in=[str(r[0]) for r in rated],
+        ).values_list("data__conversation_id", flat=True)
+    )
+    return [
+        Metric(
+            kind=Metric.Kind.AI_SATISFACTION,
+            lead_id=lead_id,
+            value=float(score),
+            occurred_at=at,
+            data={"conversation_id": str(pk), "source": "chat"},
+        )
+        for pk, lead_id, score, at in rated
+        if str(pk) not in done
+    ]
 
 
 # --- alerts -----------------------------------------------------------------------------------

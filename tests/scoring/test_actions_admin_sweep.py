@@ -104,3 +104,35 @@ def test_alert_carries_the_chat_digest():
     summary = alert_payload(alert)["chat_summary"]
     assert "intent: pricing" in summary and "qualification 75%" in summary
     assert "next: book demo" in summary
+
+
+def test_sweep_records_the_seed_metrics_once(sales_user):
+    from chat.models import Conversation
+    from leads.services import lead_change_stage, lead_update
+    from scoring.models import Metric
+
+    lead = make_lead("metric@x.test", profile={"company": "Epsilon", "industry": "fintech"})
+    lead_change_stage(lead=lead, stage="qualified", actor=sales_user)
+    lead_change_stage(lead=lead, stage="customer", actor=sales_user)
+    lead_update(lead=lead, data={"outcome": "won"}, actor=sales_user)
+    Conversation.objects.create(lead=lead, satisfaction=4)
+    Conversation.objects.create(satisfaction=2)
+    Conversation.objects.create()  # not rated
+
+    for _ in range(2):  # the second sweep finds everything already recorded
+        leads_rescore_recent(overlap_seconds=600)
+    kinds = sorted(Metric.objects.values_list("kind", flat=True))
+    assert kinds == [
+        "ai_satisfaction",
+        "ai_satisfaction",
+        "conversion",
+        "conversion",
+        "conversion",
+        "lead_captured",
+    ]
+    stages = sorted(
+        Metric.objects.filter(kind="conversion").values_list("data__funnel_stage", flat=True)
+    )
+    assert stages == ["customer", "qualified", "won"]
+    captured = Metric.objects.get(kind="lead_captured")
+    assert captured.data["industry"] == "fintech" and "email" not in str(captured.data)
