@@ -72,9 +72,13 @@ class BM25Index:
         columns: Mapping[str, Sequence[Any]] | None = None,
         k1: float = 1.2,
         b: float = 0.75,
+        common_share: float = 0.2,
+        common_min_docs: int = 5000,
     ) -> None:
         self.ids = [str(i) for i in ids]
         self.k1, self.b = k1, b
+        self.common_share = common_share
+        self.common_min_docs = common_min_docs
         self.columns = {name: np.asarray(values) for name, values in (columns or {}).items()}
         vocab: dict[str, int] = {}
         doc_terms: list[np.ndarray] = []
@@ -121,12 +125,20 @@ class BM25Index:
         )
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every document for ``query`` (zeros where no term matches)."""
+        """BM25 score of every document for ``query`` (zeros where no term matches).
+
+        In large indexes (``common_min_docs`` documents or more), terms found in more than
+        ``common_share`` of the documents are skipped when the query has rarer ones: their
+        idf is near zero and their postings are the longest, so they cost the most and
+        change the ranking the least.
+        """
         scores = np.zeros(len(self.ids), dtype=np.float32)
-        for term in set(tokenize(query)):
-            t = self.vocab.get(term)
-            if t is None:
-                continue
+        terms = [self.vocab[t] for t in set(tokenize(query)) if t in self.vocab]
+        rare = terms
+        if len(self.ids) >= self.common_min_docs:
+            limit = self.common_share * len(self.ids)
+            rare = [t for t in terms if self._offsets[t + 1] - self._offsets[t] <= limit]
+        for t in rare or terms:
             lo, hi = self._offsets[t], self._offsets[t + 1]
             docs = self._post_docs[lo:hi]
             tf = self._post_tfs[lo:hi]
