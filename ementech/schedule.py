@@ -24,6 +24,11 @@ def beat_schedule() -> dict[str, dict]:
             "task": "events.tasks.send_due_follow_ups",
             "schedule": crontab(minute=15),
         },
+        # --- content: "for you" feeds of visitors/leads who engaged since their last compute ---
+        "content-refresh-stale-feeds": {
+            "task": "content.tasks.refresh_stale_feeds",
+            "schedule": 300.0,
+        },
         "scoring-nightly-rescore": {
             "task": "scoring.tasks.rescore_all_leads",
             "schedule": crontab(hour=2, minute=30),
