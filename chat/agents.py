@@ -14,6 +14,7 @@ from typing import Any
 
 from chat.models import Conversation
 from ementech.ai import intents, slots
+from ementech.ai.providers.local import QUESTION_RE
 
 AGENT_BRIEFS = {
     "researcher": (
@@ -77,6 +78,9 @@ def route(conversation: Conversation, text: str) -> Route:
         return Route("scheduler", f"visitor asked for a demo ({score:.2f})", name, score)
     if state.get("demo_accepted") and not state.get("booked") and name not in ("question",):
         return Route("scheduler", "arranging the demo the visitor accepted", name, score)
+    if QUESTION_RE.search(text) and (not found or not state.get("last_asked")):
+        return Route("researcher", f"visitor asked a question; intent {name} ({score:.2f})",
+                     "question", score)  # fmt: skip
     if state.get("last_asked") and found:
         return Route(
             "qualifier",

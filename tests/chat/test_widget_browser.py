@@ -1,0 +1,136 @@
+"""Acceptance 7: the widget in Chromium (Playwright) on a real ASGI server (HTTP and
+WebSocket): opens on click, streams the answer, shows the source as a link; model and
+visitor text are rendered as text, under the site's CSP; it fits a phone screen."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class AsgiServer:
+    """uvicorn serving ``ementech.asgi.application`` from a thread, on a free local port."""
+
+    def __init__(self) -> None:
+        import uvicorn
+
+        from ementech.asgi import application
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        config = uvicorn.Config(
+            application, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+            ws="websockets",
+        )  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve()), daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> AsgiServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.server.started
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def site_with_knowledge(settings):
+    """Demo pages and their knowledge index (the Wagtail root is recreated when an earlier
+    transactional test flushed it)."""
+    from django.core.management import call_command
+    from wagtail.models import Locale, Page
+
+    from content.knowledge import forget
+    from content.services import knowledge_reindex
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    Locale.objects.get_or_create(language_code="en")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    knowledge_reindex()
+    forget()
+    yield
+
+
+def test_widget_streams_answer_with_source_link(site_with_knowledge, page, browser):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    with AsgiServer() as server:
+        page.goto(server.url + "/")
+        launcher = page.locator("[data-chat-open]")
+        assert launcher.get_attribute("aria-expanded") == "false"
+        assert page.locator("#em-chat-panel").is_hidden()
+        launcher.click()
+        assert page.locator("#em-chat-panel").is_visible()
+        assert launcher.get_attribute("aria-expanded") == "true"
+        page.wait_for_function("document.getElementById('em-chat').dataset.conversationId")
+        # Count how many times the streaming bubble's text changes.
+        page.evaluate(
+            """() => {
+              window.__updates = 0;
+              const log = document.querySelector('[data-chat-log]');
+              new MutationObserver(() => { window.__updates += 1; })
+                .observe(log, {subtree: true, childList: true, characterData: true});
+            }"""
+        )
+        box = page.locator("[data-chat-input]")
+        assert box.evaluate("el => el === document.activeElement")
+        box.fill("How much did the digital lender reduce fraud losses?")
+        box.press("Enter")
+        link = page.locator(".em-chat-sources a").first
+        link.wait_for(timeout=60_000)
+        assert "/case-studies/fintech-fraud-detection/" in link.get_attribute("href")
+        answer = page.locator(".em-chat-bot p").last.text_content()
+        assert "94%" in answer and "[Source 1]" in answer
+        assert page.evaluate("window.__updates") > 5  # streamed token by token, not at once
+
+        # Visitor text with markup is shown as text: no element is created from it.
+        box.fill('<img src=x onerror="window.__pwned=1"> hello')
+        box.press("Enter")
+        page.wait_for_function(
+            "document.querySelectorAll('.em-chat-user p').length >= 2", timeout=30_000
+        )
+        assert page.locator("[data-chat-log] img").count() == 0
+        assert page.evaluate("window.__pwned") is None
+        assert "<img" in page.locator(".em-chat-user p").last.text_content()
+
+        # History survives a page load (the conversation id is kept by the widget).
+        page.reload()
+        page.locator("[data-chat-open]").click()
+        page.locator(".em-chat-sources a").first.wait_for(timeout=30_000)
+        assert page.locator(".em-chat-user p").count() == 2
+
+        # Minimise and close keep the page usable; keyboard: Escape minimises.
+        page.locator("[data-chat-input]").press("Escape")
+        assert page.locator("#em-chat-panel").is_hidden()
+        page.locator("[data-chat-open]").click()
+        page.locator("[data-chat-close]").click()
+        assert page.locator("#em-chat-panel").is_hidden()
+
+        # On a phone the open panel takes the whole screen.
+        phone = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True)
+        mobile = phone.new_page()
+        mobile.goto(server.url + "/")
+        mobile.locator("[data-chat-open]").click()
+        width = mobile.locator("#em-chat-panel").bounding_box()["width"]
+        assert width >= 370
+        phone.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
