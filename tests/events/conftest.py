@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -21,6 +22,16 @@ _slugs = itertools.count(1)
 @pytest.fixture
 def events_index(db) -> EventIndexPage:
     root = Page.get_first_root_node()
+    if root is None:
+        # A transactional test elsewhere flushed the tables (including the rows Wagtail's
+        # migrations create): rebuild the minimal tree.
+        from django.utils.translation import get_supported_language_variant
+        from wagtail.models import Locale
+
+        Locale.objects.get_or_create(
+            language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(title="EmenTech", slug="home-test", hero_title="AI")
