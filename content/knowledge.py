@@ -98,8 +98,20 @@ _lock = threading.Lock()
 _snapshot: Snapshot | None = None
 
 
+def _single_thread_blas() -> None:
+    """One BLAS thread per process: a query is one matrix-vector product, and web/worker
+    processes already run in parallel; extra BLAS threads only spin on a busy host."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _load(version: str, embedder: Embedder) -> Snapshot:
     from content.models import ContentChunk
+
+    _single_thread_blas()
 
     rows = ContentChunk.objects.filter(model_name=embedder.model_name).values_list(
         "vector_id", "embedding", "text", *FILTER_COLUMNS

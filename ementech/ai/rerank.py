@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -52,6 +53,12 @@ class Reranker(Protocol):
         ...
 
 
+@lru_cache(maxsize=50_000)
+def _terms(text: str) -> frozenset[str]:
+    """A chunk's term set (chunks are immutable, so this is cached across queries)."""
+    return frozenset(tokenize(text))
+
+
 class LocalReranker:
     """Cosine + query-term coverage + fusion prior, weighted; no network, no model call."""
 
@@ -82,7 +89,7 @@ class LocalReranker:
             dense = 0.0
             if query_vector is not None and doc.vector is not None:
                 dense = float(np.dot(query_vector, doc.vector))
-            coverage = len(terms & set(tokenize(doc.text))) / len(terms) if terms else 0.0
+            coverage = len(terms & _terms(doc.text)) / len(terms) if terms else 0.0
             score = (
                 self.dense_weight * dense
                 + self.coverage_weight * coverage
