@@ -17,10 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,7 +44,6 @@ SALES_FEED_GROUP = "sales-feed"
 VISIT_GAP = dt.timedelta(minutes=30)
 REENGAGEMENT_GAP = dt.timedelta(days=7)
 HIGH_INTENT_SECONDS = 60
-DOWNLOAD_POINTS = 10
 
 
 # --- Inputs and errors ----------------------------------------------------------------------
@@ -440,6 +437,14 @@ def _schedule_lead_work(lead_id: Any) -> None:
 
     enqueue(tasks.process_lead_events, str(lead_id))
     enqueue(tasks.check_stage, str(lead_id))
+    _rescore_soon(lead_id)
+
+
+def _rescore_soon(lead_id: Any) -> None:
+    """Ask the scoring app for a (debounced) rescore once this transaction commits."""
+    from scoring.services import lead_rescore_soon
+
+    lead_rescore_soon(lead_id=lead_id, reason="lead_changed")
 
 
 def capture_ip(request) -> str:
@@ -646,6 +651,13 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
                     message=f"High intent: {lead.email} spent over a minute on pricing",
                     data={"path": path, "duration": _duration(props)},
                 )
+                from scoring.services import alert_raise
+
+                alert_raise(
+                    lead=lead,
+                    reason="high_intent",
+                    details={"path": path, "seconds_on_page": _duration(props)},
+                )
         if interaction.type == "page_view":
             idx = bisect.bisect_left(view_times, interaction.occurred_at)
             previous = view_times[idx - 1] if idx > 0 else None
@@ -661,12 +673,15 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
                     )
         if interaction.type == "resource_download":
             resource = str(props.get("resource_id", ""))
-            if resource and _fire_once(lead, "resource_download", resource):
-                lead.engagement_score += DOWNLOAD_POINTS
-                fields.append("engagement_score")
-                if lead.buying_stage == Lead.BuyingStage.AWARENESS:
-                    lead.buying_stage = Lead.BuyingStage.CONSIDERATION
-                    fields.append("buying_stage")
+            # Engagement points for a download come from the scoring engine's weights
+            # (it owns engagement_score); the trigger records each resource once.
+            if (
+                resource
+                and _fire_once(lead, "resource_download", resource)
+                and lead.buying_stage == Lead.BuyingStage.AWARENESS
+            ):
+                lead.buying_stage = Lead.BuyingStage.CONSIDERATION
+                fields.append("buying_stage")
     if lead.buying_stage == Lead.BuyingStage.AWARENESS and lead.visits >= 3:
         lead.buying_stage = Lead.BuyingStage.CONSIDERATION
         fields.append("buying_stage")
@@ -675,6 +690,7 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
         Interaction.objects.filter(pk__in=[i.pk for i in pending]).update(
             processed_at=timezone.now()
         )
+        _rescore_soon(lead.pk)
     return lead
 
 
@@ -685,18 +701,9 @@ def _send_welcome(lead_id: Any) -> None:
     lead = Lead.objects.filter(pk=lead_id).first()
     if lead is None or (lead.preferences or {}).get("do_not_contact"):
         return
-    greeting = f"Hi {lead.name}," if lead.name else "Hi,"
-    send_mail(
-        subject="Welcome to EmenTech",
-        message=(
-            f"{greeting}\n\nThanks for connecting with EmenTech. We'll send you the resources "
-            "you asked for and, now and then, practical notes on putting AI to work.\n\n"
-            f"{settings.SITE_URL}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[lead.email],
-        fail_silently=False,
-    )
+    from nurture.services import email_send
+
+    email_send(to=lead.email, template="welcome", context={}, lead=lead, category="lifecycle")
 
 
 def _round_robin_sales_user():

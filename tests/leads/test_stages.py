@@ -165,7 +165,7 @@ def test_return_after_seven_days_fires_once_per_return(django_capture_on_commit_
     assert lead.page_views == 5
 
 
-def test_resource_download_points_once_per_resource(django_capture_on_commit_callbacks):
+def test_resource_download_trigger_once_per_resource(django_capture_on_commit_callbacks):
     visitor = make_visitor()
     with django_capture_on_commit_callbacks(execute=True):
         lead = make_lead("d@example.com", visitor=visitor)
@@ -176,8 +176,10 @@ def test_resource_download_points_once_per_resource(django_capture_on_commit_cal
                 type="resource_download", properties={"resource_id": resource}, visitor=visitor
             )
     lead_process_events(lead_id=lead.pk)
+    lead_process_events(lead_id=lead.pk)
     lead.refresh_from_db()
-    assert lead.engagement_score == 20
+    fired = sorted(lead.triggers.filter(kind="resource_download").values_list("key", flat=True))
+    assert fired == ["guide", "report"]
     assert lead.buying_stage == "consideration"
 
 
