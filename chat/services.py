@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 STAFF_GROUP = "chat.staff"
 MAX_ROUNDS = 4
+KNOWLEDGE_INTENTS = {"explore", "question", "advice", "unknown"}
 HISTORY_MESSAGES = 20
 CONSENT_WORDING = (
     "I agree that EmenTech may store the contact details I give in this chat to follow up "
@@ -320,16 +321,20 @@ def chat_turn(
         rt = agents.Route("scheduler", "consent given: continue the booking", "consent", 1.0)
     else:
         text = validate_text(text)
-        user_msg = Message.objects.create(conversation=conversation, role="user", content=text)
         conversation.refresh_from_db()
         if conversation.status == Conversation.Status.ESCALATED:
             # A person has this conversation: pass the message on and stay silent.
+            user_msg = Message.objects.create(conversation=conversation, role="user", content=text)
             broadcast_on_commit(
                 conversation, {"type": "message", "message": message_public(user_msg)}
             )
             yield {"type": "done", "conversation_id": str(conversation.pk), "handoff": True}
             return
         rt = agents.route(conversation, text)
+        user_msg = Message.objects.create(
+            conversation=conversation, role="user", content=text, intent=rt.intent,
+            confidence=rt.confidence,
+        )  # fmt: skip
     state = dict(conversation.state or {})
     if rt.agent == "scheduler":
         state["demo_accepted"] = True
@@ -338,15 +343,10 @@ def chat_turn(
     state["turns"] = int(state.get("turns", 0)) + 1
     conversation.state = state
     conversation.save(update_fields=["state", "updated_at"])
-    if user_msg is not None:
-        user_msg.intent = rt.intent
-        user_msg.confidence = rt.confidence
-        user_msg.save(update_fields=["intent", "confidence"])
     yield {"type": "agent", "agent": rt.agent}
 
-    sources = knowledge.sources_for(text) if rt.agent in ("researcher", "consultant") else []
-    if rt.agent == "qualifier" and rt.intent not in ("affirm", "deny"):
-        sources = knowledge.sources_for(text)
+    wants_knowledge = rt.agent in ("researcher", "consultant") or rt.intent in KNOWLEDGE_INTENTS
+    sources = knowledge.sources_for(text) if wants_knowledge else []
     allowed = TOOLS_FOR_AGENT[rt.agent]
     messages = _history(conversation, user_msg.pk if user_msg else None)
     if user_msg is not None:
@@ -361,8 +361,9 @@ def chat_turn(
     visitor_key = str(conversation.visitor_id or conversation.pk)
     task = "rag_generation" if conversation.mode == Conversation.Mode.RAG else "qualification"
 
-    for _round in range(MAX_ROUNDS):
-        conversation.refresh_from_db()
+    for round_no in range(MAX_ROUNDS):
+        if round_no:  # tools may have changed the conversation
+            conversation.refresh_from_db()
         ctx = agents.build_context(
             conversation, agent=rt.agent, intent=rt.intent, query=text, sources=sources,
             tools=allowed,

@@ -55,7 +55,7 @@ def site_with_knowledge(settings):
     """Demo pages and their knowledge index (the Wagtail root is recreated when an earlier
     transactional test flushed it)."""
     from django.core.management import call_command
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     from content.knowledge import forget
     from content.services import knowledge_reindex
@@ -64,6 +64,8 @@ def site_with_knowledge(settings):
     Locale.objects.get_or_create(language_code="en")
     if not Page.get_first_root_node():
         Page.add_root(instance=Page(title="Root", slug="root"))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     knowledge_reindex()
     forget()

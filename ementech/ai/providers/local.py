@@ -30,6 +30,7 @@ from .base import ChatRequest, ChatResult, StreamEvent, ToolCall, Usage, stream_
 
 RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
 SENTENCE_MIN = 0.30
+SENTENCE_CACHE = 20_000  # sentence vectors kept per process
 SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
     "tech_stack", "industry", "company_size", "team_size",
@@ -60,13 +61,22 @@ class LocalProvider:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._cache: dict[str, np.ndarray] = {}
 
     # -- embeddings --------------------------------------------------------------------------
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of ``texts``; knowledge sentences repeat, so they are cached."""
         from ..intents import _embedder
 
-        return np.asarray(_embedder().embed(texts), dtype=np.float32)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = np.asarray(_embedder().embed(missing), dtype=np.float32)
+            with self._lock:
+                if len(self._cache) + len(missing) > SENTENCE_CACHE:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vectors, strict=True))
+        return np.stack([self._cache[t] for t in texts])
 
     def best_sentences(
         self, query: str, sources: list[dict[str, Any]], limit: int = 2
