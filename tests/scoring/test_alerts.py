@@ -66,7 +66,9 @@ async def test_grade_a_alerts_once_on_every_channel(slack_stub, mailoutbox, sett
     assert len(hot) == 1
     data = hot[0]["data"]
     assert data["lead_id"] == str(lead.pk)
-    assert data["score"] == outcome.score and data["grade"] == "A"
+    # Capture itself schedules a rescore, so grade A may first be reached (and alerted, with
+    # the score of that moment) before the explicit rescore above.
+    assert data["grade"] == "A" and 80 <= data["score"] <= outcome.score
     assert data["breakdown"] and data["breakdown"][0]["points"] > 0
     assert "/services/page-29/" in data["pages_viewed"]
     assert data["url"] == f"https://engage.example/admin/leads/lead/{lead.pk}/change/"
@@ -80,7 +82,7 @@ async def test_grade_a_alerts_once_on_every_channel(slack_stub, mailoutbox, sett
 
     assert len(slack_stub.requests) == 1
     posted = slack_stub.requests[0]["json"]
-    assert str(outcome.score) in posted["text"]
+    assert str(data["score"]) in posted["text"]
     assert any(b.get("type") == "actions" for b in posted["blocks"])
     assert slack_stub.requests[0]["path"] == "/services/T000/B000/XXXX"
 
