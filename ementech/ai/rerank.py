@@ -115,7 +115,8 @@ class CohereReranker:
     ) -> None:
         import cohere
 
-        kwargs = {"api_key": api_key, "timeout": timeout}
+        # One retry at most: on the query path a fast fallback beats a slow retry loop.
+        kwargs = {"api_key": api_key, "timeout": timeout, "max_retries": 1}
         if base_url:
             kwargs["base_url"] = base_url
         self.client = cohere.ClientV2(**kwargs)

@@ -263,3 +263,23 @@ def test_recommendations_and_for_you_block(
     resources = client.get("/resources/").content.decode()
     assert "Picked for you" in resources
     assert sum(embed_counter) == 0  # rendering never calls the model
+
+
+def test_stale_feeds_are_recomputed_by_the_beat_task(demo_kb):
+    from content.models import EngagementKind, PersonalisedFeed
+    from content.services import engagement_record, feed_refresh
+    from content.tasks import refresh_stale_feeds
+    from leads.services import visitor_touch
+
+    visitor = visitor_touch(visitor_id=None)
+    page = Page.objects.get(slug="data-readiness")
+    engagement_record(page_id=page.pk, kind=EngagementKind.VIEW, visitor=visitor)
+    feed = feed_refresh(subject_key=f"visitor:{visitor.pk}")
+    assert feed.items and "Is your data ready for AI?" not in [i["title"] for i in feed.items]
+    assert refresh_stale_feeds() == 0  # up to date
+
+    other = Page.objects.get(slug="measuring-ai-roi")
+    engagement_record(page_id=other.pk, kind=EngagementKind.VIEW, visitor=visitor)
+    assert refresh_stale_feeds() == 1
+    feed = PersonalisedFeed.objects.get(subject_key=f"visitor:{visitor.pk}")
+    assert "How to measure the ROI of an AI project" not in [i["title"] for i in feed.items]
