@@ -51,6 +51,8 @@ def test_cold_lead_actions_nurture(token_client, cold_lead):
 
 
 def test_rescore_soon_is_debounced(django_capture_on_commit_callbacks, cold_lead):
+    # Capturing the lead already asked for a rescore; start from a lead with none pending.
+    cache.delete(debounce_key(cold_lead.pk))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert lead_rescore_soon(lead_id=cold_lead.pk) is True
         assert lead_rescore_soon(lead_id=cold_lead.pk) is False
