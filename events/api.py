@@ -255,7 +255,6 @@ class EventRegisterApi(APIView):
         email = serializers.CharField(max_length=254)
         consent = ConsentSerializer()
         join_waitlist = serializers.BooleanField(default=False)
-        visitor_id = serializers.UUIDField(required=False, allow_null=True)
 
         def get_fields(self):
             fields = super().get_fields()
@@ -314,7 +313,7 @@ class EventRegisterApi(APIView):
                 consent=consent,
                 answers=answers,
                 join_waitlist=data["join_waitlist"],
-                visitor=visitor_from_request(request, data.get("visitor_id")),
+                visitor=visitor_from_request(request),
                 source="api",
                 ip=client_ip(request),
                 request=request,

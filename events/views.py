@@ -19,21 +19,18 @@ from events.services import (
     registration_from_cancel_token,
 )
 
-VISITOR_COOKIE = "em_vid"
 
-
-def visitor_from_request(request: HttpRequest, visitor_id=None):
-    """The visitor named by the body or the ``em_vid`` cookie, if it exists (never created
-    here: setting tracking cookies is the privacy app's business)."""
+def visitor_from_request(request: HttpRequest):
+    """The visitor of the ``em_vid`` cookie, if it exists. Never created here (setting
+    tracking cookies is the privacy app's business), and never taken from a request body:
+    linking a visitor to a lead stitches its history, so only the browser itself may."""
     from leads.models import Visitor
+    from leads.selectors import visitor_id_from_request
 
-    raw = visitor_id or request.COOKIES.get(VISITOR_COOKIE)
-    if not raw:
+    visitor_id = visitor_id_from_request(request)
+    if visitor_id is None:
         return None
-    try:
-        return Visitor.objects.select_related("lead").filter(pk=raw).first()
-    except Exception:  # malformed UUID
-        return None
+    return Visitor.objects.select_related("lead").filter(pk=visitor_id).first()
 
 
 def registration_form(event: EventPage, context: dict, data=None) -> RegistrationForm:
