@@ -33,7 +33,9 @@ def next_fields(*, form: str, lead: Lead | None) -> list[str]:
     fields = profiling.FORM_FIELDS[form]
     if lead is None:
         return list(fields)
-    return [f for f in fields if not profiling.is_filled(getattr(lead, f, None))]
+    inferred = lead.inferred_fields or {}
+    # A value we only inferred is not the person's answer: keep asking for it.
+    return [f for f in fields if f in inferred or not profiling.is_filled(getattr(lead, f, None))]
 
 
 def visitor_id_from_request(request: HttpRequest) -> uuid.UUID | None:

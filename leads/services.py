@@ -182,6 +182,12 @@ def _merge_profile(lead: Lead, clean: dict[str, Any]) -> list[str]:
             continue
         if not profiling.is_filled(value):
             continue
+        inferred = dict(lead.inferred_fields or {})
+        if key in inferred:
+            # The person's own answer replaces a value we had only inferred.
+            inferred.pop(key)
+            lead.inferred_fields = inferred
+            changed.append("inferred_fields")
         if value != current:
             setattr(lead, key, value)
             changed.append(key)

@@ -115,3 +115,22 @@ def test_consent_is_derived_from_the_append_only_log():
         record.save()
     with pytest.raises(ValueError):
         record.delete()
+
+
+def test_inferred_fields_are_still_asked_and_replaced_by_the_answer():
+    lead = lead_capture(
+        email="inferred@example.com", consent=ConsentInput(data_processing=True), source="test"
+    ).lead
+    lead.industry = "fintech"
+    lead.inferred_fields = {"industry": 0.8}
+    lead.save(update_fields=["industry", "inferred_fields"])
+    assert "industry" in next_fields(form="roi_calculator", lead=lead)
+    lead = lead_capture(
+        email="inferred@example.com",
+        consent=ConsentInput(data_processing=True),
+        source="test",
+        profile={"industry": "logistics"},
+    ).lead
+    lead.refresh_from_db()
+    assert lead.industry == "logistics"
+    assert "industry" not in lead.inferred_fields
