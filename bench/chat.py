@@ -185,7 +185,8 @@ def main() -> None:
     from tests.ai_providers.stub import Reply, StubLLM
 
     intents.classify("warm up")  # load the sentence model once, as a running server has
-    turns = [TURNS[i % len(TURNS)] for i in range(args.turns)]
+    # Every message is new wording to the caches (query vectors, intents): numbered.
+    turns = [f"{TURNS[i % len(TURNS)]} ({i})" for i in range(args.turns)]
     server = Server().start()
     try:
         asyncio.run(drive(server.port, TURNS))  # warm-up round, not counted
@@ -202,7 +203,8 @@ def main() -> None:
         settings.CHAT_VISITOR_BUDGET_USD = settings.CHAT_MONTHLY_BUDGET_USD = 1e9
         bare = bare_sdk(stub.openai_url, max(20, args.turns // 2))
         asyncio.run(drive(server.port, TURNS[:3]))  # warm-up
-        remote = asyncio.run(drive(server.port, turns))
+        remote_turns = [f"{TURNS[i % len(TURNS)]} (r{i})" for i in range(args.turns)]
+        remote = asyncio.run(drive(server.port, remote_turns))
         stub.stop()
     finally:
         server.stop()

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 
@@ -91,20 +91,26 @@ def routes_for(task: str) -> list[Route]:
 
 
 def build_provider(name: str) -> Provider:
-    """Instantiate a provider from settings; raises ``ProviderNotConfigured`` without keys."""
+    """The provider from settings (one client per key and URL, reused: building an SDK
+    client costs more than a request); raises ``ProviderNotConfigured`` without keys."""
     if name == "openai":
-        from .providers.openai import OpenAIProvider
-
-        return OpenAIProvider(api_key=settings.OPENAI_API_KEY, base_url=settings.OPENAI_BASE_URL)
+        return _remote("openai", settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL)
     if name == "anthropic":
-        from .providers.anthropic import AnthropicProvider
-
-        return AnthropicProvider(
-            api_key=settings.ANTHROPIC_API_KEY, base_url=settings.ANTHROPIC_BASE_URL
-        )
+        return _remote("anthropic", settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL)
     if name == "local":
         return local_provider()
     raise ProviderNotConfigured(f"unknown provider {name!r}")
+
+
+@lru_cache(maxsize=16)
+def _remote(name: str, api_key: str, base_url: str | None) -> Provider:
+    if name == "openai":
+        from .providers.openai import OpenAIProvider
+
+        return OpenAIProvider(api_key=api_key, base_url=base_url)
+    from .providers.anthropic import AnthropicProvider
+
+    return AnthropicProvider(api_key=api_key, base_url=base_url)
 
 
 @cache
