@@ -68,18 +68,29 @@ def cache_purge(needles: Iterable[str], cache=None) -> int:
     return len(keys)
 
 
-def _query_caches() -> list:
-    """Per-process caches of query vectors keyed by the text a visitor typed (chat, search)."""
+def _query_caches() -> list[tuple[dict, object]]:
+    """Per-process vector caches keyed by text a visitor typed (chat, search): the
+    embedders' query caches and the local LLM provider's sentence-vector cache, as
+    ``(dict, lock)`` pairs."""
+    found: list[tuple[dict, object]] = []
     try:
         from ementech.ai import config
     except ImportError:
-        return []
-    caches = []
+        config = None
     for embedder in list(getattr(config, "_embedders", {}).values()):
         cache = getattr(embedder, "_queries", None)
-        if cache is not None and hasattr(cache, "_data"):
-            caches.append(cache)
-    return caches
+        if cache is not None and isinstance(getattr(cache, "_data", None), dict):
+            found.append((cache._data, cache._lock))
+    try:
+        from ementech.ai import llm_config
+    except ImportError:
+        llm_config = None
+    getter = getattr(llm_config, "local_provider", None)
+    if getter is not None and getter.cache_info().currsize:  # only if already built
+        provider = getter()
+        if isinstance(getattr(provider, "_cache", None), dict):
+            found.append((provider._cache, provider._lock))
+    return found
 
 
 def _chunk_model():
@@ -106,9 +117,9 @@ def vector_matches(needles: Iterable[str]) -> list[str]:
         for needle in wanted:
             query |= Q(text__icontains=needle)
         hits += [f"chunk:{pk}" for pk in chunk.objects.filter(query).values_list("pk", flat=True)]
-    for cache in _query_caches():
-        with cache._lock:
-            keys = list(cache._data)
+    for data, lock in _query_caches():
+        with lock:
+            keys = list(data)
         hits += [f"query:{k}" for k in keys if any(n in str(k).lower() for n in wanted)]
     return hits
 
@@ -121,10 +132,10 @@ def vector_purge(needles: Iterable[str]) -> int:
     """
     wanted = [n.decode() for n in _normalise(needles)]
     removed = 0
-    for cache in _query_caches():
-        with cache._lock:
-            for key in [k for k in cache._data if any(n in str(k).lower() for n in wanted)]:
-                cache._data.pop(key, None)
+    for data, lock in _query_caches():
+        with lock:
+            for key in [k for k in data if any(n in str(k).lower() for n in wanted)]:
+                data.pop(key, None)
                 removed += 1
     return removed
 

@@ -30,6 +30,9 @@ def _plant_outside_the_database(person) -> None:
     embedder = config.get_embedder("local")
     embedder._queries.put(f"my email is {person.email}", np.zeros(3, dtype=np.float32))
     embedder._queries.put("what does a chatbot cost", np.zeros(3, dtype=np.float32))
+    from ementech.ai.llm_config import local_provider
+
+    local_provider()._cache[f"I am {person.name}, call me"] = np.zeros(3, dtype=np.float32)
 
 
 def test_scan_helper_finds_planted_data(person):
@@ -60,7 +63,7 @@ def test_erasure_by_emailed_link_leaves_nothing_findable(client, person, request
         bucket = "deleted" if entry.erase == DELETE else "anonymised"
         if entry.label in ("leads.Visitor",) or entry.erase == ANONYMISE or entry.lead != "pk":
             assert log.counts[bucket].get(entry.label, 0) >= 1, (entry.label, log.counts)
-    assert log.counts["external"] == {"cache": 1, "vectors": 1}
+    assert log.counts["external"] == {"cache": 1, "vectors": 2}
     assert json.dumps(log.counts).count("@") == 0
     assert client.post(link).status_code == 410  # the link was single-use
 
