@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -63,6 +64,7 @@ class ContentListApi(APIView):
         gated = serializers.BooleanField(required=False, allow_null=True, default=None)
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
+    @extend_schema(parameters=[FilterSerializer], summary="List published content")
     def get(self, request):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -76,6 +78,7 @@ class ContentDetailApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(summary="One content page (counts a view) with related content")
     def get(self, request, slug: str):
         from content.text import page_sections
 
@@ -115,6 +118,7 @@ class SearchApi(APIView):
         industry = serializers.ChoiceField(choices=Industry.values, required=False)
         k = serializers.IntegerField(min_value=1, max_value=50, default=10)
 
+    @extend_schema(parameters=[InputSerializer], summary="Hybrid knowledge search")
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -142,6 +146,7 @@ class RecommendationsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(summary="Recommendations for the current visitor or lead, with reasons")
     def get(self, request):
         from content.recommendations import popular
 
@@ -176,6 +181,7 @@ class DownloadApi(APIView):
 
         return ResourcePage.objects.live().public().filter(slug=slug).first()
 
+    @extend_schema(summary="Fields the download form still needs from this visitor")
     def get(self, request, slug: str):
         page = self._page(slug)
         if page is None:
@@ -189,6 +195,10 @@ class DownloadApi(APIView):
             }
         )
 
+    @extend_schema(
+        summary="Request a signed, expiring download link (emailed too)",
+        request={"application/json": {"type": "object", "additionalProperties": True}},
+    )
     def post(self, request, slug: str):
         page = self._page(slug)
         if page is None:
