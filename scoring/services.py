@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -753,12 +752,19 @@ def alert_deliver(*, alert_id: int) -> dict[str, str]:
             settings.SCORING_ALERT_FALLBACK_EMAIL
         )
         if to:
-            send_mail(
+            from nurture.services import email_send
+
+            # A tracked OutboundEmail row like every other email; linked to the lead so
+            # the lead's export and erasure cover what it says about them.
+            email_send(
+                to=to,
+                template="sales_alert",
+                context={"body": _email_body(payload)},
+                lead=alert.lead,
+                category="sales_alert",
                 subject=f"[Hot lead] {payload['reason_label']}: "
                 f"{payload['name'] or payload['company'] or 'lead'} ({payload['score']})",
-                message=_email_body(payload),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[to],
+                track=False,
             )
         _mark(alert.pk, "email" if to else "email_skipped")
     if "slack" not in done and settings.SLACK_WEBHOOK_URL:
