@@ -34,6 +34,8 @@ class InteractionType(models.TextChoices):
     EMAIL_CLICK = "email_click", "Email click"
     ROI_CALCULATE = "roi_calculate", "ROI calculation"
     ASSESSMENT_COMPLETE = "assessment_complete", "Assessment complete"
+    # Recorded by the server only (attendance imports); /api/track refuses it.
+    EVENT_ATTENDED = "event_attended", "Event attended"
 
 
 CATEGORY_OF_TYPE: dict[str, str] = {
@@ -52,7 +54,10 @@ CATEGORY_OF_TYPE: dict[str, str] = {
     "chat_tool_call": InteractionCategory.CHAT,
     "email_open": InteractionCategory.EMAIL,
     "email_click": InteractionCategory.EMAIL,
+    "event_attended": InteractionCategory.ENGAGEMENT,
 }
+# Types only the server records: a visitor cannot claim them through /api/track.
+SERVER_ONLY_TYPES = frozenset({"event_attended"})
 
 
 class Interaction(models.Model):

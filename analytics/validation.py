@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from analytics.models import CATEGORY_OF_TYPE
+from analytics.models import CATEGORY_OF_TYPE, SERVER_ONLY_TYPES
 
 MAX_BATCH = 100
 MAX_PAST = dt.timedelta(days=1)
@@ -89,6 +89,8 @@ SCHEMAS: dict[str, dict[str, Prop]] = {
         "score": Prop("num", min_value=0, max_value=100),
         "answers": Prop("dict"),
     },
+    # Server-recorded: minutes/source/action travel as trusted extra properties.
+    "event_attended": {"event_id": Prop("str", True, max_len=100)},
 }
 assert set(SCHEMAS) == set(CATEGORY_OF_TYPE)
 
@@ -138,7 +140,11 @@ def validate_event(
     if not isinstance(event, dict):
         return {}, {"non_field_errors": ["Each event must be an object."]}
     etype = event.get("type")
-    if not isinstance(etype, str) or etype not in SCHEMAS:
+    if (
+        not isinstance(etype, str)
+        or etype not in SCHEMAS
+        or (strict and etype in SERVER_ONLY_TYPES)
+    ):
         errors["type"] = [f"Unknown event type: {str(etype)[:50]!r}."]
         return {}, errors
     if strict:

@@ -97,6 +97,7 @@ INTERACTION_TYPES = (
     "email_click",
     "roi_calculate",
     "assessment_complete",
+    "event_attended",
 )
 # Engagement points per interaction (normalised at ENGAGEMENT_FULL points).
 INTERACTION_POINTS = {
@@ -115,6 +116,7 @@ INTERACTION_POINTS = {
     "email_click": 3.0,
     "roi_calculate": 10.0,
     "assessment_complete": 10.0,
+    "event_attended": 12.0,
 }
 ENGAGEMENT_FULL = 100.0
 VISITS_FULL = 10.0

@@ -227,3 +227,11 @@ def test_unknown_visitor_id_in_body_creates_that_visitor(api_client):
     assert bad.status_code == 202
     assert bad.json()["visitor_id"] != "not-a-uuid"
     assert Visitor.objects.count() == 2
+
+
+def test_server_only_types_are_refused_on_the_public_endpoint(api_client):
+    """Attendance is recorded by the server (Zoom import); a visitor cannot claim it."""
+    resp = post(api_client, {"type": "event_attended", "properties": {"event_id": "x"}})
+    assert resp.status_code == 400
+    assert "type" in resp.json()["details"]["events"]["0"]
+    assert counts() == (0, 0)
