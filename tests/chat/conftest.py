@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
+import threading
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -16,6 +19,36 @@ def _local_provider():
     """Chat tests run on the local provider unless a test points the SDKs at a stub."""
     with override_settings(LLM_PROVIDER="local", OPENAI_API_KEY="", ANTHROPIC_API_KEY=""):
         yield
+
+
+def in_own_loop(test):
+    """Run an ``async def`` test in a fresh event loop on its own thread.
+
+    Playwright's sync API (the session ``browser`` fixture) keeps an event loop running in
+    the main thread once any browser test has run, and pytest-asyncio cannot start another
+    there; a thread of our own always can.
+    """
+
+    def run(**kwargs):
+        outcome: dict = {}
+
+        def target() -> None:
+            try:
+                asyncio.run(test(**kwargs))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+
+    run.__name__ = test.__name__
+    run.__doc__ = test.__doc__
+    run.__signature__ = inspect.signature(test)
+    run.__module__ = test.__module__
+    return run
 
 
 @pytest.fixture(scope="session", autouse=True)

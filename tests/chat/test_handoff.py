@@ -8,10 +8,12 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from chat.models import Conversation, Message
+from tests.chat.conftest import in_own_loop
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@in_own_loop
 async def test_handoff_staff_reply_reaches_visitor_and_bot_is_silent(chat_socket, sales_user):
     ws = chat_socket()
     await ws.connect()
@@ -65,6 +67,7 @@ async def test_handoff_staff_reply_reaches_visitor_and_bot_is_silent(chat_socket
     await ws.close()
 
 
+@in_own_loop
 async def test_staff_socket_sees_visitor_messages_live(chat_socket, sales_user):
     from channels.testing import WebsocketCommunicator
 

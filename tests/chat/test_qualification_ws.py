@@ -14,8 +14,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from chat.models import Conversation, DemoBooking, Message
+from tests.chat.conftest import in_own_loop
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CONSENT = ("consent",)
 CONFIRM = ("confirm",)
@@ -83,6 +84,7 @@ def check_lead(lead, bookings, *, role, company, budget, timeline, pains, author
     assert bookings[0].lead_id == lead.pk
 
 
+@in_own_loop
 async def test_seed_9_2_conversation(chat_socket):
     cid, transcript = await run(
         chat_socket,
@@ -119,6 +121,7 @@ async def test_seed_9_2_conversation(chat_socket):
     assert conv.conversion and conv.qualification_progress == 1.0
 
 
+@in_own_loop
 async def test_logistics_coo_different_wording(chat_socket):
     cid, _ = await run(
         chat_socket,
@@ -146,6 +149,7 @@ async def test_logistics_coo_different_wording(chat_socket):
     assert bookings[0].starts_at.weekday() == 4
 
 
+@in_own_loop
 async def test_everything_in_one_message_then_demo(chat_socket):
     cid, _ = await run(
         chat_socket,
@@ -171,6 +175,7 @@ async def test_everything_in_one_message_then_demo(chat_socket):
     )  # fmt: skip
 
 
+@in_own_loop
 async def test_influencer_small_budget_lowercase(chat_socket):
     cid, _ = await run(
         chat_socket,

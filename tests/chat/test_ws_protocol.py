@@ -7,10 +7,12 @@ import pytest
 from channels.db import database_sync_to_async
 
 from chat.models import Conversation
+from tests.chat.conftest import in_own_loop
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@in_own_loop
 async def test_reconnect_typing_limit_rating_and_analysis(chat_socket):
     ws = chat_socket()
     await ws.connect()
@@ -53,6 +55,7 @@ async def test_reconnect_typing_limit_rating_and_analysis(chat_socket):
     await ws.close()
 
 
+@in_own_loop
 async def test_unknown_message_type_and_join_first(chat_socket):
     from channels.testing import WebsocketCommunicator
 
