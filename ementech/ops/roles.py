@@ -134,4 +134,7 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
     """post_migrate hook: refresh roles once the last app has migrated."""
     if getattr(sender, "label", "") != "ops":
         return
+    from ementech.ops.bootstrap import wagtail_tree_ensure
+
+    wagtail_tree_ensure()
     roles_setup()
