@@ -204,9 +204,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     vars().update(_email)
+    EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
+# Every message is delivered by EMAIL_DELIVERY_BACKEND and kept as an OutboundEmail row.
+EMAIL_BACKEND = "nurture.backends.RecordingEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EmenTech <hello@ementech.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
