@@ -50,6 +50,18 @@ class AsgiServer:
         self.thread.join(10)
 
 
+def wait_js(page, fn: str, timeout: float = 30.0):
+    """Poll ``fn`` with ``page.evaluate`` (``wait_for_function`` evals a string, which the
+    site's CSP rightly forbids)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(fn)
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
 @pytest.fixture
 def site_with_knowledge(settings):
     """Demo pages and their knowledge index (the Wagtail root is recreated when an earlier
@@ -83,7 +95,7 @@ def test_widget_streams_answer_with_source_link(site_with_knowledge, page, brows
         launcher.click()
         assert page.locator("#em-chat-panel").is_visible()
         assert launcher.get_attribute("aria-expanded") == "true"
-        page.wait_for_function("document.getElementById('em-chat').dataset.conversationId")
+        assert wait_js(page, "() => document.getElementById('em-chat').dataset.conversationId")
         # Count how many times the streaming bubble's text changes.
         page.evaluate(
             """() => {
@@ -107,9 +119,7 @@ def test_widget_streams_answer_with_source_link(site_with_knowledge, page, brows
         # Visitor text with markup is shown as text: no element is created from it.
         box.fill('<img src=x onerror="window.__pwned=1"> hello')
         box.press("Enter")
-        page.wait_for_function(
-            "document.querySelectorAll('.em-chat-user p').length >= 2", timeout=30_000
-        )
+        assert wait_js(page, "() => document.querySelectorAll('.em-chat-user p').length >= 2")
         assert page.locator("[data-chat-log] img").count() == 0
         assert page.evaluate("window.__pwned") is None
         assert "<img" in page.locator(".em-chat-user p").last.text_content()
