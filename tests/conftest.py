@@ -68,9 +68,14 @@ def demo_site(db):
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian's chromium driven by Playwright; skipped, with the reason, when unavailable."""
+    """Debian's chromium driven by Playwright; skipped, with the reason, when unavailable.
+
+    Function-scoped on purpose: Playwright's sync API runs an event loop in the main thread
+    while it is open, and async tests that come later (pytest-asyncio) cannot start theirs
+    next to it.
+    """
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip(f"browser test skipped: no chromium at {CHROMIUM} (apt-get install chromium)")
     try:
