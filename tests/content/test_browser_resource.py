@@ -9,7 +9,7 @@ from content.models import DownloadGrant
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_gated_download_on_phone_and_desktop(live_server, browser, gated_resource):
     problems: list[str] = []
     for width, height in ((375, 812), (1280, 900)):

@@ -9,7 +9,7 @@ from events.models import EventRegistration
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_register_from_the_event_page_with_javascript(live_server, page, make_event):
     event = make_event(title="Browser Workshop", registration_fields=["name", "company"])
     problems: list[str] = []

@@ -20,7 +20,7 @@ pytestmark = [
         reason="concurrency needs PostgreSQL row locks: SQLite serialises every writer, so "
         "50 threads would prove nothing (CI runs this on PostgreSQL via DATABASE_URL)",
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 THREADS = 50
