@@ -1,0 +1,44 @@
+"""Writes of the chat app, one module per concern: conversations (consent, profile,
+hand-off, staff replies), turn (one turn of the assistant), booking (confirmations),
+resources and analysis. Callers import from ``chat.services``."""
+
+from chat.services.analysis import conversation_analyse
+from chat.services.booking import chat_confirm
+from chat.services.conversations import (
+    CONSENT_WORDING,
+    LEAD_FIELDS,
+    STAFF_GROUP,
+    ChatInputError,
+    broadcast_on_commit,
+    conversation_escalate,
+    conversation_open,
+    conversation_rate,
+    conversation_set_consent,
+    conversation_store_profile,
+    message_public,
+    staff_reply,
+)
+from chat.services.resources import resource_send
+from chat.services.turn import chat_resume, chat_turn, enqueue_analysis, validate_text
+
+__all__ = [
+    "CONSENT_WORDING",
+    "LEAD_FIELDS",
+    "STAFF_GROUP",
+    "ChatInputError",
+    "broadcast_on_commit",
+    "chat_confirm",
+    "chat_resume",
+    "chat_turn",
+    "conversation_analyse",
+    "conversation_escalate",
+    "conversation_open",
+    "conversation_rate",
+    "conversation_set_consent",
+    "conversation_store_profile",
+    "enqueue_analysis",
+    "message_public",
+    "resource_send",
+    "staff_reply",
+    "validate_text",
+]

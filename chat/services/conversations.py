@@ -1,0 +1,252 @@
+"""Conversations: opening, consent, the visitor's profile slots, hand-off to a person,
+staff replies, ratings, and the real-time push of chat events."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chat.models import Conversation, Message
+from ementech.ai import slots
+
+log = logging.getLogger("chat.services")
+
+STAFF_GROUP = "chat.staff"
+CONSENT_WORDING = (
+    "I agree that EmenTech may store the contact details I give in this chat to follow up "
+    "with me, as described in the privacy policy."
+)
+LEAD_FIELDS = {
+    "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
+    "tech_stack", "industry", "company_size",
+}  # fmt: skip
+
+
+class ChatInputError(ValidationError):
+    def __init__(self, details: dict[str, list[str]]):
+        self.details = details
+        super().__init__(details)
+
+
+def _send_group(group: str, payload: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, payload)
+    except Exception:  # noqa: BLE001 - real-time push is best effort
+        log.exception("channel layer push failed")
+
+
+def broadcast_on_commit(conversation: Conversation, event: dict) -> None:
+    """Send ``event`` to every socket on the conversation (and the staff feed) after commit."""
+    group = conversation.group_name
+    payload = {"type": "chat.event", "event": event}
+    staff = {"type": "chat.event", "event": {**event, "conversation_id": str(conversation.pk)}}
+
+    def push() -> None:
+        _send_group(group, payload)
+        _send_group(STAFF_GROUP, staff)
+
+    transaction.on_commit(push)
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+def conversation_open(
+    *,
+    conversation_id: Any = None,
+    visitor_id: Any = None,
+    mode: str = Conversation.Mode.QUALIFY,
+    page_url: str = "",
+) -> Conversation:
+    """The conversation with this id, or a new one for the visitor (history survives
+    reconnects and page loads: the id is kept by the widget)."""
+    if conversation_id:
+        try:
+            conv = Conversation.objects.filter(pk=conversation_id).first()
+        except (ValueError, ValidationError):
+            conv = None
+        if conv is not None:
+            return conv
+    from leads.services import visitor_touch
+
+    visitor = visitor_touch(visitor_id=visitor_id) if visitor_id else None
+    if mode not in Conversation.Mode.values:
+        mode = Conversation.Mode.QUALIFY
+    return Conversation.objects.create(
+        visitor=visitor,
+        lead_id=visitor.lead_id if visitor else None,
+        mode=mode,
+        page_url=(page_url or "")[:500],
+        session_id=str(visitor.pk) if visitor else "",
+    )
+
+
+def conversation_set_consent(
+    *, conversation: Conversation, wording: str = "", page_url: str = "", ip: str = ""
+) -> Conversation:
+    """The visitor ticked the consent box: their details may now reach the lead record."""
+    if conversation.consent_given_at is None:
+        conversation.consent_given_at = timezone.now()
+        conversation.consent_wording = (wording or CONSENT_WORDING)[:2000]
+        if page_url:
+            conversation.page_url = page_url[:500]
+        conversation.save(
+            update_fields=["consent_given_at", "consent_wording", "page_url", "updated_at"]
+        )
+    if conversation.collected.get("email") and conversation.lead_id is None:
+        conversation_store_profile(conversation=conversation, values={}, ip=ip)
+    return conversation
+
+
+@transaction.atomic
+def conversation_store_profile(
+    *, conversation: Conversation, values: dict[str, Any], ip: str = ""
+) -> dict[str, Any]:
+    """Merge validated slot values into the conversation and, with consent and an email,
+    into this conversation's own lead. Consent is never set here."""
+    from leads.services import CaptureError, ConsentInput, lead_capture, lead_update
+
+    collected = dict(conversation.collected or {})
+    accepted: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, list):
+            merged = list(collected.get(key) or [])
+            for item in value:
+                if item.lower() not in {m.lower() for m in merged}:
+                    merged.append(item)
+            if merged != collected.get(key):
+                collected[key] = merged
+                accepted[key] = value
+        elif value != collected.get(key):
+            collected[key] = value
+            accepted[key] = value
+    conversation.collected = collected
+    conversation.qualification_progress = slots.qualification_progress(collected)
+    conversation.save(update_fields=["collected", "qualification_progress", "updated_at"])
+    result: dict[str, Any] = {"accepted": accepted, "saved": False, "held": None}
+    if not collected.get("email"):
+        result["held"] = "email"
+        return result
+    if not conversation.consent_given:
+        result["held"] = "consent"
+        return result
+    profile = {k: v for k, v in collected.items() if k in LEAD_FIELDS and k != "email"}
+    try:
+        if conversation.lead_id is None:
+            capture = lead_capture(
+                email=collected["email"],
+                consent=ConsentInput(
+                    data_processing=True,
+                    method="chat",
+                    wording=conversation.consent_wording or CONSENT_WORDING,
+                    page_url=conversation.page_url,
+                ),
+                source="chat",
+                visitor=conversation.visitor,
+                profile=profile,
+                ip=ip,
+            )
+            conversation.lead = capture.lead
+            conversation.save(update_fields=["lead", "updated_at"])
+        else:
+            changed = {k: v for k, v in accepted.items() if k in profile}
+            if changed:
+                lead_update(lead=conversation.lead, data=changed, actor=None)
+    except CaptureError as exc:
+        result["error"] = exc.details
+        return result
+    result["saved"] = True
+    _rescore(conversation.lead_id)
+    return result
+
+
+def _rescore(lead_id: Any) -> None:
+    """Ask the scoring engine to rescore the lead (debounced, after commit)."""
+    if not lead_id:
+        return
+    try:
+        from scoring.services import lead_rescore_soon
+    except ImportError:  # pragma: no cover - scoring app not installed
+        return
+    lead_rescore_soon(lead_id=lead_id, reason="chat")
+
+
+def conversation_escalate(*, conversation: Conversation, reason: str) -> Conversation:
+    """Hand the conversation to a person: status escalated, the bot stays silent, Sales
+    see it in the live feed and answer from the admin."""
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.ESCALATED,
+        assigned_type="human",
+        escalation_reason=reason[:300],
+        next_action="Sales to reply in the chat",
+        updated_at=timezone.now(),
+    )
+    conversation.refresh_from_db()
+    if conversation.lead_id:
+        from leads.services import notify_sales
+
+        notify_sales(
+            lead=conversation.lead,
+            kind="chat_handoff",
+            message=f"Chat hand-off: {reason[:120]}",
+            data={"conversation_id": str(conversation.pk)},
+        )
+    broadcast_on_commit(conversation, {"type": "handoff", "status": "escalated"})
+    return conversation
+
+
+def staff_reply(*, conversation: Conversation, user, text: str) -> Message:
+    """A Sales user's message in an escalated conversation; it reaches the visitor's socket."""
+    text = (text or "").strip()
+    if not text:
+        raise ChatInputError({"content": ["Write a message."]})
+    with transaction.atomic():
+        msg = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            content=text[: settings.CHAT_MAX_MESSAGE_CHARS],
+            source=Message.Source.HUMAN,
+            agent="human",
+            author=user,
+        )
+        fields = ["updated_at"]
+        if conversation.assigned_to_id is None:
+            conversation.assigned_to = user
+            fields.append("assigned_to")
+        if conversation.status != Conversation.Status.ESCALATED:
+            conversation.status = Conversation.Status.ESCALATED
+            conversation.assigned_type = "human"
+            fields += ["status", "assigned_type"]
+        conversation.save(update_fields=fields)
+        broadcast_on_commit(conversation, {"type": "message", "message": message_public(msg)})
+    return msg
+
+
+def conversation_rate(*, conversation: Conversation, rating: int) -> Conversation:
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise ChatInputError({"rating": ["Give a rating from 1 to 5."]})
+    conversation.satisfaction = rating
+    conversation.save(update_fields=["satisfaction", "updated_at"])
+    return conversation
+
+
+def message_public(msg: Message) -> dict[str, Any]:
+    """What a visitor's widget sees of a message (no internal reasons, ids or costs)."""
+    return {
+        "id": str(msg.pk),
+        "role": msg.role,
+        "content": msg.content,
+        "source": msg.source,
+        "sources": msg.sources,
+        "created_at": msg.created_at.isoformat(),
+    }

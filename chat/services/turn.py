@@ -1,0 +1,258 @@
+"""One turn of the assistant.
+
+Both transports (the WebSocket consumer and the SSE views) call :func:`chat_turn`, a
+generator of events: ``agent``, ``token``, ``reset``, ``tool``, ``confirm``, ``sources``,
+``done`` (and ``error``). It stores the visitor's message, routes it to an agent, streams the
+model's reply through the provider chain, runs the tools it asks for on the server, stores
+the reply with its tool calls, tokens, latency and cost, and schedules the analysis.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from chat import agents, knowledge
+from chat.models import Conversation, Message
+from chat.services.conversations import ChatInputError, broadcast_on_commit, message_public
+from chat.tools import ALL_TOOLS, TOOLS_FOR_AGENT, tool_execute
+from ementech.ai import llm_config, slots
+from ementech.ai.providers.base import ChatRequest
+from ementech.queue import enqueue
+
+MAX_ROUNDS = 4
+KNOWLEDGE_INTENTS = {"explore", "question", "advice", "unknown"}
+HISTORY_MESSAGES = 20
+
+
+def validate_text(text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ChatInputError({"message": ["Write a message."]})
+    if len(text) > settings.CHAT_MAX_MESSAGE_CHARS:
+        raise ChatInputError(
+            {"message": [f"At most {settings.CHAT_MAX_MESSAGE_CHARS} characters."]}
+        )
+    return text.strip()
+
+
+def _history(conversation: Conversation, exclude_id: Any) -> list[dict[str, Any]]:
+    rows = list(
+        conversation.messages.exclude(pk=exclude_id)
+        .filter(role__in=["user", "assistant"])
+        .order_by("-created_at")
+        .values_list("role", "content")[:HISTORY_MESSAGES]
+    )
+    return [{"role": r, "content": c} for r, c in reversed(rows)]
+
+
+def chat_resume(*, conversation: Conversation, ip: str = "", chain=None) -> Iterator[dict]:
+    """Carry on after the visitor ticked the consent box mid-booking (no new message)."""
+    conversation.refresh_from_db()
+    state = conversation.state or {}
+    complete = all((conversation.collected or {}).get(k) for k in slots.CONTACT_ORDER)
+    if (
+        conversation.status == Conversation.Status.ESCALATED
+        or not state.get("demo_accepted")
+        or not complete
+        or state.get("offered_slots")
+    ):
+        return iter([{"type": "done", "conversation_id": str(conversation.pk), "idle": True}])
+    return chat_turn(conversation=conversation, text="", ip=ip, chain=chain, resume=True)
+
+
+def chat_turn(
+    *, conversation: Conversation, text: str, ip: str = "", chain=None, resume: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Answer one visitor message; yields transport-neutral events (see module doc)."""
+    started = time.perf_counter()
+    if resume:
+        user_msg = None
+        rt = agents.Route("scheduler", "consent given: continue the booking", "consent", 1.0)
+    else:
+        text = validate_text(text)
+        conversation.refresh_from_db()
+        if conversation.status == Conversation.Status.ESCALATED:
+            # A person has this conversation: pass the message on and stay silent.
+            user_msg = Message.objects.create(conversation=conversation, role="user", content=text)
+            broadcast_on_commit(
+                conversation, {"type": "message", "message": message_public(user_msg)}
+            )
+            yield {"type": "done", "conversation_id": str(conversation.pk), "handoff": True}
+            return
+        rt = agents.route(conversation, text)
+        user_msg = Message.objects.create(
+            conversation=conversation, role="user", content=text, intent=rt.intent,
+            confidence=rt.confidence,
+        )  # fmt: skip
+    state = dict(conversation.state or {})
+    if rt.agent == "scheduler":
+        state["demo_accepted"] = True
+    elif state.get("demo_offered") and rt.intent == "deny":
+        state["demo_declined"] = True
+    state["turns"] = int(state.get("turns", 0)) + 1
+    conversation.state = state
+    conversation.save(update_fields=["state", "updated_at"])
+    yield {"type": "agent", "agent": rt.agent}
+
+    wants_knowledge = rt.agent in ("researcher", "consultant") or rt.intent in KNOWLEDGE_INTENTS
+    sources = knowledge.sources_for(text) if wants_knowledge else []
+    allowed = TOOLS_FOR_AGENT[rt.agent]
+    messages = _history(conversation, user_msg.pk if user_msg else None)
+    if user_msg is not None:
+        messages.append({"role": "user", "content": text})
+    tool_records: list[dict] = []
+    text_parts: list[str] = []
+    totals = {"in": 0, "out": 0, "cost": 0.0}
+    first_token_ms: int | None = None
+    provider = model = ""
+    meta: dict[str, Any] = {}
+    handoff = False
+    visitor_key = str(conversation.visitor_id or conversation.pk)
+    task = "rag_generation" if conversation.mode == Conversation.Mode.RAG else "qualification"
+
+    for round_no in range(MAX_ROUNDS):
+        if round_no:  # tools may have changed the conversation
+            conversation.refresh_from_db()
+        ctx = agents.build_context(
+            conversation, agent=rt.agent, intent=rt.intent, query=text, sources=sources,
+            tools=allowed,
+        )  # fmt: skip
+        request = ChatRequest(
+            model="",
+            system=agents.system_prompt(ctx),
+            messages=messages,
+            tools=[ALL_TOOLS[n] for n in allowed],
+            task=task,
+            context=ctx,
+            timeout=settings.LLM_TIMEOUT,
+        )
+        outcome = None
+        round_text: list[str] = []
+        for item in llm_config.run_stream(request, visitor_key=visitor_key, chain=chain):
+            if isinstance(item, llm_config.Outcome):
+                outcome = item
+            elif item.type == "token":
+                if first_token_ms is None:
+                    first_token_ms = int((time.perf_counter() - started) * 1000)
+                round_text.append(item.text)
+                yield {"type": "token", "text": item.text}
+            elif item.type == "reset":
+                round_text = []
+                yield {"type": "reset"}
+        result = outcome.result
+        totals["in"] += result.usage.input_tokens
+        totals["out"] += result.usage.output_tokens
+        totals["cost"] += result.cost
+        provider, model = result.provider, result.model
+        meta.update(result.meta or {})
+        if round_text:
+            text_parts.append("".join(round_text))
+        if outcome.failed or outcome.budget_refused or not result.tool_calls:
+            break
+        messages.append(
+            {"role": "assistant", "content": result.text, "tool_calls": result.tool_calls}
+        )
+        for call in result.tool_calls:
+            out = tool_execute(conversation=conversation, call=call, allowed=allowed, ip=ip)
+            tool_records.append(out.as_record())
+            event = {"type": "tool", "name": call.name, "status": out.status}
+            if out.error:
+                event["error"] = out.error
+            yield event
+            if out.status == "pending":
+                yield {
+                    "type": "confirm",
+                    "action_id": out.result["action_id"],
+                    "label": out.result["label"],
+                    "prompt": f"Book {out.result['label']}?",
+                }
+            if call.name == "connect_human" and out.status == "executed":
+                handoff = True
+            messages.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": call.id,
+                    "name": call.name,
+                    "content": json.dumps(out.for_model(), default=str),
+                }
+            )
+
+    reply = "".join(text_parts).strip()
+    if not reply:
+        reply = llm_config.fallback_message(task)
+        yield {"type": "token", "text": reply}
+    cited = meta.get("cited") or _cited_numbers(reply)
+    public = knowledge.public_sources(sources, cited) if cited else []
+    latency = int((time.perf_counter() - started) * 1000)
+    with transaction.atomic():
+        bot = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            content=reply,
+            agent=rt.agent,
+            agent_reason=rt.reason[:300],
+            intent=rt.intent,
+            tool_calls=tool_records,
+            sources=public,
+            provider=provider[:20],
+            model=(model or "")[:80],
+            tokens_in=totals["in"],
+            tokens_out=totals["out"],
+            cost_usd=Decimal(str(round(totals["cost"], 6))),
+            latency_ms=latency,
+            first_token_ms=first_token_ms,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(
+            tokens_in=F("tokens_in") + totals["in"],
+            tokens_out=F("tokens_out") + totals["out"],
+            cost_usd=F("cost_usd") + Decimal(str(round(totals["cost"], 6))),
+        )
+        _state_after_turn(conversation, meta)
+    if public:
+        yield {"type": "sources", "sources": public}
+    yield {
+        "type": "done",
+        "conversation_id": str(conversation.pk),
+        "message_id": str(bot.pk),
+        "agent": rt.agent,
+        "handoff": handoff,
+    }
+    enqueue_analysis(conversation)
+
+
+def _cited_numbers(text: str) -> list[int]:
+    import re
+
+    return sorted({int(n) for n in re.findall(r"\[Source (\d+)\]", text)})
+
+
+def _state_after_turn(conversation: Conversation, meta: dict[str, Any]) -> None:
+    conversation.refresh_from_db()
+    state = dict(conversation.state or {})
+    asked = dict(state.get("asked") or {})
+    slot = meta.get("asked_slot")
+    state["last_asked"] = slot
+    if slot:
+        asked[slot] = asked.get(slot, 0) + 1
+    state["asked"] = asked
+    if meta.get("proposed_budget"):
+        state["proposed_budget"] = meta["proposed_budget"]
+    if meta.get("demo_offered"):
+        state["demo_offered"] = True
+    if "offered_slots" in meta:
+        state["offered_slots"] = meta["offered_slots"]
+    conversation.state = state
+    conversation.save(update_fields=["state", "updated_at"])
+
+
+def enqueue_analysis(conversation: Conversation) -> None:
+    from chat import tasks
+
+    enqueue(tasks.analyse_conversation, str(conversation.pk))
