@@ -3,14 +3,8 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 RUN python -m venv /venv
-COPY pyproject.toml README.md ./
-COPY ementech ementech
-COPY leads leads
-COPY content content
-COPY events events
-COPY chat chat
-COPY analytics analytics
-COPY privacy privacy
+# The whole tree minus tests and bench (see .dockerignore): every app is a package.
+COPY . .
 RUN /venv/bin/pip install .
 
 FROM python:3.11-slim AS runtime

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from analytics.ratelimit import rate_limit
 from analytics.services import track_ingest
 from analytics.validation import EventsInvalid, validate_events
-from ementech.api_errors import error_response
+from core.errors import error_response
 from leads.cookies import visitor_cookie_set
 from leads.selectors import VISITOR_COOKIE
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from django.http import HttpRequest
 from user_agents import parse as parse_ua
 
-from ementech.net import client_ip_truncated
+from core.net import client_ip_truncated
 
 
 @lru_cache(maxsize=2048)

@@ -1,6 +1,6 @@
 """Per-client rate limiting for public endpoints (django-ratelimit on the shared cache).
 
-Keyed by ``ementech.net.ratelimit_key``: the socket address, or the address a configured
+Keyed by ``core.net.ratelimit_key``: the socket address, or the address a configured
 proxy reports — a forged ``X-Forwarded-For`` never gives a client a fresh bucket.
 """
 
@@ -10,8 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 
-from ementech.api_errors import ratelimited
-from ementech.net import ratelimit_key
+from core.errors import ratelimited
+from core.net import ratelimit_key
 
 
 def rate_limit(request: HttpRequest, *, group: str, setting: str) -> HttpResponse | None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from analytics.context import request_context
 from analytics.models import Interaction
 from analytics.validation import EventsInvalid, validate_event, validate_events
-from ementech.queue import enqueue
+from core.queue import enqueue
 from leads.models import Visitor
 
 __all__ = ["EventsInvalid", "interaction_record", "interactions_insert", "interactions_record"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from analytics.models import Interaction
-from ementech.queue import enqueue
+from core.queue import enqueue
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -91,7 +91,7 @@ def staff_token() -> tuple[str, int]:
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
-    from ementech.ops.roles import roles_setup
+    from core.roles import roles_setup
 
     roles_setup()
     user_model = get_user_model()

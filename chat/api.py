@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 from chat import services
 from chat.models import Conversation
 from chat.streaming import drain_sync, pump
-from ementech.api_errors import error_response
-from ementech.net import client_ip_truncated, ratelimit_key
+from core.errors import error_response
+from core.net import client_ip_truncated, ratelimit_key
 from leads.selectors import VISITOR_COOKIE
 
 

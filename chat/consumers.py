@@ -20,7 +20,7 @@ from django.conf import settings
 from chat import services
 from chat.models import Conversation, Message
 from chat.streaming import pump
-from ementech.net import truncate_ip
+from core.net import truncate_ip
 from leads.selectors import VISITOR_COOKIE
 
 

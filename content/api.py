@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from content import selectors, services
 from content.models import Difficulty, EngagementKind, Industry
-from ementech.api_errors import error_response
-from ementech.net import ratelimit_key
+from core.errors import error_response
+from core.net import ratelimit_key
 
 
 def page_card(page) -> dict:

@@ -356,7 +356,7 @@ def _schedule_feed(subject_key: str | None) -> None:
     from django.core.cache import cache
 
     from content.tasks import refresh_feed
-    from ementech.queue import enqueue
+    from core.queue import enqueue
 
     if subject_key and cache.add(f"content:feed-queued:{subject_key}", 1, FEED_DEBOUNCE_SECONDS):
         enqueue(refresh_feed, subject_key)

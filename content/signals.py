@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from ementech.queue import enqueue
+from core.queue import enqueue
 
 
 def _enqueue(source_key: str) -> None:

@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ementech.settings.base")
 app = Celery("ementech")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["ementech.ops"])
+app.autodiscover_tasks(["core"])
 
 
 @app.on_after_finalize.connect

@@ -12,7 +12,7 @@ from celery.schedules import crontab
 def beat_schedule() -> dict[str, dict]:
     return {
         "ops-heartbeat": {
-            "task": "ementech.ops.tasks.heartbeat",
+            "task": "core.tasks.heartbeat",
             "schedule": 300.0,
         },
         # --- events: reminders 24 h / 1 h before (each sent once), post-event follow-ups ---

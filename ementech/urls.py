@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from ementech.health import health
+from core.health import health
 
 urlpatterns = [
     path("health", health, name="health"),
@@ -27,7 +27,6 @@ urlpatterns = [
     path("", include("nurture.urls")),
     path("", include("tools.urls")),
     path("", include("analytics.dashboard_urls")),
-    path("", include("ementech.ops.urls")),
 ]
 
 if settings.DEBUG:
@@ -39,5 +38,5 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
-handler404 = "ementech.api_errors.handler404"
-handler500 = "ementech.api_errors.handler500"
+handler404 = "core.errors.handler404"
+handler500 = "core.errors.handler500"

@@ -19,9 +19,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ementech.api_errors import error_response, ratelimited
-from ementech.net import client_ip, ratelimit_key
-from ementech.permissions import HasPerm
+from core.errors import error_response, ratelimited
+from core.net import client_ip, ratelimit_key
+from core.permissions import HasPerm
 from events.models import (
     REGISTRATION_FIELDS,
     EventPage,

@@ -20,7 +20,7 @@ class EventsConfig(AppConfig):
 def _fill_waitlist_after_publish(sender, instance, **kwargs) -> None:
     """After a publish, in the background: a cancelled event tells its registrants (once
     each); otherwise free seats (a raised capacity) are filled from the waitlist."""
-    from ementech.queue import enqueue
+    from core.queue import enqueue
     from events.tasks import fill_from_waitlist, notify_event_cancelled
 
     if instance.cancelled:

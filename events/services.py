@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ementech.queue import enqueue
+from core.queue import enqueue
 from events.models import (
     EVENT_FIELDS,
     LEAD_FIELDS,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from ementech.net import client_ip
+from core.net import client_ip
 from events.forms import CONSENT_WORDING, MARKETING_WORDING, RegistrationForm
 from events.models import EventPage, EventRegistration
 from events.services import (

@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.ratelimit import rate_limit
-from ementech.api_errors import error_response
-from ementech.permissions import StaffModelPermissions
+from core.errors import error_response
+from core.permissions import StaffModelPermissions
 from leads import selectors, services
 from leads.cookies import visitor_cookie_set
 from leads.models import Lead

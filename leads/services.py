@@ -23,8 +23,8 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ementech.net import client_ip_truncated, truncate_ip
-from ementech.queue import enqueue
+from core.net import client_ip_truncated, truncate_ip
+from core.queue import enqueue
 from leads import profiling
 from leads.models import (
     STAGE_ORDER,

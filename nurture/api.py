@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ementech.api_errors import error_response
+from core.errors import error_response
 from nurture import services
 from nurture.models import Newsletter
 from nurture.ratelimit import limited

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 
-from ementech.api_errors import ratelimited
-from ementech.net import ratelimit_key
+from core.errors import ratelimited
+from core.net import ratelimit_key
 
 
 def limited(request: HttpRequest, *, group: str, rate: str) -> HttpResponse | None:

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ementech.queue import enqueue
+from core.queue import enqueue
 from leads.models import ConsentRecord, Lead
 from nurture.models import (
     Enrolment,

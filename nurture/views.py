@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ementech.net import client_ip
+from core.net import client_ip
 from nurture import services
 from nurture.models import Newsletter, Subscriber, Subscription
 from nurture.ratelimit import limited

@@ -28,9 +28,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ementech.api_errors import error_response, ratelimited
-from ementech.net import ratelimit_key
-from ementech.permissions import HasPerm
+from core.errors import error_response, ratelimited
+from core.net import ratelimit_key
+from core.permissions import HasPerm
 from privacy import services
 from privacy.export import FORMATS, export_render
 from privacy.hashing import email_hash

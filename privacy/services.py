@@ -23,8 +23,8 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ementech.net import client_ip_truncated
-from ementech.queue import enqueue
+from core.net import client_ip_truncated
+from core.queue import enqueue
 from privacy.hashing import email_hash, normalize_email, token_hash
 from privacy.models import DataRequest, DeletionLog, Suppression
 from privacy.registry import ANONYMISE, DELETE, PersonalData, Subject, active_entries

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ementech.api_errors import ratelimited
+from core.errors import ratelimited
 from privacy import services
 from privacy.api import data_request_submit, rate_limited, set_consent_cookie
 from privacy.export import export_render

@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ementech.permissions import HasPerm
+from core.permissions import HasPerm
 from scoring import services
 
 

@@ -32,7 +32,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from ementech.queue import enqueue, enqueue_with
+from core.queue import enqueue, enqueue_with
 from scoring import selectors
 from scoring.engine import (
     EMPTY_ACTIVITY,

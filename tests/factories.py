@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from ementech.ops.roles import roles_setup
+from core.roles import roles_setup
 
 
 class UserFactory(factory.django.DjangoModelFactory):

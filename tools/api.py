@@ -21,9 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ementech.api_errors import error_response
-from ementech.net import client_ip
-from ementech.permissions import HasPerm
+from core.errors import error_response
+from core.net import client_ip
+from core.permissions import HasPerm
 from nurture.models import Subscriber
 from nurture.ratelimit import limited
 from tools import assessment, extract, offers, roi, selectors, services

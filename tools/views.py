@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ementech.net import client_ip
+from core.net import client_ip
 from leads.models import Lead
 from nurture.ratelimit import limited
 from tools import assessment, extract, roi, selectors, services

@@ -23,9 +23,9 @@ from chat import agents, knowledge
 from chat.models import Conversation, Message
 from chat.services.conversations import ChatInputError, broadcast_on_commit, message_public
 from chat.tools import ALL_TOOLS, TOOLS_FOR_AGENT, tool_execute
+from core.queue import enqueue
 from ementech.ai import llm_config, slots
 from ementech.ai.providers.base import ChatRequest
-from ementech.queue import enqueue
 
 MAX_ROUNDS = 4
 KNOWLEDGE_INTENTS = {"explore", "question", "advice", "unknown"}

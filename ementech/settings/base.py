@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
-    "ementech.ops",
+    "core",
     "leads",
     "content",
     "events",
@@ -86,8 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "ementech.api_errors.ApiBodyLimitMiddleware",
-    "ementech.api_errors.ApiNotFoundMiddleware",
+    "core.errors.ApiBodyLimitMiddleware",
+    "core.errors.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
-CSRF_FAILURE_VIEW = "ementech.api_errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 ROOT_URLCONF = "ementech.urls"
 WSGI_APPLICATION = "ementech.wsgi.application"
@@ -161,7 +161,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="engage"),
             # One pool per process: under ASGI the cache object is rebuilt per request.
-            "OPTIONS": {"pool_class": "analytics.redis_pool.SharedConnectionPool"},
+            "OPTIONS": {"pool_class": "core.redis_pool.SharedConnectionPool"},
         }
     }
     CHANNEL_LAYERS = {
@@ -231,7 +231,7 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # Staff accounts are created by ops, not by public sign-up.
-ACCOUNT_ADAPTER = "ementech.ops.auth.StaffOnlyAccountAdapter"
+ACCOUNT_ADAPTER = "core.auth.StaffOnlyAccountAdapter"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 # --- API ----------------------------------------------------------------------------------
@@ -241,11 +241,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["ementech.permissions.IsStaff"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsStaff"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "ementech.schema.ContractAutoSchema",
-    "EXCEPTION_HANDLER": "ementech.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -268,7 +268,7 @@ if TRUSTED_PROXY_COUNT:
     USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "ementech.api_errors.ratelimited"
+RATELIMIT_VIEW = "core.errors.ratelimited"
 # Per-client limits of the public lead endpoints (django-ratelimit rate strings).
 TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="600/m")
 LEAD_CAPTURE_RATE_LIMIT = env.str("LEAD_CAPTURE_RATE_LIMIT", default="30/m")
@@ -362,7 +362,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "ementech.logging.JsonFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
@@ -442,9 +442,21 @@ SCORING_ENGAGEMENT_HALF_LIFE_DAYS = env.float("SCORING_ENGAGEMENT_HALF_LIFE_DAYS
 SCORING_GRADE_THRESHOLDS = env.json("SCORING_GRADE_THRESHOLDS", default={"A": 80, "B": 60, "C": 40})
 SCORING_TARGET_INDUSTRIES = env.list(
     "SCORING_TARGET_INDUSTRIES",
-    default=["technology", "software", "finance", "fintech", "banking", "healthcare",
-             "insurance", "telecommunications", "logistics", "retail", "ecommerce",
-             "manufacturing", "education"],
+    default=[
+        "technology",
+        "software",
+        "finance",
+        "fintech",
+        "banking",
+        "healthcare",
+        "insurance",
+        "telecommunications",
+        "logistics",
+        "retail",
+        "ecommerce",
+        "manufacturing",
+        "education",
+    ],
 )
 SCORING_DEBOUNCE_SECONDS = env.int("SCORING_DEBOUNCE_SECONDS", default=30)
 SCORING_BULK_CHUNK = env.int("SCORING_BULK_CHUNK", default=10000)

@@ -76,7 +76,7 @@ def test_embedded_stack_serves_and_runs_tasks(tmp_path):
             [
                 sys.executable, "-c",
                 "import django; django.setup();"
-                "from ementech.ops.tasks import ping;"
+                "from core.tasks import ping;"
                 "print(ping.delay('embedded-ok').get(timeout=240)['pong'])",
             ],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ementech import health
+from core import health
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from analytics.models import Interaction
-from ementech.net import truncate_ip
+from core.net import truncate_ip
 from leads.models import ConsentRecord
 from tests.privacy.scan import database_matches
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 DEMO_MODULES = (
-    "ementech.ops.demo",
+    "core.demo",
     "content.demo",
     "events.demo",
     "leads.demo",

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ementech.ops.roles import roles_setup
+from core.roles import roles_setup
 
 
 class Command(BaseCommand):

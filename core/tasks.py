@@ -10,13 +10,13 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="ementech.ops.tasks.ping", acks_late=True)
+@shared_task(name="core.tasks.ping", acks_late=True)
 def ping(token: str = "") -> dict:
     """Round-trip a token through the broker and a worker."""
     return {"pong": token, "at": time.time()}
 
 
-@shared_task(name="ementech.ops.tasks.heartbeat")
+@shared_task(name="core.tasks.heartbeat")
 def heartbeat() -> str:
     logger.info("worker heartbeat")
     return "ok"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from ementech.ops.roles import MARKETERS, OPS, SALES, roles_setup
+from core.roles import MARKETERS, OPS, SALES, roles_setup
 
 DEMO_PASSWORD = "engage-demo"  # noqa: S105 - only created when DEBUG is on
 DEMO_USERS = (

@@ -132,9 +132,9 @@ def roles_setup() -> dict[str, int]:
 
 def ensure_roles_after_migrate(sender, **kwargs) -> None:
     """post_migrate hook: refresh roles once the last app has migrated."""
-    if getattr(sender, "label", "") != "ops":
+    if getattr(sender, "label", "") != "core":
         return
-    from ementech.ops.bootstrap import wagtail_tree_ensure
+    from core.bootstrap import wagtail_tree_ensure
 
     wagtail_tree_ensure()
     roles_setup()

@@ -1,0 +1,1 @@
+"""The core app: cross-cutting platform code every app shares (see ``core.apps``)."""

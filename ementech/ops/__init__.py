@@ -1,1 +1,0 @@
-"""Operations: roles, API tokens, demo data, the embedded process runner, heartbeat task."""
