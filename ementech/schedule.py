@@ -38,6 +38,19 @@ def beat_schedule() -> dict[str, dict]:
             "schedule": 60.0,
         },
         # --- privacy: retention periods applied daily at 02:00 UTC, in batches ---
+        # --- integrations: each task does nothing while its service is not configured ---
+        "integrations-hubspot-sweep": {
+            "task": "integrations.tasks.hubspot_sweep",
+            "schedule": 120.0,
+        },
+        "integrations-remote-erasures": {
+            "task": "integrations.tasks.remote_erasures",
+            "schedule": 600.0,
+        },
+        "integrations-posthog-pageviews": {
+            "task": "integrations.tasks.posthog_pageviews",
+            "schedule": 60.0,
+        },
         "privacy-retention": {
             "task": "privacy.tasks.apply_retention",
             "schedule": crontab(hour=2, minute=0),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("nurture.urls")),
     path("", include("tools.urls")),
+    path("", include("integrations.urls")),
     path("", include("analytics.dashboard_urls")),
 ]
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from integrations.admin import CrmLinkInline, SyncConflictInline  # TODO(facade)
 from leads import selectors, services
 from leads.models import ConsentRecord, Lead, LeadAudit, SalesNotification, Visitor
 
@@ -73,6 +74,8 @@ class LeadAdminForm(forms.ModelForm):
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
+    # HubSpot sync status and conflicts of this lead (the integrations app's inlines).
+    inlines = [CrmLinkInline, SyncConflictInline]
     form = LeadAdminForm
     list_display = (
         "email",

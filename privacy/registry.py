@@ -295,6 +295,9 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("tools.ToolResult", lead="lead", visitor="visitor"),
     PersonalData("tools.ExitOffer", lead="lead", visitor="visitor"),
     PersonalData("tools.ProfileInference", lead="lead"),
+    PersonalData("integrations.CrmLink", lead="lead", note="HubSpot id of the lead's contact"),
+    PersonalData("integrations.SyncConflict", lead="lead", note="both sides' field values"),
+    PersonalData("integrations.ZoomRegistrant", lead="registration__lead"),
     PersonalData(
         "admin.LogEntry",
         finder=_admin_log_finder,
@@ -347,6 +350,10 @@ NON_PERSONAL: dict[str, str] = {
     "content.Topic": "content taxonomy",
     "content.FAQ": "published FAQ answers",
     "content.ServiceCatalogueItem": "service catalogue written by marketers",
+    "integrations.WebhookReceipt": "HubSpot webhook event ids (replay protection)",
+    "integrations.SyncCursor": "positions of incremental syncs",
+    "integrations.RemoteErasure": "another system's opaque id, blanked once erased there",
+    "integrations.ZoomMeeting": "the Zoom meeting of an event",
 }
 # Whole third-party apps with no visitor or lead data (CMS content, settings, admin).
 NON_PERSONAL_APPS: dict[str, str] = {
@@ -372,6 +379,22 @@ PERSONAL_NAME = re.compile(
 _SUBJECT_MODELS = frozenset(e.label for e in REGISTRY if e.lead or e.visitor or e.email) - {
     "privacy.DataRequest"
 }
+
+
+# Called with the Subject inside the erasure transaction, before any row is changed, so an
+# app can record what must also be erased elsewhere (another system's id) and do it after
+# commit. Apps register in their AppConfig.ready().
+ErasureHook = Callable[[Subject], None]
+_ERASURE_HOOKS: list[ErasureHook] = []
+
+
+def register_erasure_hook(hook: ErasureHook) -> None:
+    if hook not in _ERASURE_HOOKS:
+        _ERASURE_HOOKS.append(hook)
+
+
+def erasure_hooks() -> tuple[ErasureHook, ...]:
+    return tuple(_ERASURE_HOOKS)
 
 
 def entries() -> tuple[PersonalData, ...]:

@@ -27,7 +27,14 @@ from core.net import client_ip_truncated
 from core.queue import enqueue
 from privacy.hashing import email_hash, normalize_email, token_hash
 from privacy.models import DataRequest, DeletionLog, Suppression
-from privacy.registry import ANONYMISE, DELETE, PersonalData, Subject, active_entries
+from privacy.registry import (
+    ANONYMISE,
+    DELETE,
+    PersonalData,
+    Subject,
+    active_entries,
+    erasure_hooks,
+)
 from privacy.selectors import (
     VISITOR_COOKIE,
     consent_state,
@@ -270,6 +277,8 @@ def subject_erase(
 ) -> DeletionLog:
     """Erase everything the registry finds for the subject; returns the DeletionLog row."""
     needles = _needles(subject)
+    for hook in erasure_hooks():  # other systems (HubSpot, PostHog) before the rows go
+        hook(subject)
     primary = sorted(subject.emails)[0] if subject.emails else ""
     plan: list[tuple[PersonalData, type[models.Model], list]] = []
     for entry, model in active_entries():

@@ -488,3 +488,64 @@ PRIVACY_REQUEST_RATE = env.str("PRIVACY_REQUEST_RATE", default="5/h")
 PRIVACY_CONSENT_COOKIE_DAYS = env.int("PRIVACY_CONSENT_COOKIE_DAYS", default=180)
 # The tracking gate: no em_vid cookie and no stored interactions without analytics consent.
 MIDDLEWARE += ["privacy.middleware.TrackingConsentMiddleware"]
+
+# --- integrations (each off until its variables are set; see README "Integrations") ---------
+
+INSTALLED_APPS += ["integrations"]
+# HubSpot two-way sync: a private-app access token switches it on.
+HUBSPOT_ACCESS_TOKEN = env.str("HUBSPOT_ACCESS_TOKEN", default="")
+HUBSPOT_BASE_URL = env.str("HUBSPOT_BASE_URL", default="") or None  # tests point it at a stub
+# The app's client secret signs webhooks (X-HubSpot-Signature-v3); unset = webhooks refused.
+HUBSPOT_CLIENT_SECRET = env.str("HUBSPOT_CLIENT_SECRET", default="")
+# Which side wins per field on a conflict: "ours", "theirs" or "newest" (latest change wins).
+HUBSPOT_FIELD_OWNERSHIP = env.json(
+    "HUBSPOT_FIELD_OWNERSHIP",
+    default={
+        "email": "ours",
+        "name": "newest",
+        "company": "theirs",
+        "role": "theirs",
+        "phone": "theirs",
+        "website": "theirs",
+        "industry": "theirs",
+        "stage": "ours",
+        "score": "ours",
+    },
+)
+HUBSPOT_MAX_RETRIES = env.int("HUBSPOT_MAX_RETRIES", default=4)  # per request, 429/5xx
+HUBSPOT_BACKOFF_SECONDS = env.float("HUBSPOT_BACKOFF_SECONDS", default=1.0)
+HUBSPOT_TIMEOUT = env.float("HUBSPOT_TIMEOUT", default=10.0)
+HUBSPOT_WEBHOOK_MAX_AGE_SECONDS = 300  # HubSpot's own replay window for v3 signatures
+# PostHog server-side capture: a project API key switches it on.
+POSTHOG_API_KEY = env.str("POSTHOG_API_KEY", default="")
+POSTHOG_HOST = env.str("POSTHOG_HOST", default="https://us.i.posthog.com")
+# Person deletion on erasure needs a personal API key and the project id.
+POSTHOG_PERSONAL_API_KEY = env.str("POSTHOG_PERSONAL_API_KEY", default="")
+POSTHOG_PROJECT_ID = env.str("POSTHOG_PROJECT_ID", default="")
+POSTHOG_APP_HOST = env.str("POSTHOG_APP_HOST", default="") or POSTHOG_HOST
+# Zoom server-to-server OAuth app: account id, client id and secret switch it on.
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+ZOOM_API_URL = env.str("ZOOM_API_URL", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+ZOOM_USER = env.str("ZOOM_USER", default="me")  # host of the meetings/webinars created
+# Slack: a bot token (chat.postMessage, per-channel routing) or an incoming webhook URL
+# (SLACK_WEBHOOK_URL, above: one channel for everything).
+SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", default="")
+SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
+SLACK_CHANNELS = env.json(
+    "SLACK_CHANNELS", default={"hot_lead": "#sales-hot-leads", "handoff": "#sales-handoffs"}
+)
+SLACK_MAX_RETRIES = env.int("SLACK_MAX_RETRIES", default=3)
+# S3 (or any S3-compatible store) for uploaded files and documents: a bucket switches it on.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+    AWS_DEFAULT_ACL = None  # private objects: downloads only through signed URLs
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
+    STORAGES["default"] = {"BACKEND": "integrations.storage.PrivateS3Storage"}

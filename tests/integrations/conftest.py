@@ -1,0 +1,20 @@
+"""Stub servers for the integrations and settings pointing the SDKs at them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integrations.hubspot_stub import HubSpotStub
+
+
+@pytest.fixture
+def hubspot(settings):
+    stub = HubSpotStub().start()
+    settings.HUBSPOT_ACCESS_TOKEN = stub.token
+    settings.HUBSPOT_BASE_URL = stub.url
+    settings.HUBSPOT_CLIENT_SECRET = "hubspot-app-secret-for-tests"
+    settings.HUBSPOT_MAX_RETRIES = 2
+    settings.HUBSPOT_BACKOFF_SECONDS = 0
+    settings.POSTHOG_API_KEY = ""
+    yield stub
+    stub.stop()
