@@ -1,8 +1,8 @@
-"""Enqueue after commit through the project's one queue API (durable once the outbox
-lands behind it). TODO(core): import from ``core.queue`` when i12's core app is on main."""
+"""Enqueue after commit through the project's one queue API (``core.queue``), so our
+pushes inherit its durability once the transactional outbox sits behind it."""
 
 from __future__ import annotations
 
-from ementech.queue import enqueue, enqueue_with
+from core.queue import enqueue, enqueue_with
 
 __all__ = ["enqueue", "enqueue_with"]
