@@ -29,6 +29,22 @@ def hubspot_push() -> int:
     return contacts_push_all().upserted
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(HubSpotUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
+def hubspot_push_meeting(booking_id: str) -> str:
+    """A demo booking becomes a HubSpot meeting on the lead's contact."""
+    from integrations.hubspot.sync import meeting_push
+
+    if not settings.HUBSPOT_ACCESS_TOKEN:
+        return ""
+    return meeting_push(booking_id=booking_id)
+
+
 @shared_task(acks_late=True)
 def hubspot_sweep() -> int:
     """Beat: push what is still dirty, then pull contacts modified since the last pull."""

@@ -114,6 +114,9 @@ def _after_booking(conversation: Conversation, booking: DemoBooking) -> None:
     _rescore(lead.pk)
     booking_id = booking.pk
     transaction.on_commit(lambda: _send_invite(booking_id))
+    from integrations.facade import demo_booked
+
+    demo_booked(booking_id=booking_id, lead_id=lead.pk)  # HubSpot meeting, PostHog event
 
 
 def _send_invite(booking_id: Any) -> None:

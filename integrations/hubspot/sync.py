@@ -267,6 +267,76 @@ def contacts_mark_all_dirty() -> int:
     )
 
 
+def meeting_push(*, booking_id: Any) -> str:
+    """Upsert the HubSpot meeting of a demo booking (keyed by our booking id) and associate
+    it with the lead's contact, pushing the contact first if it has no HubSpot id yet."""
+    from hubspot.crm.associations.v4 import (
+        BatchInputPublicDefaultAssociationMultiPost,
+        PublicDefaultAssociationMultiPost,
+        PublicObjectId,
+    )
+
+    from chat.models import DemoBooking  # TODO(facade): chat.facade
+
+    booking = DemoBooking.objects.filter(pk=booking_id).first()
+    if booking is None or booking.lead_id is None:
+        return ""
+    contact = CrmLink.objects.filter(kind=CrmLink.Kind.CONTACT, lead_id=booking.lead_id).first()
+    if contact is None or not contact.hubspot_id:
+        contacts_push_all()
+        contact = CrmLink.objects.filter(kind=CrmLink.Kind.CONTACT, lead_id=booking.lead_id).first()
+    api = client()
+    start = booking.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    end = booking.ends_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    response = call(
+        api.crm.objects.meetings.batch_api.upsert,
+        _upsert_input(
+            [
+                (
+                    str(booking.pk),
+                    {
+                        "hs_timestamp": start,
+                        "hs_meeting_title": "EmenTech demo",
+                        "hs_meeting_start_time": start,
+                        "hs_meeting_end_time": end,
+                        "hs_meeting_outcome": "CANCELED"
+                        if booking.status == DemoBooking.Status.CANCELLED
+                        else "SCHEDULED",
+                    },
+                )
+            ],
+            "ementech_booking_id",
+        ),
+    )
+    meeting_id = response.results[0].id
+    CrmLink.objects.update_or_create(
+        kind=CrmLink.Kind.MEETING,
+        local_id=str(booking.pk),
+        defaults={
+            "lead_id": booking.lead_id,
+            "hubspot_id": meeting_id,
+            "dirty": False,
+            "status": CrmLink.Status.SYNCED,
+            "pushed_at": timezone.now(),
+        },
+    )
+    if contact is not None and contact.hubspot_id:
+        call(
+            api.crm.associations.v4.batch_api.create_default,
+            "meeting",
+            "contact",
+            BatchInputPublicDefaultAssociationMultiPost(
+                inputs=[
+                    PublicDefaultAssociationMultiPost(
+                        _from=PublicObjectId(id=meeting_id),
+                        to=PublicObjectId(id=contact.hubspot_id),
+                    )
+                ]
+            ),
+        )
+    return meeting_id
+
+
 # --- pull and apply ------------------------------------------------------------------------------
 
 

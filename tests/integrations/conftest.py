@@ -18,3 +18,18 @@ def hubspot(settings):
     settings.POSTHOG_API_KEY = ""
     yield stub
     stub.stop()
+
+
+@pytest.fixture
+def posthog(settings):
+    from tests.integrations.posthog_stub import PostHogStub
+
+    stub = PostHogStub().start()
+    settings.POSTHOG_API_KEY = stub.project_key
+    settings.POSTHOG_HOST = stub.url
+    settings.POSTHOG_APP_HOST = stub.url
+    settings.POSTHOG_PERSONAL_API_KEY = stub.personal_key
+    settings.POSTHOG_PROJECT_ID = "4242"
+    settings.HUBSPOT_ACCESS_TOKEN = ""
+    yield stub
+    stub.stop()

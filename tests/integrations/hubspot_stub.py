@@ -65,7 +65,7 @@ class HubSpotStub:
         self.token = token
         self.lock = threading.RLock()
         self.requests: list[tuple[str, str]] = []
-        self.objects: dict[str, dict[str, dict]] = {"contacts": {}, "companies": {}}
+        self.objects: dict[str, dict[str, dict]] = {"contacts": {}, "companies": {}, "meetings": {}}
         self.associations: list[tuple[str, str, str, str]] = []
         self.gdpr_deleted: list[str] = []
         self.down = False

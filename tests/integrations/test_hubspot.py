@@ -205,3 +205,16 @@ def test_lead_admin_shows_sync_status(hubspot, admin_client, django_capture_on_c
     html = admin_client.get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
     assert "HubSpot sync" in html
     assert link.hubspot_id in html and "In sync" in html
+
+
+def test_demo_booking_becomes_a_meeting_on_the_contact(hubspot, django_capture_on_commit_callbacks):
+    from tests.integrations.test_posthog import demo
+
+    lead = captured(django_capture_on_commit_callbacks, email="demo@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = demo(lead)
+    (meeting,) = hubspot.objects["meetings"].values()
+    assert meeting["properties"]["ementech_booking_id"] == str(booking.pk)
+    assert meeting["properties"]["hs_meeting_outcome"] == "SCHEDULED"
+    contact_id = CrmLink.objects.get(kind="contact", lead=lead).hubspot_id
+    assert ("meeting", meeting["id"], "contact", contact_id) in hubspot.associations

@@ -1,0 +1,30 @@
+"""The integrations app's public surface for other apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from integrations.queue import enqueue
+
+
+def demo_booked(*, booking_id: Any, lead_id: Any) -> None:
+    """A demo was booked (call inside the booking's transaction): a HubSpot meeting on the
+    lead's contact and PostHog's "demo booked" lifecycle event, both after commit."""
+    from integrations import tasks
+
+    if settings.HUBSPOT_ACCESS_TOKEN:
+        enqueue(tasks.hubspot_push_meeting, str(booking_id))
+    if settings.POSTHOG_API_KEY and lead_id:
+        from integrations import posthog as ph
+
+        ph.lifecycle_enqueue(lead_id=lead_id, event="demo booked", key=f"booking:{booking_id}")
+
+
+def slack_alert(*, kind: str, payload: dict[str, Any]) -> bool:
+    """Post an alert to the Slack channel routed for ``kind`` (``hot_lead``, ``handoff``).
+    Returns False when Slack is not configured; raises ``SlackUnavailable`` to retry."""
+    from integrations import slack
+
+    return slack.alert_post(kind=kind, payload=payload)
