@@ -28,3 +28,12 @@ def slack_alert(*, kind: str, payload: dict[str, Any]) -> bool:
     from integrations import slack
 
     return slack.alert_post(kind=kind, payload=payload)
+
+
+def handoff_alert(*, conversation_id: Any) -> None:
+    """A chat was handed to a person (call inside its transaction): Slack's hand-off
+    channel hears about it after commit."""
+    from integrations import slack, tasks
+
+    if slack.enabled("handoff"):
+        enqueue(tasks.slack_handoff, str(conversation_id))

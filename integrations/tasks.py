@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from integrations.hubspot.client import HubSpotUnavailable
+from integrations.slack import SlackUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +96,18 @@ def posthog_pageviews() -> int:
     from integrations import posthog as ph
 
     return ph.pageviews_forward()
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(SlackUnavailable,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def slack_handoff(conversation_id: str) -> bool:
+    from integrations import slack
+
+    return slack.alert_post(
+        kind="handoff", payload=slack.handoff_payload(conversation_id=conversation_id)
+    )

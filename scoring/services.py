@@ -660,47 +660,6 @@ def alert_payload(alert: ScoreAlert) -> dict[str, Any]:
     }
 
 
-def _slack_body(p: dict[str, Any]) -> dict[str, Any]:
-    who = p["name"] or "A lead"
-    if p["company"]:
-        who += f" ({p['company']})"
-    title = f"{p['reason_label']}: {who} — score {p['score']} ({p['grade'] or '-'})"
-    breakdown = "\n".join(f"• {b['label']}: {b['points']:+.1f}" for b in p["breakdown"]) or "—"
-    pages = "\n".join(f"• {x}" for x in p["pages_viewed"]) or "—"
-    return {
-        "text": title,
-        "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{title}*"}},
-            {
-                "type": "section",
-                "fields": [
-                    {"type": "mrkdwn", "text": f"*Fit*\n{p['fit']}"},
-                    {"type": "mrkdwn", "text": f"*Engagement*\n{p['engagement']}"},
-                ],
-            },
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Why*\n{breakdown}"}},
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"*Chat summary*\n{p['chat_summary'] or 'No conversation yet.'}",
-                },
-            },
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Pages viewed*\n{pages}"}},
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "text": {"type": "plain_text", "text": "Open lead"},
-                        "url": p["url"],
-                    }
-                ],
-            },
-        ],
-    }
-
-
 def _email_body(p: dict[str, Any]) -> str:
     lines = [
         f"{p['reason_label']}: {p['name'] or 'a lead'}"
@@ -730,10 +689,8 @@ def _mark(alert_id: int, channel: str) -> None:
 
 def alert_deliver(*, alert_id: int) -> dict[str, str]:
     """Deliver one alert on each channel not done yet (retries skip the done ones):
-    the dashboard groups, the assigned rep's email, Slack when ``SLACK_WEBHOOK_URL`` is set.
-    Raises ``httpx.HTTPError`` when Slack fails so the task retries."""
-    import httpx
-
+    the dashboard groups, the assigned rep's email, Slack's hot-lead channel when Slack is
+    configured. Raises ``SlackUnavailable`` when Slack fails so the task retries."""
     from analytics.dashboard import dashboard_send
 
     alert = (
@@ -767,14 +724,11 @@ def alert_deliver(*, alert_id: int) -> dict[str, str]:
                 track=False,
             )
         _mark(alert.pk, "email" if to else "email_skipped")
-    if "slack" not in done and settings.SLACK_WEBHOOK_URL:
-        response = httpx.post(
-            settings.SLACK_WEBHOOK_URL,
-            json=_slack_body(payload),
-            timeout=settings.SCORING_SLACK_TIMEOUT,
-        )
-        response.raise_for_status()
-        _mark(alert.pk, "slack")
+    if "slack" not in done:
+        from integrations.facade import slack_alert  # Block Kit, retries, channel routing
+
+        if slack_alert(kind="hot_lead", payload=payload):
+            _mark(alert.pk, "slack")
     return ScoreAlert.objects.values_list("deliveries", flat=True).get(pk=alert.pk)
 
 

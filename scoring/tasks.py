@@ -10,6 +10,7 @@ from __future__ import annotations
 import httpx
 from celery import shared_task
 
+from integrations.slack import SlackUnavailable  # TODO(facade)
 from scoring import services
 
 
@@ -33,7 +34,7 @@ def rescore_recent_leads() -> None:
 @shared_task(
     acks_late=True,
     ignore_result=True,
-    autoretry_for=(httpx.HTTPError,),
+    autoretry_for=(httpx.HTTPError, SlackUnavailable),
     retry_backoff=30,
     max_retries=5,
 )

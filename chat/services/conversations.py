@@ -201,6 +201,9 @@ def conversation_escalate(*, conversation: Conversation, reason: str) -> Convers
             message=f"Chat hand-off: {reason[:120]}",
             data={"conversation_id": str(conversation.pk)},
         )
+    from integrations.facade import handoff_alert
+
+    handoff_alert(conversation_id=conversation.pk)  # Slack's hand-off channel, after commit
     broadcast_on_commit(conversation, {"type": "handoff", "status": "escalated"})
     return conversation
 

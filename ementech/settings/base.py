@@ -537,7 +537,11 @@ SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
 SLACK_CHANNELS = env.json(
     "SLACK_CHANNELS", default={"hot_lead": "#sales-hot-leads", "handoff": "#sales-handoffs"}
 )
+# One incoming webhook per kind when there is no bot token: {"handoff": "https://hooks..."}.
+SLACK_WEBHOOK_URLS = env.json("SLACK_WEBHOOK_URLS", default={})
 SLACK_MAX_RETRIES = env.int("SLACK_MAX_RETRIES", default=3)
+SLACK_BACKOFF_SECONDS = env.float("SLACK_BACKOFF_SECONDS", default=0.5)
+SLACK_TIMEOUT = env.float("SLACK_TIMEOUT", default=10.0)
 # S3 (or any S3-compatible store) for uploaded files and documents: a bucket switches it on.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:

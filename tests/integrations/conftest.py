@@ -33,3 +33,21 @@ def posthog(settings):
     settings.HUBSPOT_ACCESS_TOKEN = ""
     yield stub
     stub.stop()
+
+
+@pytest.fixture
+def slack(settings):
+    from tests.integrations.slack_stub import SlackStub
+
+    stub = SlackStub().start()
+    settings.SLACK_BOT_TOKEN = stub.token
+    settings.SLACK_API_URL = stub.url + "/api/"
+    settings.SLACK_CHANNELS = {"hot_lead": "#sales-hot-leads", "handoff": "#sales-handoffs"}
+    settings.SLACK_WEBHOOK_URL = ""
+    settings.SLACK_WEBHOOK_URLS = {}
+    settings.SLACK_MAX_RETRIES = 2
+    settings.SLACK_BACKOFF_SECONDS = 0
+    settings.HUBSPOT_ACCESS_TOKEN = ""
+    settings.POSTHOG_API_KEY = ""
+    yield stub
+    stub.stop()
