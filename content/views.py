@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponseForbidden
+from django.http import FileResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
@@ -30,9 +30,15 @@ def download(request, token: str):
         document = services.download_open(token=token, visitor=visitor, request=request)
     except services.DownloadDenied as exc:
         return HttpResponseForbidden(str(exc), content_type="text/plain")
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.filename
-    )
+    from integrations.storage import download_url  # TODO(facade): integrations.facade
+
+    presigned = download_url(document.file, filename=document.filename)
+    if presigned:  # on S3: a presigned URL that expires within a minute
+        response = HttpResponseRedirect(presigned)
+    else:
+        response = FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.filename
+        )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

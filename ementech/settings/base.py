@@ -543,13 +543,17 @@ SLACK_MAX_RETRIES = env.int("SLACK_MAX_RETRIES", default=3)
 SLACK_BACKOFF_SECONDS = env.float("SLACK_BACKOFF_SECONDS", default=0.5)
 SLACK_TIMEOUT = env.float("SLACK_TIMEOUT", default=10.0)
 # S3 (or any S3-compatible store) for uploaded files and documents: a bucket switches it on.
+AWS_DOWNLOAD_URL_SECONDS = env.int("AWS_DOWNLOAD_URL_SECONDS", default=60)
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
     AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
     AWS_DEFAULT_ACL = None  # private objects: downloads only through signed URLs
     AWS_QUERYSTRING_AUTH = True
-    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
+    # Presigned URLs of media (images in pages) live this long; gated downloads far less.
+    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
     STORAGES["default"] = {"BACKEND": "integrations.storage.PrivateS3Storage"}
