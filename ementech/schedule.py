@@ -51,6 +51,10 @@ def beat_schedule() -> dict[str, dict]:
             "task": "integrations.tasks.posthog_pageviews",
             "schedule": 60.0,
         },
+        "integrations-zoom-reports": {
+            "task": "integrations.tasks.zoom_pull_reports",
+            "schedule": 900.0,
+        },
         "privacy-retention": {
             "task": "privacy.tasks.apply_retention",
             "schedule": crontab(hour=2, minute=0),

@@ -349,6 +349,7 @@ class EventRegistration(models.Model):
     class AttendanceSource(models.TextChoices):
         ADMIN = "admin", "Marked by staff"
         ZOOM_CSV = "zoom_csv", "Zoom attendee report"
+        ZOOM_API = "zoom_api", "Zoom report (API)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="registrations")

@@ -615,6 +615,65 @@ def attendance_import_zoom(
     return ImportResult(log=log, marked=marked, newly_attended=newly, unmatched_rows=unmatched)
 
 
+@transaction.atomic
+def attendance_import_api(
+    *,
+    event_id: int,
+    attendees: list,
+    questions: dict[str, int] | None = None,
+    polls: dict[str, int] | None = None,
+) -> ImportResult:
+    """The API path beside the CSV import: Zoom's participant, Q&A and poll reports
+    fetched by the integrations app. ``attendees`` are ``attendance.Attendee`` rows; matched
+    to registrations by address like the CSV; ``questions``/``polls`` count per address.
+    Running it again changes nothing (attendance is marked once, counts are set)."""
+    event = EventPage.objects.get(pk=event_id)
+    now = timezone.now()
+    regs = {
+        reg.lead.email_normalized: reg
+        for reg in EventRegistration.objects.select_for_update(of=("self",))
+        .select_related("lead", "event")
+        .filter(event=event)
+    }
+    marked = newly = 0
+    unmatched: list[int] = []
+    for n, person in enumerate(attendees, start=1):
+        reg = regs.get((person.email or "").strip().lower())
+        if reg is None:
+            unmatched.append(n)
+            continue
+        if not person.attended:
+            continue
+        marked += 1
+        if _mark_attended(
+            reg,
+            source=EventRegistration.AttendanceSource.ZOOM_API,
+            minutes=person.minutes,
+            joined_at=person.first_join,
+            now=now,
+        ):
+            newly += 1
+    for email, reg in regs.items():
+        counts = {
+            "questions_asked": (questions or {}).get(email),
+            "poll_responses": (polls or {}).get(email),
+        }
+        changed = {k: v for k, v in counts.items() if v is not None and getattr(reg, k) != v}
+        if changed:
+            for key, value in changed.items():
+                setattr(reg, key, value)
+            reg.save(update_fields=[*changed, "updated_at"])
+    log = AttendanceImport.objects.create(
+        event=event,
+        source=EventRegistration.AttendanceSource.ZOOM_API,
+        filename="zoom report (API)",
+        rows=len(attendees),
+        marked_attended=marked,
+        unmatched=unmatched,
+    )
+    return ImportResult(log=log, marked=marked, newly_attended=newly, unmatched_rows=unmatched)
+
+
 # --- Event creation (staff API) ------------------------------------------------------------------
 
 

@@ -21,6 +21,16 @@ class IntegrationsConfig(AppConfig):
         post_save.connect(
             feed.lead_audit_saved, sender="leads.LeadAudit", dispatch_uid="integrations-feed"
         )
+        from wagtail.signals import page_published
+
+        from integrations import zoom
+
+        page_published.connect(zoom.page_published, dispatch_uid="integrations-zoom-publish")
+        post_save.connect(
+            zoom.registration_saved,
+            sender="events.EventRegistration",
+            dispatch_uid="integrations-zoom-registrant",
+        )
         from integrations.erasure import on_erasure
         from privacy.registry import register_erasure_hook  # TODO(facade): privacy.facade
 

@@ -111,3 +111,26 @@ def slack_handoff(conversation_id: str) -> bool:
     return slack.alert_post(
         kind="handoff", payload=slack.handoff_payload(conversation_id=conversation_id)
     )
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=30, max_retries=8)
+def zoom_event_published(event_id: int) -> str:
+    """Create the event's Zoom meeting/webinar and push its registrants."""
+    from integrations import zoom
+
+    return zoom.meeting_for_event(event_id=event_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=30, max_retries=8)
+def zoom_push_registrants(event_id: int) -> int:
+    from integrations import zoom
+
+    return zoom.registrants_push(event_id=event_id)
+
+
+@shared_task(acks_late=True)
+def zoom_pull_reports() -> int:
+    """Beat: attendance, Q&A and polls of finished events."""
+    from integrations import zoom
+
+    return zoom.reports_pull_due()

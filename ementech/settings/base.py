@@ -530,6 +530,8 @@ ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
 ZOOM_API_URL = env.str("ZOOM_API_URL", default="https://api.zoom.us/v2")
 ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
 ZOOM_USER = env.str("ZOOM_USER", default="me")  # host of the meetings/webinars created
+ZOOM_MAX_RETRIES = env.int("ZOOM_MAX_RETRIES", default=3)
+ZOOM_BACKOFF_SECONDS = env.float("ZOOM_BACKOFF_SECONDS", default=1.0)
 # Slack: a bot token (chat.postMessage, per-channel routing) or an incoming webhook URL
 # (SLACK_WEBHOOK_URL, above: one channel for everything).
 SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", default="")

@@ -51,3 +51,23 @@ def slack(settings):
     settings.POSTHOG_API_KEY = ""
     yield stub
     stub.stop()
+
+
+@pytest.fixture
+def zoom(settings):
+    from django.core.cache import cache
+
+    from tests.integrations.zoom_stub import ZoomStub
+
+    stub = ZoomStub().start()
+    settings.ZOOM_ACCOUNT_ID = stub.account_id
+    settings.ZOOM_CLIENT_ID = stub.client_id
+    settings.ZOOM_CLIENT_SECRET = stub.client_secret
+    settings.ZOOM_API_URL = stub.url + "/v2"
+    settings.ZOOM_OAUTH_URL = stub.url + "/oauth/token"
+    settings.ZOOM_BACKOFF_SECONDS = 0
+    settings.HUBSPOT_ACCESS_TOKEN = ""
+    settings.POSTHOG_API_KEY = ""
+    cache.delete("integrations:zoom:token")
+    yield stub
+    stub.stop()
