@@ -298,6 +298,7 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("integrations.CrmLink", lead="lead", note="HubSpot id of the lead's contact"),
     PersonalData("integrations.SyncConflict", lead="lead", note="both sides' field values"),
     PersonalData("integrations.ZoomRegistrant", lead="registration__lead"),
+    PersonalData("experiments.Exposure", visitor="visitor", note="experiment exposures"),
     PersonalData(
         "admin.LogEntry",
         finder=_admin_log_finder,
@@ -354,6 +355,9 @@ NON_PERSONAL: dict[str, str] = {
     "integrations.SyncCursor": "positions of incremental syncs",
     "integrations.RemoteErasure": "another system's opaque id, blanked once erased there",
     "integrations.ZoomMeeting": "the Zoom meeting of an event",
+    "experiments.Experiment": "experiment definitions written by marketers",
+    "experiments.Variant": "experiment variants written by marketers",
+    "experiments.ExperimentAudit": "staff actions on experiments (no visitor data)",
 }
 # Whole third-party apps with no visitor or lead data (CMS content, settings, admin).
 NON_PERSONAL_APPS: dict[str, str] = {

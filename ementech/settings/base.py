@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "scoring",
     "nurture",
     "tools",
+    "experiments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Experiments: A/B and multivariate tests measured on pipeline, and feature flags."""

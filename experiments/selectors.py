@@ -1,0 +1,89 @@
+"""Reads of the experiments app: definitions for resolution, counts and the read-out.
+
+Conversions are read from the pipeline, not from clicks: an exposure converts on
+"lead captured" when its visitor became a lead after the exposure, on "qualified" when that
+lead was qualified after it, on "demo booked" when the lead booked a demo after it, on
+"won" when the lead is won.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from experiments.assignment import ExperimentDef, VariantDef
+from experiments.models import Experiment, Exposure
+from experiments.stats import ArmCounts, Readout, readout
+
+
+def experiment_definitions() -> dict[str, ExperimentDef]:
+    """Running and shipped experiments, by slug, as immutable definitions."""
+    out: dict[str, ExperimentDef] = {}
+    qs = (
+        Experiment.objects.filter(status__in=["running", "shipped"])
+        .select_related("winner")
+        .prefetch_related("variants")
+    )
+    for e in qs:
+        variants = tuple(
+            VariantDef(id=v.id, key=v.key, content=v.content, weight=v.weight)
+            for v in e.variants.all()
+        )
+        if not variants:
+            continue
+        out[e.slug] = ExperimentDef(
+            id=e.id,
+            slug=e.slug,
+            salt=e.assignment_salt,
+            status=e.status,
+            traffic_percent=e.traffic_percent,
+            variants=variants,
+            winner_key=e.winner.key if e.winner else "",
+        )
+    return out
+
+
+def experiment_list() -> QuerySet[Experiment]:
+    return Experiment.objects.prefetch_related("variants").select_related("winner", "page")
+
+
+def _converted(goal: str):
+    from leads.models import Visitor
+
+    visitors = Visitor.objects.filter(pk=OuterRef("visitor_id"), lead__isnull=False)
+    if goal == Experiment.Goal.LEAD_CAPTURED:
+        cond = Q(lead__created_at__gte=OuterRef("created_at"))
+    elif goal == Experiment.Goal.QUALIFIED:
+        cond = Q(lead__qualified_at__gte=OuterRef("created_at"))
+    elif goal == Experiment.Goal.DEMO_BOOKED:
+        cond = Q(
+            lead__demo_bookings__created_at__gte=OuterRef("created_at"),
+            lead__demo_bookings__status="confirmed",
+        )
+    else:
+        cond = Q(lead__outcome="won")
+    return Exists(visitors.filter(cond))
+
+
+def experiment_counts(*, experiment: Experiment) -> list[ArmCounts]:
+    """Exposures and goal conversions per variant (control first)."""
+    rows = (
+        Exposure.objects.filter(experiment=experiment)
+        .annotate(conv=_converted(experiment.goal))
+        .values("variant_id")
+        .annotate(n=Count("id"), c=Count("id", filter=Q(conv=True)))
+    )
+    by_variant = {r["variant_id"]: (r["n"], r["c"]) for r in rows}
+    return [
+        ArmCounts(
+            key=v.key,
+            name=v.name or v.key,
+            weight=v.weight,
+            exposures=by_variant.get(v.id, (0, 0))[0],
+            conversions=by_variant.get(v.id, (0, 0))[1],
+        )
+        for v in experiment.variants.all()
+    ]
+
+
+def experiment_readout(*, experiment: Experiment) -> Readout:
+    return readout(experiment_counts(experiment=experiment))
