@@ -148,6 +148,48 @@ def _push_companies(contacts: list[tuple[str, str]]) -> None:
         )
 
 
+def _send_contacts(api: Any, upserts: list[tuple[dict, Any]]) -> dict[str, Any]:
+    """Create-or-update by our id for contacts HubSpot has not given an id yet (an upsert:
+    repeated after a lost answer, it finds the same contact); update by HubSpot id for the
+    others (including contacts that came from HubSpot, which lack our id until now).
+    Returns HubSpot's objects by our lead id."""
+    from hubspot.crm.contacts import BatchInputSimplePublicObjectBatchInput
+    from hubspot.crm.contacts import SimplePublicObjectBatchInput as UpdateInput
+
+    remote: dict[str, Any] = {}
+    creates = [(link, lead) for link, lead in upserts if not link["hubspot_id"]]
+    updates = [(link, lead) for link, lead in upserts if link["hubspot_id"]]
+    if creates:
+        payload = [
+            (str(ld.pk), mapping.contact_properties(ld, creating=True)) for _l, ld in creates
+        ]
+        response = call(
+            api.crm.contacts.batch_api.upsert, _upsert_input(payload, mapping.ID_PROPERTY)
+        )
+        remote.update({r.properties.get(mapping.ID_PROPERTY): r for r in response.results})
+    if updates:
+        response = call(
+            api.crm.contacts.batch_api.update,
+            BatchInputSimplePublicObjectBatchInput(
+                inputs=[
+                    UpdateInput(
+                        id=link["hubspot_id"],
+                        properties=mapping.contact_properties(lead, creating=False),
+                    )
+                    for link, lead in updates
+                ]
+            ),
+        )
+        by_id = {str(r.id): r for r in response.results}
+        for link, lead in updates:
+            obj = by_id.get(link["hubspot_id"])
+            if obj is not None:
+                remote[str(lead.pk)] = obj
+            else:  # gone in HubSpot: forget the id, the next round creates it again
+                CrmLink.objects.filter(pk=link["pk"]).update(hubspot_id="")
+    return remote
+
+
 def contacts_push(*, limit: int = BATCH) -> PushResult:
     """Push up to ``limit`` dirty contacts (one batch upsert, plus archives of deleted
     leads). Raises ``HubSpotUnavailable`` when HubSpot is down: the rows stay dirty."""
@@ -175,14 +217,7 @@ def contacts_push(*, limit: int = BATCH) -> PushResult:
     api = client()
     try:
         if upserts:
-            payload = [
-                (str(lead.pk), mapping.contact_properties(lead, creating=not link["hubspot_id"]))
-                for link, lead in upserts
-            ]
-            response = call(
-                api.crm.contacts.batch_api.upsert, _upsert_input(payload, mapping.ID_PROPERTY)
-            )
-            remote = {r.properties.get(mapping.ID_PROPERTY): r for r in response.results}
+            remote = _send_contacts(api, upserts)
             now = timezone.now()
             for link, lead in upserts:
                 obj = remote.get(str(lead.pk))

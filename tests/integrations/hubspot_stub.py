@@ -229,6 +229,29 @@ class HubSpotStub:
         store = self.objects[kind]
         if method == "POST" and rest == ["batch", "upsert"]:
             return self._upsert(kind, body["inputs"])
+        if method == "POST" and rest == ["batch", "update"]:
+            results, errors = [], []
+            for item in body["inputs"]:
+                obj = store.get(item["id"])
+                if obj is None or obj["archived"]:
+                    errors.append(
+                        {
+                            "status": "error",
+                            "category": "OBJECT_NOT_FOUND",
+                            "message": f"Object {item['id']} not found",
+                            "context": {"ids": [item["id"]]},
+                        }
+                    )
+                    continue
+                now = self.tick()
+                obj["properties"].update(item["properties"])
+                obj["properties"]["lastmodifieddate"] = iso(now)
+                obj["updatedAt"] = iso(now)
+                results.append(obj)
+            reply = self._batch(results)
+            if errors:
+                reply.update(errors=errors, numErrors=len(errors))
+            return (207 if errors else 200), reply
         if method == "POST" and rest == ["batch", "read"]:
             props = body.get("properties") or None
             found = [self._view(store[i["id"]], props) for i in body["inputs"] if i["id"] in store]

@@ -218,3 +218,40 @@ def test_demo_booking_becomes_a_meeting_on_the_contact(hubspot, django_capture_o
     assert meeting["properties"]["hs_meeting_outcome"] == "SCHEDULED"
     contact_id = CrmLink.objects.get(kind="contact", lead=lead).hubspot_id
     assert ("meeting", meeting["id"], "contact", contact_id) in hubspot.associations
+
+
+def test_contacts_made_in_hubspot_are_pulled_and_kept_in_step(
+    hubspot, django_capture_on_commit_callbacks
+):
+    from integrations.hubspot.sync import contacts_pull
+    from leads.services import lead_update
+
+    contact = hubspot.add_contact(
+        email="new@fromhubspot.example",
+        firstname="Hub",
+        lastname="Spotter",
+        company="HS Inc",
+        lifecyclestage="marketingqualifiedlead",
+    )
+    assert contacts_pull(full=False).created == 1  # no cursor yet: everything
+    lead = Lead.objects.get(email_normalized="new@fromhubspot.example")
+    assert (lead.name, lead.company, lead.stage, lead.source) == (
+        "Hub Spotter",
+        "HS Inc",
+        "qualified",
+        "hubspot",
+    )
+    # Our edit updates that contact (by HubSpot id) and stamps our id on it: no duplicate.
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_update(lead=lead, data={"name": "Hubert Spotter"}, actor=None)
+    (only,) = hubspot.contacts()
+    assert only["id"] == contact["id"]
+    assert only["properties"]["firstname"] == "Hubert"
+    assert only["properties"]["ementech_lead_id"] == str(lead.pk)
+    # Their later edit arrives with the next incremental pull (search by modified time).
+    hubspot.change(contact["id"], company="HS Holdings")
+    pulled = contacts_pull(full=False)
+    assert (pulled.created, pulled.updated) == (0, 1)
+    lead.refresh_from_db()
+    assert lead.company == "HS Holdings"
+    assert any(p == "/crm/v3/objects/contacts/search" for _m, p in hubspot.requests)
