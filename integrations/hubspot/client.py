@@ -80,6 +80,6 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if not isinstance(status, int):
             raise
         body = exc.body.decode() if isinstance(exc.body, bytes) else str(exc.body or "")
-        if status in TRANSIENT_STATUSES:
+        if status in TRANSIENT_STATUSES or status == 0:  # 0: the SDK's TLS/protocol error
             raise HubSpotUnavailable(f"{status}: {body[:300]}") from exc
         raise HubSpotRefused(status, body) from exc

@@ -12,6 +12,7 @@ a database transaction.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -92,6 +93,11 @@ def _upsert_input(objects: list[tuple[str, dict[str, str]]], id_property: str):
     )
 
 
+def _json(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """An SDK call whose answer is read as plain JSON (see ``_page``)."""
+    return json.loads(call(fn, *args, _preload_content=False, **kwargs).data or b"{}")
+
+
 def _company_key(name: str) -> str:
     return " ".join((name or "").lower().split())[:200]
 
@@ -113,25 +119,43 @@ def _push_companies(contacts: list[tuple[str, str]]) -> None:
     if not names:
         return
     api = client()
-    response = call(
+    response = _json(
         api.crm.companies.batch_api.upsert,
         _upsert_input(
             [(k, {"ementech_company_key": k, "name": n}) for k, n in names.items()],
             "ementech_company_key",
         ),
     )
-    ids = {r.properties.get("ementech_company_key"): r.id for r in response.results}
-    for key, hubspot_id in ids.items():
-        CrmLink.objects.update_or_create(
-            kind=CrmLink.Kind.COMPANY,
-            local_id=key,
-            defaults={
-                "hubspot_id": hubspot_id,
-                "dirty": False,
-                "status": CrmLink.Status.SYNCED,
-                "pushed_at": timezone.now(),
-            },
+    ids = {r["properties"].get("ementech_company_key"): r["id"] for r in response["results"]}
+    now = timezone.now()
+    known = {
+        link.local_id: link
+        for link in CrmLink.objects.filter(kind=CrmLink.Kind.COMPANY, local_id__in=list(ids))
+    }
+    changed = [link for key, link in known.items() if link.hubspot_id != ids[key] or link.dirty]
+    for link in changed:
+        link.hubspot_id, link.dirty, link.status, link.pushed_at = (
+            ids[link.local_id],
+            False,
+            CrmLink.Status.SYNCED,
+            now,
         )
+    CrmLink.objects.bulk_update(changed, ["hubspot_id", "dirty", "status", "pushed_at"])
+    CrmLink.objects.bulk_create(
+        [
+            CrmLink(
+                kind=CrmLink.Kind.COMPANY,
+                local_id=key,
+                hubspot_id=hubspot_id,
+                dirty=False,
+                status=CrmLink.Status.SYNCED,
+                pushed_at=now,
+            )
+            for key, hubspot_id in ids.items()
+            if key not in known
+        ],
+        ignore_conflicts=True,
+    )
     pairs = [
         PublicDefaultAssociationMultiPost(
             _from=PublicObjectId(id=cid), to=PublicObjectId(id=ids[_company_key(name)])
@@ -163,12 +187,12 @@ def _send_contacts(api: Any, upserts: list[tuple[dict, Any]]) -> dict[str, Any]:
         payload = [
             (str(ld.pk), mapping.contact_properties(ld, creating=True)) for _l, ld in creates
         ]
-        response = call(
+        response = _json(
             api.crm.contacts.batch_api.upsert, _upsert_input(payload, mapping.ID_PROPERTY)
         )
-        remote.update({r.properties.get(mapping.ID_PROPERTY): r for r in response.results})
+        remote.update({r["properties"].get(mapping.ID_PROPERTY): r for r in response["results"]})
     if updates:
-        response = call(
+        response = _json(
             api.crm.contacts.batch_api.update,
             BatchInputSimplePublicObjectBatchInput(
                 inputs=[
@@ -180,7 +204,7 @@ def _send_contacts(api: Any, upserts: list[tuple[dict, Any]]) -> dict[str, Any]:
                 ]
             ),
         )
-        by_id = {str(r.id): r for r in response.results}
+        by_id = {str(r["id"]): r for r in response["results"]}
         for link, lead in updates:
             obj = by_id.get(link["hubspot_id"])
             if obj is not None:
@@ -188,6 +212,30 @@ def _send_contacts(api: Any, upserts: list[tuple[dict, Any]]) -> dict[str, Any]:
             else:  # gone in HubSpot: forget the id, the next round creates it again
                 CrmLink.objects.filter(pk=link["pk"]).update(hubspot_id="")
     return remote
+
+
+def _links_pushed(upserts: list[tuple[dict, Any]], remote: dict[str, Any]) -> None:
+    """Record HubSpot's ids, and clear ``dirty`` only on rows still at the version we
+    sent (a change made meanwhile is sent next time). A few queries per batch."""
+    now = timezone.now()
+    sent = [(link, remote[str(lead.pk)]) for link, lead in upserts if str(lead.pk) in remote]
+    new_ids = [
+        CrmLink(pk=link["pk"], hubspot_id=str(obj["id"]))
+        for link, obj in sent
+        if link["hubspot_id"] != str(obj["id"])
+    ]
+    CrmLink.objects.bulk_update(new_ids, ["hubspot_id"])
+    by_version: dict[int, list[int]] = {}
+    for link, _obj in sent:
+        by_version.setdefault(link["version"], []).append(link["pk"])
+    for version, pks in by_version.items():
+        CrmLink.objects.filter(pk__in=pks, version=version).update(
+            dirty=False,
+            status=CrmLink.Status.SYNCED,
+            attempts=0,
+            last_error="",
+            pushed_at=now,
+        )
 
 
 def contacts_push(*, limit: int = BATCH) -> PushResult:
@@ -218,27 +266,11 @@ def contacts_push(*, limit: int = BATCH) -> PushResult:
     try:
         if upserts:
             remote = _send_contacts(api, upserts)
-            now = timezone.now()
-            for link, lead in upserts:
-                obj = remote.get(str(lead.pk))
-                if obj is None:
-                    continue
-                # Clear dirty only if nothing changed since we read the row.
-                done = CrmLink.objects.filter(pk=link["pk"], version=link["version"]).update(
-                    hubspot_id=obj.id,
-                    dirty=False,
-                    status=CrmLink.Status.SYNCED,
-                    attempts=0,
-                    last_error="",
-                    pushed_at=now,
-                    remote_updated_at=obj.updated_at,
-                )
-                if not done:
-                    CrmLink.objects.filter(pk=link["pk"]).update(hubspot_id=obj.id)
-                result.upserted += 1
+            _links_pushed(upserts, remote)
+            result.upserted += sum(1 for _l, ld in upserts if str(ld.pk) in remote)
             _push_companies(
                 [
-                    (remote[str(ld.pk)].id, ld.company)
+                    (remote[str(ld.pk)]["id"], ld.company)
                     for _l, ld in upserts
                     if str(ld.pk) in remote and ld.company
                 ]
@@ -448,6 +480,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
     conflicts: list[SyncConflict] = []
     audits: list = []
     push_back: set = set()
+    seen_links: list[int] = []
     for contact in contacts:
         link = links.get(contact.hubspot_id)
         lead = by_id.get(link.lead_id) if link and link.lead_id else None
@@ -556,10 +589,12 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
                     remote_updated_at=contact.modified_at,
                 )
             )
-        else:
-            link.pulled_at = now
-            link.remote_updated_at = contact.modified_at
+        elif changes or link.remote_updated_at is None:
+            link.pulled_at, link.remote_updated_at = now, contact.modified_at
             link.save(update_fields=["pulled_at", "remote_updated_at", "updated_at"])
+        else:
+            seen_links.append(link.pk)
+    CrmLink.objects.filter(pk__in=seen_links).update(pulled_at=now)
     if new_leads:
         Lead.objects.bulk_create(new_leads, batch_size=500)
         audits += [
@@ -614,19 +649,35 @@ def _remote(obj: Any) -> RemoteContact:
     )
 
 
+def _remote_json(obj: dict[str, Any]) -> RemoteContact:
+    props = dict(obj.get("properties") or {})
+    modified = props.get("lastmodifieddate") or obj.get("updatedAt")
+    return RemoteContact(
+        hubspot_id=str(obj["id"]), properties=props, modified_at=_parse_time(modified)
+    )
+
+
+def _page(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[list[RemoteContact], str]:
+    """One page through the SDK (its auth, retries, error handling), read as plain JSON:
+    building the SDK's model objects costs more than the rest of the sync per contact."""
+    raw = call(fn, *args, _preload_content=False, **kwargs)
+    data = json.loads(raw.data)
+    after = ((data.get("paging") or {}).get("next") or {}).get("after") or ""
+    return [_remote_json(obj) for obj in data.get("results") or []], str(after)
+
+
 def _pages_all() -> Iterator[list[RemoteContact]]:
     api = client()
     after = None
     while True:
-        page = call(
+        contacts, after = _page(
             api.crm.contacts.basic_api.get_page,
             limit=BATCH,
             after=after,
             properties=mapping.PROPERTIES,
             archived=False,
         )
-        yield [_remote(obj) for obj in page.results]
-        after = page.paging.next.after if page.paging and page.paging.next else None
+        yield contacts
         if not after:
             return
 
@@ -654,9 +705,8 @@ def _pages_modified_since(since: datetime) -> Iterator[list[RemoteContact]]:
             limit=BATCH,
             after=after,
         )
-        page = call(api.crm.contacts.search_api.do_search, request)
-        yield [_remote(obj) for obj in page.results]
-        after = page.paging.next.after if page.paging and page.paging.next else None
+        contacts, after = _page(api.crm.contacts.search_api.do_search, request)
+        yield contacts
         if not after:
             return
 
