@@ -255,3 +255,27 @@ def test_contacts_made_in_hubspot_are_pulled_and_kept_in_step(
     lead.refresh_from_db()
     assert lead.company == "HS Holdings"
     assert any(p == "/crm/v3/objects/contacts/search" for _m, p in hubspot.requests)
+
+
+def test_sync_hubspot_full_command(hubspot, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for i in range(250):  # three pages of HubSpot's 100
+        hubspot.add_contact(email=f"c{i}@bulk.example", firstname=f"C{i}")
+    with django_capture_on_commit_callbacks(execute=False):
+        ours = make_lead(email="ours@example.com", name="Our Lead")
+    out = StringIO()
+    call_command("sync_hubspot", "--full", "--no-progress", stdout=out)
+    assert "pushed 1," in out.getvalue()
+    assert "pulled: 250 created" in out.getvalue()
+    assert Lead.objects.filter(email_normalized__endswith="@bulk.example").count() == 250
+    assert hubspot.contact_by("ementech_lead_id", str(ours.pk))["properties"]["email"] == (
+        "ours@example.com"
+    )
+    assert len(hubspot.contacts()) == 251  # nothing duplicated either way
+    again = StringIO()
+    call_command("sync_hubspot", "--full", "--no-progress", stdout=again)
+    assert "0 created" in again.getvalue() and "251 unchanged" in again.getvalue()
+    assert len(hubspot.contacts()) == 251
