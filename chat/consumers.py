@@ -1,10 +1,12 @@
 """WebSocket consumer for the chat widget: ``ws /ws/chat/{conversation_id}`` (seed 6.2.2).
 
 Client → server: ``join`` (visitor_id, mode, page_url), ``message`` (content), ``typing``
-(is_typing), ``consent`` (granted, wording), ``confirm`` (action_id, accept), ``rate``
-(rating). Server → client: ``joined`` (history), ``agent``, ``typing``, ``token``,
-``reset``, ``tool``, ``confirm``, ``sources``, ``booked``, ``done``, ``message`` (a staff
-reply or another tab), ``handoff``, ``error``. Use ``new`` as the id to start a
+(is_typing), ``consent`` (granted, wording), ``confirm`` (action_id, accept),
+``pick_slot`` (slot_id: a click on an offered time books it), ``rate`` (rating); ``join``
+may carry the browser's ``timezone`` (IANA name). Server → client: ``joined`` (history),
+``agent``, ``typing``, ``token``, ``reset``, ``slots`` (times to click), ``tool``,
+``confirm``, ``sources``, ``booked``, ``done``, ``message`` (a staff reply or another tab),
+``handoff``, ``error``. Use ``new`` as the id to start a
 conversation. Staff sockets on ``/ws/chat/staff`` receive every conversation's events.
 """
 
@@ -17,7 +19,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from chat import services
+from chat import presence, services
 from chat.models import Conversation, Message
 from chat.streaming import pump
 from core.net import truncate_ip
@@ -64,6 +66,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "typing": self.on_typing,
             "consent": self.on_consent,
             "confirm": self.on_confirm,
+            "pick_slot": self.on_pick_slot,
             "rate": self.on_rate,
         }.get(kind)
         if handler is None:
@@ -78,8 +81,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "visitor_id"
         )
         conv, history = await database_sync_to_async(self._open)(
-            requested, visitor_id, mode, str(content.get("page_url") or "")
-        )
+            requested, visitor_id, mode, str(content.get("page_url") or ""),
+            str(content.get("timezone") or "")[:64],
+        )  # fmt: skip
         if self.conversation is not None:
             await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
         self.conversation = conv
@@ -96,10 +100,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    def _open(self, requested, visitor_id, mode, page_url):
+    def _open(self, requested, visitor_id, mode, page_url, tz_name):
         conv = services.conversation_open(
-            conversation_id=requested, visitor_id=visitor_id, mode=mode, page_url=page_url
-        )
+            conversation_id=requested, visitor_id=visitor_id, mode=mode, page_url=page_url,
+            tz_name=tz_name,
+        )  # fmt: skip
         return conv, _history(conv)
 
     async def on_message(self, content: dict) -> None:
@@ -168,6 +173,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             ):
                 await self.send_json(event)
 
+    async def on_pick_slot(self, content: dict) -> None:
+        """The visitor clicked one of the offered times: that click is the confirmation."""
+        slot_id = content.get("slot_id")
+        if not isinstance(slot_id, str) or not slot_id:
+            return await self.error("Missing slot_id.", {"slot_id": ["Pick an offered time."]})
+        async with self.busy:
+            conv = self.conversation
+            async for event in pump(
+                lambda: services.chat_pick_slot(conversation=conv, slot_id=slot_id)
+            ):
+                await self.send_json(event)
+
     async def on_rate(self, content: dict) -> None:
         try:
             await database_sync_to_async(services.conversation_rate)(
@@ -195,9 +212,14 @@ class StaffChatConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_add(services.STAFF_GROUP, self.channel_name)
         await self.accept()
+        if await database_sync_to_async(user.groups.filter(name="Sales").exists)():
+            await database_sync_to_async(presence.staff_online)(
+                user_id=user.pk, channel=self.channel_name
+            )
 
     async def disconnect(self, code: int) -> None:
         await self.channel_layer.group_discard(services.STAFF_GROUP, self.channel_name)
+        await database_sync_to_async(presence.staff_offline)(channel=self.channel_name)
 
     async def chat_event(self, message: dict) -> None:
         await self.send_json(message["event"])

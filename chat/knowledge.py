@@ -9,6 +9,25 @@ log = logging.getLogger(__name__)
 
 
 def sources_for(query: str, *, k: int = 3) -> list[dict[str, Any]]:
+    """Retrieved chunks, with the structured catalogue first for price and time questions."""
+    from chat.catalogue import catalogue_source, wants_catalogue
+
+    found = _retrieved(query, k=k)
+    if not wants_catalogue(query):
+        return found
+    try:
+        catalogue = catalogue_source(1)
+    except Exception:  # noqa: BLE001 - the catalogue is a bonus, never a failure
+        log.exception("catalogue unavailable")
+        catalogue = None
+    if catalogue is None:
+        return found
+    for src in found:
+        src["n"] += 1
+    return [catalogue, *found]
+
+
+def _retrieved(query: str, *, k: int = 3) -> list[dict[str, Any]]:
     """The top ``k`` knowledge chunks for ``query`` as numbered sources (1-based).
 
     Uses the content app's hybrid retrieval; an empty knowledge base (or one being

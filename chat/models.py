@@ -241,3 +241,24 @@ class DemoBooking(models.Model):
 
     def __str__(self) -> str:
         return f"Demo {self.starts_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class UnansweredQuestion(models.Model):
+    """A visitor's question the assistant could not answer from the knowledge base; the
+    marketers' report groups them by meaning and turns one into an FAQ."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField()
+    answered_by_faq = models.ForeignKey(
+        "content.FAQ", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -9,20 +9,14 @@ with the message, and change nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from chat.models import Conversation, DemoBooking, SalesAvailability
-from ementech.ai import slots as slotlib
+from chat import slots as slotlib
+from chat.models import Conversation
+from chat.scheduling import ToolRefused, demo_book, demo_slots_open  # noqa: F401 - re-exported
 from ementech.ai.providers.base import ToolCall, ToolSpec
 
 log = logging.getLogger("chat.tools")
@@ -55,6 +49,7 @@ SAVE_LEAD = ToolSpec(
                 "enum": ["1-10", "11-50", "51-200", "201-500", "500+"],
             },
             "team_size": {"type": "integer", "minimum": 1, "maximum": 1000000},
+            "phone": {"type": "string", "maxLength": 20},
         },
     },
 )
@@ -70,9 +65,22 @@ SEND_RESOURCE = ToolSpec(
 )
 PROPOSE_SLOTS = ToolSpec(
     name="propose_slots",
-    description="List open demo slots with our Sales team.",
-    parameters={"type": "object", "additionalProperties": False, "properties": {}},
-)
+    description=(
+        "List open demo slots with our Sales team, in the visitor's time zone; pass the day "
+        "and part of day they asked for."
+    ),
+    parameters={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "weekday": {"type": "string", "enum": [
+                "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+            ]},
+            "part_of_day": {"type": "string", "enum": ["morning", "afternoon", "evening"]},
+            "after_hour": {"type": "string", "maxLength": 2},
+        },
+    },
+)  # fmt: skip
 BOOK_DEMO = ToolSpec(
     name="book_demo",
     description=(
@@ -88,7 +96,10 @@ BOOK_DEMO = ToolSpec(
 )
 CONNECT_HUMAN = ToolSpec(
     name="connect_human",
-    description="Hand the conversation to a person on our Sales team.",
+    description=(
+        "Ask for a person from our Sales team: they join the chat when one is online, "
+        "otherwise they reply by email and you keep helping."
+    ),
     parameters={
         "type": "object",
         "additionalProperties": False,
@@ -103,10 +114,6 @@ TOOLS_FOR_AGENT = {
     "qualifier": ["save_lead", "connect_human"],
     "scheduler": ["save_lead", "propose_slots", "book_demo", "connect_human"],
 }
-
-
-class ToolRefused(Exception):
-    pass
 
 
 @dataclass
@@ -217,8 +224,11 @@ def _save_lead(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutco
     args = {k: v for k, v in call.arguments.items() if v not in ("", None, [])}
     email = args.get("email")
     if email:
-        if not slotlib.EMAIL_RE.fullmatch(email.strip()):
+        from ementech.ai.parsers import find_emails
+
+        if find_emails(email.strip()) != [email.strip().lower()]:
             raise ToolRefused("email is not a valid address")
+        args["email"] = email = email.strip().lower()
         if conversation.lead_id and conversation.lead.email_normalized != email.strip().lower():
             raise ToolRefused("email does not belong to this conversation's lead")
         if email.strip().lower() not in _user_texts(conversation):
@@ -239,12 +249,17 @@ def _send_resource(conversation: Conversation, call: ToolCall, ip: str) -> ToolO
 
 
 def _propose_slots(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
-    offered = demo_slots_open(limit=3)
+    from chat.scheduling import demo_slots_for
+
+    tz_name = (conversation.state or {}).get("tz") or ""
+    result = demo_slots_for(preference=dict(call.arguments), tz_name=tz_name)
     state = dict(conversation.state)
-    state["offered_slots"] = offered
+    state["offered_slots"] = result["slots"]
+    if call.arguments:
+        state["slot_pref"] = dict(call.arguments)
     conversation.state = state
     conversation.save(update_fields=["state", "updated_at"])
-    return ToolOutcome(call=call, status="executed", result={"slots": offered})
+    return ToolOutcome(call=call, status="executed", result=result)
 
 
 def _book_demo(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
@@ -276,10 +291,16 @@ def _book_demo(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutco
 
 
 def _connect_human(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
-    from chat.services import conversation_escalate
+    """A person joins live when a Sales user is online; otherwise the request goes to the
+    sales queue, the visitor is promised an email reply and the assistant keeps helping."""
+    from chat.presence import sales_online
+    from chat.services import conversation_escalate, conversation_queue_followup
 
-    conversation_escalate(conversation=conversation, reason=call.arguments["reason"])
-    return ToolOutcome(call=call, status="executed", result={"ok": True})
+    if sales_online():
+        conversation_escalate(conversation=conversation, reason=call.arguments["reason"])
+        return ToolOutcome(call=call, status="executed", result={"ok": True, "live": True})
+    conversation_queue_followup(conversation=conversation, reason=call.arguments["reason"])
+    return ToolOutcome(call=call, status="executed", result={"ok": True, "live": False})
 
 
 _HANDLERS = {
@@ -289,107 +310,3 @@ _HANDLERS = {
     "book_demo": _book_demo,
     "connect_human": _connect_human,
 }
-
-
-# --- demo slots ---------------------------------------------------------------------------
-
-
-def _slot_label(start: dt.datetime) -> str:
-    local = timezone.localtime(start)
-    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
-
-
-def _slot_id(user_id: int | None, start: dt.datetime) -> str:
-    return f"{user_id or 'team'}|{start.astimezone(dt.UTC):%Y%m%dT%H%M}"
-
-
-def parse_slot_id(slot_id: str) -> tuple[int | None, dt.datetime]:
-    m = re.fullmatch(r"(team|\d+)\|(\d{8}T\d{4})", slot_id or "")
-    if not m:
-        raise ValueError("bad slot id")
-    user = None if m.group(1) == "team" else int(m.group(1))
-    start = dt.datetime.strptime(m.group(2), "%Y%m%dT%H%M").replace(tzinfo=dt.UTC)
-    return user, start
-
-
-def demo_slots_open(*, limit: int = 3, now: dt.datetime | None = None) -> list[dict]:
-    """Open demo slots: Sales users' availability from the admin, else the team calendar
-    in settings; at most one slot a day so the choice stays simple."""
-    now = now or timezone.now()
-    tz = timezone.get_current_timezone()
-    cfg = settings.CHAT_DEMO_AVAILABILITY
-    rows = list(
-        SalesAvailability.objects.filter(active=True, user__is_active=True).select_related("user")
-    )
-    taken = set(
-        DemoBooking.objects.filter(
-            status=DemoBooking.Status.CONFIRMED, starts_at__gte=now
-        ).values_list("slot_key", flat=True)
-    )
-    out: list[dict] = []
-    weekdays_used: set[int] = set()
-    earliest = now + dt.timedelta(hours=12)
-    for day_offset in range(1, int(cfg.get("days_ahead", 14)) + 1):
-        day = (timezone.localtime(now) + dt.timedelta(days=day_offset)).date()
-        if day.weekday() in weekdays_used:
-            continue  # one slot per weekday: "Thursday" then names exactly one
-        candidates: list[tuple[dt.datetime, int | None, int]] = []
-        if rows:
-            for row in rows:
-                if row.weekday != day.weekday():
-                    continue
-                start = dt.datetime.combine(day, row.start_time, tzinfo=tz)
-                end = dt.datetime.combine(day, row.end_time, tzinfo=tz)
-                while start + dt.timedelta(minutes=row.slot_minutes) <= end:
-                    candidates.append((start, row.user_id, row.slot_minutes))
-                    start += dt.timedelta(minutes=row.slot_minutes)
-        elif day.weekday() in cfg.get("weekdays", [3, 4]):
-            for hour in cfg.get("hours", [10, 14]):
-                start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
-                candidates.append((start, None, int(cfg.get("minutes", 30))))
-        for start, user_id, minutes in sorted(candidates, key=lambda c: (c[0], c[1] or 0)):
-            key = _slot_id(user_id, start)
-            if start < earliest or key in taken:
-                continue
-            out.append(
-                {
-                    "id": key,
-                    "label": _slot_label(start),
-                    "starts_at": start.isoformat(),
-                    "minutes": minutes,
-                }
-            )
-            weekdays_used.add(day.weekday())
-            break
-        if len(out) >= limit:
-            break
-    return out
-
-
-def demo_book(
-    *, conversation: Conversation, slot: dict, idempotency_key: str, reason: str = ""
-) -> DemoBooking:
-    """Book ``slot`` for the conversation's lead. The same key returns the same booking;
-    a slot already held raises ``ToolRefused`` (the database decides under concurrency)."""
-    existing = DemoBooking.objects.filter(idempotency_key=idempotency_key).first()
-    if existing:
-        return existing
-    user_id, start = parse_slot_id(slot["id"])
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    try:
-        with transaction.atomic():
-            return DemoBooking.objects.create(
-                conversation=conversation,
-                lead_id=conversation.lead_id,
-                sales_user=user,
-                starts_at=start,
-                ends_at=start + dt.timedelta(minutes=int(slot.get("minutes", 30))),
-                slot_key=slot["id"],
-                idempotency_key=idempotency_key,
-                reason=reason[:300],
-            )
-    except IntegrityError as exc:
-        again = DemoBooking.objects.filter(idempotency_key=idempotency_key).first()
-        if again:
-            return again
-        raise ToolRefused("that slot has just been taken") from exc

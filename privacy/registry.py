@@ -242,6 +242,12 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("chat.Message", lead="conversation__lead", visitor="conversation__visitor"),
     PersonalData("chat.DemoBooking", lead="lead"),
     PersonalData(
+        "chat.UnansweredQuestion",
+        lead="conversation__lead",
+        visitor="conversation__visitor",
+        note="The visitor's own wording of a question the assistant could not answer.",
+    ),
+    PersonalData(
         "events.EventRegistration",
         lead="lead",
         erase=ANONYMISE,

@@ -3,7 +3,7 @@ hand-off, staff replies), turn (one turn of the assistant), booking (confirmatio
 resources and analysis. Callers import from ``chat.services``."""
 
 from chat.services.analysis import conversation_analyse
-from chat.services.booking import chat_confirm
+from chat.services.booking import chat_confirm, chat_pick_slot
 from chat.services.conversations import (
     CONSENT_WORDING,
     LEAD_FIELDS,
@@ -12,9 +12,11 @@ from chat.services.conversations import (
     broadcast_on_commit,
     conversation_escalate,
     conversation_open,
+    conversation_queue_followup,
     conversation_rate,
     conversation_set_consent,
     conversation_store_profile,
+    handoff_resume_if_unanswered,
     message_public,
     staff_reply,
 )
@@ -28,10 +30,13 @@ __all__ = [
     "ChatInputError",
     "broadcast_on_commit",
     "chat_confirm",
+    "chat_pick_slot",
     "chat_resume",
     "chat_turn",
     "conversation_analyse",
     "conversation_escalate",
+    "conversation_queue_followup",
+    "handoff_resume_if_unanswered",
     "conversation_open",
     "conversation_rate",
     "conversation_set_consent",

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from chat import slots
 from chat.models import Conversation
-from ementech.ai import slots
 
 VALUE_OF_BUDGET = {"<10k": 5000, "10k-50k": 30000, "50k-100k": 75000, "100k+": 150000}
 POSITIVE = {"great", "good", "thanks", "thank", "perfect", "love", "helpful", "awesome", "nice"}

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Conversation, DemoBooking, Message
+from chat.scheduling import ToolRefused, demo_book
 from chat.services.conversations import _rescore
 from chat.services.turn import enqueue_analysis
-from chat.tools import ToolRefused, demo_book
 
 
 def chat_confirm(
@@ -79,6 +79,32 @@ def chat_confirm(
     yield {"type": "token", "text": text}
     yield {"type": "done", "conversation_id": str(conversation.pk)}
     enqueue_analysis(conversation)
+
+
+def chat_pick_slot(*, conversation: Conversation, slot_id: str) -> Iterator[dict[str, Any]]:
+    """The visitor clicked one of the times offered in this conversation: the click is the
+    confirmation, so the demo is booked at once (the slot id is part of the idempotency key,
+    so a double click books once)."""
+    conversation.refresh_from_db()
+    offered = {s["id"]: s for s in (conversation.state or {}).get("offered_slots") or []}
+    if slot_id not in offered:
+        yield {"type": "error", "error": "That time was not offered.", "details": {
+            "slot_id": ["Pick one of the offered times."]}}  # fmt: skip
+        return
+    if not conversation.lead_id:
+        text = "What's the best email to send the demo invitation to?"
+        _template_message(conversation, text)
+        yield {"type": "token", "text": text}
+        yield {"type": "done", "conversation_id": str(conversation.pk)}
+        return
+    state = dict(conversation.state)
+    state["pending"] = {"action_id": f"pick:{conversation.pk}:{slot_id}", "tool": "book_demo",
+                        "slot": offered[slot_id], "reason": "picked in the widget"}  # fmt: skip
+    conversation.state = state
+    conversation.save(update_fields=["state", "updated_at"])
+    yield from chat_confirm(
+        conversation=conversation, action_id=state["pending"]["action_id"], accept=True
+    )
 
 
 def _label(booking: DemoBooking) -> str:

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chat import slots
 from chat.models import Conversation, Message
-from ementech.ai import slots
 
 log = logging.getLogger("chat.services")
 
@@ -25,7 +25,7 @@ CONSENT_WORDING = (
 )
 LEAD_FIELDS = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
-    "tech_stack", "industry", "company_size",
+    "tech_stack", "industry", "company_size", "phone",
 }  # fmt: skip
 
 
@@ -67,28 +67,71 @@ def conversation_open(
     visitor_id: Any = None,
     mode: str = Conversation.Mode.QUALIFY,
     page_url: str = "",
+    tz_name: str = "",
 ) -> Conversation:
     """The conversation with this id, or a new one for the visitor (history survives
-    reconnects and page loads: the id is kept by the widget)."""
+    reconnects and page loads: the id is kept by the widget). A returning lead's known
+    details and form consent come along, so the assistant asks nothing they already gave."""
     if conversation_id:
         try:
             conv = Conversation.objects.filter(pk=conversation_id).first()
         except (ValueError, ValidationError):
             conv = None
         if conv is not None:
+            if tz_name and _valid_zone(tz_name) and (conv.state or {}).get("tz") != tz_name:
+                conv.state = {**(conv.state or {}), "tz": tz_name}
+                conv.save(update_fields=["state", "updated_at"])
             return conv
     from leads.services import visitor_touch
 
     visitor = visitor_touch(visitor_id=visitor_id) if visitor_id else None
     if mode not in Conversation.Mode.values:
         mode = Conversation.Mode.QUALIFY
-    return Conversation.objects.create(
+    conv = Conversation(
         visitor=visitor,
         lead_id=visitor.lead_id if visitor else None,
         mode=mode,
         page_url=(page_url or "")[:500],
         session_id=str(visitor.pk) if visitor else "",
+        state={"tz": tz_name} if tz_name and _valid_zone(tz_name) else {},
     )
+    if conv.lead_id:
+        _carry_lead(conv)
+    conv.save()
+    return conv
+
+
+def _valid_zone(name: str) -> bool:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _carry_lead(conv: Conversation) -> None:
+    """Start from what the returning lead already told us, with the consent they gave on
+    the form (the latest data-processing decision)."""
+    from leads.models import ConsentRecord
+
+    lead = conv.lead
+    known = {}
+    for key in sorted(LEAD_FIELDS | {"phone"}):
+        value = getattr(lead, key, None)
+        if value not in (None, "", [], {}):
+            known[key] = value
+    conv.collected = known
+    conv.qualification_progress = slots.qualification_progress(known)
+    latest = (
+        ConsentRecord.objects.filter(lead=lead, purpose=ConsentRecord.Purpose.DATA_PROCESSING)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.granted:
+        conv.consent_given_at = latest.created_at
+        conv.consent_wording = latest.wording or CONSENT_WORDING
 
 
 def conversation_set_consent(
@@ -184,7 +227,9 @@ def _rescore(lead_id: Any) -> None:
 def conversation_escalate(*, conversation: Conversation, reason: str) -> Conversation:
     """Hand the conversation to a person: status escalated, the bot stays silent, Sales
     see it in the live feed and answer from the admin."""
+    state = {**(conversation.state or {}), "handoff_at": timezone.now().isoformat()}
     Conversation.objects.filter(pk=conversation.pk).update(
+        state=state,
         status=Conversation.Status.ESCALATED,
         assigned_type="human",
         escalation_reason=reason[:300],
@@ -206,6 +251,74 @@ def conversation_escalate(*, conversation: Conversation, reason: str) -> Convers
     handoff_alert(conversation_id=conversation.pk)  # Slack's hand-off channel, after commit
     broadcast_on_commit(conversation, {"type": "handoff", "status": "escalated"})
     return conversation
+
+
+def conversation_queue_followup(*, conversation: Conversation, reason: str) -> Conversation:
+    """No one from Sales is online: the request joins the sales queue (a notification, and
+    the conversation marked for follow-up by email) while the assistant keeps answering."""
+    state = dict(conversation.state or {})
+    state["followup"] = {"reason": reason[:300], "at": timezone.now().isoformat()}
+    conversation.state = state
+    conversation.next_action = "Sales to reply by email"
+    conversation.escalation_reason = reason[:300]
+    conversation.save(update_fields=["state", "next_action", "escalation_reason", "updated_at"])
+    if conversation.lead_id:
+        from leads.services import notify_sales
+
+        notify_sales(
+            lead=conversation.lead,
+            kind="chat_followup",
+            message=f"Chat asks for a person (reply by email): {reason[:100]}",
+            data={"conversation_id": str(conversation.pk)},
+        )
+    broadcast_on_commit(conversation, {"type": "handoff", "status": "queued"})
+    return conversation
+
+
+def handoff_resume_if_unanswered(*, conversation: Conversation) -> bool:
+    """A hand-off nobody from Sales answered within ``CHAT_HANDOFF_TIMEOUT_SECONDS``: the
+    assistant says so, promises an email reply and takes the conversation back."""
+    import datetime as dt
+
+    if conversation.status != Conversation.Status.ESCALATED:
+        return False
+    since = (conversation.state or {}).get("handoff_at")
+    if not since:
+        return False
+    started = dt.datetime.fromisoformat(since)
+    timeout = getattr(settings, "CHAT_HANDOFF_TIMEOUT_SECONDS", 180)
+    if timezone.now() - started < dt.timedelta(seconds=timeout):
+        return False
+    if conversation.messages.filter(source=Message.Source.HUMAN, created_at__gte=started).exists():
+        return False
+    email = (conversation.collected or {}).get("email")
+    text = (
+        "Sorry, no one from our team has been able to join yet. A person will reply by email "
+        "within one business day" + (f" to {email}" if email else "") + ". In the meantime "
+        "I'm back and happy to keep helping."
+    )
+    with transaction.atomic():
+        state = dict(conversation.state or {})
+        state.pop("handoff_at", None)
+        state["followup"] = {"reason": conversation.escalation_reason, "at": since}
+        conversation.state = state
+        conversation.status = Conversation.Status.ACTIVE
+        conversation.assigned_type = "ai"
+        conversation.next_action = "Sales to reply by email"
+        conversation.save(
+            update_fields=["state", "status", "assigned_type", "next_action", "updated_at"]
+        )
+        msg = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            content=text,
+            source=Message.Source.TEMPLATE,
+            agent="consultant",
+            agent_reason="hand-off unanswered: the assistant resumes",
+        )
+        broadcast_on_commit(conversation, {"type": "handoff", "status": "resumed"})
+        broadcast_on_commit(conversation, {"type": "message", "message": message_public(msg)})
+    return True
 
 
 def staff_reply(*, conversation: Conversation, user, text: str) -> Message:

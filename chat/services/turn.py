@@ -10,6 +10,7 @@ the reply with its tool calls, tokens, latency and cost, and schedules the analy
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -19,16 +20,32 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from chat import agents, knowledge
+from chat import agents, knowledge, slots
+from chat.assistant import QUESTION_RE
 from chat.models import Conversation, Message
-from chat.services.conversations import ChatInputError, broadcast_on_commit, message_public
+from chat.services.conversations import (
+    ChatInputError,
+    broadcast_on_commit,
+    handoff_resume_if_unanswered,
+    message_public,
+)
 from chat.tools import ALL_TOOLS, TOOLS_FOR_AGENT, tool_execute
 from core.queue import enqueue
-from ementech.ai import llm_config, slots
+from ementech.ai import llm_config
 from ementech.ai.providers.base import ChatRequest
 
 MAX_ROUNDS = 4
 KNOWLEDGE_INTENTS = {"explore", "question", "advice", "unknown"}
+DEMO_RE = re.compile(
+    r"\b(demo|demonstration|book (me|a call|a meeting|in)|set up a (call|meeting)|"
+    r"can we (talk|meet)|arrange a (call|meeting))\b",
+    re.I,
+)
+NOT_BUYING_RE = re.compile(
+    r"not (looking for|interested in) a demo|no demo|just research|not buying|"
+    r"i'?ll (discuss|come back)|will come back|gathering info|i will be in touch",
+    re.I,
+)
 HISTORY_MESSAGES = 20
 
 
@@ -78,7 +95,9 @@ def chat_turn(
     else:
         text = validate_text(text)
         conversation.refresh_from_db()
-        if conversation.status == Conversation.Status.ESCALATED:
+        if conversation.status == Conversation.Status.ESCALATED and not (
+            handoff_resume_if_unanswered(conversation=conversation)
+        ):
             # A person has this conversation: pass the message on and stay silent.
             user_msg = Message.objects.create(conversation=conversation, role="user", content=text)
             broadcast_on_commit(
@@ -92,8 +111,12 @@ def chat_turn(
             confidence=rt.confidence,
         )  # fmt: skip
     state = dict(conversation.state or {})
-    if rt.agent == "scheduler":
+    if NOT_BUYING_RE.search(text):
+        state["demo_declined"] = state["not_buying"] = True
+        state.pop("demo_accepted", None)
+    elif rt.agent == "scheduler" or DEMO_RE.search(text):
         state["demo_accepted"] = True
+        state.pop("demo_declined", None)
     elif state.get("demo_offered") and rt.intent == "deny":
         state["demo_declined"] = True
     state["turns"] = int(state.get("turns", 0)) + 1
@@ -101,9 +124,15 @@ def chat_turn(
     conversation.save(update_fields=["state", "updated_at"])
     yield {"type": "agent", "agent": rt.agent}
 
-    wants_knowledge = rt.agent in ("researcher", "consultant") or rt.intent in KNOWLEDGE_INTENTS
-    sources = knowledge.sources_for(text) if wants_knowledge else []
-    allowed = TOOLS_FOR_AGENT[rt.agent]
+    wants_knowledge = (
+        rt.agent in ("researcher", "consultant")
+        or rt.intent in KNOWLEDGE_INTENTS
+        or bool(QUESTION_RE.search(text))
+    )
+    sources = knowledge.sources_for(text) if wants_knowledge and text else []
+    allowed = list(TOOLS_FOR_AGENT[rt.agent])
+    if state.get("demo_accepted"):
+        allowed += [t for t in TOOLS_FOR_AGENT["scheduler"] if t not in allowed]
     messages = _history(conversation, user_msg.pk if user_msg else None)
     if user_msg is not None:
         messages.append({"role": "user", "content": text})
@@ -115,7 +144,11 @@ def chat_turn(
     meta: dict[str, Any] = {}
     handoff = False
     visitor_key = str(conversation.visitor_id or conversation.pk)
-    task = "rag_generation" if conversation.mode == Conversation.Mode.RAG else "qualification"
+    task = (
+        "rag_generation"
+        if conversation.mode == Conversation.Mode.RAG
+        else agents.TASK_FOR_AGENT.get(rt.agent, "qualification")
+    )
 
     for round_no in range(MAX_ROUNDS):
         if round_no:  # tools may have changed the conversation
@@ -173,8 +206,14 @@ def chat_turn(
                     "label": out.result["label"],
                     "prompt": f"Book {out.result['label']}?",
                 }
+            if call.name == "propose_slots" and out.status == "executed":
+                yield {
+                    "type": "slots",
+                    "slots": out.result.get("slots") or [],
+                    "timezone": out.result.get("timezone_name", ""),
+                }
             if call.name == "connect_human" and out.status == "executed":
-                handoff = True
+                handoff = bool(out.result.get("live"))
             messages.append(
                 {
                     "role": "tool",
@@ -215,6 +254,10 @@ def chat_turn(
             cost_usd=F("cost_usd") + Decimal(str(round(totals["cost"], 6))),
         )
         _state_after_turn(conversation, meta)
+        if meta.get("unanswered"):
+            from chat.unanswered import question_record
+
+            question_record(conversation=conversation, text=str(meta["unanswered"]))
     if public:
         yield {"type": "sources", "sources": public}
     yield {

@@ -1,100 +1,19 @@
-"""Intent routing by embedding similarity to labelled examples (seed 4.1.1).
+"""Intent classification by embedding similarity to labelled examples.
 
-Each intent has a handful of example utterances. A message is embedded with the local
-sentence model and compared (cosine) with every example; an intent's score is the mean of
-its two best examples. Below ``MIN_SCORE`` the intent is ``unknown``. Short yes/no answers
-are recognised by rule first, since a two-word "sounds good" carries little meaning alone.
+Each intent has a handful of example utterances (the caller's vocabulary). A message is
+embedded with the local sentence model and compared (cosine) with every example; an
+intent's score is the mean of its two best examples. Below ``min_score`` the intent is
+``unknown``. Optional rules (a regex and the longest message it applies to) name an intent
+first, since a two-word "sounds good" carries little meaning alone.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-
-from . import slots
-
-EXAMPLES: dict[str, list[str]] = {
-    "greeting": [
-        "hi",
-        "hello there",
-        "good morning",
-        "hey, anyone here?",
-        "hi, I have a question",
-    ],
-    "explore": [
-        "We're looking to implement chatbots",
-        "We are interested in AI for customer service",
-        "we want to automate our support with AI",
-        "thinking about using machine learning for demand forecasting",
-        "exploring an AI assistant for our sales team",
-        "we'd like to add a virtual agent to our website",
-        "I want to see how AI could help my business",
-    ],
-    "question": [
-        "What services do you offer?",
-        "How does your retrieval augmented generation system work?",
-        "Do you have case studies in fintech?",
-        "How long does a typical implementation take?",
-        "Which technologies and models do you use?",
-        "What results did your clients get?",
-        "Can your chatbot integrate with our CRM?",
-        "Tell me about your pricing model",
-        "Where is your team based?",
-    ],
-    "advice": [
-        "How should we get started with AI?",
-        "What would you recommend for a company like ours?",
-        "I need to convince my boss",
-        "How do I build a business case for this?",
-        "Which approach is better, build or buy?",
-        "What are the risks we should think about?",
-    ],
-    "share_info": [
-        "We use Zendesk and have 5 support agents",
-        "our budget is around 20k",
-        "I'm the head of customer support",
-        "Response times and costs",
-        "We need it live by next quarter",
-        "we're a logistics company with 200 employees",
-        "our biggest problem is the ticket backlog",
-        "we handle about 3000 tickets a month",
-    ],
-    "demo": [
-        "Can I see a demo?",
-        "I'd like to book a call",
-        "Let's schedule a meeting",
-        "Could we set up a demo with your team?",
-        "when can we talk to someone about a demo",
-        "show me what you've built",
-    ],
-    "human": [
-        "Can I talk to a human?",
-        "connect me with a real person",
-        "I want to speak to someone from sales",
-        "is there a person I can chat with",
-        "get me a human agent please",
-        "I'd rather talk to your team directly",
-    ],
-    "thanks": ["thanks", "thank you, that's helpful", "great, cheers", "bye", "that's all"],
-}
-MIN_SCORE = 0.38
-
-# Which agent answers each intent (the orchestrator may override from conversation state).
-AGENT_FOR = {
-    "greeting": "consultant",
-    "explore": "researcher",
-    "question": "researcher",
-    "advice": "consultant",
-    "share_info": "qualifier",
-    "demo": "scheduler",
-    "human": "consultant",
-    "thanks": "consultant",
-    "affirm": "qualifier",
-    "deny": "qualifier",
-    "unknown": "researcher",
-}
 
 
 @dataclass(frozen=True)
@@ -104,22 +23,37 @@ class Intent:
     scores: dict[str, float]
 
 
-def _embedder():
+def embedder():
+    """The local sentence embedder (the configured one when the registry is available)."""
     try:
         from ementech.ai.config import get_embedder
 
         return get_embedder("all-MiniLM-L6-v2")
-    except ImportError:  # the content library is not installed: load the model directly
+    except ImportError:  # pragma: no cover - settings not configured
         from ementech.ai.embeddings import LocalEmbedder
 
         return LocalEmbedder()
 
 
+_embedder = embedder  # the local provider's sentence cache uses it
+
+
+@dataclass
+class Rule:
+    pattern: re.Pattern
+    intent: str
+    max_words: int
+
+
+@dataclass
 class IntentClassifier:
     """Nearest labelled examples in embedding space; built once per process."""
 
-    def __init__(self, examples: dict[str, list[str]] | None = None) -> None:
-        self.examples = examples or EXAMPLES
+    examples: dict[str, list[str]]
+    min_score: float = 0.38
+    rules: list[Rule] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
         self._labels: list[str] = []
         self._matrix: np.ndarray | None = None
         self._lock = threading.Lock()
@@ -134,40 +68,28 @@ class IntentClassifier:
                     labels += [label] * len(items)
                     texts += items
                 self._labels = labels
-                self._matrix = np.asarray(_embedder().embed(texts), dtype=np.float32)
+                self._matrix = np.asarray(embedder().embed(texts), dtype=np.float32)
 
     def embed(self, text: str) -> np.ndarray:
-        return np.asarray(_embedder().embed_query(text), dtype=np.float32)
+        return np.asarray(embedder().embed_query(text), dtype=np.float32)
 
-    def classify(self, text: str) -> Intent:
-        text = text.strip()
-        if slots.AFFIRM_RE.search(text) and len(text.split()) <= 8:
-            return Intent("affirm", 1.0, {"affirm": 1.0})
-        if slots.DENY_RE.search(text) and len(text.split()) <= 6:
-            return Intent("deny", 1.0, {"deny": 1.0})
+    def scores(self, text: str) -> dict[str, float]:
         self._ensure()
         sims = self._matrix @ self.embed(text)
         per: dict[str, list[float]] = {}
         for label, sim in zip(self._labels, sims, strict=True):
             per.setdefault(label, []).append(float(sim))
-        scores = {
+        return {
             label: round(float(np.mean(sorted(v, reverse=True)[:2])), 3) for label, v in per.items()
         }
+
+    def classify(self, text: str) -> Intent:
+        text = text.strip()
+        for rule in self.rules:
+            if rule.pattern.search(text) and len(text.split()) <= rule.max_words:
+                return Intent(rule.intent, 1.0, {rule.intent: 1.0})
+        scores = self.scores(text)
         best = max(scores, key=scores.get)
-        if scores[best] < MIN_SCORE:
+        if scores[best] < self.min_score:
             return Intent("unknown", scores[best], scores)
         return Intent(best, scores[best], scores)
-
-
-_classifier: IntentClassifier | None = None
-
-
-def classifier() -> IntentClassifier:
-    global _classifier
-    if _classifier is None:
-        _classifier = IntentClassifier()
-    return _classifier
-
-
-def classify(text: str) -> Intent:
-    return classifier().classify(text)

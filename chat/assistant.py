@@ -1,0 +1,358 @@
+"""The chat's own assistant for the local provider (no API keys), registered as its
+responder: it reads the structured context the LLM providers get rendered into their prompt
+(agent, intent, retrieved sources, the visitor's known profile, the dialogue state) and
+writes the reply as it goes, so the first words stream before the rest is composed.
+
+Each turn it first saves what the visitor stated (``save_lead``, validated by the server),
+asks for a person when told to (``connect_human``: the server decides whether someone is
+online) and handles the demo (``propose_slots`` with the day and part of day asked for,
+``book_demo`` for a slot picked in words). Then it answers what was asked, from the
+catalogue or the knowledge base with ``[Source N]`` markers, or says it does not know and
+records the question; then at most one qualifying question, never one already answered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from chat import slots
+from ementech.ai.providers.base import ChatRequest, ToolCall
+from ementech.ai.providers.local import LocalProvider
+
+RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
+SAVEABLE = {
+    "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
+    "tech_stack", "industry", "company_size", "team_size", "phone",
+}  # fmt: skip
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+QUESTION_RE = re.compile(
+    r"\?|^\s*(what|how|why|when|where|which|who|do|does|did|can|could|is|are|will|kindly "
+    r"advise|tell me)\b",
+    re.I,
+)
+HOSTILE_RE = re.compile(r"useless|overcharge|rip.?off|scam|stupid|waste of time|slow", re.I)
+OFF_TOPIC_RE = re.compile(r"mvua|weather|football|harambee stars|walishinda|recipe|joke", re.I)
+REPLY_PROMISE = (
+    "a person from our Sales team will reply by email within one business day "
+    "(Monday to Friday, 8:00 to 18:00 Nairobi time)"
+)
+
+
+def respond(request: ChatRequest, provider: LocalProvider) -> Iterator[Any]:
+    """The responder: tool calls for this round, or the reply written piece by piece."""
+    ctx = request.context or {}
+    done = tool_results_this_turn(request.messages)
+    calls = plan_tools(ctx, done)
+    if calls:
+        yield from calls
+        return
+    yield from compose(ctx, done, provider, request.messages)
+
+
+# --- deciding on tools ---------------------------------------------------------------------
+
+
+def _call(name: str, args: dict) -> ToolCall:
+    return ToolCall(id=f"call_{uuid.uuid4().hex[:12]}", name=name, arguments=args, raw="")
+
+
+def plan_tools(ctx: dict[str, Any], done: dict[str, dict]) -> list[ToolCall]:
+    tools = set(ctx.get("tools") or [])
+    query = ctx.get("query", "")
+    profile = ctx.get("profile") or {}
+    if any(k in done for k in ("connect_human", "book_demo", "propose_slots")):
+        return []
+
+    def may(name: str) -> bool:
+        return name in tools and name not in done
+
+    if may("save_lead"):
+        found = slots.extract(
+            query,
+            asked=ctx.get("last_asked"),
+            proposed_budget=ctx.get("proposed_budget"),
+            region=slots.REGION_OF_TZ.get(ctx.get("timezone") or "", "KE"),
+        )
+        new = {}
+        for key, value in found.items():
+            if key not in SAVEABLE or value in (None, "", []):
+                continue
+            known = profile.get(key)
+            if isinstance(value, list):
+                value = [v for v in value if v.lower() not in {str(k).lower() for k in known or []}]
+                if value:
+                    new[key] = value
+            elif value != known:
+                new[key] = value
+        if new:
+            return [_call("save_lead", new)]
+    if ctx.get("intent") == "human" and may("connect_human"):
+        return [_call("connect_human", {"reason": query[:200] or "Visitor asked for a person"})]
+    if ctx.get("demo_accepted") and profile.get("email") and ctx.get("consent"):
+        offered = ctx.get("offered_slots") or []
+        pref = slot_preference(query)
+        picked = pick_slot(query, offered) if offered and not pref else None
+        if picked and may("book_demo"):
+            return [_call("book_demo", {"slot_id": picked["id"]})]
+        if may("propose_slots") and (not offered or pref):
+            return [_call("propose_slots", pref or dict(ctx.get("slot_pref") or {}))]
+    return []
+
+
+def slot_preference(text: str) -> dict[str, str]:
+    """{"weekday", "part_of_day"} the visitor asked for ("thurs aftrnoon", "friday after
+    2pm", "any morning next week")."""
+    t = text.lower()
+    out: dict[str, str] = {}
+    for day in WEEKDAYS:
+        if re.search(rf"\b({day}|{day[:3]}|{day[:4]}|{day[:5]})s?\b", t):
+            out["weekday"] = day
+            break
+    if re.search(r"\bmorning|\bam\b|before (noon|lunch)", t):
+        out["part_of_day"] = "morning"
+    elif re.search(r"after\s*(1[2-6]|[1-5])\s*(pm|:00)?|afte?r?noon|aftrnoon|\bpm\b", t):
+        out["part_of_day"] = "afternoon"
+    elif re.search(r"\bevening", t):
+        out["part_of_day"] = "evening"
+    m = re.search(r"after\s*(\d{1,2})\s*(pm)?", t)
+    if m:
+        hour = int(m.group(1))
+        out["after_hour"] = str(hour + 12 if m.group(2) or hour < 8 else hour)
+    return out
+
+
+def pick_slot(text: str, offered: list[dict]) -> dict | None:
+    """The offered slot the visitor chose ("Thursday works", "the 2pm one", "the first")."""
+    t = text.lower()
+    ordinals = {"first": 0, "1st": 0, "earlier": 0, "earliest": 0, "second": 1, "2nd": 1,
+                "third": 2, "3rd": 2, "later": -1, "last": -1, "latter": -1}  # fmt: skip
+    scored = []
+    for slot in offered:
+        label = slot["label"].lower()
+        score = 0
+        for day in WEEKDAYS:
+            if day in label and (day in t or day[:3] in re.findall(r"[a-z]+", t)):
+                score += 2
+        for hour in re.findall(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b", t):
+            h = int(hour[0]) + (12 if hour[2] == "pm" and int(hour[0]) < 12 else 0)
+            if f"{h:02d}:{hour[1] or '00'}" in label:
+                score += 2
+        scored.append(score)
+    if scored and max(scored) > 0 and scored.count(max(scored)) == 1:
+        return offered[scored.index(max(scored))]
+    for word, idx in ordinals.items():
+        if re.search(rf"\b{word}\b", t) and len(offered) > abs(idx) - (idx < 0):
+            return offered[idx]
+    if len(offered) == 1 and slots.AFFIRM_RE.search(text):
+        return offered[0]
+    return None
+
+
+# --- writing the reply ---------------------------------------------------------------------
+
+
+def compose(
+    ctx: dict[str, Any], done: dict[str, dict], provider: LocalProvider, messages: list[dict]
+) -> Iterator[Any]:
+    query = ctx.get("query", "")
+    profile = ctx.get("profile") or {}
+    intent = ctx.get("intent", "unknown")
+    said: list[str] = []
+
+    def say(text: str) -> str:
+        said.append(text)
+        return ("" if len(said) == 1 else " ") + text
+
+    if "book_demo" in done:
+        res = done["book_demo"]
+        if res.get("status") == "needs_confirmation":
+            yield say(f"Shall I book {res['label']}? Please confirm with the buttons below.")
+            yield {"pending": res.get("action_id")}
+            return
+        if res.get("error"):
+            yield say("Sorry, I couldn't book that one: " + res["error"] + ".")
+
+    # 1. Answer what was asked.
+    asked_something = bool(QUESTION_RE.search(query)) or intent in ("question", "advice")
+    if asked_something and intent not in ("human", "demo", "affirm", "deny", "thanks"):
+        yield from answer(ctx, provider, messages, say)
+    elif OFF_TOPIC_RE.search(query):
+        yield say("That one is outside what I can help with, I'm afraid.")
+    if HOSTILE_RE.search(query) and not said:
+        yield say("Fair question. I'm EmenTech's assistant, and I'll give you straight answers "
+                  "from our published material, or say so when I don't know.")  # fmt: skip
+
+    # 2. What happened with the tools.
+    saved = done.get("save_lead") or {}
+    new = saved.get("accepted") or {}
+    if new and not said:
+        ack = slots.describe(new)
+        yield say(("Thanks, noted: " + ack + ".") if ack else "Thanks.")
+    if saved.get("held") == "consent":
+        yield say("Before I store your contact details, please tick the consent box below.")
+        yield {"needs_consent": True}
+    if "connect_human" in done:
+        yield from handoff_reply(done["connect_human"], profile, say)
+        if done["connect_human"].get("live"):
+            return
+    if "propose_slots" in done:
+        res = done["propose_slots"]
+        offered = res.get("slots") or []
+        yield {"offered_slots": offered}
+        if res.get("none_fit"):
+            yield say(f"I can't see an opening {res['none_fit']}.")
+        if offered:
+            yield say(slot_sentence(offered, res.get("timezone_name", "")))
+        else:
+            yield say("I can't see any open demo slots in the next two weeks, so " + REPLY_PROMISE
+                      + " with a time.")  # fmt: skip
+        return
+    if ctx.get("agent") == "scheduler" and ctx.get("offered_slots") and not new:
+        yield say("Which of these suits you best? " + slot_sentence(ctx["offered_slots"], ""))
+        return
+    if intent == "thanks" and not asked_something:
+        yield say("You're welcome! I'm here if anything else comes up.")
+        return
+    if ctx.get("mode") == "rag":
+        if not said:
+            yield say("What would you like to know about our work?")
+        return
+
+    # 3. At most one question, never one already answered.
+    question, meta = next_question(ctx, profile)
+    if meta:
+        yield meta
+    if question:
+        yield say(question)
+    elif not said:
+        yield say("Is there anything else I can help you with?")
+
+
+def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[Any]:
+    """The answer to the visitor's question, cited, or an honest "I don't know"."""
+    query = ctx.get("query", "")
+    sources = ctx.get("sources") or []
+    catalogue = next((s for s in sources if s.get("catalogue")), None)
+    if catalogue is not None:
+        line = catalogue_line(query, catalogue, provider, messages)
+        if line:
+            yield say(f"{line} [Source {catalogue['n']}]")
+            yield {"cited": [catalogue["n"]]}
+            return
+    picked, top = provider.best_sentences(query, [s for s in sources if not s.get("catalogue")])
+    if top >= RELEVANCE_MIN and picked:
+        for sent, n, _ in picked:
+            yield say(f"{sent} [Source {n}]")
+        yield {"cited": sorted({n for _, n, _ in picked})}
+        return
+    email = (ctx.get("profile") or {}).get("email")
+    yield say("I don't know that one, and I'd rather not guess. I've noted your question, and "
+              + REPLY_PROMISE + (f" to {email}." if email else "."))  # fmt: skip
+    yield {"dont_know": True, "unanswered": query}
+
+
+def catalogue_line(query: str, source: dict, provider: LocalProvider, messages: list[dict]):
+    """The catalogue line that answers a price or duration question (the subject may be in
+    an earlier message: "what would a pilot like that cost?")."""
+    items = source["catalogue"]
+    recent = [m["content"] for m in messages if m["role"] == "user"][-3:]
+    context = " ".join([*recent[:-1], query]) if recent else query
+    vecs = provider.embed(
+        [query, context] + [f"{i['name']}. {i['summary']}" for i in items]
+    )  # fmt: skip
+    sims = np.maximum(vecs[2:] @ vecs[0], vecs[2:] @ vecs[1] * 0.9)
+    best = int(np.argmax(sims))
+    if float(sims[best]) < 0.25:
+        low = min(items, key=lambda i: i["price_from"])
+        high = max(items, key=lambda i: i["price_to"])
+        return (
+            f"Our fixed-scope offers run from the {low['name']} at ${low['price_from']:,} to "
+            f"${low['price_to']:,} up to the {high['name']} at ${high['price_from']:,} to "
+            f"${high['price_to']:,}."
+        )
+    item = items[best]
+    duration = item["duration"]
+    takes = "billed monthly" if duration == "monthly" else f"and takes about {duration}"
+    return (
+        f"The {item['name']} ({item['summary'].rstrip('.').lower()}) costs "
+        f"${item['price_from']:,} to ${item['price_to']:,} {takes}."
+    )
+
+
+def handoff_reply(result: dict, profile: dict, say) -> Iterator[str]:
+    if result.get("live"):
+        yield say("A colleague from our Sales team is online and will join this chat in a "
+                  "moment.")  # fmt: skip
+        return
+    email = profile.get("email")
+    if email:
+        yield say(
+            f"No one from Sales is online right now, so {REPLY_PROMISE} to {email}. "
+            "I've put your request in their queue; meanwhile I'm happy to keep helping."
+        )
+    else:
+        yield say(f"No one from Sales is online right now, so {REPLY_PROMISE}. I've put your "
+                  "request in their queue; which email should they write to? Meanwhile I'm "
+                  "happy to keep helping.")  # fmt: skip
+
+
+def slot_sentence(offered: list[dict], tz_name: str) -> str:
+    labels = [o["label"] for o in offered]
+    zone = f" ({tz_name} time)" if tz_name else ""
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return f"We have an opening on {labels[0]}{zone}. Does that work for you?"
+    return (
+        "We have openings on " + ", ".join(labels[:-1]) + f" or {labels[-1]}{zone}. "
+        "Which works better?"
+    )
+
+
+def next_question(ctx: dict, profile: dict) -> tuple[str, dict]:
+    asked = ctx.get("asked") or {}
+    if ctx.get("demo_accepted"):
+        if not profile.get("email") and asked.get("email", 0) < 3:
+            q = "What's the best email to send the demo invitation to?"
+            if not ctx.get("consent"):
+                q += " (Tick the consent box below so we may store it.)"
+            return q, {"asked_slot": "email"}
+        if not ctx.get("consent"):
+            return ("Please tick the consent box below so I can save your details and book the "
+                    "demo.", {"needs_consent": True})  # fmt: skip
+        return "", {}
+    if ctx.get("demo_declined") or ctx.get("not_buying"):
+        return "", {}
+    todo = slots.missing(profile, slots.QUALIFY_ORDER, asked, max_asks=1)
+    if todo:
+        slot = todo[0]
+        meta: dict[str, Any] = {"asked_slot": slot}
+        if slot == "budget":
+            meta["proposed_budget"] = slots.PROPOSED_BUDGET
+        return slots.question_for(slot, int(ctx.get("variant", 0))), meta
+    if not ctx.get("demo_offered"):
+        return (
+            "Would it be helpful to see a demo of what we've built for similar companies?",
+            {"demo_offered": True},
+        )
+    return "", {}
+
+
+def tool_results_this_turn(messages: list[dict[str, Any]]) -> dict[str, dict]:
+    """{tool name: parsed result} for tool results after the last visitor message."""
+    out: dict[str, dict] = {}
+    for m in reversed(messages):
+        if m["role"] == "user":
+            break
+        if m["role"] == "tool":
+            try:
+                out[m.get("name", "")] = json.loads(m["content"])
+            except (TypeError, ValueError):
+                out[m.get("name", "")] = {"error": "unreadable result"}
+    return out

@@ -1,0 +1,51 @@
+"""Structured answers the assistant gives before anything else: service prices and
+durations from the catalogue, as a numbered source that cites the services page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+PRICE_OR_TIME = re.compile(
+    r"\b(cost|costs|price|prices|pricing|priced|charge|how much|fee|fees|budget usually|"
+    r"how long|duration|take|takes|timeline usually|weeks|fits this money|offer fits)\b",
+    re.I,
+)
+RUNNING_COST = re.compile(r"per conversation|to run|running cost|monthly|per month", re.I)
+CATALOGUE_URL = "/services/"
+
+
+def wants_catalogue(text: str) -> bool:
+    return bool(PRICE_OR_TIME.search(text or "")) and not RUNNING_COST.search(text or "")
+
+
+def catalogue_source(n: int) -> dict[str, Any] | None:
+    """The live catalogue as source ``n``: its lines both as text (for models) and as
+    structured items (for the local assistant)."""
+    from content.selectors import catalogue_items
+
+    items = [
+        {
+            "name": item.name,
+            "summary": item.summary,
+            "price_from": item.price_from,
+            "price_to": item.price_to,
+            "duration": item.duration,
+        }
+        for item in catalogue_items()
+    ]
+    if not items:
+        return None
+    text = "\n".join(
+        f"{i['name']}: ${i['price_from']:,}–${i['price_to']:,}, {i['duration']}. {i['summary']}"
+        for i in items
+    )
+    return {
+        "n": n,
+        "title": "Service catalogue",
+        "url": CATALOGUE_URL,
+        "type": "catalogue",
+        "score": 1.0,
+        "text": text,
+        "catalogue": items,
+    }

@@ -1,0 +1,105 @@
+"""The chat's intents (seed 4.1.1): labelled examples for the embedding classifier of
+:mod:`ementech.ai.intents`, yes/no rules, and which agent answers each intent."""
+
+from __future__ import annotations
+
+from chat import slots
+from ementech.ai.intents import Intent, IntentClassifier, Rule
+
+EXAMPLES: dict[str, list[str]] = {
+    "greeting": [
+        "hi",
+        "hello there",
+        "good morning",
+        "hey, anyone here?",
+        "hi, I have a question",
+    ],
+    "explore": [
+        "We're looking to implement chatbots",
+        "We are interested in AI for customer service",
+        "we want to automate our support with AI",
+        "thinking about using machine learning for demand forecasting",
+        "exploring an AI assistant for our sales team",
+        "we'd like to add a virtual agent to our website",
+        "I want to see how AI could help my business",
+    ],
+    "question": [
+        "What services do you offer?",
+        "How does your retrieval augmented generation system work?",
+        "Do you have case studies in fintech?",
+        "How long does a typical implementation take?",
+        "Which technologies and models do you use?",
+        "What results did your clients get?",
+        "Can your chatbot integrate with our CRM?",
+        "Tell me about your pricing model",
+        "Where is your team based?",
+    ],
+    "advice": [
+        "How should we get started with AI?",
+        "What would you recommend for a company like ours?",
+        "I need to convince my boss",
+        "How do I build a business case for this?",
+        "Which approach is better, build or buy?",
+        "What are the risks we should think about?",
+    ],
+    "share_info": [
+        "We use Zendesk and have 5 support agents",
+        "our budget is around 20k",
+        "I'm the head of customer support",
+        "Response times and costs",
+        "We need it live by next quarter",
+        "we're a logistics company with 200 employees",
+        "our biggest problem is the ticket backlog",
+        "we handle about 3000 tickets a month",
+    ],
+    "demo": [
+        "Can I see a demo?",
+        "I'd like to book a call",
+        "Let's schedule a meeting",
+        "Could we set up a demo with your team?",
+        "when can we talk to someone about a demo",
+        "show me what you've built",
+    ],
+    "human": [
+        "Can I talk to a human?",
+        "connect me with a real person",
+        "I want to speak to someone from sales",
+        "is there a person I can chat with",
+        "get me a human agent please",
+        "I'd rather talk to your team directly",
+    ],
+    "thanks": ["thanks", "thank you, that's helpful", "great, cheers", "bye", "that's all"],
+}
+
+# Which agent answers each intent (the orchestrator may override from conversation state).
+AGENT_FOR = {
+    "greeting": "consultant",
+    "explore": "researcher",
+    "question": "researcher",
+    "advice": "consultant",
+    "share_info": "qualifier",
+    "demo": "scheduler",
+    "human": "consultant",
+    "thanks": "consultant",
+    "affirm": "qualifier",
+    "deny": "qualifier",
+    "unknown": "researcher",
+}
+
+
+_classifier: IntentClassifier | None = None
+
+
+def classifier() -> IntentClassifier:
+    global _classifier
+    if _classifier is None:
+        _classifier = IntentClassifier(
+            examples=EXAMPLES,
+            min_score=0.38,
+            rules=[Rule(slots.AFFIRM_RE, "affirm", 8), Rule(slots.DENY_RE, "deny", 6)],
+        )
+    return _classifier
+
+
+def classify(text: str) -> Intent:
+    return classifier().classify(text)

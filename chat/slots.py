@@ -1,0 +1,589 @@
+"""Slot filling: BANT and contact details read from a visitor's own words.
+
+``extract(text, asked=...)`` returns only what the text states (or, when we had just asked
+about one slot, what it answers: "that sounds about right" to a proposed budget range).
+Values use the Lead model's vocabulary (budget and timeline choices, authority levels).
+``next_question`` picks the most useful missing slot and phrases one natural question.
+"""
+
+from __future__ import annotations
+
+import re
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+BUDGET_CHOICES = ("<10k", "10k-50k", "50k-100k", "100k+")
+TIMELINE_CHOICES = ("immediate", "1-3mo", "3-6mo", "6-12mo", "12mo+")
+
+AFFIRM_RE = re.compile(
+    r"^\s*(yes|yeah|yep|yup|sure|ok|okay|correct|right|exactly|absolutely|definitely|"
+    r"of course|that works|works for us|sounds (about )?right|sounds good|that sounds|"
+    r"that'?s (about )?right|that would be (great|good|helpful)|please do|go ahead|"
+    r"i think so|roughly|more or less|ballpark|in that range|that aligns|fair)\b",
+    re.I,
+)
+DENY_RE = re.compile(r"^\s*(no|nope|nah|not really|not now|no thanks|maybe later)\b", re.I)
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "couple": 2,
+    "few": 3, "several": 4,
+}  # fmt: skip
+
+KNOWN_TOOLS = [
+    "Zendesk", "Freshdesk", "Intercom", "Salesforce", "HubSpot", "Slack", "Jira", "ServiceNow",
+    "Zoho", "WhatsApp", "Excel", "Google Sheets", "Shopify", "SAP", "Odoo", "Microsoft Teams",
+    "Dynamics", "Twilio", "Help Scout", "Gorgias", "Front", "Pipedrive", "Notion", "Airtable",
+    "Power BI", "Tableau", "Snowflake", "BigQuery", "AWS", "Azure", "Google Cloud", "Mailchimp",
+    "QuickBooks", "Xero", "Sage", "Trello", "Asana", "Monday", "Kustomer", "LiveChat", "Drift",
+]  # fmt: skip
+
+INDUSTRIES = {
+    "insurance": r"insurance|insurer|assurance|claims",
+    "fintech": r"fintech|lending|lender|microfinance|sacco|payments?\b|remittance|mobile money|"
+    r"credit scoring|neobank|\bbank",
+    "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b",
+    "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain",
+    "education": r"education|edtech|schools?\b|university|e-?learning",
+    "ngo": r"\bngo\b|non-?profit|foundation\b|charity|donor",
+    "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b",
+    "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b",
+    "hospitality": r"hotel|hospitality|restaurant|resturant|resort|travel agency|tourism",
+    "retail": r"e-?commerce|online (shop|store)|retail|supermarket|stores\b|shop(s|ping)?\b|"
+    r"marketplace|fashion",
+    "government": r"government|ministry|public sector|county\b",
+    "telecommunications": r"telecom|telco|mobile operator|isp\b",
+    "software": r"\bsaas\b|software company|software house",
+    "real estate": r"real estate|property management",
+    "energy": r"energy|solar|utility|utilities",
+}
+
+PAIN_PATTERNS = [
+    (r"response times?|slow (to )?respon|slow repl|slow answer|waiting times?|wait times?|"
+     r"long queues?|takes? too long|take hours|takes hours|hours to (answer|reply|respond)",
+     "slow response times"),
+    (r"\bcosts?\b|expensive|too much money|overhead|budget pressure|fortune|overtime|pricey",
+     "high costs"),
+    (r"manual|repetitive|copy.?past|spreadsheets?", "manual, repetitive work"),
+    (r"backlog|ticket volume|too many (tickets|requests|calls|emails)|volume",
+     "high ticket volume"),
+    (r"after.?hours|24/7|night|weekends?|out of hours", "no after-hours coverage"),
+    (r"churn|losing customers|retention", "customer churn"),
+    (r"errors?|mistakes?|inaccura", "errors and inaccuracy"),
+    (r"scal(e|ing)|growth|keep up", "scaling with growth"),
+    (r"leads? (qualification|go cold|fall through)|qualif(y|ying) leads|lost leads",
+     "lead qualification"),
+    (r"data silos?|disconnected systems|no single view|scattered data", "scattered data"),
+    (r"satisfaction|csat|nps|unhappy customers|complaints?", "customer satisfaction"),
+    (r"hiring|staff(ing)? shortage|turnover|burn.?out", "staffing pressure"),
+    (r"reporting|visibility|insights?", "poor visibility and reporting"),
+    (r"forecast", "forecasting accuracy"),
+    (r"fraud", "fraud"),
+]  # fmt: skip
+
+AUTHORITY_PHRASES = [
+    (r"\bi('?d| will| would)? (be )?recommend|my recommendation|recommend(ing)? (it|this) to|"
+     r"follow my recommendation|convince my|need (approval|sign.?off)|my boss|"
+     r"presenting (this |it )?to|"
+     r"(present|pitch)(ing)? (it |this )?(to|internally)|report to|gathering info|"
+     r"(decision|budget) (is|sits) with|\b(md|ceo|cfo|coo|gm|director|board) (approves|decides|"
+     r"signs)|build a case|\bi prepare", "influencer"),
+    (r"\bi (make|sign off|own|approve|decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
+     r"my (call|decision)|final say|i'?m the decision|make the call|i make the call",
+     "decision_maker"),
+    (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using",
+     "user"),
+]  # fmt: skip
+
+
+# --- reading values -------------------------------------------------------------------------
+# The kept parsers of ementech.ai.parsers do the reading; this module decides which value
+# answers which slot, in the Lead model's vocabulary.
+
+USD_PER = {"USD": 1.0, "": 1.0, "KES": 1 / 129, "GBP": 1.27, "EUR": 1.08}
+REGION_OF_TZ = {
+    "Africa/Nairobi": "KE", "Africa/Kampala": "UG", "Africa/Dar_es_Salaam": "TZ",
+    "Africa/Kigali": "RW", "Africa/Addis_Ababa": "ET", "Africa/Lagos": "NG",
+    "Africa/Johannesburg": "ZA", "Europe/London": "GB", "Europe/Berlin": "DE",
+}  # fmt: skip
+HEADCOUNT_WORDS = (
+    r"staff|employees|people|ppl|persons|members|agents?|workers|drivers|engineers|developers|"
+    r"reps|heads|colleagues|stores|branches|clinics|hotels|schools|trucks|tickets|calls"
+)
+BUDGET_CONTEXT = re.compile(
+    r"budget|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|grant|can go up to|"
+    r"allocated|set aside|thinking (about|around|of)|pay",
+    re.I,
+)
+PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", re.I)
+TIMELINE_CONTEXT = re.compile(
+    r"\b(live|launch|start|begin|kick ?off|running|go.?live|deploy|roll ?out|deadline|"
+    r"implement|timeline|tender|in place|tuanze|kuanza)\b|"
+    r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+ ){0,3}(weeks?|months?|quarters?|years?|"
+    r"q[1-4])\b",
+    re.I,
+)
+TIME_UNIT = re.compile(
+    r"\b(weeks?|months?|quarters?|years?|q[1-4]|h[12]|season|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december)\b",
+    re.I,
+)
+SCHEDULING_CONTEXT = re.compile(
+    r"\b(demo|call|meeting|meet|talk|slot|book|works for me|suits me|is best|is good)\b", re.I
+)
+
+
+def budget_bucket(low: float, high: float | None = None) -> str:
+    mid = low if high is None else (low + high) / 2
+    if mid < 10_000:
+        return "<10k"
+    if mid <= 50_000:
+        return "10k-50k"
+    if mid <= 100_000:
+        return "50k-100k"
+    return "100k+"
+
+
+def extract_budget(text: str) -> str | None:
+    """The visitor's budget bucket from an amount they state as theirs (not a price they ask
+    about, not a headcount): "about 20k USD", "KES 2.5M", "£20-25k", "up to 30k"."""
+    from ementech.ai.parsers import find_money
+
+    t = text.lower()
+    if not BUDGET_CONTEXT.search(t) and not re.search(r"\d\s?(k|m|mn|million)\b", t):
+        return None
+    text = re.sub(r"\d[\d,.]*\s?k?\+?\s+(" + HEADCOUNT_WORDS + r")\b", " ", text, flags=re.I)
+    for money in reversed(find_money(text)):
+        if not money.explicit and not BUDGET_CONTEXT.search(t):
+            continue
+        rate = USD_PER.get(money.currency, 1.0)
+        low = money.low * rate
+        high = money.high * rate if money.high else None
+        if low < 500 and (high or 0) < 500:
+            continue
+        if high is None and re.search(r"under|less than|below|up to|max(imum)?|at most|tops", t):
+            return budget_bucket(low * 0.9)
+        if high is None and re.search(r"over|more than|above|at least|north of", t):
+            return budget_bucket(low * 1.1)
+        return budget_bucket(low, high)
+    return None
+
+
+def _bucket_months(months: float) -> str:
+    if months <= 1.05:
+        return "immediate"
+    if months <= 3.05:
+        return "1-3mo"
+    if months <= 6.05:
+        return "3-6mo"
+    if months <= 12.05:
+        return "6-12mo"
+    return "12mo+"
+
+
+def extract_timeline(text: str, asked: bool = False) -> str | None:
+    """A timeline choice from "in six weeks", "by Q1", "before the end of next quarter",
+    "asap"; only when the text speaks of starting or going live (or we just asked)."""
+    from ementech.ai.parsers import horizon_months
+
+    t = text.lower()
+    if re.search(r"asap|as soon as possible|immediately|right away|urgent|this month|"
+                 r"within the month|already begun|right now", t):  # fmt: skip
+        return "immediate"
+    if re.search(r"no rush|no timeline|not sure when|someday|next year or later|long.?term", t):
+        return "12mo+"
+    t = re.sub(r"\bby the way\b", " ", t)
+    if not TIME_UNIT.search(t) or (not asked and not TIMELINE_CONTEXT.search(t)):
+        return None
+    if (
+        not asked
+        and SCHEDULING_CONTEXT.search(t)
+        and not re.search(r"\b(live|launch|start|begin|kick ?off|running|deploy|roll ?out)\b", t)
+    ):
+        return None
+    t = re.sub(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|"
+               r"thu|thur|thurs|fri)\b.*$", "", t)  # fmt: skip
+    months = horizon_months(t)
+    if months is None:
+        return None
+    if re.search(r"\b(tops|at the latest|at most|max|under|within|less than|b4|before)\b", t):
+        months -= 0.01
+    return _bucket_months(months)
+
+
+TITLE_RE = re.compile(
+    r"\b((?:co-?founder(?: and| &)? )?(?:ceo|cto|cio|coo|cfo|cmo)|chief [a-z]+ officer|"
+    r"(?:co-?)?founder|owner|managing director|general manager|president|"
+    r"(?:vp|vice president|director)(?: of| for)? [a-z&]+(?: [a-z&]+)?|"
+    r"head (?:of|for) [a-z&]+(?: [a-z&]+)?|"
+    r"(?:it|ict|marketing|sales|product|project|programme|program|operations|ops|category|"
+    r"customer experience|customer service|customer support|support|finance|hr|procurement|"
+    r"account|office|country|general|data|engineering)"
+    r" (?:manager|lead|officer|director|head|specialist|analyst|agent|coordinator)|"
+    r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
+    r"(?:software |data |ml )?(?:engineer|developer|scientist|analyst)|consultant)\b",
+    re.I,
+)
+AUTHORITY_OF_TITLE = [
+    (r"ceo|cto|cio|coo|cfo|cmo|chief|founder|owner|managing director|general manager|"
+     r"president|director|\bvp\b|vice president|head", "decision_maker"),
+    (r"manager|lead|officer|coordinator", "influencer"),
+    (r"agent|engineer|developer|scientist|analyst|specialist|student|researcher|consultant",
+     "user"),
+]  # fmt: skip
+NOT_MINE = re.compile(r"\b(our|my boss|the|to|with|by|your|their|his|her)\s+$", re.I)
+HEAD_UP = re.compile(r"\bi (?:head(?: up)?|run|lead|manage) ((?:the |our )?[a-z ]{3,30}?)\b"
+                     r"(?= at | for |[,.;]|$)", re.I)  # fmt: skip
+
+
+def extract_role(text: str) -> tuple[str, str] | None:
+    """(role as the visitor wrote it, authority implied by the title) for their own role:
+    "I'm Head of Customer Support at …", "CEO, Shamba Fresh", never "our COO who signs off"."""
+    for m in TITLE_RE.finditer(text):
+        before = text[: m.start()]
+        if NOT_MINE.search(before) and not re.search(r"\b(i'?m|i am|as)\s+the\s+$", before, re.I):
+            continue
+        if re.search(r"\b(with|to|for)\s+(a|an)\s+$", before, re.I):
+            continue
+        role = m.group(1).strip()
+        role = re.sub(r"\s+(at|of|for|in)$", "", role, flags=re.I)
+        head = re.match(r"(head|director|vp|vice president)( of| for)? ", role, re.I)
+        if head and re.search(r"\b(at|and|in|with)$", role, re.I):
+            role = role.rsplit(" ", 1)[0]
+        authority = next(
+            (a for p, a in AUTHORITY_OF_TITLE if re.search(p, role, re.I)), "influencer"
+        )
+        return role, authority
+    m = HEAD_UP.search(text)
+    if m and not re.search(r"\b(chain|company|business|fleet|shop|store)\b", m.group(1), re.I):
+        area = re.sub(r"^(the|our) ", "", m.group(1).strip(), flags=re.I)
+        return f"Head of {area}", "decision_maker"
+    return None
+
+
+def extract_authority(text: str) -> str | None:
+    for pattern, authority in AUTHORITY_PHRASES:
+        if re.search(pattern, text, re.I):
+            return authority
+    return None
+
+
+def extract_pains(text: str) -> list[str]:
+    t = text.lower()
+    return [label for pattern, label in PAIN_PATTERNS if re.search(pattern, t)]
+
+
+def extract_tools(text: str) -> list[str]:
+    found = []
+    for tool in KNOWN_TOOLS:
+        if re.search(r"(?<![\w])" + re.escape(tool) + r"(?![\w])", text, re.I):
+            found.append(tool)
+    return found
+
+
+def extract_team_size(text: str) -> int | None:
+    from ementech.ai.parsers import _words_to_digits
+
+    m = re.search(
+        r"(\d+)\s+(?:\w+\s+){0,2}?(agents?|reps|representatives)\b", _words_to_digits(text), re.I
+    )
+    if not m:
+        m = re.search(r"team of (\d+)", _words_to_digits(text), re.I)
+    if m:
+        n = int(m.group(1))
+        if 0 < n < 1_000_000:
+            return n
+    return None
+
+
+def extract_company_size(text: str) -> str | None:
+    """Headcount of the company ("85 staff", "about 220 staff", "12 persons"); the last one
+    stated wins ("30 is just the office … closer to 260")."""
+    from ementech.ai.parsers import _words_to_digits
+
+    t = _words_to_digits(text)
+    found = re.findall(
+        r"(\d[\d,]*)\s*\+?\s*(?:full.?time\s+)?(staff|employees|people|ppl|persons|workers|"
+        r"person company|strong)\b",
+        t,
+        re.I,
+    )
+    if not found:
+        m = re.search(r"closer to (\d[\d,]*)|we'?re (?:about |around )?(\d[\d,]*) now", t, re.I)
+        if not m:
+            return None
+        found = [(m.group(1) or m.group(2), "")]
+    n = int(found[-1][0].replace(",", ""))
+    for limit, label in ((10, "1-10"), (50, "11-50"), (200, "51-200"), (500, "201-500")):
+        if n <= limit:
+            return label
+    return "500+"
+
+
+def extract_industry(text: str) -> str | None:
+    t = text.lower()
+    for label, pattern in INDUSTRIES.items():
+        if re.search(pattern, t):
+            return label
+    return None
+
+
+NOT_NAMES = {
+    "looking", "interested", "the", "a", "an", "from", "at", "in", "with", "here", "just",
+    "not", "currently", "working", "trying", "based", "responsible", "happy", "good", "fine",
+    "convinced", "sorry", "thinking", "ready", "only", "really", "also", "still", "head",
+    "owner", "founder", "ceo", "cto", "coo", "it", "ict", "marketing", "so", "afraid",
+}  # fmt: skip
+NAME_LEAD = re.compile(
+    r"(?i:\bmy name is|\bname'?s|\bname is|\bname:|\bi'?m|\bi am|\bthis is|\bcall me|"
+    r"\bmimi ni|\bit'?s)\s+((?:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?)?\s*[A-Z][\w'\-]+"
+    r"(?:\s+[A-Z][\w'\-]+){0,2})",
+)
+
+
+def extract_name(text: str, asked: bool = False) -> str | None:
+    """A person's name the visitor gives for themselves ("I'm Achieng Otieno", "name
+    Okello James", "Mimi ni Wambui Njeri"), parsed with nameparser; titles dropped."""
+    from ementech.ai.parsers import person_name
+
+    for m in NAME_LEAD.finditer(text):
+        words = m.group(1).split()
+        while words and words[-1].lower() in {"and", "from", "at", "of", "the", "ceo", "coo"}:
+            words.pop()
+        if not words or words[0].lower().strip(".") in NOT_NAMES:
+            continue
+        if TITLE_RE.fullmatch(" ".join(words)) or extract_industry(" ".join(words)):
+            continue
+        name = person_name(" ".join(words))
+        if name:
+            return name
+    m = re.search(r"\bname\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})", text)
+    if m:
+        return person_name(m.group(1))
+    if asked:
+        bare = EMAIL_RE.sub("", text).strip(" .!,")
+        bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
+        return person_name(bare)
+    return None
+
+
+COMPANY_WORD = r"[A-Z][\w&'\-]*"
+COMPANY_RE = re.compile(
+    r"(?i:\bwork (?:at|for)|\bi'?m (?:\w+ )?(?:at|with|from)|\bwe are|\bwe'?re|\bcompany is|"
+    r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*"
+    r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&))*)"
+)
+WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+NOT_COMPANY_FIRST = {
+    "I", "We", "The", "Our", "Thursday", "Friday", "Monday", "Tuesday", "Wednesday", "Saturday",
+    "Sunday", "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
+    "Zanzibar", "Kericho", "Strathmore", "Athi", "Hi", "Hello", "Good", "OK", "Ok", "Morning",
+    "Great", "Thanks", "Thank", "Habari", "Niaje", "Bonjour", "Helo", "Hallo", "Sure", "Yes",
+    "Book", "Budget", "Email", "My", "Let", "Please", "Can", "Do", "Does", "What", "How",
+    "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
+    "Africa", "Swahili", "English", "Sheng", "WhatsApp",
+}  # fmt: skip
+
+
+def extract_company(text: str, asked: bool = False) -> str | None:
+    """The visitor's company as typed, legal suffix kept ("Polypak Kenya Ltd"): after "at",
+    "of", "we're", "company is", or right after a job title ("CEO, Shamba Fresh Exporters")."""
+    candidates: list[str] = []
+    for m in COMPANY_RE.finditer(text):
+        name = m.group(1).strip()
+        words = name.split()
+        while words and (words[-1] in WEEKDAY_WORDS or words[-1] == "&"):
+            words.pop()
+        if not words or words[0] in NOT_COMPANY_FIRST or words[0] in KNOWN_TOOLS:
+            continue
+        lone = len(words) == 1 and m.group(0).strip().lower() in ("at", "from", "of", "for", "")
+        if lone and not re.search(r"\b(at|of)\s+" + re.escape(words[0]) + r"\b", text):
+            continue
+        name = " ".join(words)
+        doubtful = name in KNOWN_TOOLS or TITLE_RE.fullmatch(name)
+        if doubtful and not re.search(r"\b(at|of|we'?re|we are)\s+" + re.escape(name), text):
+            continue
+        cue = m.group(0)[: m.start(1) - m.start()].strip(" ,").lower()
+        strong = bool(re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m", cue))
+        candidates.append((strong, name))
+    m = re.search(r"\bcompany is\s+([\w&' \-]{2,60}?)(?=[,.;!]|$)", text, re.I)
+    if m:
+        return m.group(1).strip()
+    strong_ones = [c for st, c in candidates if st]
+    if strong_ones:
+        return max(strong_ones, key=lambda c: (len(c.split()) > 1, len(c)))
+    role = TITLE_RE.search(text)
+    if role:
+        after = text[role.end() :]
+        m = re.match(r"\s*(?:,|at|of|for|wa)\s*(" + COMPANY_WORD + r"(?:\s+" + COMPANY_WORD
+                     + r")*)", after)  # fmt: skip
+        if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
+            return m.group(1)
+        m = re.match(r"\s*(?:at|of|for)\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[,.;]|\s+(?:and|"
+                     r"we|were|a|an)\b)", after)  # fmt: skip
+        if m and not re.match(r"(a|an|the|our|my)\b", m.group(1)):
+            return m.group(1)
+    if candidates:
+        return max((c for _, c in candidates), key=lambda c: (len(c.split()) > 1, len(c)))
+    if asked:
+        bare = EMAIL_RE.sub("", text).strip(" .!,")
+        bare = re.sub(
+            r"^(it'?s|we'?re|we are|i work (at|for)|company is|the company is|called|at)\s+",
+            "", bare, flags=re.I,
+        ).strip(" .!,")  # fmt: skip
+        if 1 <= len(bare.split()) <= 5 and len(bare) <= 80:
+            return bare
+    return None
+
+
+SLOT_WORDS = {
+    "budget": r"budget|invest|spend|price|cost|usd|\$|k\b",
+    "timeline": r"when|live|start|month|week|quarter",
+}
+
+
+def extract(
+    text: str,
+    *,
+    asked: str | None = None,
+    proposed_budget: str | None = None,
+    region: str | None = None,
+) -> dict:
+    """Every slot the text states. ``asked`` is the slot we had just asked about, so a bare
+    "that sounds about right" answers it; a value that does not answer a slot is left out."""
+    from ementech.ai.parsers import find_emails, find_phone
+
+    out: dict = {}
+    emails = find_emails(text)
+    if emails:
+        out["email"] = emails[-1]
+    if phone := find_phone(text, region):
+        out["phone"] = phone
+    body = EMAIL_RE.sub(" ", text)
+    asking_price = PRICE_QUESTION.search(body) and (
+        "?" in body or re.search(r"\b(what|how much|roughly|kindly advise)\b", body, re.I)
+    )
+    if not asking_price and (b := extract_budget(body)):
+        out["budget"] = b
+    elif asked == "budget" and proposed_budget:
+        t = body.lower()
+        if re.search(r"too (much|high|expensive)|less|lower|smaller|cheaper|tight", t):
+            idx = max(0, BUDGET_CHOICES.index(proposed_budget) - 1)
+            out["budget"] = BUDGET_CHOICES[idx]
+        elif re.search(r"\b(more|higher|bigger|larger|above)\b", t):
+            idx = min(3, BUDGET_CHOICES.index(proposed_budget) + 1)
+            out["budget"] = BUDGET_CHOICES[idx]
+        elif AFFIRM_RE.search(body) or re.search(r"\b(right|fine|works|ok|good|align)", t):
+            out["budget"] = proposed_budget
+    if tl := extract_timeline(body, asked=asked == "timeline"):
+        out["timeline"] = tl
+    role = extract_role(body)
+    if role:
+        out["role"], out["authority"] = role
+    if auth := extract_authority(body):
+        out["authority"] = auth
+    pains = extract_pains(body)
+    if pains:
+        out["pain_points"] = pains
+    tools = extract_tools(body)
+    if tools:
+        out["tech_stack"] = tools
+    if (n := extract_team_size(body)) is not None:
+        out["team_size"] = n
+    if cs := extract_company_size(body):
+        out["company_size"] = cs
+    if ind := extract_industry(body):
+        out["industry"] = ind
+    name = extract_name(body, asked=asked == "name")
+    if name and not (role and name.lower() in role[0].lower()):
+        out["name"] = name
+    company = extract_company(body, asked=asked == "company")
+    if company and company != out.get("name") and not (role and company.lower() == role[0].lower()):
+        out["company"] = company
+    return out
+
+
+# --- what to ask next --------------------------------------------------------------------
+
+QUESTIONS: dict[str, list[str]] = {
+    "tech_stack": [
+        "What's your current setup like: which tools does the team use today?",
+        "How do you handle this today, and with which tools?",
+    ],
+    "pain_points": [
+        "And what's the main challenge you're hoping to solve?",
+        "What's the biggest thing slowing the team down right now?",
+    ],
+    "budget": [
+        "Typically, companies invest $15k-50k in a solution like this. Does that align with "
+        "your expectations?",
+        "Projects like this usually land between $15k and $50k. Is that roughly the range you "
+        "had in mind?",
+    ],
+    "timeline": [
+        "When are you looking to get something live?",
+        "Is there a date you're working towards for this?",
+    ],
+    "role": [
+        "So I can point you at the right material: what's your role on the team?",
+        "Which part of the business do you look after?",
+    ],
+    "email": [
+        "What's the best email to send the details to?",
+        "Where should I send the details: what's your email?",
+    ],
+    "name": ["And what name should I put on it?", "Who should I say the meeting is with?"],
+    "company": ["Which company are you with?", "And what's the company called?"],
+}
+PROPOSED_BUDGET = "10k-50k"
+QUALIFY_ORDER = ["tech_stack", "pain_points", "budget", "timeline", "role"]
+CONTACT_ORDER = ["email", "name", "company"]
+
+
+def missing(profile: dict, order: list[str], asked: dict[str, int], max_asks: int = 2) -> list[str]:
+    """Slots in ``order`` not yet known and not already asked ``max_asks`` times."""
+    out = []
+    for slot in order:
+        if slot == "tech_stack" and (profile.get("tech_stack") or profile.get("team_size")):
+            continue
+        if profile.get(slot):
+            continue
+        if asked.get(slot, 0) >= max_asks:
+            continue
+        out.append(slot)
+    return out
+
+
+def question_for(slot: str, variant: int = 0) -> str:
+    options = QUESTIONS[slot]
+    return options[variant % len(options)]
+
+
+def qualification_progress(profile: dict) -> float:
+    keys = ["pain_points", "budget", "timeline", "authority", "email", "company"]
+    return round(sum(1 for k in keys if profile.get(k)) / len(keys), 2)
+
+
+def describe(values: dict) -> str:
+    """A short acknowledgement of what was just understood ("Zendesk, a team of 5")."""
+    bits = []
+    if values.get("tech_stack"):
+        bits.append(", ".join(values["tech_stack"]))
+    if values.get("team_size"):
+        bits.append(f"a team of {values['team_size']}")
+    if values.get("pain_points"):
+        bits.append(" and ".join(values["pain_points"][:2]))
+    if values.get("timeline"):
+        bits.append(
+            {
+                "immediate": "an immediate start",
+                "1-3mo": "a launch in the next 1-3 months",
+                "3-6mo": "a 3-6 month horizon",
+                "6-12mo": "a 6-12 month horizon",
+                "12mo+": "a longer horizon",
+            }[values["timeline"]]
+        )
+    if values.get("role"):
+        bits.append(values["role"])
+    return "; ".join(bits)

@@ -1,0 +1,233 @@
+"""Understanding what people type, with kept parsers rather than hand-written patterns.
+
+Domain-free helpers: emails (email-validator), phone numbers (phonenumbers, E.164), money
+amounts and ranges (price-parser, with number words through word2number and "k"/"m"
+multipliers), time horizons in months (dateparser, plus quarters and halves that it does not
+know), person names (nameparser) and company names without legal suffixes (cleanco). Each
+returns ``None`` (or an empty list) when the text does not state the thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+EMAIL_CANDIDATE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+def find_emails(text: str) -> list[str]:
+    """Valid email addresses in ``text``, lower-cased (syntax only, no DNS)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    out: list[str] = []
+    for raw in EMAIL_CANDIDATE.findall(text or ""):
+        try:
+            email = validate_email(raw.strip("."), check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+        if email.lower() not in out:
+            out.append(email.lower())
+    return out
+
+
+def find_phone(text: str, region: str | None = None) -> str | None:
+    """The first phone number in ``text`` as E.164 (local numbers read in ``region``)."""
+    import phonenumbers
+
+    text = EMAIL_CANDIDATE.sub(" ", text or "")
+    for region_try in (region or "KE", None):
+        try:
+            for match in phonenumbers.PhoneNumberMatcher(text, region_try):
+                if phonenumbers.is_valid_number(match.number):
+                    return phonenumbers.format_number(
+                        match.number, phonenumbers.PhoneNumberFormat.E164
+                    )
+        except Exception:  # noqa: BLE001, S112 - a malformed region must not break the turn
+            continue
+    return None
+
+
+# --- money ---------------------------------------------------------------------------------
+
+MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
+CURRENCY_WORDS = r"(?:usd|us\$|\$|dollars?|kes|ksh|kshs|shillings?|£|gbp|pounds?|€|eur|euros?)"
+NUMBER_WORD_RE = re.compile(
+    r"\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|and|a)[\s-]+)*(?:one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|thousand|million))\b",
+    re.I,
+)
+AMOUNT_RE = re.compile(
+    r"(?P<cur>" + CURRENCY_WORDS + r")?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
+    r"(?P<mult>k|m|mn|thousand|grand|million)?\b\s?(?P<cur2>" + CURRENCY_WORDS + r")?",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    low: float
+    high: float | None
+    currency: str  # ISO-ish code or "" when not said
+    explicit: bool  # a currency, a multiplier or a money word made it clearly money
+
+
+def _currency(token: str) -> str:
+    t = (token or "").lower()
+    if not t:
+        return ""
+    if t in ("$", "usd", "us$") or t.startswith("dollar"):
+        return "USD"
+    if t in ("kes", "ksh", "kshs") or t.startswith("shilling"):
+        return "KES"
+    if t in ("£", "gbp") or t.startswith("pound"):
+        return "GBP"
+    return "EUR"
+
+
+def _words_to_digits(text: str) -> str:
+    from word2number import w2n
+
+    def repl(m: re.Match) -> str:
+        phrase = m.group(1)
+        if phrase.lower().strip() in ("a", "and", "one", "hundred", "thousand", "million"):
+            return phrase
+        try:
+            return str(w2n.word_to_num(phrase))
+        except ValueError:
+            return phrase
+
+    return NUMBER_WORD_RE.sub(repl, text)
+
+
+def find_money(text: str) -> list[Money]:
+    """Amounts and ranges of money ("$15k-50k", "KES 2.5M", "twenty thousand dollars")."""
+    from price_parser import Price
+
+    text = _words_to_digits(text or "")
+    text = EMAIL_CANDIDATE.sub(" ", text)
+    amounts: list[tuple[int, int, float, str, bool, float]] = []
+    for m in AMOUNT_RE.finditer(text):
+        raw = m.group(0).strip()
+        price = Price.fromstring(raw)
+        if price.amount is None:
+            continue
+        value = float(price.amount)
+        mult = (m.group("mult") or "").lower()
+        value *= MULTIPLIERS.get(mult, 1)
+        cur = _currency(m.group("cur") or m.group("cur2") or "")
+        amounts.append(
+            (m.start(), m.end(), value, cur, bool(cur or mult), MULTIPLIERS.get(mult, 1))
+        )
+    out: list[Money] = []
+    i = 0
+    while i < len(amounts):
+        _, end, value, cur, explicit, mult = amounts[i]
+        if i + 1 < len(amounts):
+            s2, _, v2, c2, x2, mult2 = amounts[i + 1]
+            between = text[end:s2].strip().lower()
+            if between in ("-", "–", "to", "—") or (between in ("and", "or") and v2 > value):
+                if mult == 1 and mult2 > 1 and value * mult2 <= v2:
+                    value *= mult2
+                out.append(Money(value, v2, cur or c2, explicit or x2))
+                i += 2
+                continue
+        out.append(Money(value, None, cur, explicit))
+        i += 1
+    return out
+
+
+# --- time horizons -------------------------------------------------------------------------
+
+QUARTER_RE = re.compile(
+    r"\b(?:by|before|in|during|for|end of|within)?\s*(?:the\s+)?(?:end of\s+)?"
+    r"(?:(?P<q>q[1-4])|(?P<rel>this|next|the next|following) quarter)\b",
+    re.I,
+)
+HALF_RE = re.compile(r"\b(h[12]|(first|second) half|mid.?year|end of (the|this) year)\b", re.I)
+
+
+def horizon_months(text: str, now: dt.datetime | None = None) -> float | None:
+    """How many months from ``now`` the text points at ("in six weeks" → 1.4, "by Q1",
+    "before the end of next quarter", "by March"); ``None`` when it names no time."""
+    now = now or dt.datetime.now()
+    t = _words_to_digits(text or "").lower()
+    m = QUARTER_RE.search(t)
+    if m:
+        quarter_now = (now.month - 1) // 3
+        if m.group("q"):
+            target = int(m.group("q")[1]) - 1
+            ahead = (target - quarter_now) % 4
+        else:
+            ahead = 0 if m.group("rel") == "this" else 1
+        end_month = (quarter_now + ahead) * 3 + 3
+        return max(0.5, end_month - now.month + (1 if "end" not in t else 0.5))
+    m = HALF_RE.search(t)
+    if m:
+        word = m.group(1)
+        end = 6 if word in ("h1", "first half") or "mid" in word else 12
+        months = end - now.month
+        return months if months > 0 else months + 12
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:-|to)\s*(\d+(?:\.\d+)?)\s*(weeks?|months?|years?)", t)
+    if m:
+        mid = (float(m.group(1)) + float(m.group(2))) / 2
+        return _to_months(mid, m.group(3))
+    m = re.search(r"(\d+(?:\.\d+)?|a|an|couple(?: of)?|few)\s*(weeks?|months?|years?|quarters?)", t)
+    if m:
+        n = {"a": 1, "an": 1, "few": 3}.get(m.group(1))
+        if n is None:
+            n = 2 if m.group(1).startswith("couple") else float(m.group(1))
+        return _to_months(n, m.group(2))
+    import dateparser
+    from dateparser.search import search_dates
+
+    settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None)}
+    found = search_dates(t, languages=["en"], settings=settings) or []
+    for phrase, when in found:
+        if re.fullmatch(r"\s*(now|today|\d+|a|an|to|on|at)\s*", phrase):
+            continue
+        days = (when - now.replace(tzinfo=None)).days
+        if days >= 0 and re.search(r"[a-z]", phrase):
+            return days / 30.4
+    parsed = dateparser.parse(t, languages=["en"], settings=settings)
+    if parsed:
+        return max(0.0, (parsed - now.replace(tzinfo=None)).days / 30.4)
+    return None
+
+
+def _to_months(n: float, unit: str) -> float:
+    if unit.startswith("week"):
+        return n / 4.3
+    if unit.startswith("year"):
+        return n * 12
+    if unit.startswith("quarter"):
+        return n * 3
+    return n
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def person_name(text: str) -> str | None:
+    """A person's name as typed ("Dr. Faith Chebet" → "Faith Chebet"), or None."""
+    from nameparser import HumanName
+
+    words = (text or "").strip(" .,!").split()
+    if not 1 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z.'\-]+", w) for w in words):
+        return None
+    name = HumanName(" ".join(words))
+    parts = [p for p in (name.first, name.middle, name.last) if p]
+    if not parts:
+        return None
+    return " ".join(p[:1].upper() + p[1:] for p in " ".join(parts).split())
+
+
+def company_core(name: str) -> str:
+    """The company name without its legal suffix ("Zuri Living Ltd" → "Zuri Living")."""
+    from cleanco import basename
+
+    core = basename(name or "").strip(" ,.")
+    return core or (name or "").strip()
