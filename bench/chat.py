@@ -181,7 +181,7 @@ def main() -> None:
     setup_django()
     from django.conf import settings
 
-    from ementech.ai import intents
+    from chat import intents
     from tests.ai_providers.stub import Reply, StubLLM
 
     intents.classify("warm up")  # load the sentence model once, as a running server has

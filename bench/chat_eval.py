@@ -215,7 +215,9 @@ def play(case: dict, verbose: bool) -> dict:
     if asked_for_person == bool(final.get("handoff_requested")):
         r["handoff_ok"] += 1
     else:
-        failures.append(f"final: hand-off {asked_for_person}, expected {final['handoff_requested']}")
+        failures.append(
+            f"final: hand-off {asked_for_person}, expected {final['handoff_requested']}"
+        )
     booking = DemoBooking.objects.filter(conversation=conv, status="confirmed").first()
     want = final.get("booking")
     if want:

@@ -32,10 +32,19 @@ SAVEABLE = {
 }  # fmt: skip
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 QUESTION_RE = re.compile(
-    r"\?|^\s*(what|how|why|when|where|which|who|do|does|did|can|could|is|are|will|kindly "
-    r"advise|tell me)\b",
+    r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw)\s+)(what|how|why|when|where|which|who|do|does|"
+    r"did|can|could|is|are|will|kindly advise|tell me)\b",
     re.I,
 )
+
+
+def question_part(text: str) -> str:
+    """The sentences of ``text`` that ask something (all of it when none stands out)."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    asked = [p for p in parts if QUESTION_RE.search(p)]
+    return " ".join(asked) if asked else text
+
+
 HOSTILE_RE = re.compile(r"useless|overcharge|rip.?off|scam|stupid|waste of time|slow", re.I)
 OFF_TOPIC_RE = re.compile(r"mvua|weather|football|harambee stars|walishinda|recipe|joke", re.I)
 REPLY_PROMISE = (
@@ -245,7 +254,10 @@ def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[
             yield say(f"{line} [Source {catalogue['n']}]")
             yield {"cited": [catalogue["n"]]}
             return
-    picked, top = provider.best_sentences(query, [s for s in sources if not s.get("catalogue")])
+    picked, top = provider.best_sentences(
+        question_part(query), [s for s in sources if not s.get("catalogue")]
+    )
+    picked = [p for p in picked if not p[0].endswith("?")]
     if top >= RELEVANCE_MIN and picked:
         for sent, n, _ in picked:
             yield say(f"{sent} [Source {n}]")

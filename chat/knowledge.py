@@ -8,11 +8,19 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def sources_for(query: str, *, k: int = 3) -> list[dict[str, Any]]:
-    """Retrieved chunks, with the structured catalogue first for price and time questions."""
+def sources_for(query: str, *, k: int = 3, page_url: str = "") -> list[dict[str, Any]]:
+    """Retrieved chunks (the page the visitor is on first, when it answers), with the
+    structured catalogue first for price and time questions."""
     from chat.catalogue import catalogue_source, wants_catalogue
 
     found = _retrieved(query, k=k)
+    page_id = _page_id(page_url)
+    if page_id:
+        on_page = _retrieved(query, k=1, filters={"page_id": page_id})
+        urls = {s["url"] for s in on_page}
+        found = on_page + [s for s in found if s["url"] not in urls][: k - 1]
+        for i, src in enumerate(found, start=1):
+            src["n"] = i
     if not wants_catalogue(query):
         return found
     try:
@@ -27,7 +35,23 @@ def sources_for(query: str, *, k: int = 3) -> list[dict[str, Any]]:
     return [catalogue, *found]
 
 
-def _retrieved(query: str, *, k: int = 3) -> list[dict[str, Any]]:
+def _page_id(page_url: str) -> int | None:
+    """The live page at ``page_url`` (a path), if any."""
+    if not page_url or not page_url.startswith("/") or page_url == "/":
+        return None
+    try:
+        from wagtail.models import Page
+
+        path = "/" + page_url.strip("/") + "/"
+        page = Page.objects.live().filter(url_path__endswith=path).only("pk").first()
+    except Exception:  # noqa: BLE001 - the page hint is a bonus, never a failure
+        return None
+    return page.pk if page else None
+
+
+def _retrieved(
+    query: str, *, k: int = 3, filters: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The top ``k`` knowledge chunks for ``query`` as numbered sources (1-based).
 
     Uses the content app's hybrid retrieval; an empty knowledge base (or one being
@@ -40,7 +64,7 @@ def _retrieved(query: str, *, k: int = 3) -> list[dict[str, Any]]:
     except ImportError:  # pragma: no cover - content app without retrieval
         return []
     try:
-        chunks = retrieve(query, None, k=k + 2)
+        chunks = retrieve(query, filters, k=k + 2)
     except Exception:  # noqa: BLE001 - a broken index must not break the chat
         log.exception("knowledge retrieval failed")
         return []

@@ -122,6 +122,11 @@ def _carry_lead(conv: Conversation) -> None:
         value = getattr(lead, key, None)
         if value not in (None, "", [], {}):
             known[key] = value
+    if known.get("role") and not known.get("authority"):
+        implied = slots.extract_role(str(known["role"]))
+        if implied:  # the title they gave on the form says how they buy
+            known["authority"] = implied[1]
+            conv.state = {**(conv.state or {}), "implied": {"authority": implied[1]}}
     conv.collected = known
     conv.qualification_progress = slots.qualification_progress(known)
     latest = (
@@ -203,6 +208,13 @@ def conversation_store_profile(
             conversation.save(update_fields=["lead", "updated_at"])
         else:
             changed = {k: v for k, v in accepted.items() if k in profile}
+            implied = (conversation.state or {}).get("implied") or {}
+            if implied:
+                changed = {**implied, **changed}
+                conversation.state = {
+                    k: v for k, v in (conversation.state or {}).items() if k != "implied"
+                }
+                conversation.save(update_fields=["state", "updated_at"])
             if changed:
                 lead_update(lead=conversation.lead, data=changed, actor=None)
     except CaptureError as exc:
@@ -275,22 +287,23 @@ def conversation_queue_followup(*, conversation: Conversation, reason: str) -> C
     return conversation
 
 
-def handoff_resume_if_unanswered(*, conversation: Conversation) -> bool:
+def handoff_resume_if_unanswered(*, conversation: Conversation) -> Message | None:
     """A hand-off nobody from Sales answered within ``CHAT_HANDOFF_TIMEOUT_SECONDS``: the
-    assistant says so, promises an email reply and takes the conversation back."""
+    assistant says so, promises an email reply and takes the conversation back (the
+    message it returns is shown to the visitor)."""
     import datetime as dt
 
     if conversation.status != Conversation.Status.ESCALATED:
-        return False
+        return None
     since = (conversation.state or {}).get("handoff_at")
     if not since:
-        return False
+        return None
     started = dt.datetime.fromisoformat(since)
     timeout = getattr(settings, "CHAT_HANDOFF_TIMEOUT_SECONDS", 180)
     if timezone.now() - started < dt.timedelta(seconds=timeout):
-        return False
+        return None
     if conversation.messages.filter(source=Message.Source.HUMAN, created_at__gte=started).exists():
-        return False
+        return None
     email = (conversation.collected or {}).get("email")
     text = (
         "Sorry, no one from our team has been able to join yet. A person will reply by email "
@@ -317,8 +330,7 @@ def handoff_resume_if_unanswered(*, conversation: Conversation) -> bool:
             agent_reason="hand-off unanswered: the assistant resumes",
         )
         broadcast_on_commit(conversation, {"type": "handoff", "status": "resumed"})
-        broadcast_on_commit(conversation, {"type": "message", "message": message_public(msg)})
-    return True
+    return msg
 
 
 def staff_reply(*, conversation: Conversation, user, text: str) -> Message:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from chat import agents, knowledge, slots
-from chat.assistant import QUESTION_RE
+from chat.assistant import QUESTION_RE, question_part
 from chat.models import Conversation, Message
 from chat.services.conversations import (
     ChatInputError,
@@ -95,9 +95,12 @@ def chat_turn(
     else:
         text = validate_text(text)
         conversation.refresh_from_db()
-        if conversation.status == Conversation.Status.ESCALATED and not (
-            handoff_resume_if_unanswered(conversation=conversation)
-        ):
+        resumed = None
+        if conversation.status == Conversation.Status.ESCALATED:
+            resumed = handoff_resume_if_unanswered(conversation=conversation)
+            if resumed is not None:
+                yield {"type": "message", "message": message_public(resumed)}
+        if conversation.status == Conversation.Status.ESCALATED:
             # A person has this conversation: pass the message on and stay silent.
             user_msg = Message.objects.create(conversation=conversation, role="user", content=text)
             broadcast_on_commit(
@@ -129,7 +132,11 @@ def chat_turn(
         or rt.intent in KNOWLEDGE_INTENTS
         or bool(QUESTION_RE.search(text))
     )
-    sources = knowledge.sources_for(text) if wants_knowledge and text else []
+    sources = (
+        knowledge.sources_for(question_part(text), page_url=conversation.page_url)
+        if wants_knowledge and text
+        else []
+    )
     allowed = list(TOOLS_FOR_AGENT[rt.agent])
     if state.get("demo_accepted"):
         allowed += [t for t in TOOLS_FOR_AGENT["scheduler"] if t not in allowed]

@@ -415,6 +415,7 @@ LLM_PRICES = env.json(
 CHAT_VISITOR_BUDGET_USD = env.float("CHAT_VISITOR_BUDGET_USD", default=0.50)
 CHAT_MONTHLY_BUDGET_USD = env.float("CHAT_MONTHLY_BUDGET_USD", default=300.0)
 CHAT_MAX_MESSAGE_CHARS = 4000
+CHAT_HANDOFF_TIMEOUT_SECONDS = env.int("CHAT_HANDOFF_TIMEOUT_SECONDS", default=180)
 # Demo slots offered by the scheduler when no SalesAvailability rows exist in the admin.
 CHAT_DEMO_AVAILABILITY = env.json(
     "CHAT_DEMO_AVAILABILITY",

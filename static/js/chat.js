@@ -116,7 +116,9 @@
     ws = new WebSocket(proto + window.location.host + root.getAttribute("data-ws-path") + id);
     ready = false;
     ws.onopen = function () {
-      ws.send(JSON.stringify({ type: "join", page_url: window.location.pathname }));
+      var tz = "";
+      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { tz = ""; }
+      ws.send(JSON.stringify({ type: "join", page_url: window.location.pathname, timezone: tz }));
     };
     ws.onmessage = function (e) {
       var data;
@@ -173,6 +175,9 @@
       case "confirm":
         askConfirm(ev.action_id, ev.prompt);
         break;
+      case "slots":
+        showSlots(ev.slots || []);
+        break;
       case "booked":
         hideConfirm();
         break;
@@ -209,6 +214,31 @@
       default:
         break;
     }
+  }
+
+  // --- offered demo times: a click books the time -------------------------------------------
+
+  function showSlots(slots) {
+    var old = log.querySelector(".em-chat-slots");
+    if (old) { old.remove(); }
+    if (!slots.length) { return; }
+    var box = document.createElement("div");
+    box.className = "em-chat-slots";
+    slots.forEach(function (slot) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "em-chat-slot";
+      btn.setAttribute("data-slot-id", slot.id);
+      btn.textContent = slot.label;
+      btn.addEventListener("click", function () {
+        box.remove();
+        bubble("user", slot.label);
+        send({ type: "pick_slot", slot_id: slot.id });
+      });
+      box.appendChild(btn);
+    });
+    log.appendChild(box);
+    scrollDown();
   }
 
   // --- confirmations ------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def in_own_loop(test):
 @pytest.fixture(scope="session", autouse=True)
 def _warm_models():
     """Load the sentence model and embed the intent examples once per test session."""
-    from ementech.ai import intents
+    from chat import intents
 
     intents.classify("warming up the intent classifier")
 
@@ -62,11 +62,14 @@ def _warm_models():
 class ChatSocket:
     """A visitor's widget connection: join, send, and collect a turn's events."""
 
-    def __init__(self, conversation_id: str = "new"):
+    def __init__(self, conversation_id: str = "new", cookie: str = ""):
         from ementech.asgi import application
 
+        headers = [(b"origin", b"http://testserver")]
+        if cookie:
+            headers.append((b"cookie", cookie.encode()))
         self.comm = WebsocketCommunicator(
-            application, f"/ws/chat/{conversation_id}", headers=[(b"origin", b"http://testserver")]
+            application, f"/ws/chat/{conversation_id}", headers=headers
         )
         self.conversation_id: str | None = None
         self.joined: dict = {}

@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @in_own_loop
 async def test_handoff_staff_reply_reaches_visitor_and_bot_is_silent(chat_socket, sales_user):
+    from channels.testing import WebsocketCommunicator
+
+    from chat.consumers import StaffChatConsumer
+
+    staff = WebsocketCommunicator(StaffChatConsumer.as_asgi(), "/ws/chat/staff")
+    staff.scope["user"] = sales_user  # a Sales user is online: a person can join live
+    assert (await staff.connect())[0]
     ws = chat_socket()
     await ws.connect()
     first = await ws.say("We're looking at AI for our support team")
@@ -64,6 +71,7 @@ async def test_handoff_staff_reply_reaches_visitor_and_bot_is_silent(chat_socket
 
     ai_count, human_count = await database_sync_to_async(counts)()
     assert (ai_count, human_count) == (2, 1)
+    await staff.disconnect()
     await ws.close()
 
 
