@@ -48,7 +48,7 @@ def question_part(text: str) -> str:
 HOSTILE_RE = re.compile(r"useless|overcharge|rip.?off|scam|stupid|waste of time|slow", re.I)
 OFF_TOPIC_RE = re.compile(r"mvua|weather|football|harambee stars|walishinda|recipe|joke", re.I)
 REPLY_PROMISE = (
-    "a person from our Sales team will reply by email within one business day "
+    "a person from our team will reply by email within one business day "
     "(Monday to Friday, 8:00 to 18:00 Nairobi time)"
 )
 

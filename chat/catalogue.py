@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 PRICE_OR_TIME = re.compile(
-    r"\b(cost|costs|price|prices|pricing|priced|charge|how much|fee|fees|budget usually|"
-    r"how long|duration|take|takes|timeline usually|weeks|fits this money|offer fits)\b",
+    r"\b(cost|costs|price|prices|pricing|priced|charge|fee|fees|budget usually|"
+    r"how much (does|would|will|is|do|for|to)|how long|duration|fits this money|offer fits)\b",
     re.I,
 )
 RUNNING_COST = re.compile(r"per conversation|to run|running cost|monthly|per month", re.I)

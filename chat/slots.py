@@ -1,101 +1,34 @@
 """Slot filling: BANT and contact details read from a visitor's own words.
 
 ``extract(text, asked=...)`` returns only what the text states (or, when we had just asked
-about one slot, what it answers: "that sounds about right" to a proposed budget range).
-Values use the Lead model's vocabulary (budget and timeline choices, authority levels).
-``next_question`` picks the most useful missing slot and phrases one natural question.
+about one slot, what it answers: "that sounds about right" to a proposed budget range), in
+the Lead model's vocabulary (:mod:`chat.vocabulary`). The reading is done by the kept
+parsers of :mod:`ementech.ai.parsers`; this module decides which value answers which slot.
 """
 
 from __future__ import annotations
 
 import re
 
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-
-BUDGET_CHOICES = ("<10k", "10k-50k", "50k-100k", "100k+")
-TIMELINE_CHOICES = ("immediate", "1-3mo", "3-6mo", "6-12mo", "12mo+")
-
-AFFIRM_RE = re.compile(
-    r"^\s*(yes|yeah|yep|yup|sure|ok|okay|correct|right|exactly|absolutely|definitely|"
-    r"of course|that works|works for us|sounds (about )?right|sounds good|that sounds|"
-    r"that'?s (about )?right|that would be (great|good|helpful)|please do|go ahead|"
-    r"i think so|roughly|more or less|ballpark|in that range|that aligns|fair)\b",
-    re.I,
+from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for callers
+    AFFIRM_RE,
+    AUTHORITY_PHRASES,
+    BUDGET_CHOICES,
+    CONTACT_ORDER,
+    DENY_RE,
+    EMAIL_RE,
+    INDUSTRIES,
+    KNOWN_TOOLS,
+    PAIN_PATTERNS,
+    PROPOSED_BUDGET,
+    QUALIFY_ORDER,
+    QUESTIONS,
+    TIMELINE_CHOICES,
+    describe,
+    missing,
+    qualification_progress,
+    question_for,
 )
-DENY_RE = re.compile(r"^\s*(no|nope|nah|not really|not now|no thanks|maybe later)\b", re.I)
-
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "couple": 2,
-    "few": 3, "several": 4,
-}  # fmt: skip
-
-KNOWN_TOOLS = [
-    "Zendesk", "Freshdesk", "Intercom", "Salesforce", "HubSpot", "Slack", "Jira", "ServiceNow",
-    "Zoho", "WhatsApp", "Excel", "Google Sheets", "Shopify", "SAP", "Odoo", "Microsoft Teams",
-    "Dynamics", "Twilio", "Help Scout", "Gorgias", "Front", "Pipedrive", "Notion", "Airtable",
-    "Power BI", "Tableau", "Snowflake", "BigQuery", "AWS", "Azure", "Google Cloud", "Mailchimp",
-    "QuickBooks", "Xero", "Sage", "Trello", "Asana", "Monday", "Kustomer", "LiveChat", "Drift",
-]  # fmt: skip
-
-INDUSTRIES = {
-    "insurance": r"insurance|insurer|assurance|claims",
-    "fintech": r"fintech|lending|lender|microfinance|sacco|payments?\b|remittance|mobile money|"
-    r"credit scoring|neobank|\bbank",
-    "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b",
-    "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain",
-    "education": r"education|edtech|schools?\b|university|e-?learning",
-    "ngo": r"\bngo\b|non-?profit|foundation\b|charity|donor",
-    "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b",
-    "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b",
-    "hospitality": r"hotel|hospitality|restaurant|resturant|resort|travel agency|tourism",
-    "retail": r"e-?commerce|online (shop|store)|retail|supermarket|stores\b|shop(s|ping)?\b|"
-    r"marketplace|fashion",
-    "government": r"government|ministry|public sector|county\b",
-    "telecommunications": r"telecom|telco|mobile operator|isp\b",
-    "software": r"\bsaas\b|software company|software house",
-    "real estate": r"real estate|property management",
-    "energy": r"energy|solar|utility|utilities",
-}
-
-PAIN_PATTERNS = [
-    (r"response times?|slow (to )?respon|slow repl|slow answer|waiting times?|wait times?|"
-     r"long queues?|takes? too long|take hours|takes hours|hours to (answer|reply|respond)",
-     "slow response times"),
-    (r"\bcosts?\b|expensive|too much money|overhead|budget pressure|fortune|overtime|pricey",
-     "high costs"),
-    (r"manual|repetitive|copy.?past|spreadsheets?", "manual, repetitive work"),
-    (r"backlog|ticket volume|too many (tickets|requests|calls|emails)|volume",
-     "high ticket volume"),
-    (r"after.?hours|24/7|night|weekends?|out of hours", "no after-hours coverage"),
-    (r"churn|losing customers|retention", "customer churn"),
-    (r"errors?|mistakes?|inaccura", "errors and inaccuracy"),
-    (r"scal(e|ing)|growth|keep up", "scaling with growth"),
-    (r"leads? (qualification|go cold|fall through)|qualif(y|ying) leads|lost leads",
-     "lead qualification"),
-    (r"data silos?|disconnected systems|no single view|scattered data", "scattered data"),
-    (r"satisfaction|csat|nps|unhappy customers|complaints?", "customer satisfaction"),
-    (r"hiring|staff(ing)? shortage|turnover|burn.?out", "staffing pressure"),
-    (r"reporting|visibility|insights?", "poor visibility and reporting"),
-    (r"forecast", "forecasting accuracy"),
-    (r"fraud", "fraud"),
-]  # fmt: skip
-
-AUTHORITY_PHRASES = [
-    (r"\bi('?d| will| would)? (be )?recommend|my recommendation|recommend(ing)? (it|this) to|"
-     r"follow my recommendation|convince my|need (approval|sign.?off)|my boss|"
-     r"presenting (this |it )?to|"
-     r"(present|pitch)(ing)? (it |this )?(to|internally)|report to|gathering info|"
-     r"(decision|budget) (is|sits) with|\b(md|ceo|cfo|coo|gm|director|board) (approves|decides|"
-     r"signs)|build a case|\bi prepare", "influencer"),
-    (r"\bi (make|sign off|own|approve|decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
-     r"my (call|decision)|final say|i'?m the decision|make the call|i make the call",
-     "decision_maker"),
-    (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using",
-     "user"),
-]  # fmt: skip
-
 
 # --- reading values -------------------------------------------------------------------------
 # The kept parsers of ementech.ai.parsers do the reading; this module decides which value
@@ -502,88 +435,3 @@ def extract(
     if company and company != out.get("name") and not (role and company.lower() == role[0].lower()):
         out["company"] = company
     return out
-
-
-# --- what to ask next --------------------------------------------------------------------
-
-QUESTIONS: dict[str, list[str]] = {
-    "tech_stack": [
-        "What's your current setup like: which tools does the team use today?",
-        "How do you handle this today, and with which tools?",
-    ],
-    "pain_points": [
-        "And what's the main challenge you're hoping to solve?",
-        "What's the biggest thing slowing the team down right now?",
-    ],
-    "budget": [
-        "Typically, companies invest $15k-50k in a solution like this. Does that align with "
-        "your expectations?",
-        "Projects like this usually land between $15k and $50k. Is that roughly the range you "
-        "had in mind?",
-    ],
-    "timeline": [
-        "When are you looking to get something live?",
-        "Is there a date you're working towards for this?",
-    ],
-    "role": [
-        "So I can point you at the right material: what's your role on the team?",
-        "Which part of the business do you look after?",
-    ],
-    "email": [
-        "What's the best email to send the details to?",
-        "Where should I send the details: what's your email?",
-    ],
-    "name": ["And what name should I put on it?", "Who should I say the meeting is with?"],
-    "company": ["Which company are you with?", "And what's the company called?"],
-}
-PROPOSED_BUDGET = "10k-50k"
-QUALIFY_ORDER = ["tech_stack", "pain_points", "budget", "timeline", "role"]
-CONTACT_ORDER = ["email", "name", "company"]
-
-
-def missing(profile: dict, order: list[str], asked: dict[str, int], max_asks: int = 2) -> list[str]:
-    """Slots in ``order`` not yet known and not already asked ``max_asks`` times."""
-    out = []
-    for slot in order:
-        if slot == "tech_stack" and (profile.get("tech_stack") or profile.get("team_size")):
-            continue
-        if profile.get(slot):
-            continue
-        if asked.get(slot, 0) >= max_asks:
-            continue
-        out.append(slot)
-    return out
-
-
-def question_for(slot: str, variant: int = 0) -> str:
-    options = QUESTIONS[slot]
-    return options[variant % len(options)]
-
-
-def qualification_progress(profile: dict) -> float:
-    keys = ["pain_points", "budget", "timeline", "authority", "email", "company"]
-    return round(sum(1 for k in keys if profile.get(k)) / len(keys), 2)
-
-
-def describe(values: dict) -> str:
-    """A short acknowledgement of what was just understood ("Zendesk, a team of 5")."""
-    bits = []
-    if values.get("tech_stack"):
-        bits.append(", ".join(values["tech_stack"]))
-    if values.get("team_size"):
-        bits.append(f"a team of {values['team_size']}")
-    if values.get("pain_points"):
-        bits.append(" and ".join(values["pain_points"][:2]))
-    if values.get("timeline"):
-        bits.append(
-            {
-                "immediate": "an immediate start",
-                "1-3mo": "a launch in the next 1-3 months",
-                "3-6mo": "a 3-6 month horizon",
-                "6-12mo": "a 6-12 month horizon",
-                "12mo+": "a longer horizon",
-            }[values["timeline"]]
-        )
-    if values.get("role"):
-        bits.append(values["role"])
-    return "; ".join(bits)

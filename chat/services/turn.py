@@ -113,6 +113,10 @@ def chat_turn(
             conversation=conversation, role="user", content=text, intent=rt.intent,
             confidence=rt.confidence,
         )  # fmt: skip
+        if (conversation.state or {}).get("followup"):  # in the sales queue: staff see it live
+            broadcast_on_commit(
+                conversation, {"type": "message", "message": message_public(user_msg)}
+            )
     state = dict(conversation.state or {})
     if NOT_BUYING_RE.search(text):
         state["demo_declined"] = state["not_buying"] = True

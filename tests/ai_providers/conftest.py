@@ -27,6 +27,8 @@ def llm_settings(stub_llm):
         LLM_ROUTES={
             "qualification": ["openai:gpt-4o", "anthropic:claude-3-5-sonnet-20241022"],
             "rag_generation": ["openai:gpt-4o", "anthropic:claude-3-5-sonnet-20241022"],
+            "personalization": ["openai:gpt-4o", "anthropic:claude-3-5-sonnet-20241022"],
+            "chat": ["openai:gpt-4o", "anthropic:claude-3-5-sonnet-20241022"],
         },
         LLM_FALLBACK_CHAIN=[],
         EMBEDDING_MODEL="all-MiniLM-L6-v2",
