@@ -2,7 +2,7 @@
 prints per-metric scores for each split.
 
     .venv/bin/python bench/chat_eval.py bench/chat_cases/tune.json [--verbose]
-    .venv/bin/python bench/chat_eval.py bench/chat_cases/holdout.json
+    .venv/bin/python bench/chat_eval.py bench/chat_cases/holdout.json --summary
 
 Each case (format in ``bench/chat_cases/README.md``) is played through the same service the
 widget uses (``chat.services.chat_turn``), with the visitor's time zone and page, the
@@ -250,6 +250,9 @@ def main() -> None:
     parser.add_argument("files", nargs="+")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--only", default="", help="comma-separated case ids")
+    parser.add_argument(
+        "--summary", action="store_true", help="scores only (for the held-out split)"
+    )
     args = parser.parse_args()
     setup()
 
@@ -265,6 +268,8 @@ def main() -> None:
             per_split[split]["conversations"] += 1
             for key, value in out["counts"].items():
                 per_split[split][key] += value
+            if args.summary:
+                continue
             status = "ok" if not out["failures"] else f"{len(out['failures'])} issue(s)"
             print(f"{case['id']}: {status}", flush=True)
             if args.verbose or out["failures"]:
