@@ -10,7 +10,7 @@ WEB_WORKERS ?= 2
 WORKER_CONCURRENCY ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test web worker beat migrate demo lint format check bench clean
+.PHONY: run test install install-test web worker beat migrate demo lint format check bench clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+## schema: regenerate the committed OpenAPI schema (docs/openapi.yaml); CI fails on a diff
+schema: install
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
 check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run

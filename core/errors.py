@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.common import CommonMiddleware
 from django.shortcuts import render
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -139,6 +140,21 @@ class ApiNotFoundMiddleware:
         ):
             return error_response(_SUMMARIES[404], status_code=404)
         return response
+
+
+class ApiCommonMiddleware(CommonMiddleware):
+    """Django's ``CommonMiddleware`` without ``APPEND_SLASH`` on ``/api/`` paths.
+
+    The contract has no trailing slashes, and Wagtail's catch-all makes almost any path
+    "valid with a slash": Django would redirect (or, with ``DEBUG`` on, raise
+    ``RuntimeError`` for ``POST``/``PUT``/``PATCH``/``DELETE``). An unknown API path is a
+    JSON 404 for every method instead.
+    """
+
+    def should_redirect_with_slash(self, request: HttpRequest) -> bool:
+        if is_api_path(request.path_info):
+            return False
+        return super().should_redirect_with_slash(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

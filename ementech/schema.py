@@ -70,3 +70,70 @@ class ContractAutoSchema(AutoSchema):
             match = _PARAM.match(part)
             tokens.append(f"by_{match.group(1)}" if match else part.replace("-", "_"))
         return "_".join([*tokens, self.method.lower()])
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every API error: a summary and the messages per field.",
+    "properties": {
+        "error": {"type": "string", "example": "Invalid input."},
+        "details": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "{field: [messages]}; empty when the error has no field.",
+            "example": {"email": ["Enter a valid email address."]},
+        },
+    },
+    "required": ["error", "details"],
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (including a body that is not a JSON object, nested too deep, or "
+    "holding NUL characters, unpaired surrogates or overlong strings).",
+    "401": "Authentication credentials were not provided or are invalid.",
+    "403": "Not allowed (missing permission, or CSRF).",
+    "404": "Not found.",
+    "413": "Request body too large.",
+    "415": "Unsupported media type (send application/json).",
+    "429": "Too many requests; retry after the Retry-After header's seconds.",
+}
+
+
+def document_errors(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: every operation documents the contract's error
+    responses (``{"error", "details"}``) it can answer with, so clients and fuzzers know them.
+
+    400, 403, 404 and 429 apply to every operation (bad input or query, permission or CSRF,
+    unknown ids, the rate limiter); 401 to those that take credentials; 413 and 415 to those
+    with a body.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    retry_after = {
+        "Retry-After": {
+            "schema": {"type": "integer"},
+            "description": "Seconds until the limit resets.",
+        }
+    }
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = ["400", "403", "404", "429"]
+            if operation.get("security") and operation["security"] != [{}]:
+                codes.append("401")
+            if "requestBody" in operation:
+                codes += ["413", "415"]
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if code in responses:
+                    if code == "429":
+                        responses[code].setdefault("headers", retry_after)
+                    continue
+                entry = {
+                    "description": _ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": ref}},
+                }
+                if code == "429":
+                    entry["headers"] = retry_after
+                responses[code] = entry
+    return result

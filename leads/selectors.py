@@ -126,10 +126,12 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         padded = cursor + "=" * (-len(cursor) % 4)
         created_raw, pk_raw = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
         created = parse_datetime(created_raw)
-        if created is None:
+        if created is None or created.tzinfo is None:
             raise ValueError("bad cursor")
-        return created, uuid.UUID(pk_raw)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        # Normalised to UTC: an offset at the ends of the calendar overflows here (refused)
+        # rather than in the database.
+        return created.astimezone(dt.UTC), uuid.UUID(pk_raw)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
         raise ValueError("Invalid cursor.") from exc
 
 

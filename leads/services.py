@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import validators
 from core.net import client_ip_truncated, truncate_ip
 from core.queue import enqueue
 from leads import profiling
@@ -91,6 +92,8 @@ _CHOICE_FIELDS = {
     "authority": {c for c, _ in Lead.Authority.choices},
 }
 _URL_FIELDS = {"website": 300, "linkedin": 300}
+# Shown to staff as names: printable, no markup (core.validators).
+_DISPLAY_FIELDS = {"name", "company", "role", "industry", "seniority"}
 _LIST_FIELDS = {"tech_stack", "competitors", "pain_points", "interests"}
 PROFILE_FIELDS: frozenset[str] = frozenset(
     set(_STR_FIELDS) | set(_CHOICE_FIELDS) | set(_URL_FIELDS) | _LIST_FIELDS
@@ -149,13 +152,20 @@ def _clean_profile(profile: dict | None, *, allowed: frozenset[str]) -> dict[str
         elif key in _STAFF_CHOICES and value not in _STAFF_CHOICES[key]:
             errors[key] = [f"Must be one of: {', '.join(sorted(_STAFF_CHOICES[key]))}."]
         elif key in _URL_FIELDS and value:
-            if len(value) > _URL_FIELDS[key]:
-                errors[key] = [f"At most {_URL_FIELDS[key]} characters."]
-            else:
-                try:
-                    URLValidator(schemes=["http", "https"])(value)
-                except ValidationError:
-                    errors[key] = ["Enter a valid http(s) URL."]
+            try:
+                value = validators.clean_http_url(value, max_length=_URL_FIELDS[key])
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        elif key == "phone" and value:
+            try:
+                value = validators.clean_phone(value)
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        elif key in _DISPLAY_FIELDS and value:
+            try:
+                value = validators.clean_display_text(value, max_length=_STR_FIELDS[key])
+            except ValidationError as exc:
+                errors[key] = exc.messages
         if key not in errors:
             clean[key] = value
     if errors:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "allauth",
     "allauth.account",
@@ -90,7 +91,7 @@ MIDDLEWARE = [
     "core.errors.ApiBodyLimitMiddleware",
     "core.errors.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "core.errors.ApiCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -243,7 +244,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsStaff"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "ementech.schema.ContractAutoSchema",
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
@@ -256,9 +257,21 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api",
     "PREPROCESSING_HOOKS": ["ementech.schema.only_api_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ementech.schema.document_errors",
+    ],
+    # /api/docs: Swagger UI from the installed package's static files (no CDN), its
+    # start-up script served as a file so the site's CSP (script-src 'self') applies.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 # Bodies larger than this on /api/ paths are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
+# JSON bodies (core.parsers): deeper nesting or longer strings are refused with 400.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
+API_JSON_MAX_STRING = env.int("API_JSON_MAX_STRING", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 
 # Proxy headers (X-Forwarded-For/-Proto) are trusted only when this many proxies are
@@ -303,7 +316,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Wagtail's and Django's admin use inline scripts; the policy applies to the public site.
-CONTENT_SECURITY_POLICY_EXCLUDE_URL_PREFIXES = ("/cms/", "/admin/", "/api/docs")
+CONTENT_SECURITY_POLICY_EXCLUDE_URL_PREFIXES = ("/cms/", "/admin/")
 
 # --- Internationalisation -------------------------------------------------------------------
 
