@@ -12,7 +12,8 @@ contract's shape (``{"error": "Invalid input.", "details": {"body": [...]}}``):
 - no string may be longer than ``API_JSON_MAX_STRING`` characters (fields have their own,
   smaller limits in their serializers);
 - the body's top level must be an object (every endpoint takes an object; batch endpoints
-  wrap their list, e.g. ``{"events": [...]}``).
+  wrap their list, e.g. ``{"events": [...]}``);
+- the seed's camelCase keys are mapped to the API's snake_case names (below).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def parse_json_body(raw: bytes | str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise _refuse("Send a JSON object.")
     check_value(data, max_depth=max_depth, max_string=max_string)
-    return data
+    return snake_body(data)
 
 
 class StrictJSONParser(parsers.JSONParser):
@@ -96,3 +97,58 @@ class StrictJSONParser(parsers.JSONParser):
         if not raw:
             raise _refuse("Send a JSON object.")
         return parse_json_body(raw)
+
+
+# --- The seed's camelCase -------------------------------------------------------------------
+#
+# Clients written to the seed's contract send camelCase keys (``dataProcessing``,
+# ``sessionId``, ``scheduledFor``, ``dateFrom``); the API's own names are snake_case. This is
+# the one place that maps them: every top-level key of a JSON body (and of a query string,
+# via ``snake_query``), and the keys of objects one level down (``consent``,
+# ``registration``, each item of ``events``/``speakers``/``agenda``), become snake_case.
+# Free-form objects (``properties``, ``context``, ``answers``, ``profile_extra``) keep their
+# keys as sent. A key given in both spellings is refused (400).
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_FREE_FORM = frozenset({"properties", "context", "answers", "profile_extra", "metadata"})
+
+
+def snake(key: str) -> str:
+    """``dataProcessing`` -> ``data_processing``; other keys unchanged."""
+    if not key[:1].islower() or key.lower() == key:
+        return key
+    return _CAMEL.sub(r"_\1", key).lower()
+
+
+def _snake_dict(data: dict[str, Any], *, nested: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = snake(key)
+        if name in out:
+            raise _refuse(f"'{key}' is given twice (as {name} too).")
+        if nested and name not in _FREE_FORM:
+            if isinstance(value, dict):
+                value = _snake_dict(value, nested=False)
+            elif isinstance(value, list):
+                value = [
+                    _snake_dict(item, nested=False) if isinstance(item, dict) else item
+                    for item in value
+                ]
+        out[name] = value
+    return out
+
+
+def snake_body(data: dict[str, Any]) -> dict[str, Any]:
+    """A parsed body with the seed's camelCase keys mapped (see above)."""
+    return _snake_dict(data, nested=True)
+
+
+def snake_query(params) -> dict[str, str]:
+    """A query string (``QueryDict``) as ``{snake_key: last value}``."""
+    out: dict[str, str] = {}
+    for key in params:
+        name = snake(key)
+        if name in out:
+            raise _refuse(f"'{key}' is given twice (as {name} too).")
+        out[name] = params.get(key)
+    return out

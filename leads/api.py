@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from urllib.parse import urlencode
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -20,6 +23,7 @@ from rest_framework.views import APIView
 
 from analytics.ratelimit import rate_limit
 from core.errors import error_response
+from core.parsers import snake_query
 from core.permissions import StaffModelPermissions
 from leads import selectors, services
 from leads.cookies import visitor_cookie_set
@@ -27,15 +31,20 @@ from leads.models import Lead
 from leads.serializers import SUMMARY_FIELDS, lead_detail, lead_summary
 
 MAX_PAGE = 100
-ENVELOPE_KEYS = {"email", "consent", "source", "visitor_id", "page_url", "form"}
+ENVELOPE_KEYS = {
+    "email", "consent", "source", "medium", "campaign", "visitor_id", "page_url", "form",
+}  # fmt: skip
 
 
 def _consent_from(raw) -> services.ConsentInput | None:
     if raw is True:
         return services.ConsentInput(data_processing=True)
     if isinstance(raw, dict):
+        # The seed's object is {given, dataProcessing, marketing}: ``given`` stands for data
+        # processing when that is not sent on its own.
+        processing = raw.get("data_processing", raw.get("given"))
         return services.ConsentInput(
-            data_processing=raw.get("data_processing") is True,
+            data_processing=processing is True,
             marketing=raw.get("marketing") is True,
             analytics=raw.get("analytics") is True,
             method=str(raw.get("method") or "checkbox")[:30],
@@ -55,8 +64,22 @@ class LeadsApi(APIView):
         grade = serializers.ChoiceField(choices=["A", "B", "C", "D"], required=False)
         industry = serializers.CharField(max_length=100, required=False)
         source = serializers.CharField(max_length=100, required=False)
+        medium = serializers.CharField(max_length=100, required=False)
+        campaign = serializers.CharField(max_length=200, required=False)
         created_after = serializers.DateTimeField(required=False)
         created_before = serializers.DateTimeField(required=False)
+        date_from = serializers.DateField(
+            required=False, help_text="The seed's dateFrom: created on or after this day."
+        )
+        date_to = serializers.DateField(
+            required=False, help_text="The seed's dateTo: created on or before this day."
+        )
+        page = serializers.IntegerField(
+            min_value=1,
+            max_value=10_000,
+            required=False,
+            help_text="The seed's page numbers (with limit); the cursor is faster.",
+        )
         score_min = serializers.IntegerField(min_value=0, max_value=100, required=False)
         score_max = serializers.IntegerField(min_value=0, max_value=100, required=False)
         assigned_to = serializers.IntegerField(min_value=1, required=False)
@@ -85,22 +108,43 @@ class LeadsApi(APIView):
     )
     def get(self, request: Request) -> Response:
         allowed = set(self.FilterSerializer().fields)
-        unknown = sorted(set(request.query_params) - allowed)
+        query = snake_query(request.query_params)  # the seed's dateFrom/dateTo
+        unknown = sorted(set(query) - allowed)
         if unknown:
             return error_response(
                 "Invalid input.",
                 status_code=400,
                 details={key: ["Unknown filter."] for key in unknown},
             )
-        params = self.FilterSerializer(data=request.query_params)
+        params = self.FilterSerializer(data=query)
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
         cursor = data.pop("cursor", None)
         limit = data.pop("limit")
+        page = data.pop("page", None)
+        if page is not None and cursor:
+            return error_response(
+                "Invalid input.",
+                status_code=400,
+                details={"page": ["Send page or cursor, not both."]},
+            )
+        tz = timezone.get_current_timezone()
+        date_from, date_to = data.pop("date_from", None), data.pop("date_to", None)
+        if date_from is not None:
+            start = dt.datetime.combine(date_from, dt.time.min, tz)
+            data["created_after"] = max(start, data.get("created_after") or start)
+        if date_to is not None and date_to < dt.date.max:
+            end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tz)
+            data["created_before"] = min(end, data.get("created_before") or end)
         filters = selectors.LeadFilters(**data)
+        total = selectors.lead_count(filters=filters)
         try:
             rows, next_cursor = selectors.lead_page(
-                filters=filters, limit=limit, cursor=cursor, fields=SUMMARY_FIELDS
+                filters=filters,
+                limit=limit,
+                cursor=cursor,
+                fields=SUMMARY_FIELDS,
+                offset=(page - 1) * limit if page else 0,
             )
         except ValueError:
             return error_response(
@@ -111,7 +155,18 @@ class LeadsApi(APIView):
             query = {k: v for k, v in request.query_params.items() if k != "cursor"}
             query["cursor"] = next_cursor
             next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
-        return Response({"results": [lead_summary(r) for r in rows], "next": next_url})
+        return Response(
+            {
+                "results": [lead_summary(r) for r in rows],
+                "next": next_url,
+                "pagination": {
+                    "page": page,
+                    "limit": limit,
+                    "total": total,
+                    "pages": math.ceil(total / limit),
+                },
+            }
+        )
 
     @extend_schema(
         operation_id="leads_capture",
@@ -139,6 +194,14 @@ class LeadsApi(APIView):
                 "Invalid input.", status_code=400, details={"form": ["Unknown form."]}
             )
         source = body.get("source") or form or "api"
+        medium, campaign = body.get("medium") or "", body.get("campaign") or ""
+        for key, value, length in (("medium", medium, 100), ("campaign", campaign, 200)):
+            if not isinstance(value, str) or len(value) > length:
+                return error_response(
+                    "Invalid input.",
+                    status_code=400,
+                    details={key: [f"A string of at most {length} characters."]},
+                )
         visitor_id = request.COOKIES.get(selectors.VISITOR_COOKIE) or body.get("visitor_id")
         profile = {k: v for k, v in body.items() if k not in ENVELOPE_KEYS}
         try:
@@ -151,6 +214,8 @@ class LeadsApi(APIView):
                 profile=profile,
                 page_url=str(body.get("page_url") or "")[:500],
                 request=request._request,
+                medium=medium,
+                campaign=campaign,
             )
         except services.CaptureError as exc:
             return error_response("Invalid input.", status_code=400, details=exc.details)

@@ -78,6 +78,8 @@ class LeadFilters:
     grade: str = ""
     industry: str = ""
     source: str = ""
+    medium: str = ""
+    campaign: str = ""
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
     score_min: int | None = None
@@ -97,6 +99,10 @@ def lead_list(*, filters: LeadFilters) -> QuerySet[Lead]:
         qs = qs.filter(industry__iexact=filters.industry)
     if filters.source:
         qs = qs.filter(source=filters.source)
+    if filters.medium:
+        qs = qs.filter(medium=filters.medium)
+    if filters.campaign:
+        qs = qs.filter(campaign=filters.campaign)
     if filters.created_after:
         qs = qs.filter(created_at__gte=filters.created_after)
     if filters.created_before:
@@ -113,6 +119,11 @@ def lead_list(*, filters: LeadFilters) -> QuerySet[Lead]:
             Q(email_normalized__contains=q.lower()) | Q(name__icontains=q) | Q(company__icontains=q)
         )
     return qs.order_by("-created_at", "-id")
+
+
+def lead_count(*, filters: LeadFilters) -> int:
+    """How many live leads match (the list's ``total``)."""
+    return lead_list(filters=filters).order_by().count()
 
 
 def encode_cursor(lead: Lead) -> str:
@@ -141,6 +152,7 @@ def lead_page(
     limit: int,
     cursor: str | None,
     fields: tuple[str, ...] | None = None,
+    offset: int = 0,
 ) -> tuple[list[Lead], str | None]:
     """One page of ``lead_list`` after ``cursor`` and the cursor of the next page.
     ``fields`` limits the loaded columns (``assigned_to`` loads only the username)."""
@@ -150,7 +162,7 @@ def lead_page(
     if cursor:
         created, pk = decode_cursor(cursor)
         qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))
-    rows = list(qs[: limit + 1])
+    rows = list(qs[offset : offset + limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     return rows, (encode_cursor(rows[-1]) if has_more and rows else None)

@@ -362,6 +362,8 @@ def lead_capture(
     profile: dict | None = None,
     ip: str = "",
     actor=None,
+    medium: str = "",
+    campaign: str = "",
 ) -> CaptureResult:
     """Create or update the lead with this email (case-insensitive) from a form/chat/API.
 
@@ -394,7 +396,9 @@ def lead_capture(
         lead = Lead(email=email, email_normalized=normalized)
         try:
             with transaction.atomic():
-                _apply_attribution(lead, visitor=visitor, source=source)
+                _apply_attribution(
+                    lead, visitor=visitor, source=source, medium=medium, campaign=campaign
+                )
                 _merge_profile(lead, clean)
                 lead.save(force_insert=True)
             created = True
@@ -409,7 +413,9 @@ def lead_capture(
             lead.deleted_at = None
             changed.append("deleted_at")
         if not lead.source:
-            _apply_attribution(lead, visitor=visitor, source=source)
+            _apply_attribution(
+                lead, visitor=visitor, source=source, medium=medium, campaign=campaign
+            )
             changed += ["source", "medium", "campaign"]
         if changed:
             lead.save(update_fields=[*set(changed), "updated_at"])
@@ -442,10 +448,13 @@ def lead_capture(
     return CaptureResult(lead=lead, created=created)
 
 
-def _apply_attribution(lead: Lead, *, visitor: Visitor | None, source: str) -> None:
+def _apply_attribution(
+    lead: Lead, *, visitor: Visitor | None, source: str, medium: str = "", campaign: str = ""
+) -> None:
+    """First touch: the visitor's UTM values, else what the form or API client sent."""
     lead.source = ((visitor.utm_source if visitor else "") or source or "")[:100]
-    lead.medium = ((visitor.utm_medium if visitor else "") or "")[:100]
-    lead.campaign = ((visitor.utm_campaign if visitor else "") or "")[:200]
+    lead.medium = ((visitor.utm_medium if visitor else "") or medium or "")[:100]
+    lead.campaign = ((visitor.utm_campaign if visitor else "") or campaign or "")[:200]
 
 
 def _schedule_lead_work(lead_id: Any) -> None:
@@ -828,6 +837,8 @@ def lead_signup(
     profile: dict | None = None,
     page_url: str = "",
     request=None,
+    medium: str = "",
+    campaign: str = "",
 ) -> SignupResult:
     """A visitor submits a value-exchange form: touch the visitor, capture the lead, and
     record the submission as an interaction. Any ``CaptureError`` rolls everything back."""
@@ -843,6 +854,8 @@ def lead_signup(
         visitor=visitor,
         profile=profile,
         ip=capture_ip(request),
+        medium=medium,
+        campaign=campaign,
     )
     visitor.lead = result.lead
     interaction_type = FORM_INTERACTION.get(form, "form_submit")
