@@ -95,6 +95,12 @@ SCHEMAS: dict[str, dict[str, Prop]] = {
 assert set(SCHEMAS) == set(CATEGORY_OF_TYPE)
 
 EVENT_KEYS = {"type", "properties", "session_id", "occurred_at", "visitor_id"}
+# The seed's §6.1.3 body also carries ``category`` (must match the type's), ``lead_id``
+# (null: a lead is known from the visitor cookie, never from the client's word) and
+# ``context`` (its page keys fill the page properties; agent and address come from the
+# request itself).
+SEED_EVENT_KEYS = {"category", "lead_id", "context"}
+_CONTEXT_PAGE_KEYS = ("url", "path", "referrer", "title")
 
 
 _NUMBER = (int, float)
@@ -148,7 +154,7 @@ def validate_event(
         errors["type"] = [f"Unknown event type: {str(etype)[:50]!r}."]
         return {}, errors
     if strict:
-        unknown = set(event) - EVENT_KEYS
+        unknown = set(event) - EVENT_KEYS - SEED_EVENT_KEYS
         if unknown:
             errors["non_field_errors"] = [f"Unknown keys: {', '.join(sorted(unknown))[:200]}."]
     props = event.get("properties", {})
@@ -158,6 +164,19 @@ def validate_event(
         errors["properties"] = ["Must be an object."]
         props = {}
     schema = SCHEMAS[etype]
+    category = event.get("category")
+    if category not in (None, "", CATEGORY_OF_TYPE[etype]):
+        errors["category"] = [f"The category of {etype} is {CATEGORY_OF_TYPE[etype]!r}."]
+    if event.get("lead_id") is not None:
+        errors["lead_id"] = ["Send null: the lead is known from the visitor, not the client."]
+    context = event.get("context")
+    if context is not None and not isinstance(context, dict):
+        errors["context"] = ["Must be an object."]
+    elif context:
+        props = dict(props)
+        for key in _CONTEXT_PAGE_KEYS:
+            if key in schema and key not in props and isinstance(context.get(key), str):
+                props[key] = context[key]
     clean_props: dict[str, Any] = {}
     for name, value in props.items():
         spec = schema.get(name)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.common import CommonMiddleware
 from django.shortcuts import render
+from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -74,6 +75,8 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's ``EXCEPTION_HANDLER``: reshape every error into the contract's envelope."""
     if isinstance(exc, RequestDataTooBig):
         return error_response("Request body too large.", status_code=413)
+    if isinstance(exc, Ratelimited):  # django-ratelimit's block=True: a 429, not a 403
+        return ratelimited(context["request"])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -152,3 +152,17 @@ def snake_query(params) -> dict[str, str]:
             raise _refuse(f"'{key}' is given twice (as {name} too).")
         out[name] = params.get(key)
     return out
+
+
+def seed_consent(raw: Any) -> Any:
+    """The seed's consent shapes in this API's: ``true`` is consent to data processing, and
+    ``{given, data_processing?, marketing?}``'s ``given`` stands for data processing when
+    that is not sent on its own. Anything else is returned as sent (and refused by the
+    serializer that reads it)."""
+    if raw is True:
+        return {"data_processing": True}
+    if isinstance(raw, dict) and "given" in raw:
+        out = {k: v for k, v in raw.items() if k != "given"}
+        out.setdefault("data_processing", raw["given"])
+        return out
+    return raw

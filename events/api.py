@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import strip_tags
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -21,6 +22,7 @@ from rest_framework.views import APIView
 
 from core.errors import error_response, ratelimited
 from core.net import client_ip, ratelimit_key
+from core.parsers import seed_consent
 from core.permissions import HasPerm
 from events.models import (
     REGISTRATION_FIELDS,
@@ -115,6 +117,40 @@ class EventOutputSerializer(serializers.Serializer):
         return _image_url(obj.cover_image)
 
 
+def seed_event_aliases(data):
+    """The seed's event body (§6.1.5, its ``IEvent``) in this API's names: ``name`` is the
+    title, ``duration`` the minutes, ``registration: {required, fields,
+    qualification_required}`` the three registration fields, ``agenda`` may be a list of
+    strings (each an item's title); ``summary`` defaults to the description's first 300
+    characters. A field sent under both names keeps the API's own."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for seed, ours in (("name", "title"), ("duration", "duration_minutes")):
+        if seed in data:
+            value = data.pop(seed)
+            data.setdefault(ours, value)
+    registration = data.pop("registration", None)
+    if isinstance(registration, dict):
+        for seed, ours in (
+            ("required", "registration_required"),
+            ("fields", "registration_fields"),
+            ("qualification_required", "qualification_required"),
+        ):
+            if seed in registration:
+                data.setdefault(ours, registration[seed])
+    elif registration is not None:
+        raise serializers.ValidationError({"registration": ["Must be an object."]})
+    if isinstance(data.get("registration_fields"), list):  # email is always asked
+        data["registration_fields"] = [f for f in data["registration_fields"] if f != "email"]
+    if isinstance(data.get("agenda"), list):
+        data["agenda"] = [{"title": i} if isinstance(i, str) else i for i in data["agenda"]]
+    description = data.get("description")
+    if "summary" not in data and isinstance(description, str) and description.strip():
+        data["summary"] = strip_tags(description).strip()[:300]
+    return data
+
+
 class EventListCreateApi(APIView):
     """GET: upcoming and live events (public). POST: create an event (staff who may add
     events; Marketers)."""
@@ -148,6 +184,9 @@ class EventListCreateApi(APIView):
         speakers = serializers.ListField(child=serializers.DictField(), default=list)
         agenda = serializers.ListField(child=serializers.DictField(), default=list)
         publish = serializers.BooleanField(default=True)
+
+        def to_internal_value(self, data):
+            return super().to_internal_value(seed_event_aliases(data))
 
         def validate_timezone(self, value: str) -> str:
             try:
@@ -223,11 +262,16 @@ class EventListCreateApi(APIView):
 
 
 class ConsentSerializer(serializers.Serializer):
+    """Also the seed's ``{given, dataProcessing, marketing}`` and a bare ``true``."""
+
     data_processing = serializers.BooleanField()
     marketing = serializers.BooleanField(default=False)
     analytics = serializers.BooleanField(default=False)
     wording = serializers.CharField(max_length=2000, required=False, default="")
     page_url = serializers.CharField(max_length=500, required=False, default="")
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(seed_consent(data))
 
 
 class RegistrationOutputSerializer(serializers.Serializer):

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from analytics.ratelimit import rate_limit
 from core.errors import error_response
-from core.parsers import snake_query
+from core.parsers import seed_consent, snake_query
 from core.permissions import StaffModelPermissions
 from leads import selectors, services
 from leads.cookies import visitor_cookie_set
@@ -39,12 +39,10 @@ ENVELOPE_KEYS = {
 def _consent_from(raw) -> services.ConsentInput | None:
     if raw is True:
         return services.ConsentInput(data_processing=True)
+    raw = seed_consent(raw)  # the seed's {given, dataProcessing, marketing}
     if isinstance(raw, dict):
-        # The seed's object is {given, dataProcessing, marketing}: ``given`` stands for data
-        # processing when that is not sent on its own.
-        processing = raw.get("data_processing", raw.get("given"))
         return services.ConsentInput(
-            data_processing=processing is True,
+            data_processing=raw.get("data_processing") is True,
             marketing=raw.get("marketing") is True,
             analytics=raw.get("analytics") is True,
             method=str(raw.get("method") or "checkbox")[:30],
