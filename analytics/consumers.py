@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from analytics.dashboard import SALES_FEED_GROUP, DateRange
 from analytics.dashboard_views import can_view_dashboard, render_panels
+from core.permissions import is_sales
 
 MIN_REFRESH_SECONDS = 2.0
 
@@ -26,7 +27,10 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         if not await database_sync_to_async(can_view_dashboard)(user):
             await self.close(code=4403)
             return
-        self.joined = ["admin" if user.is_superuser else "sales", SALES_FEED_GROUP]
+        self.joined = ["admin" if user.is_superuser else "sales"]
+        # The sales feed names leads and carries chat hand-offs: the Sales role only.
+        if await database_sync_to_async(is_sales)(user):
+            self.joined.append(SALES_FEED_GROUP)
         self.last_refresh = 0.0
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)

@@ -23,6 +23,7 @@ from chat import presence, services
 from chat.models import Conversation, Message
 from chat.streaming import pump
 from core.net import truncate_ip
+from core.permissions import is_sales
 from leads.selectors import VISITOR_COOKIE
 
 
@@ -207,8 +208,8 @@ class StaffChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if not (user and user.is_authenticated and user.is_staff):
-            await self.close(code=4403)
+        if not await database_sync_to_async(is_sales)(user):
+            await self.close(code=4403)  # marketers and ops never see conversations
             return
         await self.channel_layer.group_add(services.STAFF_GROUP, self.channel_name)
         await self.accept()

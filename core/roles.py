@@ -1,8 +1,11 @@
 """The three staff roles and their permissions, installed idempotently.
 
-- **Marketers**: the Wagtail admin, every page, image, document and snippet; no lead data.
+- **Marketers**: the Wagtail admin, every page, image, document and snippet; no personal
+  data: no default permission on any model of the privacy registry (outbox, subscribers,
+  enrolments, exit-offer events, conversations, leads, registrations...).
 - **Sales**: leads, conversations, registrations and their emails; no site settings.
-- **Ops**: read-only on everything plus the Wagtail admin, for the operational commands.
+- **Ops**: read-only on everything plus the Wagtail admin, for the operational commands;
+  ``core.permissions.IsStaff`` refuses every unsafe API method to a read-only user.
 
 Permissions are listed per app label, so models added later are covered on the next
 ``migrate`` (or ``manage.py setup_roles``).
@@ -73,6 +76,34 @@ COLLECTION_PERMISSIONS = (
 )
 
 
+def personal_data_models() -> set[tuple[str, str]]:
+    """``(app_label, model_name)`` of every model that holds personal data (the privacy
+    registry, plus proxies of those models)."""
+    from django.apps import apps
+
+    from privacy.registry import REGISTRY
+
+    personal: set[tuple[str, str]] = set()
+    for entry in REGISTRY:
+        app_label, _, name = entry.label.partition(".")
+        personal.add((app_label.lower(), name.lower()))
+    for model in apps.get_models():
+        concrete = model._meta.concrete_model
+        if (concrete._meta.app_label, concrete._meta.model_name) in personal:
+            personal.add((model._meta.app_label, model._meta.model_name))
+    return personal
+
+
+_DEFAULT_ACTIONS = ("add", "change", "delete", "view")
+
+
+def _is_default_permission_on(perm: Permission, models: set[tuple[str, str]]) -> bool:
+    model = perm.content_type.model
+    return (perm.content_type.app_label, model) in models and perm.codename in {
+        f"{action}_{model}" for action in _DEFAULT_ACTIONS
+    }
+
+
 def _permissions_for(role: str) -> list[Permission]:
     query = Q(pk__in=[])
     for app_label, actions in ROLE_APP_PERMISSIONS[role].items():
@@ -90,7 +121,12 @@ def _permissions_for(role: str) -> list[Permission]:
         query |= Q(content_type__app_label=app_label, codename=codename)
     perms = Permission.objects.filter(query).select_related("content_type")
     excluded = ROLE_EXCLUDED_MODELS.get(role, set())
-    return [p for p in perms if p.content_type.model not in excluded]
+    personal = personal_data_models() if role == MARKETERS else set()
+    return [
+        p
+        for p in perms
+        if p.content_type.model not in excluded and not _is_default_permission_on(p, personal)
+    ]
 
 
 def _grant_wagtail_tree(group: Group) -> None:

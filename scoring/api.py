@@ -14,7 +14,8 @@ from scoring import services
 
 
 class LeadScoreApi(APIView):
-    permission_classes = [HasPerm.of("leads.view_lead")]
+    # Rescoring writes the lead's score: a change permission, not a view one (Ops is read-only).
+    permission_classes = [HasPerm.of("leads.change_lead")]
 
     class FactorSerializer(serializers.Serializer):
         feature = serializers.CharField()

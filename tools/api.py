@@ -319,7 +319,7 @@ class ExitOutcomeApi(PublicApi):
 
 
 class ExitStatsApi(APIView):
-    permission_classes = [HasPerm.of("tools.view_exitoffer")]
+    permission_classes = [HasPerm.of("tools.view_offer_stats")]
 
     def get(self, request: Request) -> Response:
         return Response({"offers": selectors.exit_offer_stats()})

@@ -78,6 +78,8 @@ class ExitOffer(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["offer", "outcome"], name="exitoffer_offer_outcome_idx")]
+        # Comparing offers is aggregate-only: marketers get this, not the rows (personal data).
+        permissions = [("view_offer_stats", "Can compare exit-offer outcomes")]
 
     def __str__(self) -> str:
         return f"{self.offer} ({self.outcome})"
