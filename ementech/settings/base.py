@@ -9,6 +9,7 @@ set. Production secrets have no defaults once ``DEBUG`` is off.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "axes",
     "core",
     "leads",
     "content",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a lockout raised by the axes backend into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
@@ -218,6 +222,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Auth ---------------------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login (admin, CMS, allauth) while the user or the address is locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -235,6 +241,16 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 # Staff accounts are created by ops, not by public sign-up.
 ACCOUNT_ADAPTER = "core.auth.StaffOnlyAccountAdapter"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# Login protection on every login form (django-axes): after AXES_FAILURE_LIMIT wrong
+# passwords the username and, separately, the client address are locked for the cool-off
+# time; every attempt is kept (AccessAttempt, AccessLog, AccessFailureLog) for audit.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_USERNAME_CALLABLE = "core.auth.login_username"
 
 # --- API ----------------------------------------------------------------------------------
 
