@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from ementech.ops.roles import personal_data_models
+from core.roles import personal_data_models
 from leads.models import Lead
 from tests.factories import make_lead, staff_user
 
