@@ -18,5 +18,5 @@ COPY --chown=engage . .
 USER engage
 RUN DEBUG=1 python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["uvicorn", "ementech.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--workers", "2", "--lifespan", "off", "--proxy-headers", "--no-server-header"]
+# Forwarded headers are trusted only from FORWARDED_ALLOW_IPS (see `manage.py web`).
+CMD ["python", "manage.py", "web", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

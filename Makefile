@@ -37,8 +37,7 @@ test: install-test
 
 ## Service-mode processes (set DATABASE_URL and REDIS_URL), one per machine role.
 web: install
-	$(BIN)/python -m uvicorn ementech.asgi:application --host $(HOST) --port $(PORT) \
-		--workers $(WEB_WORKERS) --lifespan off --no-server-header --proxy-headers
+	$(BIN)/python manage.py web --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS)
 worker: install
 	$(BIN)/python -m celery -A ementech worker --loglevel INFO --concurrency $(WORKER_CONCURRENCY)
 beat: install

@@ -6,6 +6,8 @@ pattern); behaviours and triggers run in Celery after commit.
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
@@ -20,7 +22,8 @@ from core.errors import error_response
 from leads.cookies import visitor_cookie_set
 from leads.selectors import VISITOR_COOKIE
 
-BATCH_KEYS = {"events", "visitor_id"}
+BATCH_KEYS = {"events", "visitor_id", "batch_id"}
+BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def _first_touch(events: list) -> dict[str, str]:
@@ -52,7 +55,10 @@ class TrackApi(APIView):
         operation_id="track",
         request=OpenApiTypes.OBJECT,
         responses={202: OpenApiTypes.OBJECT},
-        description='One event or {"events": [...]} (at most 100); 202 {"accepted": n}.',
+        description=(
+            'One event or {"events": [...], "batch_id": "..."} (at most 100); 202 '
+            '{"accepted": n}. A batch id already stored is not stored again.'
+        ),
     )
     def post(self, request: Request) -> Response:
         limited = rate_limit(request._request, group="track", setting="TRACK_RATE_LIMIT")
@@ -69,9 +75,19 @@ class TrackApi(APIView):
                 )
             events = body["events"]
             visitor_id = body.get("visitor_id")
+            batch_id = body.get("batch_id")
+            if batch_id is not None and not (
+                isinstance(batch_id, str) and BATCH_ID.match(batch_id)
+            ):
+                return error_response(
+                    "Invalid input.",
+                    status_code=400,
+                    details={"batch_id": ["8 to 64 letters, digits, '-' or '_'."]},
+                )
         elif isinstance(body, dict):
             events = [body]
             visitor_id = body.get("visitor_id")
+            batch_id = None
         else:
             return error_response(
                 "Invalid input.",
@@ -92,7 +108,11 @@ class TrackApi(APIView):
             visitor_id=visitor_id,
             request=request._request,
             touch=_first_touch(events),
+            batch_id=batch_id,
         )
-        response = Response({"accepted": stored, "visitor_id": str(visitor_id)}, status=202)
+        body = {"accepted": stored, "visitor_id": str(visitor_id)}
+        if batch_id is not None and not stored:
+            body.update(accepted=len(clean), duplicate=True)  # a retry: stored the first time
+        response = Response(body, status=202)
         visitor_cookie_set(request._request, response, visitor_id)
         return response

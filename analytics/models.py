@@ -97,3 +97,18 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class TrackedBatch(models.Model):
+    """A client batch id already stored: a retried ``/api/track`` batch is stored once.
+
+    Holds the tracker's random id and how many events it carried, nothing about the
+    visitor; rows older than ``TRACK_BATCH_TTL_DAYS`` are pruned daily.
+    """
+
+    batch_id = models.CharField(max_length=64, primary_key=True)
+    accepted = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.batch_id

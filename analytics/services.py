@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from analytics.context import request_context
-from analytics.models import Interaction
+from analytics.models import Interaction, TrackedBatch
 from analytics.validation import EventsInvalid, validate_event, validate_events
 from core.queue import enqueue
 from leads.models import Visitor
@@ -200,20 +200,30 @@ def track_ingest(
     visitor_id: str | None,
     request: HttpRequest | None = None,
     touch: dict[str, str] | None = None,
+    batch_id: str | None = None,
 ) -> tuple[uuid.UUID, int]:
     """Touch (or create) the visitor and store its validated events; returns the visitor id
-    and how many events were stored.
+    and how many events were stored (0 for a batch id already stored: a client's retry).
 
-    On PostgreSQL this is ONE statement: the visitor upsert (``last_seen`` refreshed at most
-    once a minute, first-touch attribution kept) and the insert, attributed to the visitor's
-    lead, in a single round trip. Elsewhere it is ``visitor_touch`` + ``interactions_insert``.
+    On PostgreSQL this is ONE statement: the batch claim, the visitor upsert (``last_seen``
+    refreshed at most once a minute, first-touch attribution kept) and the insert,
+    attributed to the visitor's lead, in a single round trip. Elsewhere it is a batch claim,
+    ``visitor_touch`` and ``interactions_insert`` in one transaction.
     """
     from leads.services import visitor_touch
 
     connection = connections[Interaction.objects.db]
     if connection.vendor != "postgresql":
-        visitor = visitor_touch(visitor_id=visitor_id, request=request, **(touch or {}))
-        return visitor.pk, interactions_insert(clean=clean, visitor=visitor, request=request)
+        with transaction.atomic():
+            visitor = visitor_touch(visitor_id=visitor_id, request=request, **(touch or {}))
+            if batch_id is not None:
+                _, claimed = TrackedBatch.objects.get_or_create(
+                    batch_id=batch_id,
+                    defaults={"accepted": len(clean), "created_at": timezone.now()},
+                )
+                if not claimed:
+                    return visitor.pk, 0
+            return visitor.pk, interactions_insert(clean=clean, visitor=visitor, request=request)
 
     try:
         vid = uuid.UUID(str(visitor_id)) if visitor_id else uuid.uuid4()
@@ -224,9 +234,20 @@ def track_ingest(
     attribution = {key: str((touch or {}).get(key) or "")[:length] for key, length in _TOUCH_FIELDS}
     visitor_table = connection.ops.quote_name(Visitor._meta.db_table)
     table = connection.ops.quote_name(Interaction._meta.db_table)
+    batch_table = connection.ops.quote_name(TrackedBatch._meta.db_table)
     values_sql = ", ".join(["(%s, %s, %s, %s::jsonb, %s::timestamptz)"] * len(clean))
+    # A batch id claims its row first; on a retry the claim returns nothing and no event
+    # is inserted (the claim of a concurrent twin waits for it, then returns nothing).
+    claim_sql, claim_where, claim_params = "", "", []
+    if batch_id is not None:
+        claim_sql = f"""b AS (
+    INSERT INTO {batch_table} (batch_id, accepted, created_at) VALUES (%s, %s, %s)
+    ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id
+), """  # noqa: S608 - the table name comes from the model
+        claim_where = "WHERE EXISTS (SELECT 1 FROM b)"
+        claim_params = [batch_id, len(clean), now]
     sql = f"""
-WITH v AS (
+WITH {claim_sql}v AS (
     INSERT INTO {visitor_table} AS old (id, first_seen, last_seen, utm_source, utm_medium,
         utm_campaign, referrer, landing_page, user_agent_family, device, os_family)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
@@ -258,9 +279,11 @@ INSERT INTO {table} (type, category, visitor_id, lead_id, session_id, properties
 SELECT e.type, e.category, %s, owner.lead_id, e.session_id, e.properties, %s::jsonb,
     e.occurred_at, %s
 FROM owner, (VALUES {values_sql}) AS e(type, category, session_id, properties, occurred_at)
+{claim_where}
 RETURNING lead_id
 """  # noqa: S608 - table names come from the models, values are parameters
     params: list[Any] = [
+        *claim_params,
         vid,
         now,
         now,

@@ -25,3 +25,19 @@ def process_pending(limit: int = 1000) -> int:
     for lead_id in lead_ids:
         enqueue(process_lead_events, str(lead_id))
     return len(lead_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def prune_tracked_batches() -> int:
+    """Forget client batch ids older than ``TRACK_BATCH_TTL_DAYS`` (a retry comes within
+    minutes; the ids only need to outlive the tracker's retries)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from analytics.models import TrackedBatch
+
+    cutoff = timezone.now() - timedelta(days=settings.TRACK_BATCH_TTL_DAYS)
+    deleted, _ = TrackedBatch.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -13,6 +13,7 @@ conversation. Staff sockets on ``/ws/chat/staff`` receive every conversation's e
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 from channels.db import database_sync_to_async
@@ -54,9 +55,28 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # -- client messages ---------------------------------------------------------------------
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Check a frame's size before parsing it; a bad frame gets an ``error`` event and
+        the socket stays open (uvicorn's ``--ws-max-size`` is the hard cap below this)."""
+        raw = text_data if text_data is not None else bytes_data
+        limit = settings.CHAT_MAX_FRAME_CHARS
+        if raw is None or len(raw) > limit:
+            return await self.error("Frame too large.", {"frame": [f"At most {limit} characters."]})
+        try:
+            content = json.loads(raw)
+        except (ValueError, RecursionError):
+            return await self.error("Send a JSON object.", {"frame": ["Not valid JSON."]})
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
             return await self.error("Send a JSON object.")
+        nested = sorted(k for k, v in content.items() if isinstance(v, dict | list))
+        if nested:
+            return await self.error(
+                "Fields must be plain values.",
+                {k: ["Must not be an object or a list."] for k in nested},
+            )
         kind = content.get("type")
         if kind == "join":
             return await self.on_join(content)

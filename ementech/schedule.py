@@ -82,6 +82,10 @@ def beat_schedule() -> dict[str, dict]:
             "task": "analytics.tasks.process_pending",
             "schedule": 600.0,
         },
+        "analytics-prune-tracked-batches": {
+            "task": "analytics.tasks.prune_tracked_batches",
+            "schedule": crontab(hour=3, minute=10),
+        },
     }
 
 

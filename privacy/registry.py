@@ -36,13 +36,14 @@ class Subject:
     lead_ids: set[uuid.UUID] = field(default_factory=set)
     visitor_ids: set[uuid.UUID] = field(default_factory=set)
     emails: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
 
     @property
     def email_hashes(self) -> set[str]:
         return {email_hash(e) for e in self.emails}
 
     def is_empty(self) -> bool:
-        return not (self.lead_ids or self.visitor_ids or self.emails)
+        return not (self.lead_ids or self.visitor_ids or self.emails or self.phones)
 
 
 Replacement = Callable[[models.Model, Subject], Any]
@@ -135,6 +136,59 @@ def _data_request_finder(subject: Subject) -> Q | None:
     if hashes:
         parts |= Q(email_hash__in=list(hashes))
     return parts
+
+
+PHONE_TAIL_DIGITS = 9  # national number without the country or trunk prefix
+
+
+def phone_pattern(phone: str) -> str | None:
+    """A regex finding a phone number as people type it (spaces, dots, dashes, brackets
+    between digits; any country prefix); None when too short to be specific."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 7:
+        return None
+    return r"[\s().-]*".join(digits[-PHONE_TAIL_DIGITS:])
+
+
+def _typed_text_q(subject: Subject, prefix: str = "") -> Q:
+    """Chat messages in which the person typed one of their addresses or phone numbers."""
+    parts = Q(pk__in=[])
+    for address in subject.emails:
+        parts |= Q(**{f"{prefix}content__icontains": address})
+    for phone in subject.phones:
+        pattern = phone_pattern(phone)
+        if pattern:
+            parts |= Q(**{f"{prefix}content__iregex": pattern})
+    return parts
+
+
+def _conversations_typed_in(subject: Subject) -> Q:
+    """Conversations found by what the person typed, whoever they were linked to: details
+    given before the consent box was ticked never reached a lead or visitor."""
+    message = apps.get_model("chat.Message")
+    typed = message.objects.filter(_typed_text_q(subject)).values("conversation_id")
+    parts = Q(pk__in=typed)
+    for address in subject.emails:
+        parts |= Q(collected__email__iexact=address)
+    for phone in subject.phones:
+        pattern = phone_pattern(phone)
+        if pattern:
+            parts |= Q(collected__phone__iregex=pattern)
+    return parts
+
+
+def _conversation_finder(subject: Subject) -> Q | None:
+    if not (subject.emails or subject.phones):
+        return None
+    return _conversations_typed_in(subject)
+
+
+def _message_finder(subject: Subject) -> Q | None:
+    if not (subject.emails or subject.phones):
+        return None
+    conversation = apps.get_model("chat.Conversation")
+    found = conversation._base_manager.filter(_conversations_typed_in(subject)).values("pk")
+    return Q(conversation__in=found)
 
 
 def _attendance_finder(subject: Subject) -> Q | None:
@@ -237,9 +291,16 @@ REGISTRY: tuple[PersonalData, ...] = (
         "chat.Conversation",
         lead="lead",
         visitor="visitor",
-        note="Deleting a conversation deletes its messages (cascade).",
+        finder=_conversation_finder,
+        note="Also found by an address or phone typed in it (before consent: no lead yet). "
+        "Deleting a conversation deletes its messages (cascade).",
     ),
-    PersonalData("chat.Message", lead="conversation__lead", visitor="conversation__visitor"),
+    PersonalData(
+        "chat.Message",
+        lead="conversation__lead",
+        visitor="conversation__visitor",
+        finder=_message_finder,
+    ),
     PersonalData("chat.DemoBooking", lead="lead"),
     PersonalData(
         "chat.UnansweredQuestion",

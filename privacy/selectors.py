@@ -110,12 +110,21 @@ def _visitor_ids_for(lead_ids: set[uuid.UUID]) -> set[uuid.UUID]:
     return set(visitor._base_manager.filter(lead_id__in=lead_ids).values_list("pk", flat=True))
 
 
+def _phones_of(lead_ids: set[uuid.UUID]) -> set[str]:
+    lead_model = _lead_model()
+    if lead_model is None or not lead_ids:
+        return set()
+    phones = lead_model._base_manager.filter(pk__in=lead_ids).values_list("phone", flat=True)
+    return {p.strip() for p in phones if p and p.strip()}
+
+
 def subject_for_lead(lead: models.Model) -> Subject:
     address = normalize_email(getattr(lead, "email_normalized", "") or lead.email)
     return Subject(
         lead_ids={lead.pk},
         visitor_ids=_visitor_ids_for({lead.pk}),
         emails={address} if address else set(),
+        phones=_phones_of({lead.pk}),
     )
 
 
@@ -138,6 +147,7 @@ def subject_for_email(email: str) -> Subject:
         lead_ids=lead_ids,
         visitor_ids=_visitor_ids_for(lead_ids),
         emails={address} if address else set(),
+        phones=_phones_of(lead_ids),
     )
 
 

@@ -255,7 +255,7 @@ def _anonymise_values(entry: PersonalData, obj: models.Model, subject: Subject) 
 
 def _needles(subject: Subject) -> list[str]:
     """The person's identifying strings, read before anything is changed."""
-    found = set(subject.emails)
+    found = set(subject.emails) | set(subject.phones)
     if subject.lead_ids:
         lead_model = apps.get_model("leads.Lead")
         for lead in lead_model._base_manager.filter(pk__in=subject.lead_ids):

@@ -1,15 +1,22 @@
-"""Stores outside the database that may hold a person's text: the cache and the vector index.
+"""Stores outside the database that may hold a person's text: the cache, the vector index
+and files (the email outbox, and anything else under ``VAR_DIR``).
 
 Erasure calls ``external_purge(needles)`` with the person's address, name and phone; it
 removes every cache entry whose stored value mentions one of them (LLM answer cache,
-throttles keyed by address, ...) and every vector whose text or metadata does. Both scans
-are linear, which is fine for a rare, audited operation.
+throttles keyed by address, ...), every vector whose text or metadata does, and every
+outbox message that does. The scans are linear, which is fine for a rare, audited
+operation. ``FILE_STORES`` declares every file store the settings point at; a path under
+``VAR_DIR`` that no entry covers fails ``tests/privacy/test_file_stores.py``.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import logging
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -140,11 +147,183 @@ def vector_purge(needles: Iterable[str]) -> int:
     return removed
 
 
+# --- file stores ------------------------------------------------------------------------------
+
+# Django's file email backend writes messages one after another, each followed by this line.
+OUTBOX_SEPARATOR = b"-" * 79
+
+
+def _outbox_dir() -> Path | None:
+    path = getattr(settings, "EMAIL_FILE_PATH", None)
+    return Path(path) if path else None
+
+
+def _files(root: Path | None) -> Iterator[Path]:
+    if root is None or not root.exists():
+        return
+    if root.is_file():
+        yield root
+        return
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            yield Path(dirpath) / name
+
+
+def _mentions(raw: bytes, wanted: list[bytes]) -> bool:
+    low = raw.lower()
+    return any(n in low for n in wanted)
+
+
+def outbox_purge(needles: Iterable[str]) -> int:
+    """Remove every outbox message mentioning a needle (a file holding only such messages
+    is deleted); returns how many messages went."""
+    wanted = _normalise(needles)
+    removed = 0
+    for path in list(_files(_outbox_dir())):
+        raw = path.read_bytes()
+        if not _mentions(raw, wanted):
+            continue
+        messages = [m for m in raw.split(OUTBOX_SEPARATOR) if m.strip()]
+        kept = [m for m in messages if not _mentions(m, wanted)]
+        removed += len(messages) - len(kept)
+        if kept:
+            path.write_bytes(OUTBOX_SEPARATOR.join(kept) + OUTBOX_SEPARATOR + b"\n")
+        else:
+            path.unlink()
+    return removed
+
+
+@dataclass(frozen=True)
+class FileStore:
+    """Files the platform writes. ``patterns`` are globs relative to ``VAR_DIR`` (or the
+    setting named by ``setting``, wherever it points); ``purge`` removes a person's data."""
+
+    name: str
+    patterns: tuple[str, ...]
+    personal: bool
+    note: str
+    setting: str | None = None
+    purge: Callable[[Iterable[str]], int] | None = None
+
+
+FILE_STORES: tuple[FileStore, ...] = (
+    FileStore(
+        "email outbox",
+        ("outbox", "outbox/*"),
+        personal=True,
+        setting="EMAIL_FILE_PATH",
+        purge=outbox_purge,
+        note="full copies of sent emails (file delivery backend): matching messages removed",
+    ),
+    FileStore(
+        "database",
+        ("db.sqlite3", "db.sqlite3-*"),
+        personal=True,
+        note="the embedded SQLite database: its rows are covered by privacy.registry",
+    ),
+    FileStore(
+        "task broker and results",
+        ("celery-broker.sqlite3*", "celery-results.sqlite3*"),
+        personal=False,
+        note="task messages and results carry ids and counts, never personal values",
+    ),
+    FileStore(
+        "beat schedule",
+        ("celerybeat-schedule*",),
+        personal=False,
+        note="last run time of each periodic task",
+    ),
+    FileStore(
+        "static files",
+        ("static", "static/*"),
+        personal=False,
+        setting="STATIC_ROOT",
+        note="collected CSS/JS/images of the site",
+    ),
+    FileStore(
+        "media",
+        ("media", "media/*"),
+        personal=False,
+        setting="MEDIA_ROOT",
+        note="images and documents editors upload to the CMS (published content)",
+    ),
+)
+
+
+def _store_for(relative: str) -> FileStore | None:
+    for store in FILE_STORES:
+        if any(fnmatch.fnmatch(relative, pattern) for pattern in store.patterns):
+            return store
+    return None
+
+
+def _setting_paths(value: object, root: str) -> Iterator[str]:
+    """Paths under ``root`` mentioned by a setting's value (strings, URLs, nested)."""
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        at = value.find(root)
+        if at >= 0:
+            yield value[at:].split("?", 1)[0]
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _setting_paths(item, root)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _setting_paths(item, root)
+
+
+def uncovered_file_stores() -> dict[str, str]:
+    """Paths under ``VAR_DIR`` (named by a setting, or present on disk) that no
+    ``FILE_STORES`` entry declares, with where each was found."""
+    root = str(Path(settings.VAR_DIR))
+    found: dict[str, str] = {}
+    for name in dir(settings):
+        if not name.isupper() or name in {"VAR_DIR", "BASE_DIR"}:
+            continue
+        for path in _setting_paths(getattr(settings, name, None), root):
+            relative = os.path.relpath(path, root)
+            if relative != "." and _store_for(relative) is None:
+                found[relative] = f"setting {name}"
+    if os.path.isdir(root):
+        for entry in os.listdir(root):
+            if _store_for(entry) is None:
+                found.setdefault(entry, "on disk")
+    return found
+
+
+def file_matches(needles: Iterable[str]) -> list[str]:
+    """Files of personal stores that mention a needle."""
+    wanted = _normalise(needles)
+    hits: list[str] = []
+    for store in FILE_STORES:
+        if not store.purge:
+            continue
+        root = Path(getattr(settings, store.setting)) if store.setting else None
+        for path in _files(root):
+            if _mentions(path.read_bytes(), wanted):
+                hits.append(str(path))
+    return hits
+
+
+def files_purge(needles: Iterable[str]) -> int:
+    needles = list(needles)
+    return sum(store.purge(needles) for store in FILE_STORES if store.purge)
+
+
 def external_purge(needles: Iterable[str]) -> dict[str, int]:
     needles = list(needles)
-    return {"cache": cache_purge(needles), "vectors": vector_purge(needles)}
+    return {
+        "cache": cache_purge(needles),
+        "vectors": vector_purge(needles),
+        "files": files_purge(needles),
+    }
 
 
 def external_matches(needles: Iterable[str]) -> dict[str, int]:
     needles = list(needles)
-    return {"cache": len(cache_matches(needles)), "vectors": len(vector_matches(needles))}
+    return {
+        "cache": len(cache_matches(needles)),
+        "vectors": len(vector_matches(needles)),
+        "files": len(file_matches(needles)),
+    }

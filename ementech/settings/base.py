@@ -293,6 +293,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 # Proxy headers (X-Forwarded-For/-Proto) are trusted only when this many proxies are
 # configured in front of the app; otherwise the socket address is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies' own addresses (comma-separated, or "*"): uvicorn honours X-Forwarded-For only
+# from these. Empty (the default): the socket's peer address is the client.
+FORWARDED_ALLOW_IPS = env.str(
+    "FORWARDED_ALLOW_IPS", default="127.0.0.1" if TRUSTED_PROXY_COUNT else ""
+)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
@@ -302,6 +307,8 @@ RATELIMIT_VIEW = "core.errors.ratelimited"
 # Per-client limits of the public lead endpoints (django-ratelimit rate strings).
 TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="600/m")
 LEAD_CAPTURE_RATE_LIMIT = env.str("LEAD_CAPTURE_RATE_LIMIT", default="30/m")
+# Client batch ids of /api/track are remembered this long (a retried batch is stored once).
+TRACK_BATCH_TTL_DAYS = env.int("TRACK_BATCH_TTL_DAYS", default=2)
 
 # --- Security -----------------------------------------------------------------------------
 
@@ -445,6 +452,11 @@ CHAT_VISITOR_BUDGET_USD = env.float("CHAT_VISITOR_BUDGET_USD", default=0.50)
 CHAT_MONTHLY_BUDGET_USD = env.float("CHAT_MONTHLY_BUDGET_USD", default=300.0)
 CHAT_MAX_MESSAGE_CHARS = 4000
 CHAT_HANDOFF_TIMEOUT_SECONDS = env.int("CHAT_HANDOFF_TIMEOUT_SECONDS", default=180)
+# WebSocket frames: the chat consumer refuses (with an error event, socket kept) any frame
+# longer than CHAT_MAX_FRAME_CHARS before parsing it; uvicorn drops frames over
+# WS_MAX_FRAME_BYTES at the protocol layer (closing the socket).
+CHAT_MAX_FRAME_CHARS = env.int("CHAT_MAX_FRAME_CHARS", default=16 * 1024)
+WS_MAX_FRAME_BYTES = env.int("WS_MAX_FRAME_BYTES", default=8 * 1024 * 1024)
 # Demo slots offered by the scheduler when no SalesAvailability rows exist in the admin.
 CHAT_DEMO_AVAILABILITY = env.json(
     "CHAT_DEMO_AVAILABILITY",

@@ -28,8 +28,47 @@
     }
   }
 
+  function batchId() {
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) {
+        bytes[i] = Math.floor(Math.random() * 256);
+      }
+    }
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      })
+      .join("");
+  }
+
+  // Each batch carries a random id; a retry (network error or 5xx) sends the same id, and
+  // the server stores a batch id once, so a retried batch is never counted twice.
+  function post(body, attempt) {
+    window
+      .fetch(endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: body,
+        credentials: "same-origin",
+        keepalive: true,
+      })
+      .then(function (response) {
+        if (response.status >= 500 && attempt < 3) {
+          window.setTimeout(function () { post(body, attempt + 1); }, 1000 * attempt * attempt);
+        }
+      })
+      .catch(function () {
+        if (attempt < 3) {
+          window.setTimeout(function () { post(body, attempt + 1); }, 1000 * attempt * attempt);
+        }
+      });
+  }
+
   function send(events, useBeacon) {
-    var body = JSON.stringify({ events: events });
+    var body = JSON.stringify({ events: events, batch_id: batchId() });
     if (useBeacon && navigator.sendBeacon) {
       var blob = new Blob([body], { type: "application/json" });
       if (navigator.sendBeacon(endpoint, blob)) {
@@ -37,13 +76,7 @@
       }
     }
     if (window.fetch) {
-      window.fetch(endpoint, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: body,
-        credentials: "same-origin",
-        keepalive: true,
-      }).catch(function () {});
+      post(body, 1);
     }
   }
 

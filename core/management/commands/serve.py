@@ -17,11 +17,23 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
-def web_command(host: str, port: int, workers: int = 1) -> list[str]:
+def web_command(host: str, port: int, workers: int = 1, log_level: str = "warning") -> list[str]:
+    """The uvicorn command line every entry point runs (``make web``, ``serve``, Docker).
+
+    Forwarded headers are honoured only from ``FORWARDED_ALLOW_IPS`` (the proxies' own
+    addresses); by default the socket's peer is the client, so a forged ``X-Forwarded-For``
+    never changes the address the rate limiter sees. Frames above ``WS_MAX_FRAME_BYTES``
+    (hard cap) are refused by the protocol layer before anything reads them.
+    """
+    proxies = settings.FORWARDED_ALLOW_IPS
+    proxy = ["--no-proxy-headers"]
+    if proxies:
+        proxy = ["--proxy-headers", "--forwarded-allow-ips", proxies]
     return [
         sys.executable, "-m", "uvicorn", "ementech.asgi:application",
         "--host", host, "--port", str(port), "--workers", str(workers),
-        "--lifespan", "off", "--no-server-header", "--log-level", "warning",
+        "--lifespan", "off", "--no-server-header", "--log-level", log_level,
+        "--ws-max-size", str(settings.WS_MAX_FRAME_BYTES), *proxy,
     ]  # fmt: skip
 
 
