@@ -513,7 +513,6 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
 
 def _email_link(*, lead_email: str, name: str, page, url: str) -> None:
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
     context = {
@@ -525,7 +524,15 @@ def _email_link(*, lead_email: str, name: str, page, url: str) -> None:
     }
     body = render_to_string("content/email/download_link.txt", context)
     subject = f"Your download: {page.title}"
-    transaction.on_commit(lambda: send_mail(subject, body, None, [lead_email], fail_silently=False))
+    # Queued for the worker with the grant (no SMTP in the request; per-recipient limits).
+    from django.core.mail import EmailMessage
+
+    from nurture.services import email_message_queue
+
+    email_message_queue(
+        message=EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [lead_email]),
+        template="download_link",
+    )
 
 
 @transaction.atomic

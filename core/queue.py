@@ -1,24 +1,36 @@
-"""Enqueue Celery tasks only after the surrounding transaction commits.
+"""Enqueue Celery tasks durably: the intent commits with the caller's transaction.
 
-Tasks take ids, never model instances, so a worker never sees a row that was rolled back.
+``enqueue``/``enqueue_with`` write an outbox row (``core.outbox``) in the current
+transaction and publish it after commit; a broker outage never fails the caller, and the
+relay publishes the row when the broker is back. Tasks take ids, never model instances, so
+a worker never sees a row that was rolled back. ``key`` makes an intent idempotent: a
+second ``enqueue`` with the same key records nothing.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from celery import Task
-from django.db import transaction
 
 
-def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
-    """``task.delay(*args, **kwargs)`` once the current transaction commits."""
-    transaction.on_commit(partial(task.delay, *args, **kwargs))
+def enqueue(task: Task, *args: Any, key: str | None = None, **kwargs: Any) -> None:
+    """``task.delay(*args, **kwargs)``, durably, once the current transaction commits."""
+    from core.outbox import outbox_add
+
+    outbox_add(task=task, args=args, kwargs=kwargs, key=key)
 
 
 def enqueue_with(
-    task: Task, *, args: tuple = (), kwargs: dict | None = None, **options: Any
+    task: Task,
+    *,
+    args: tuple = (),
+    kwargs: dict | None = None,
+    key: str | None = None,
+    countdown: float | None = None,
+    **options: Any,
 ) -> None:
-    """``task.apply_async`` with options (countdown, task_id, ...) after commit."""
-    transaction.on_commit(partial(task.apply_async, args=args, kwargs=kwargs or {}, **options))
+    """``task.apply_async`` with options (countdown, queue, ...), durably, after commit."""
+    from core.outbox import outbox_add
+
+    outbox_add(task=task, args=args, kwargs=kwargs, key=key, countdown=countdown, **options)

@@ -20,3 +20,11 @@ def ping(token: str = "") -> dict:
 def heartbeat() -> str:
     logger.info("worker heartbeat")
     return "ok"
+
+
+@shared_task(name="core.tasks.outbox_relay", acks_late=True, ignore_result=True)
+def outbox_relay() -> int:
+    """Publish outbox rows the broker never got, or whose run never finished (beat)."""
+    from core.outbox import relay_pending
+
+    return relay_pending()

@@ -10,7 +10,14 @@ from celery.schedules import crontab
 
 
 def beat_schedule() -> dict[str, dict]:
+    from django.conf import settings
+
     return {
+        # --- core: publish background work the broker missed (the transactional outbox) ---
+        "core-outbox-relay": {
+            "task": "core.tasks.outbox_relay",
+            "schedule": settings.OUTBOX_SWEEP_SECONDS,
+        },
         "ops-heartbeat": {
             "task": "core.tasks.heartbeat",
             "schedule": 300.0,

@@ -728,7 +728,9 @@ def _send_welcome(lead_id: Any) -> None:
         return
     from nurture.services import email_send
 
-    email_send(to=lead.email, template="welcome", context={}, lead=lead, category="lifecycle")
+    email_send(
+        to=lead.email, template="welcome", context={}, lead=lead, category="lifecycle", defer=True
+    )
 
 
 def _round_robin_sales_user():
@@ -750,8 +752,8 @@ def _round_robin_sales_user():
 
 def _stage_action(lead: Lead, stage: str) -> None:
     if stage == Lead.Stage.IDENTIFIED:
-        lead_id = lead.pk
-        transaction.on_commit(lambda: _send_welcome(lead_id))
+        # Queued in the transaction that records the stage action: sent once, never lost.
+        _send_welcome(lead.pk)
     elif stage == Lead.Stage.QUALIFIED:
         notify_sales(
             lead=lead,

@@ -27,9 +27,11 @@ from nurture.blocks import IssueBodyBlock
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         BOUNCED = "bounced", "Bounced"
+        LIMITED = "limited", "Held: recipient limit"
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     template = models.CharField(max_length=100)
@@ -54,6 +56,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when a delivery claims the row (status "sending"): a duplicate run sends nothing.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)
     open_count = models.PositiveIntegerField(default=0)
     first_opened_at = models.DateTimeField(null=True, blank=True)
@@ -65,6 +69,7 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["lead", "-created_at"], name="outbound_lead_idx"),
             models.Index(fields=["status", "-created_at"], name="outbound_status_idx"),
+            models.Index(fields=["to_email", "sent_at"], name="outbound_recipient_sent_idx"),
         ]
         verbose_name = "outbound email"
 

@@ -30,9 +30,10 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -225,19 +226,73 @@ def email_send(
     if defer:
         from nurture import tasks
 
-        enqueue(tasks.deliver_email, row.pk)
+        enqueue(tasks.deliver_email, row.pk, key=f"email:{row.pk}")
     else:
         _deliver(row, attachments)
     return row
 
 
+def email_message_queue(
+    *,
+    message: EmailMessage,
+    template: str,
+    category: str = "transactional",
+    lead: Lead | None = None,
+) -> OutboundEmail:
+    """Queue an already built message (one recipient) for the worker: an ``OutboundEmail``
+    row plus a delivery task in the caller's transaction. Request paths use this instead of
+    ``message.send()``: no SMTP inside a request, and a mail-server error never fails it."""
+    to = message.to[0]
+    html = ""
+    for content, mimetype in getattr(message, "alternatives", []) or []:
+        if mimetype == "text/html":
+            html = content
+    attachments = []
+    for name, content, mimetype in message.attachments:
+        raw = content.encode() if isinstance(content, str) else content
+        attachments.append(
+            {"name": name, "mimetype": mimetype, "content": base64.b64encode(raw).decode()}
+        )
+    row = OutboundEmail.objects.create(
+        template=template[:100],
+        category=category[:50],
+        to_email=to,
+        lead=lead,
+        subject=" ".join(str(message.subject).split())[:300],
+        body_text=message.body,
+        body_html=html,
+        headers=dict(message.extra_headers or {}),
+        attachment_names=[a["name"] for a in attachments],
+        attachments_data=attachments,
+    )
+    from nurture import tasks
+
+    enqueue(tasks.deliver_email, row.pk, key=f"email:{row.pk}")
+    return row
+
+
+def _claim(email_id: int) -> bool:
+    """Take the row for this delivery: only one run sends it (a redelivered or duplicated
+    task finds it claimed). A claim older than ``EMAIL_CLAIM_TIMEOUT_SECONDS`` (a worker
+    killed mid-send) may be taken again."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.EMAIL_CLAIM_TIMEOUT_SECONDS)
+    claimable = Q(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED]) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=stale
+    )
+    return bool(
+        OutboundEmail.objects.filter(claimable, pk=email_id).update(
+            status=OutboundEmail.Status.SENDING, claimed_at=now
+        )
+    )
+
+
 def email_deliver(*, email_id: int) -> str:
     """Deliver a queued (or failed) row, e.g. from the worker; returns the new status."""
-    row = OutboundEmail.objects.filter(pk=email_id).first()
-    if row is None:
-        return "missing"
-    if row.status not in (OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED):
-        return row.status
+    if not _claim(email_id):
+        row = OutboundEmail.objects.filter(pk=email_id).only("status").first()
+        return row.status if row is not None else "missing"
+    row = OutboundEmail.objects.get(pk=email_id)
     attachments = [
         (a["name"], base64.b64decode(a["content"]), a["mimetype"]) for a in row.attachments_data
     ]
@@ -245,7 +300,32 @@ def email_deliver(*, email_id: int) -> str:
     return row.status
 
 
+def email_limit_reason(*, to: str) -> str:
+    """Why another email to ``to`` may not go now ('' if it may): per recipient per hour
+    and per day, and a global hourly cap, counted from the sent rows (durable, any worker)."""
+    now = timezone.now()
+    sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT)
+    hour = sent.filter(sent_at__gte=now - dt.timedelta(hours=1))
+    if hour.count() >= settings.EMAIL_GLOBAL_LIMIT_PER_HOUR:
+        return "global hourly email cap reached"
+    mine = sent.filter(to_email__iexact=to)
+    if hour.filter(to_email__iexact=to).count() >= settings.EMAIL_RECIPIENT_LIMIT_PER_HOUR:
+        return "recipient hourly limit reached"
+    if (
+        mine.filter(sent_at__gte=now - dt.timedelta(days=1)).count()
+        >= settings.EMAIL_RECIPIENT_LIMIT_PER_DAY
+    ):
+        return "recipient daily limit reached"
+    return ""
+
+
 def _deliver(row: OutboundEmail, attachments: Seq[tuple[str, bytes | str, str]] = ()) -> None:
+    reason = email_limit_reason(to=row.to_email)
+    if reason:
+        logger.warning("email %s (%s) held: %s", row.pk, row.template, reason)
+        row.status, row.error = OutboundEmail.Status.LIMITED, reason
+        row.save(update_fields=["status", "error"])
+        return
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,

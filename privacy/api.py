@@ -173,7 +173,8 @@ def data_request_submit(request: HttpRequest, *, email: str, kind: str) -> None:
     )
     if per_address is not None and per_address["should_limit"]:
         return
-    services.data_request_create(email=email, kind=kind)
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:64]
+    services.data_request_create(email=email, kind=kind, idempotency_key=key)
 
 
 class DataRequestsApi(APIView):

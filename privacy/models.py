@@ -34,9 +34,18 @@ class DataRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The client's Idempotency-Key: its retry of the same request stores nothing new.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="datarequest_idempotency_key_unique",
+            )
+        ]
         permissions = [
             ("export_personal_data", "Can export everything held about a person"),
             ("erase_personal_data", "Can erase a person's personal data"),

@@ -385,7 +385,7 @@ REGISTRY: tuple[PersonalData, ...] = (
         finder=_data_request_finder,
         erase=ANONYMISE,
         personal=("lead_id",),
-        kept=("kind", "status", "email_hash", "token_hash"),
+        kept=("kind", "status", "email_hash", "token_hash", "idempotency_key"),
         export_exclude=("token_hash",),
         note="Kept as proof a request was made; only the keyed hash of the address remains.",
     ),
@@ -393,6 +393,8 @@ REGISTRY: tuple[PersonalData, ...] = (
 
 # Models that hold no data about visitors or leads, with the reason.
 NON_PERSONAL: dict[str, str] = {
+    "core.OutboxMessage": "task names and their id arguments (tasks take ids, never values)",
+    "analytics.TrackedBatch": "random client batch ids and event counts",
     "privacy.DeletionLog": "hashed address, method and counts only (by design)",
     "privacy.Suppression": "keyed hash of an erased address only (by design)",
     "leads.RoundRobinState": "last staff user picked by a rotation",

@@ -18,7 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -127,7 +127,7 @@ def consent_banner_record(
 # --- subject-access requests -----------------------------------------------------------------
 
 
-def data_request_create(*, email: str, kind: str) -> DataRequest:
+def data_request_create(*, email: str, kind: str, idempotency_key: str = "") -> DataRequest:
     """Record a request; a link is emailed (after commit) only if we hold data on the address.
 
     The caller answers the same 202 either way, so the response never tells whether the
@@ -137,12 +137,19 @@ def data_request_create(*, email: str, kind: str) -> DataRequest:
         raise ValueError(f"unknown request kind {kind!r}")
     address = normalize_email(email)
     leads = leads_for_email(address)
+    # A client's retry (same Idempotency-Key) is the same request: nothing new is stored
+    # and no second link is sent.
+    if idempotency_key:
+        existing = DataRequest.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     with transaction.atomic():
         request = DataRequest.objects.create(
             kind=kind,
             email_hash=email_hash(address),
             lead_id=leads[0].pk if leads else None,
             status=DataRequest.Status.PENDING if leads else DataRequest.Status.NO_MATCH,
+            idempotency_key=idempotency_key,
         )
         if leads:
             from privacy.tasks import send_data_request_link
@@ -151,18 +158,25 @@ def data_request_create(*, email: str, kind: str) -> DataRequest:
     return request
 
 
-def data_request_link(*, request: DataRequest) -> str:
-    """Issue a fresh single-use token for a pending request; returns the absolute link."""
+def data_request_link(*, request: DataRequest) -> str | None:
+    """Issue the request's single-use token, once: None when a token was already issued
+    (a redelivered task must never replace the live link the person already has)."""
     token = secrets.token_urlsafe(32)
     hours = settings.PRIVACY_REQUEST_LINK_HOURS
-    DataRequest.objects.filter(pk=request.pk).update(
+    claimed = DataRequest.objects.filter(pk=request.pk, token_hash="").update(
         token_hash=token_hash(token), expires_at=timezone.now() + timedelta(hours=hours)
     )
+    if not claimed:
+        return None
     return f"{settings.SITE_URL}/privacy/requests/{request.pk}/{token}"
 
 
+@transaction.atomic
 def data_request_send_link(*, request_id: str) -> bool:
-    """Email the link to the address on file (the lead's, not the one typed in the form)."""
+    """Email the link to the address on file (the lead's, not the one typed in the form).
+
+    The token and the queued email commit together, so the link is issued and sent exactly
+    once however often the task runs."""
     request = DataRequest.objects.filter(pk=request_id, status=DataRequest.Status.PENDING).first()
     if request is None or request.used_at is not None or request.lead_id is None:
         return False
@@ -171,6 +185,8 @@ def data_request_send_link(*, request_id: str) -> bool:
     if lead is None or getattr(lead, "erased_at", None):
         return False
     link = data_request_link(request=request)
+    if link is None:
+        return False
     hours = settings.PRIVACY_REQUEST_LINK_HOURS
     if request.kind == DataRequest.Kind.EXPORT:
         subject = "Your EmenTech data export"
@@ -186,7 +202,13 @@ def data_request_send_link(*, request_id: str) -> bool:
             f"hold about you.\n\nConfirm the erasure here (one use, valid {hours} hours):\n"
             f"{link}\n\nIf you did not ask for this, ignore this email; nothing is erased."
         )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [lead.email])
+    from nurture.services import email_message_queue
+
+    email_message_queue(
+        message=EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [lead.email]),
+        template=f"privacy_{request.kind}_link",
+        lead=lead,
+    )
     return True
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone
 
 from chat.models import Conversation, DemoBooking, Message
@@ -138,11 +137,10 @@ def _after_booking(conversation: Conversation, booking: DemoBooking) -> None:
     if booking.sales_user_id and lead.assigned_to_id is None:
         lead_assign(lead=lead, user=booking.sales_user, actor=None)
     _rescore(lead.pk)
-    booking_id = booking.pk
-    transaction.on_commit(lambda: _send_invite(booking_id))
+    _send_invite(booking.pk)  # queued in this transaction, delivered by the worker
     from integrations.facade import demo_booked
 
-    demo_booked(booking_id=booking_id, lead_id=lead.pk)  # HubSpot meeting, PostHog event
+    demo_booked(booking_id=booking.pk, lead_id=lead.pk)  # HubSpot meeting, PostHog event
 
 
 def _send_invite(booking_id: Any) -> None:
@@ -169,4 +167,6 @@ def _send_invite(booking_id: Any) -> None:
         to=[booking.lead.email],
     )
     mail.attach("demo.ics", cal.to_ical(), "text/calendar")
-    mail.send(fail_silently=True)
+    from nurture.services import email_message_queue
+
+    email_message_queue(message=mail, template="demo_invite", lead=booking.lead)

@@ -21,10 +21,16 @@ def resource_send(*, conversation: Conversation, resource_id: str) -> dict[str, 
     if page is None:
         raise ToolRefused("unknown resource")
     url = f"{settings.SITE_URL}{page.url or ''}"
-    EmailMessage(
-        subject=f"{page.title} from EmenTech",
-        body=f"Here is the resource you asked for in our chat:\n\n{page.title}\n{url}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[conversation.lead.email],
-    ).send(fail_silently=True)
+    from nurture.services import email_message_queue
+
+    email_message_queue(  # sent by the worker: no SMTP inside the chat turn
+        message=EmailMessage(
+            subject=f"{page.title} from EmenTech",
+            body=f"Here is the resource you asked for in our chat:\n\n{page.title}\n{url}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[conversation.lead.email],
+        ),
+        template="chat_resource",
+        lead=conversation.lead,
+    )
     return {"sent": True, "title": page.title, "url": url}

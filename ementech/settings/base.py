@@ -163,22 +163,31 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: per-process fallback (limits keep counting, reads miss), logged.
+            "BACKEND": "core.degrade.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="engage"),
             # One pool per process: under ASGI the cache object is rebuilt per request.
-            "OPTIONS": {"pool_class": "core.redis_pool.SharedConnectionPool"},
+            "OPTIONS": {
+                "pool_class": "core.redis_pool.SharedConnectionPool",
+                "socket_connect_timeout": 1.0,
+                "socket_timeout": 2.0,
+            },
         }
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis down: pushes are dropped with a log line; sockets stay open.
+            "BACKEND": "core.degrade.ResilientRedisChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# After a failed Redis call, each process serves from its fallback this long before retrying.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 
 # --- Background work (Celery) ------------------------------------------------------------
 
@@ -203,7 +212,19 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The SQLite broker has no fan-out exchange; remote control needs one.
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = not CELERY_EMBEDDED_BROKER
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+# A publish gives up on an unreachable broker after one quick retry (the outbox relays it
+# later) instead of holding the request for the connect timeout's retries.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
+    {} if CELERY_EMBEDDED_BROKER else {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+)
+# The transactional outbox (core.outbox): the relay sweeps every OUTBOX_SWEEP_SECONDS, leaves
+# a fresh row to its after-commit publish for OUTBOX_FAST_PATH_GRACE_SECONDS, re-publishes a
+# run that has not finished within OUTBOX_LEASE_SECONDS, and gives up after
+# OUTBOX_MAX_PUBLISHES (the row is kept, marked dead, and logged).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10.0)
+OUTBOX_FAST_PATH_GRACE_SECONDS = env.float("OUTBOX_FAST_PATH_GRACE_SECONDS", default=5.0)
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=900.0)
+OUTBOX_MAX_PUBLISHES = env.int("OUTBOX_MAX_PUBLISHES", default=10)
 
 # --- Email --------------------------------------------------------------------------------
 
@@ -216,6 +237,13 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 # Every message is delivered by EMAIL_DELIVERY_BACKEND and kept as an OutboundEmail row.
 EMAIL_BACKEND = "nurture.backends.RecordingEmailBackend"
+# Outgoing email limits, checked by the worker before each delivery (a held email is kept
+# with status "limited"): per recipient address per hour and per day, and a global cap.
+EMAIL_RECIPIENT_LIMIT_PER_HOUR = env.int("EMAIL_RECIPIENT_LIMIT_PER_HOUR", default=5)
+EMAIL_RECIPIENT_LIMIT_PER_DAY = env.int("EMAIL_RECIPIENT_LIMIT_PER_DAY", default=20)
+EMAIL_GLOBAL_LIMIT_PER_HOUR = env.int("EMAIL_GLOBAL_LIMIT_PER_HOUR", default=2000)
+# A delivery claimed this long ago and never finished (its worker died) may be taken again.
+EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EmenTech <hello@ementech.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -530,7 +558,11 @@ PRIVACY_REQUEST_LINK_HOURS = env.int("PRIVACY_REQUEST_LINK_HOURS", default=24)
 PRIVACY_REQUEST_RATE = env.str("PRIVACY_REQUEST_RATE", default="5/h")
 PRIVACY_CONSENT_COOKIE_DAYS = env.int("PRIVACY_CONSENT_COOKIE_DAYS", default=180)
 # The tracking gate: no em_vid cookie and no stored interactions without analytics consent.
-MIDDLEWARE += ["privacy.middleware.TrackingConsentMiddleware"]
+MIDDLEWARE += [
+    "privacy.middleware.TrackingConsentMiddleware",
+    "privacy.middleware.NoStoreMiddleware",
+]
+
 
 # --- integrations (each off until its variables are set; see README "Integrations") ---------
 

@@ -264,14 +264,19 @@ class Stack:
             req.add_header(key, value)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
-                raw, status, hdrs = resp.read(), resp.status, dict(resp.headers)
+                raw, status, hdrs = resp.read(), resp.status, _headers(resp.headers)
         except urllib.error.HTTPError as exc:
-            raw, status, hdrs = exc.read(), exc.code, dict(exc.headers)
+            raw, status, hdrs = exc.read(), exc.code, _headers(exc.headers)
         try:
             parsed = json.loads(raw) if raw else None
         except ValueError:
             parsed = raw.decode(errors="replace")
         return status, hdrs, parsed
+
+
+def _headers(message) -> dict[str, str]:
+    """Lower-cased names; repeated headers (Set-Cookie) joined with ', '."""
+    return {k.lower(): ", ".join(message.get_all(k) or []) for k in set(message.keys())}
 
 
 @contextlib.contextmanager

@@ -16,14 +16,19 @@ def test_health_ok(client):
 
 
 @pytest.mark.django_db
-def test_health_names_the_failing_part(client, monkeypatch):
+def test_health_names_the_failing_part(client, monkeypatch, ops_user):
     def broken() -> None:
-        raise ConnectionError("broker unreachable")
+        raise ConnectionError("broker unreachable at redis.internal:6379")
 
     monkeypatch.setitem(health.CHECKS, "broker", broken)
     response = client.get("/health")
     assert response.status_code == 503
     body = response.json()
     assert body["failing"] == ["broker"]
-    assert "broker unreachable" in body["checks"]["broker"]["error"]
-    assert body["checks"]["database"]["status"] == "ok"
+    # The public sees names and states only; the error (hosts, ports) is for staff.
+    assert body["checks"]["broker"] == {"status": "error"}
+    assert b"redis.internal" not in response.content
+    assert body["checks"]["database"] == {"status": "ok"}
+    client.force_login(ops_user)
+    staff_body = client.get("/health").json()
+    assert "redis.internal:6379" in staff_body["checks"]["broker"]["error"]
