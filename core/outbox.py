@@ -149,7 +149,8 @@ def _run_eagerly(row: OutboxMessage) -> bool:
     OutboxMessage.objects.filter(pk=row.pk).update(
         published_at=timezone.now(), publishes=F("publishes") + 1
     )
-    task.apply_async(args=row.args, kwargs=row.kwargs, task_id=row.task_id)
+    task.delay(*row.args, **row.kwargs)  # raises (eager propagation) if the task fails
+    OutboxMessage.objects.filter(pk=row.pk).update(done_at=timezone.now())
     return True
 
 

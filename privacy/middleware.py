@@ -52,7 +52,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "public" in response.get("Cache-Control", ""):
+        declared = response.get("Cache-Control", "")
+        if "public" in declared or "no-store" in declared:
             return response
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
