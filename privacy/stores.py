@@ -28,9 +28,17 @@ def _normalise(needles: Iterable[str]) -> list[bytes]:
     return sorted({n.strip().lower().encode() for n in needles if n and len(n.strip()) >= 3})
 
 
+def _kind(cache) -> str:
+    """'RedisCache' for Django's Redis cache and subclasses (the degrading one), else the
+    class name."""
+    from django.core.cache.backends.redis import RedisCache
+
+    return "RedisCache" if isinstance(cache, RedisCache) else type(cache).__name__
+
+
 def _cache_items(cache) -> Iterator[tuple[object, bytes, object]]:
     """(handle, raw value bytes, backend) for each entry of a locmem or Redis cache."""
-    backend = type(cache).__name__
+    backend = _kind(cache)
     if backend == "LocMemCache":
         for key, value in list(cache._cache.items()):
             yield key, value if isinstance(value, bytes) else repr(value).encode(), "locmem"
@@ -64,7 +72,7 @@ def cache_matches(needles: Iterable[str], cache=None) -> list[object]:
 def cache_purge(needles: Iterable[str], cache=None) -> int:
     cache = cache or caches["default"]
     keys = cache_matches(needles, cache)
-    backend = type(cache).__name__
+    backend = _kind(cache)
     if backend == "LocMemCache":
         with cache._lock:
             for key in keys:
