@@ -112,6 +112,8 @@ def compute(*, lead=None, visitor=None) -> list[Item]:
         others = others.exclude(visitor=visitor)
     subject_pages: dict[str, set[int]] = defaultdict(set)
     for lead_id, visitor_id, pid in others.values_list("lead_id", "visitor_id", "page_id")[:5000]:
+        if lead_id is None and visitor_id is None:
+            continue  # a view without analytics consent: counted, but nobody to compare
         subject_pages[f"l{lead_id}" if lead_id else f"v{visitor_id}"].add(pid)
     co_count: Counter = Counter()
     co_anchor: dict[int, Counter] = defaultdict(Counter)

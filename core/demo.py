@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from core.roles import MARKETERS, OPS, SALES, roles_setup
 
-DEMO_PASSWORD = "engage-demo"  # noqa: S105 - only created when DEBUG is on
+DEMO_PASSWORD = "engage-demo"  # noqa: S105 - only in the embedded mode (or DEMO_ACCOUNTS=1)
 DEMO_USERS = (
     ("admin", None, True),
     ("marketer", MARKETERS, False),
@@ -19,8 +19,8 @@ DEMO_USERS = (
 
 def load(log) -> None:
     roles_setup()
-    if not settings.DEBUG:
-        log("demo staff accounts skipped (DEBUG is off)")
+    if not settings.DEMO_ACCOUNTS:
+        log("demo staff accounts skipped (service mode; set DEMO_ACCOUNTS=1 to create them)")
         return
     User = get_user_model()
     for username, group_name, superuser in DEMO_USERS:

@@ -30,12 +30,19 @@ urlpatterns = [
     path("", include("analytics.dashboard_urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # Rendered images (covers, photos) in the embedded mode; a web server or object
+    # storage serves them in service mode. Documents are never public (signed links).
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(
-        settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images"
-    )
+    urlpatterns += [
+        re_path(
+            r"^media/images/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT / "images"},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -21,5 +21,5 @@ def visitor_cookie_set(request: HttpRequest, response: HttpResponse, visitor_id)
         max_age=COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
-        secure=not settings.DEBUG,
+        secure=settings.SITE_HTTPS,
     )

@@ -444,7 +444,7 @@ def lead_capture(
             )
     if visitor is not None:
         visitor_link(visitor=visitor, lead=lead)
-    _schedule_lead_work(lead.pk)
+    _schedule_lead_work(lead.pk, created=created)
     return CaptureResult(lead=lead, created=created)
 
 
@@ -457,19 +457,20 @@ def _apply_attribution(
     lead.campaign = ((visitor.utm_campaign if visitor else "") or campaign or "")[:200]
 
 
-def _schedule_lead_work(lead_id: Any) -> None:
+def _schedule_lead_work(lead_id: Any, *, created: bool = False) -> None:
     from leads import tasks
 
     enqueue(tasks.process_lead_events, str(lead_id))
     enqueue(tasks.check_stage, str(lead_id))
-    _rescore_soon(lead_id)
+    _rescore_soon(lead_id, first=created)
 
 
-def _rescore_soon(lead_id: Any) -> None:
-    """Ask the scoring app for a (debounced) rescore once this transaction commits."""
+def _rescore_soon(lead_id: Any, *, first: bool = False) -> None:
+    """Ask the scoring app for a (debounced) rescore once this transaction commits; a new
+    lead is scored at once (its ``lead.new`` reaches the live dashboard)."""
     from scoring.services import lead_rescore_soon
 
-    lead_rescore_soon(lead_id=lead_id, reason="lead_changed")
+    lead_rescore_soon(lead_id=lead_id, reason="created" if first else "lead_changed", first=first)
 
 
 def capture_ip(request) -> str:

@@ -259,12 +259,14 @@ def _push_scored(s: Scored, *, model_label: str) -> None:
     )
 
 
-def lead_rescore_soon(*, lead_id: Any, reason: str = "event") -> bool:
+def lead_rescore_soon(*, lead_id: Any, reason: str = "event", first: bool = False) -> bool:
     """Schedule a rescoring of this lead after commit, debounced: events within
-    ``SCORING_DEBOUNCE_SECONDS`` of the first share one run. Returns True if scheduled."""
+    ``SCORING_DEBOUNCE_SECONDS`` of the first share one run. Returns True if scheduled.
+
+    ``first`` (a lead just created) scores it at once, so sales see the new lead live."""
     from scoring import tasks
 
-    delay = settings.SCORING_DEBOUNCE_SECONDS
+    delay = 0 if first else settings.SCORING_DEBOUNCE_SECONDS
     if not cache.add(debounce_key(lead_id), reason, timeout=delay + 120):
         return False
     enqueue_with(tasks.rescore_lead, args=(str(lead_id),), countdown=delay)

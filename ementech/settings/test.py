@@ -4,7 +4,12 @@ Service mode still applies when ``DATABASE_URL``/``REDIS_URL`` are set, so CI ru
 suite against real PostgreSQL and Redis.
 """
 
-from .base import *  # noqa: F401,F403
+import os
+
+# Service mode with DEBUG off needs a key; the suite brings its own (never a real one).
+os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 60)
+
+from .base import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

@@ -283,3 +283,35 @@ def test_stale_feeds_are_recomputed_by_the_beat_task(demo_kb):
     assert refresh_stale_feeds() == 1
     feed = PersonalisedFeed.objects.get(subject_key=f"visitor:{visitor.pk}")
     assert "How to measure the ROI of an AI project" not in [i["title"] for i in feed.items]
+
+
+def test_views_without_consent_leave_recommendations_working(
+    demo_kb, django_capture_on_commit_callbacks
+):
+    """A visitor without analytics consent is counted with no visitor id; the similar-
+    visitors step must skip such views, not look up the visitor "None" (issue 16)."""
+    from content.models import ContentEngagement, PersonalisedFeed
+    from content.tasks import refresh_feed
+    from leads.services import visitor_touch
+
+    anonymous = Client()  # no em_consent cookie: nothing identifies this visitor
+    with django_capture_on_commit_callbacks(execute=True):
+        assert anonymous.get("/case-studies/fintech-fraud-detection/").status_code == 200
+        assert anonymous.get("/blog/rag-best-practices/").status_code == 200
+    assert ContentEngagement.objects.filter(visitor=None, lead=None).exists()
+
+    visitor = visitor_touch(visitor_id=None)
+    client = Client()
+    client.cookies["em_consent"] = CONSENT
+    client.cookies["em_vid"] = str(visitor.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get("/case-studies/fintech-fraud-detection/").status_code == 200
+    for someone in (client, anonymous, Client()):
+        response = someone.get("/api/content/recommendations")
+        assert response.status_code == 200
+        assert response.json()["recommendations"]
+    # The "Picked for you" feed task for this visitor computes items too.
+    assert refresh_feed(f"visitor:{visitor.pk}") >= 1
+    feed = PersonalisedFeed.objects.get(subject_key=f"visitor:{visitor.pk}")
+    assert feed.items
+    assert "Picked for you" in client.get("/").content.decode()

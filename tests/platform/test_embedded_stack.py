@@ -1,7 +1,8 @@
 """The embedded default, started the way ``make run`` starts it (``manage.py start``).
 
-No DATABASE_URL or REDIS_URL: SQLite in a temp directory, in-memory layers, and a Celery
-worker on the SQLite broker that must execute a task sent from another process.
+No DATABASE_URL or REDIS_URL: SQLite in a temp directory and the embedded redis-server on
+a socket there (cache, channel layer, broker, results), DEBUG off, and a Celery worker that
+must execute a task sent from another process.
 """
 
 import os
@@ -84,7 +85,8 @@ def test_embedded_stack_serves_and_runs_tasks(tmp_path):
         assert sender.returncode == 0, sender.stderr[-3000:]
         assert sender.stdout.strip().endswith("embedded-ok")
         assert (tmp_path / "var" / "db.sqlite3").exists()
-        assert (tmp_path / "var" / "celery-broker.sqlite3").exists()
+        assert (tmp_path / "var" / "redis.sock").exists()
+        assert not (tmp_path / "var" / "celery-broker.sqlite3").exists()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -15,14 +15,15 @@ def test_backends_follow_the_environment():
         assert connection.vendor == "postgresql"
     else:
         assert connection.vendor == "sqlite"
-    layer = type(get_channel_layer()).__name__
+    # One code path: Redis for cache, channel layer and broker in both modes; only where
+    # it runs differs (a networked server, or the embedded one on a socket under var/).
+    assert type(cache._cache).__module__.startswith("django.core.cache.backends.redis")
+    assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
     if os.environ.get("REDIS_URL"):
-        assert type(cache._cache).__module__.startswith("django.core.cache.backends.redis")
-        assert layer == "RedisChannelLayer"
         assert settings.CELERY_BROKER_URL.startswith("redis://")
     else:
-        assert layer == "InMemoryChannelLayer"
-        assert settings.CELERY_BROKER_URL.startswith("sqla+sqlite:///")
+        assert settings.CELERY_BROKER_URL.startswith("redis+socket://")
+        assert settings.CACHES["default"]["LOCATION"].startswith("unix://")
 
 
 def test_ci_sets_service_mode():

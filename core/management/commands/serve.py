@@ -1,8 +1,14 @@
 """``manage.py serve``: the embedded stack in one command (what ``make run`` starts).
 
 Runs the ASGI server (uvicorn: HTTP + WebSocket), a Celery worker and Celery beat as child
-processes, and stops them all when one exits or on Ctrl-C. In service mode run the three
-separately (``make web``, ``make worker``, ``make beat``) so each scales on its own.
+processes, and stops them all when one exits or on Ctrl-C. In embedded mode they all talk
+to the Redis server ``manage.py`` started on the socket under ``var/`` (see
+``ementech.embedded_redis``), so an event raised in the worker reaches the dashboard socket
+served by uvicorn exactly as in service mode. The children get ``HOST`` and ``PORT`` so the
+settings derive ``SITE_URL`` (links in emails) from the address actually served.
+
+In service mode run the three separately (``make web``, ``make worker``, ``make beat``) so
+each scales on its own.
 """
 
 from __future__ import annotations
@@ -38,10 +44,9 @@ def web_command(host: str, port: int, workers: int = 1, log_level: str = "warnin
 
 
 def worker_command(concurrency: int = 2) -> list[str]:
-    pool = ["--pool", "threads"] if settings.CELERY_EMBEDDED_BROKER else []
     return [
         sys.executable, "-m", "celery", "-A", "ementech", "worker",
-        "--loglevel", "INFO", "--concurrency", str(concurrency), *pool,
+        "--loglevel", "INFO", "--concurrency", str(concurrency),
     ]  # fmt: skip
 
 
@@ -65,9 +70,13 @@ class Command(BaseCommand):
         if not no_worker:
             commands["worker"] = worker_command()
             commands["beat"] = beat_command()
+        from ementech import embedded_redis
+
+        embedded_redis.ensure_for_settings()
+        child_env = {**os.environ, "HOST": host, "PORT": str(port)}
         children: dict[str, subprocess.Popen] = {}
         for name, cmd in commands.items():
-            children[name] = subprocess.Popen(cmd, env=os.environ.copy())
+            children[name] = subprocess.Popen(cmd, env=child_env)
         self.stdout.write(f"EmenTech Engage at http://{host}:{port}/  (Ctrl-C to stop)")
 
         stopping = False

@@ -1,4 +1,7 @@
-"""``manage.py start``: migrate, load the demo content, then serve (``make run``'s entry point)."""
+"""``manage.py start``: migrate, collect static files, load the demo content, then serve.
+
+``make run``'s entry point.
+"""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -15,6 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, host: str | None, port: int | None, no_demo: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database migrated")
+        # Compressed, content-hashed static files (whitenoise serves them with far-future
+        # cache headers); the manifest must exist before the first page renders.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("static files collected")
         if not no_demo:
             call_command("load_demo")
         serve_options = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
