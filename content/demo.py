@@ -43,19 +43,19 @@ HOME_BODY = [
                     "text": "Customer-service and sales assistants that answer from your own "
                     "knowledge base, hand over to a person when it matters, and typically "
                     "cut first-response times by 30–40%.",
-                    "link": "/services/",
+                    "link": "/services/ai-chatbots/",
                 },
                 {
                     "title": "Process automation",
                     "text": "Document intake, invoice matching and back-office workflows "
                     "automated with language models and clear human checkpoints.",
-                    "link": "/services/",
+                    "link": "/services/process-automation/",
                 },
                 {
                     "title": "Data and ML platforms",
                     "text": "Forecasting, lead scoring and recommendation systems on the data "
                     "you already have, deployed on infrastructure you control.",
-                    "link": "/services/",
+                    "link": "/services/data-ml-platforms/",
                 },
             ],
         },
@@ -98,9 +98,7 @@ def _home(root: Page) -> HomePage:
             .first()
         )
         if placeholder is not None:
-            placeholder.slug = "wagtail-welcome"
-            placeholder.save_revision().publish()
-            placeholder.unpublish()
+            placeholder.delete()  # Wagtail's "Welcome to your new Wagtail site!"
         home = HomePage(title="EmenTech", slug="home")
     home.hero_title = "AI that earns its place in your business"
     home.hero_text = (
@@ -143,6 +141,52 @@ def _about(home: HomePage) -> None:
     about.save_revision().publish()
 
 
+CONTACT_FIELDS = [
+    ("Name", "singleline", True, ""),
+    ("Email", "email", True, ""),
+    ("Company", "singleline", False, ""),
+    ("Phone", "singleline", False, ""),
+    ("Topic", "dropdown", True, "Book a demo\nA project\nSomething else"),
+    ("Message", "multiline", False, ""),
+    ("Consent", "checkbox", True, ""),
+    ("Marketing", "checkbox", False, ""),
+]
+
+
+def _contact(home: HomePage) -> None:
+    """The contact page (a Wagtail form page feeding lead capture)."""
+    from content.models import ContactFormField, ContactPage
+
+    page = ContactPage.objects.filter(slug="contact").first()
+    if page is None:
+        page = ContactPage(title="Contact us", slug="contact")
+    page.intro = (
+        "Tell us what you are working on, or ask for a 30-minute demo. A person replies "
+        "within one working day."
+    )
+    page.seo_description = "Contact EmenTech or book a demo of our AI systems."
+    page.thank_you_text = (
+        "Thank you — a member of our team will reply within one working day, usually sooner."
+    )
+    if page.pk is None:
+        home.add_child(instance=page)
+    if not page.form_fields.exists():
+        for order, (label, kind, required, choices) in enumerate(CONTACT_FIELDS):
+            help_text = ""
+            if label == "Marketing":
+                help_text = "Also send me occasional emails about new guides and events."
+            ContactFormField.objects.create(
+                page=page,
+                sort_order=order,
+                label=label,
+                field_type=kind,
+                required=required,
+                choices=choices,
+                help_text=help_text,
+            )
+    page.save_revision().publish()
+
+
 def load(log) -> None:
     root = Page.get_first_root_node()
     home = _home(root)
@@ -159,7 +203,10 @@ def load(log) -> None:
         site.root_page = home
         site.site_name = "EmenTech"
         site.save(update_fields=["root_page", "site_name"])
+    for leftover in Page.objects.filter(depth=2, slug="wagtail-welcome"):
+        leftover.delete()  # the placeholder earlier versions of this loader kept
     _about(home)
+    _contact(home)
     topics = _topics()
     services = _services(home, topics)
     _case_studies(home, topics)
@@ -302,42 +349,126 @@ def _blog(home: HomePage, topics: dict[str, Topic]) -> None:
         )
 
 
-def _pdf(title: str, lines: list[str]) -> bytes:
-    """A small, valid one-page PDF with the resource's title and summary."""
-    text = [f"({title.replace('(', '[').replace(')', ']')}) Tj"]
-    for line in lines:
-        safe = line.replace("(", "[").replace(")", "]").encode("ascii", "replace").decode()
-        text.append(f"0 -18 Td ({safe[:90]}) Tj")
-    stream = "BT /F1 12 Tf 50 780 Td " + " ".join(text) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = "%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out.encode()))
-        out += f"{number} 0 obj\n{body}\nendobj\n"
-    xref = len(out.encode())
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    return out.encode()
+def _pdf(title: str, sections: list[tuple[str, list[str]]], *, pages: int, summary: str) -> bytes:
+    """The resource as a real A4 PDF of exactly ``pages`` pages (reportlab): a cover, the
+    contents, then one chapter per section followed by its worksheet pages."""
+    import io
+    import textwrap
+
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    navy, teal, grey = HexColor("#14213d"), HexColor("#0f766e"), HexColor("#5b6472")
+    width, height = A4
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(title)
+    pdf.setAuthor("EmenTech")
+    pdf.setSubject(summary)
+
+    def paragraph(text: str, y: float, size: int = 11, wrap: int = 88) -> float:
+        pdf.setFont("Helvetica", size)
+        pdf.setFillColor(navy)
+        for line in textwrap.wrap(text, wrap):
+            pdf.drawString(56, y, line)
+            y -= size * 1.45
+        return y - 8
+
+    def footer(number: int) -> None:
+        pdf.setFont("Helvetica", 8)
+        pdf.setFillColor(grey)
+        pdf.drawString(56, 32, f"{title} · EmenTech")
+        pdf.drawRightString(width - 56, 32, f"{number} / {pages}")
+
+    # Cover.
+    pdf.setFillColor(navy)
+    pdf.rect(0, height - 330, width, 330, stroke=0, fill=1)
+    pdf.setFillColor(HexColor("#ffffff"))
+    pdf.setFont("Helvetica-Bold", 26)
+    y = height - 140
+    for line in textwrap.wrap(title, 32):
+        pdf.drawString(56, y, line)
+        y -= 34
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(56, height - 300, "EmenTech · practical AI for B2B companies")
+    paragraph(summary, height - 400, size=13, wrap=70)
+    footer(1)
+    pdf.showPage()
+
+    body_pages = max(pages - 2, len(sections))
+    per_section = [body_pages // len(sections)] * len(sections)
+    for n in range(body_pages - sum(per_section)):
+        per_section[n] += 1
+    starts, page_no = [], 3
+    for count in per_section:
+        starts.append(page_no)
+        page_no += count
+
+    # Contents.
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.setFillColor(navy)
+    pdf.drawString(56, height - 90, "Contents")
+    y = height - 140
+    for number, ((heading, _paragraphs), start) in enumerate(
+        zip(sections, starts, strict=True), start=1
+    ):
+        pdf.setFont("Helvetica", 12)
+        pdf.drawString(56, y, f"{number}. {heading}")
+        pdf.drawRightString(width - 56, y, str(start))
+        y -= 24
+    footer(2)
+    pdf.showPage()
+
+    page_no = 3
+    for number, ((heading, paragraphs), count) in enumerate(
+        zip(sections, per_section, strict=True), 1
+    ):
+        for part in range(count):
+            if page_no > pages:
+                break
+            pdf.setFillColor(teal)
+            pdf.setFont("Helvetica-Bold", 10)
+            pdf.drawString(56, height - 60, f"CHAPTER {number}")
+            pdf.setFillColor(navy)
+            pdf.setFont("Helvetica-Bold", 18)
+            label = heading if part == 0 else f"{heading}: worksheet {part}"
+            pdf.drawString(56, height - 88, label[:60])
+            y = height - 130
+            if part == 0:
+                for text in paragraphs:
+                    y = paragraph(text, y)
+            else:
+                y = paragraph(
+                    f"Use this page to apply “{heading}” to your own organisation. Note the "
+                    "owner, the figure you will measure and the date you will review it.",
+                    y,
+                )
+                pdf.setStrokeColor(HexColor("#c9ced6"))
+                for row in range(14):
+                    pdf.line(56, y - 24 * row, width - 56, y - 24 * row)
+            footer(page_no)
+            pdf.showPage()
+            page_no += 1
+    pdf.save()
+    return buffer.getvalue()
 
 
-def _document(title: str, slug: str, lines: list[str]):
+def _document(data: dict):
+    """The resource's PDF document, (re)rendered when missing or not the promised length."""
     from wagtail.documents import get_document_model
 
     Document = get_document_model()  # noqa: N806
+    title, slug = data["title"], data["slug"]
     document = Document.objects.filter(title=title).first()
+    if document is not None and (document.file_size or 0) > 5000:
+        return document
+    content = _pdf(title, data["sections"], pages=data["page_count"], summary=data["summary"])
     if document is None:
         document = Document(title=title)
-        document.file.save(f"{slug}.pdf", ContentFile(_pdf(title, lines)), save=False)
-        document.save()
+    document.file.save(f"{slug}.pdf", ContentFile(content), save=False)
+    document.file_size = len(content)
+    document.save()
     return document
 
 
@@ -352,8 +483,7 @@ def _resources(home: HomePage, topics: dict[str, Topic]) -> None:
         "Free AI guides, ROI benchmarks and production checklists from EmenTech.",
     )
     for data in RESOURCES:
-        lines = [data["summary"]] + [p for _h, ps in data["sections"] for p in ps]
-        document = _document(data["title"], data["slug"], lines)
+        document = _document(data)
         _save(
             index,
             ResourcePage,

@@ -3,8 +3,13 @@
 knowledge version moves.
 
 The version is a random token stored in ``KnowledgeVersion`` and mirrored in the cache
-(Redis in service mode), so every web and worker process notices a change within
-``VERSION_TTL`` seconds at most, at the cost of one cache read per query.
+(Redis), so every web and worker process notices a change within ``VERSION_TTL`` seconds at
+most, at the cost of one cache read per query.
+
+The index follows the embedding model: when the configured model has no ready index while
+another model has one (a key set or removed), the snapshot keeps serving that previous
+index and a background task builds the new one (``KnowledgeIndex`` records its state);
+when it is ready the version moves and every process switches.
 """
 
 from __future__ import annotations
@@ -58,7 +63,8 @@ def bump_version() -> str:
 @dataclass
 class Snapshot:
     version: str
-    model_name: str
+    model_name: str  # the model whose index is served
+    requested_model: str  # the configured model (differs while its index is rebuilt)
     embedder: Embedder
     ids: list[str]
     page_ids: np.ndarray
@@ -108,7 +114,7 @@ def _single_thread_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _load(version: str, embedder: Embedder) -> Snapshot:
+def _load(version: str, embedder: Embedder, *, requested_model: str = "") -> Snapshot:
     from content.models import ContentChunk
 
     _single_thread_blas()
@@ -137,6 +143,7 @@ def _load(version: str, embedder: Embedder) -> Snapshot:
     snapshot = Snapshot(
         version=version,
         model_name=embedder.model_name,
+        requested_model=requested_model or embedder.model_name,
         embedder=embedder,
         ids=ids,
         page_ids=np.asarray(columns["page_id"], dtype=np.int64),
@@ -157,28 +164,118 @@ def _load(version: str, embedder: Embedder) -> Snapshot:
     return snapshot
 
 
+REBUILD_LOCK_SECONDS = 600  # one scheduling of a rebuild per model in this window
+
+
+def index_choice(configured: str) -> tuple[str, bool]:
+    """(model whose index to serve, whether ``configured`` needs a rebuild scheduled).
+
+    The configured model is served once its index exists and is not being rebuilt;
+    otherwise the largest other ready index keeps answering. With nothing indexed at all
+    (a fresh site) the configured model is served and pages index as they publish."""
+    from django.db.models import Count
+
+    from content.models import ContentChunk, KnowledgeIndex
+
+    unfinished = dict(
+        KnowledgeIndex.objects.exclude(state=KnowledgeIndex.State.READY).values_list(
+            "model_name", "state"
+        )
+    )
+    counts = dict(
+        ContentChunk.objects.values("model_name")
+        .annotate(n=Count("id"))
+        .values_list("model_name", "n")
+    )
+    if counts.get(configured) and configured not in unfinished:
+        return configured, False
+    others = sorted(
+        ((n, name) for name, n in counts.items() if name != configured and name not in unfinished),
+        reverse=True,
+    )
+    if not others:
+        return configured, False
+    return others[0][1], unfinished.get(configured) != KnowledgeIndex.State.BUILDING
+
+
+def schedule_rebuild(model_name: str) -> bool:
+    """Mark ``model_name``'s index as rebuilding and queue the build (once per window)."""
+    from django.utils import timezone
+
+    from content.models import KnowledgeIndex
+    from content.tasks import rebuild_knowledge_index
+    from core.queue import enqueue
+
+    if not cache.add(f"content:knowledge-rebuild:{model_name}", "1", REBUILD_LOCK_SECONDS):
+        return False
+    KnowledgeIndex.objects.update_or_create(
+        model_name=model_name,
+        defaults={
+            "state": KnowledgeIndex.State.BUILDING,
+            "started_at": timezone.now(),
+            "finished_at": None,
+            "error": "",
+        },
+    )
+    enqueue(rebuild_knowledge_index, model_name)
+    logger.info("knowledge index for %s scheduled for a background rebuild", model_name)
+    return True
+
+
 def snapshot() -> Snapshot:
-    """The current snapshot, reloaded if the knowledge version or model changed."""
+    """The current snapshot, reloaded if the knowledge version or the model changed."""
     global _snapshot
-    embedder = ai_config.get_embedder()
+    configured = ai_config.get_embedder()
     version = current_version()
     current = _snapshot
     if (
         current is not None
         and current.version == version
-        and current.model_name == (embedder.model_name)
+        and current.requested_model == configured.model_name
     ):
         return current
+    rebuild = False
     with _lock:
         current = _snapshot
         if (
             current is None
             or current.version != version
-            or current.model_name != (embedder.model_name)
+            or current.requested_model != configured.model_name
         ):
-            current = _load(version, embedder)
+            served, rebuild = index_choice(configured.model_name)
+            embedder = configured
+            if served != configured.model_name:
+                try:
+                    embedder = ai_config.get_embedder(served)
+                except ValueError:  # e.g. its API key was removed: nothing to query it with
+                    logger.warning("previous index %s cannot be queried", served)
+                    embedder = configured
+            current = _load(version, embedder, requested_model=configured.model_name)
             _snapshot = current
-        return current
+    if rebuild:
+        schedule_rebuild(configured.model_name)
+    return current
+
+
+def index_status() -> dict:
+    """What /health and the CMS show: the configured model, the one served, and states."""
+    from content.models import ContentChunk, KnowledgeIndex
+
+    configured = ai_config.get_embedder().model_name
+    served, _ = index_choice(configured)
+    states = {k.model_name: k for k in KnowledgeIndex.objects.all()}
+    row = states.get(configured)
+    if row is not None and row.state != KnowledgeIndex.State.READY:
+        state = row.state
+    else:
+        state = "ready" if served == configured else "building"
+    return {
+        "model": configured,
+        "serving": served,
+        "state": state,
+        "chunks": ContentChunk.objects.filter(model_name=served).count(),
+        "error": row.error if row is not None and row.state == "failed" else "",
+    }
 
 
 def forget() -> None:

@@ -11,8 +11,9 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -623,6 +624,27 @@ class KnowledgeVersion(models.Model):
         return f"knowledge v{self.version}"
 
 
+class KnowledgeIndex(models.Model):
+    """The index of the knowledge base for one embedding model. Switching the model (an
+    OpenAI key set or removed, ``EMBEDDING_MODEL``) builds the new model's index in the
+    background; search keeps serving the previous ready one until it is done."""
+
+    class State(models.TextChoices):
+        BUILDING = "building", "Rebuilding"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    model_name = models.CharField(max_length=100, unique=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.BUILDING)
+    chunks = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.model_name}: {self.get_state_display()}"
+
+
 # --- Engagement and personalisation ---------------------------------------------------------
 
 
@@ -708,3 +730,47 @@ class DownloadGrant(models.Model):
 
     def __str__(self) -> str:
         return f"grant {self.pk} for page {self.page_id}"
+
+
+# --- Contact ------------------------------------------------------------------------------
+
+
+class ContactFormField(AbstractFormField):
+    """A field of the contact form, edited by marketers in the CMS."""
+
+    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class ContactPage(SeoMixin, AbstractForm):  # noqa: DJ008 - Page defines __str__
+    """The contact page: a Wagtail form whose submissions become leads (with the consent
+    ledger) instead of stored form submissions, and notify sales. Fields named ``email``,
+    ``name``, ``company``, ``phone``, ``role``, ``company_size`` and ``message`` map onto the
+    lead; ``topic`` = "demo" marks a demo request; ``consent`` (required) and ``marketing``
+    checkboxes are recorded with their wording."""
+
+    intro = models.TextField(blank=True)
+    thank_you_text = models.TextField(
+        blank=True, default="Thank you — we will reply within one working day."
+    )
+    consent_wording = models.TextField(
+        default="I agree that EmenTech may store these details to answer my request, as "
+        "described in the privacy policy."
+    )
+
+    content_panels = [
+        *AbstractForm.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Form fields"),
+        FieldPanel("consent_wording"),
+        FieldPanel("thank_you_text"),
+    ]
+    parent_page_types = ["content.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "contact page"
+
+    def serve(self, request, *args, **kwargs):
+        from content.contact import serve_contact
+
+        return serve_contact(self, request, *args, **kwargs)

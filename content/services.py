@@ -327,6 +327,35 @@ def knowledge_reindex(
     return result
 
 
+def knowledge_rebuild(*, model: str) -> int:
+    """Index every source with ``model`` and mark its index ready (the switch happens on the
+    version bump). Returns the number of chunks; a failure is recorded and re-raised."""
+    from django.utils import timezone
+
+    from content.knowledge import bump_version
+    from content.models import ContentChunk, KnowledgeIndex
+
+    embedder = ai_config.get_embedder(model)
+    KnowledgeIndex.objects.update_or_create(
+        model_name=embedder.model_name,
+        defaults={"state": KnowledgeIndex.State.BUILDING, "error": "", "finished_at": None},
+    )
+    try:
+        knowledge_reindex(model=embedder.model_name)
+    except Exception as exc:
+        KnowledgeIndex.objects.filter(model_name=embedder.model_name).update(
+            state=KnowledgeIndex.State.FAILED, error=str(exc)[:1000], finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        chunks = ContentChunk.objects.filter(model_name=embedder.model_name).count()
+        KnowledgeIndex.objects.filter(model_name=embedder.model_name).update(
+            state=KnowledgeIndex.State.READY, chunks=chunks, finished_at=timezone.now()
+        )
+        bump_version()
+    return chunks
+
+
 # --- Engagement ---------------------------------------------------------------------------------
 
 

@@ -45,3 +45,12 @@ def refresh_stale_feeds() -> int:
     from content.services import feeds_refresh_stale
 
     return feeds_refresh_stale()
+
+
+@shared_task(acks_late=True)
+def rebuild_knowledge_index(model_name: str) -> int:
+    """Build the knowledge index for ``model_name`` (after an embedding-model switch); the
+    previous index keeps serving searches until this finishes."""
+    from content.services import knowledge_rebuild
+
+    return knowledge_rebuild(model=model_name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 
 
 @hooks.register("before_serve_page")
@@ -34,3 +35,21 @@ def protect_resource_documents(document, request):
     if ResourcePage.objects.filter(document=document).exists():
         raise Http404("Not found.")
     return None
+
+
+class KnowledgeIndexPanel(Component):
+    """CMS dashboard panel: the knowledge index's embedding model and rebuild state."""
+
+    name = "knowledge_index"
+    order = 50
+    template_name = "content/admin/knowledge_panel.html"
+
+    def get_context_data(self, parent_context=None) -> dict:
+        from content.knowledge import index_status
+
+        return {"index": index_status()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_knowledge_panel(request, panels):
+    panels.append(KnowledgeIndexPanel())

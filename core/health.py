@@ -73,6 +73,17 @@ CHECKS = {
 }
 
 
+def _knowledge_state() -> dict:
+    """The knowledge index: configured embedding model, the one serving, rebuild state.
+    Informational: while a rebuild runs the previous index keeps answering searches."""
+    try:
+        from content.knowledge import index_status
+
+        return index_status()
+    except Exception as exc:  # noqa: BLE001 - health must answer whatever breaks
+        return {"state": "unknown", "error": f"{type(exc).__name__}"}
+
+
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
@@ -93,4 +104,5 @@ def health(request: HttpRequest) -> JsonResponse:
         # The public sees names and states only: no hosts, ports or error text.
         results = {name: {"status": r["status"]} for name, r in results.items()}
     body = {"status": "ok" if not failing else "error", "failing": failing, "checks": results}
+    body["knowledge"] = _knowledge_state()
     return JsonResponse(body, status=200 if not failing else 503)

@@ -35,7 +35,12 @@ class SignupForm(forms.Form):
 def newsletter_signup(request: HttpRequest) -> HttpResponse:
     lists = list(Newsletter.objects.filter(is_active=True))
     initial = {"newsletters": [lists[0].slug] if lists else []}
-    form = SignupForm(request.POST or None, initial=initial)
+    data = request.POST or None
+    if data is not None and "newsletters" not in data and "quick" in data and lists:
+        # The one-field sign-up in the footer and on posts: the main newsletter.
+        data = data.copy()
+        data.setlist("newsletters", initial["newsletters"])
+    form = SignupForm(data, initial=initial)
     sent = False
     if request.method == "POST":
         blocked = limited(request, group="newsletter-subscribe", rate=SUBSCRIBE_RATE_HTML)

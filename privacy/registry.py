@@ -398,6 +398,8 @@ NON_PERSONAL: dict[str, str] = {
     "privacy.DeletionLog": "hashed address, method and counts only (by design)",
     "privacy.Suppression": "keyed hash of an erased address only (by design)",
     "leads.RoundRobinState": "last staff user picked by a rotation",
+    "content.ContactFormField": "the contact form's field definitions (labels, choices)",
+    "content.KnowledgeIndex": "embedding model names and index build state",
     "auth.User": "staff accounts, managed by ops; not data subjects of the platform",
     "auth.Group": "roles",
     "auth.Permission": "permission names",

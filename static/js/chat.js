@@ -304,7 +304,9 @@
 
   // --- open, minimise, close ----------------------------------------------------------------
 
-  function open() {
+  // ``takeFocus`` only when the visitor asked for the chat; opening by itself never moves
+  // the keyboard focus away from what they are doing.
+  function open(takeFocus) {
     root.classList.remove("em-chat-closed");
     panel.hidden = false;
     unread.hidden = true;
@@ -312,7 +314,7 @@
     root.classList.add("em-chat-open");
     storage(STORE_SEEN, "1");
     connect();
-    input.focus();
+    if (takeFocus !== false) { input.focus(); }
   }
   function minimise() {
     panel.hidden = true;
@@ -325,14 +327,43 @@
     root.classList.add("em-chat-closed");
     if (ws) { ws.close(); ws = null; }
   }
-  launcher.addEventListener("click", function () { if (panel.hidden) { open(); } else { minimise(); } });
+  launcher.addEventListener("click", function () { if (panel.hidden) { open(true); } else { minimise(); } });
+  // "Book a demo" and similar calls to action: open the chat with the request typed in.
+  document.addEventListener("click", function (e) {
+    var cta = e.target.closest ? e.target.closest("[data-open-chat]") : null;
+    if (!cta) { return; }
+    e.preventDefault();
+    open(true);
+    var text = cta.getAttribute("data-open-chat");
+    if (text && !input.value) { input.value = text; updateCount(); }
+  });
   $("[data-chat-minimise]").addEventListener("click", minimise);
   $("[data-chat-close]").addEventListener("click", close);
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { minimise(); } });
 
+  // The invitation opens the chat once, after a delay — but never while the visitor is
+  // filling in a form (focus in a field, or typing in the last 15 s), never on a phone-sized
+  // screen (it would cover the page), and without taking the focus.
+  var lastTyped = 0;
+  document.addEventListener("input", function (e) {
+    if (!root.contains(e.target)) { lastTyped = Date.now(); }
+  }, true);
+  function busyInForm() {
+    var el = document.activeElement;
+    if (el && !root.contains(el) && (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable)) {
+      return true;
+    }
+    return Date.now() - lastTyped < 15000;
+  }
   var delay = parseInt(root.getAttribute("data-open-delay"), 10) || 0;
+  function invite() {
+    if (!panel.hidden || root.classList.contains("em-chat-closed") || storage(STORE_SEEN)) { return; }
+    if (window.innerWidth < 700) { return; }
+    if (busyInForm()) { window.setTimeout(invite, 5000); return; }
+    open(false);
+  }
   if (delay > 0 && !storage(STORE_SEEN)) {
-    window.setTimeout(function () { if (panel.hidden && !root.classList.contains("em-chat-closed")) { open(); } }, delay * 1000);
+    window.setTimeout(invite, delay * 1000);
   }
   if (storage(STORE_ID) && storage(STORE_SEEN)) {
     root.setAttribute("data-has-conversation", "1");

@@ -5,10 +5,8 @@ switching embedding models keeps the vector spaces apart."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 
 from content.models import BlogIndexPage, BlogPage, ContentChunk
 from tests.ai.stubs import CohereStub, OpenAIStub, PineconeStub
@@ -81,33 +79,64 @@ def test_pinecone_and_cohere_serve_the_knowledge_base(
         assert retrieve("thermometers in refrigerated trucks", k=2) == []
 
 
-def test_switching_embedding_model_reindexes_instead_of_mixing(
-    home, settings, fresh_ai, local_embedder, django_capture_on_commit_callbacks
+def test_switching_embedding_model_reindexes_in_the_background(
+    home, settings, fresh_ai, local_embedder, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from content.knowledge import snapshot
+    """Issue 16, acceptance 4: flipping the model never empties search. The previous index
+    keeps answering (before and during the background rebuild); then the new one does."""
+    from content import services
+    from content.knowledge import index_status, snapshot
+    from content.models import KnowledgeIndex
     from content.selectors import retrieve
 
     page = _post(home, django_capture_on_commit_callbacks)
     key = f"page:{page.pk}"
     local_rows = ContentChunk.objects.filter(model_name="all-MiniLM-L6-v2", source_key=key).count()
     assert local_rows >= 2
+    question = "wireless thermometers refrigerated trucks"
 
     with OpenAIStub(dim=48) as openai:
         settings.OPENAI_API_KEY = "sk-test"
         settings.OPENAI_BASE_URL = f"{openai.url}/v1"
-        # Configured for OpenAI but not yet indexed: nothing from the other space is served.
-        assert snapshot().model_name == "text-embedding-3-small"
-        assert retrieve("refrigerated trucks", k=3) == []
-        out = io.StringIO()
-        call_command("reindex_knowledge", stdout=out, stderr=io.StringIO())
-        assert "model text-embedding-3-small" in out.getvalue()
+        with django_capture_on_commit_callbacks() as scheduled:
+            # Configured for OpenAI, not yet indexed: the local index still answers.
+            chunks = retrieve(question, k=1)
+            assert chunks and chunks[0].title == page.title
+            current = snapshot()
+            assert current.model_name == "all-MiniLM-L6-v2"
+            assert current.requested_model == "text-embedding-3-small"
+        rebuild = KnowledgeIndex.objects.get(model_name="text-embedding-3-small")
+        assert rebuild.state == KnowledgeIndex.State.BUILDING
+        status = index_status()
+        assert status["model"] == "text-embedding-3-small"
+        assert status["serving"] == "all-MiniLM-L6-v2"
+        assert status["state"] == "building"
+        assert scheduled, "the rebuild was not queued"
+
+        during: list[list] = []
+        real_ingest = services.knowledge_ingest
+
+        def ingest_and_search(**kwargs):
+            during.append(retrieve(question, k=1))  # a visitor asking mid-rebuild
+            return real_ingest(**kwargs)
+
+        monkeypatch.setattr(services, "knowledge_ingest", ingest_and_search)
+        for callback in scheduled:  # the queued task runs (eager in tests)
+            callback()
+        assert during and all(c and c[0].title == page.title for c in during)
+
+        rebuild.refresh_from_db()
+        assert rebuild.state == KnowledgeIndex.State.READY
+        assert rebuild.chunks == ContentChunk.objects.filter(model_name=rebuild.model_name).count()
         rows = ContentChunk.objects.filter(model_name="text-embedding-3-small", source_key=key)
         assert rows.count() == local_rows
         assert {r.dimension for r in rows} == {48}
-        assert all(len(bytes(r.embedding)) == 48 * 4 for r in rows)
-        chunks = retrieve("wireless thermometers refrigerated trucks", k=1)
+        chunks = retrieve(question, k=1)
         assert chunks[0].title == page.title
+        assert snapshot().model_name == "text-embedding-3-small"
         assert snapshot().local_index.dimension == 48
+        assert index_status()["state"] == "ready"
+        assert any("/embeddings" in p for _m, p, _h, _b in openai.requests)
 
     # The local model's vectors were left alone.
     local_after = ContentChunk.objects.filter(model_name="all-MiniLM-L6-v2", source_key=key)

@@ -1,10 +1,15 @@
 """The embedded default, started the way ``make run`` starts it (``manage.py start``).
 
 No DATABASE_URL or REDIS_URL: SQLite in a temp directory and the embedded redis-server on
-a socket there (cache, channel layer, broker, results), DEBUG off, and a Celery worker that
-must execute a task sent from another process.
+a socket there (cache, channel layer, broker, results), DEBUG off, static files collected,
+a real Celery worker and beat. One stack per module (starting it migrates and loads the
+demo), shared by the tests below.
 """
 
+from __future__ import annotations
+
+import gzip
+import json
 import os
 import signal
 import socket
@@ -12,11 +17,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:
@@ -25,21 +33,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, bytes]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
-            return response.status, response.read()
+        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+            return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+        return exc.code, exc.read(), dict(exc.headers)
 
 
-@pytest.mark.slow
-def test_embedded_stack_serves_and_runs_tasks(tmp_path):
+@dataclass
+class Stack:
+    base: str
+    var: Path
+    env: dict[str, str]
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Stack:
+    tmp_path = tmp_path_factory.mktemp("embedded")
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
-    }
+        if k
+        not in {
+            "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
+            "DEBUG", "SECRET_KEY", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }  # fmt: skip
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "ementech.settings.base",
@@ -48,7 +70,8 @@ def test_embedded_stack_serves_and_runs_tasks(tmp_path):
         }
     )
     port = _free_port()
-    log = open(tmp_path / "stack.log", "w")  # noqa: SIM115
+    log_path = tmp_path / "stack.log"
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "start", "--port", str(port)],
         cwd=ROOT,
@@ -57,40 +80,180 @@ def test_embedded_stack_serves_and_runs_tasks(tmp_path):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 480
+        deadline = time.monotonic() + 600
         status = None
         while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "stack.log").read_text()[-3000:]
+            assert proc.poll() is None, log_path.read_text()[-3000:]
             try:
-                status, _ = _get(base + "/health")
+                status, _, _ = _get(base + "/health")
                 break
             except OSError:
                 time.sleep(1)
-        assert status == 200, (tmp_path / "stack.log").read_text()[-3000:]
-        home_status, home = _get(base + "/")
-        assert home_status == 200
-        assert b"AI that earns its place" in home
-
-        sender = subprocess.run(
-            [
-                sys.executable, "-c",
-                "import django; django.setup();"
-                "from core.tasks import ping;"
-                "print(ping.delay('embedded-ok').get(timeout=240)['pong'])",
-            ],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert sender.returncode == 0, sender.stderr[-3000:]
-        assert sender.stdout.strip().endswith("embedded-ok")
-        assert (tmp_path / "var" / "db.sqlite3").exists()
-        assert (tmp_path / "var" / "redis.sock").exists()
-        assert not (tmp_path / "var" / "celery-broker.sqlite3").exists()
+        assert status == 200, log_path.read_text()[-3000:]
+        yield Stack(base=base, var=tmp_path / "var", env=env, log=log_path)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+def test_embedded_stack_serves_and_runs_tasks(stack):
+    home_status, home, _ = _get(stack.base + "/")
+    assert home_status == 200
+    assert b"AI that earns its place" in home
+
+    sender = subprocess.run(
+        [
+            sys.executable, "-c",
+            "import django; django.setup();"
+            "from core.tasks import ping;"
+            "print(ping.delay('embedded-ok').get(timeout=240)['pong'])",
+        ],
+        cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert sender.returncode == 0, sender.stderr[-3000:]
+    assert sender.stdout.strip().endswith("embedded-ok")
+    assert (stack.var / "db.sqlite3").exists()
+    assert (stack.var / "redis.sock").exists()
+    assert not (stack.var / "celery-broker.sqlite3").exists()
+
+
+def test_production_like_serving(stack):
+    """Issue 16, acceptance 5: the site's 404, no traceback, compressed cached statics."""
+    status, body, _ = _get(stack.base + "/no-such-page")
+    assert status == 404
+    text = body.decode()
+    assert "We couldn't find that page" in text
+    assert "Traceback" not in text and "URLconf" not in text and "urlpatterns" not in text
+
+    # Malformed JSON on the API: the error shape, never a debug page.
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        stack.base + "/api/leads",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        urllib.request.urlopen(request, timeout=20)  # noqa: S310
+        raise AssertionError("malformed JSON was accepted")
+    except urllib.error.HTTPError as exc:
+        payload = exc.read().decode()
+        assert exc.code == 400
+        assert "Traceback" not in payload and "SECRET_KEY" not in payload
+        assert "error" in json.loads(payload)
+
+    # Static files: content-hashed names, precompressed, far-future immutable caching.
+    _, home, _ = _get(stack.base + "/")
+    css = next(
+        part.split('"')[0]
+        for part in home.decode().split('href="')
+        if part.startswith("/static/css/site.")
+    )
+    assert css != "/static/css/site.css"  # a hashed, cache-busted name
+    status, body, headers = _get(stack.base + css, {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("Content-Encoding") == "gzip"
+    assert b"body" in gzip.decompress(body)
+    cache_control = headers.get("Cache-Control", "")
+    assert "immutable" in cache_control
+    assert int(cache_control.split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
+
+    # Pages are gzip-compressed too.
+    status, body, headers = _get(stack.base + "/", {"Accept-Encoding": "gzip"})
+    assert headers.get("Content-Encoding") == "gzip"
+    assert b"AI that earns its place" in gzip.decompress(body)
+
+
+def _poll(page, script: str, timeout: float = 30.0):
+    """Evaluate ``script`` until it returns something truthy (CSP forbids wait_for_function)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(script)
+        if value:
+            return value
+        page.wait_for_timeout(200)
+    return page.evaluate(script)
+
+
+def test_sales_dashboard_sees_new_lead_raised_by_the_worker(stack, browser):
+    """Issue 16, acceptance 1: the worker (another process) scores the lead captured on the
+    public site; its ``lead.new`` reaches the Sales user's dashboard socket."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    sales = context.new_page()
+    errors: list[str] = []
+    sales.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sales.goto(stack.base + "/accounts/login/")
+    sales.fill("input[name=login]", "sales")
+    sales.fill("input[name=password]", "engage-demo")
+    sales.click("button[type=submit]")
+    sales.wait_for_url("**/dashboard/**")
+    live = _poll(sales, "() => document.getElementById('dash-status').classList.contains('live')")
+    assert live, sales.inner_text("#dash-status")
+
+    visitor_context = browser.new_context(viewport={"width": 390, "height": 844})
+    visitor = visitor_context.new_page()
+    visitor.goto(stack.base + "/")
+    email = f"live-{uuid.uuid4().hex[:8]}@example.com"
+    status = visitor.evaluate(
+        """async (email) => {
+            const r = await fetch('/api/leads', {method: 'POST',
+              headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({email: email, name: 'Live Test', company: 'Acme',
+                                    consent: {data_processing: true}})});
+            return r.status;
+        }""",
+        email,
+    )
+    assert status == 201
+    seen = _poll(
+        sales,
+        "() => Array.from(document.querySelectorAll('#live-events li'))"
+        ".map(li => li.textContent).find(t => t.includes('New lead')) || ''",
+        timeout=60,
+    )
+    assert "New lead" in seen, stack.log.read_text()[-3000:]
+    assert not errors, errors
+    context.close()
+    visitor_context.close()
+
+
+def test_emailed_download_link_opens_the_pdf_on_the_served_port(stack):
+    """The worker and web derive SITE_URL from the served port; the demo PDF is real and has
+    the page count its page promises (issue 16, acceptance 2's download)."""
+    import re
+
+    from content.demo_data.resources import RESOURCES
+
+    resource = next(r for r in RESOURCES if r["slug"] == "production-ai-checklist")
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        f"{stack.base}/api/content/{resource['slug']}/download",
+        data=json.dumps(
+            {"email": "reader@example.com", "consent": {"data_processing": True}}
+        ).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.status == 201
+        link = json.loads(response.read())["download_url"]
+    assert link.startswith(stack.base + "/")
+    outbox = stack.var / "outbox"
+    deadline = time.monotonic() + 60
+    emailed = ""
+    while time.monotonic() < deadline and stack.base not in emailed:
+        emailed = "".join(
+            p.read_text(errors="replace") for p in outbox.glob("*.log") if p.is_file()
+        )
+        time.sleep(0.5)
+    assert f"{stack.base}/resources/download/" in emailed.replace("=\n", "")
+    status, body, headers = _get(link)
+    assert status == 200
+    assert body.startswith(b"%PDF")
+    assert headers["Content-Type"] == "application/pdf"
+    assert re.findall(rb"/Count (\d+)", body) == [str(resource["page_count"]).encode()]
+    assert len(re.findall(rb"/Type /Page[^s]", body)) == resource["page_count"]
