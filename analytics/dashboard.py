@@ -120,7 +120,7 @@ def _chat_tables() -> bool:
 
 
 def chat_metrics(*, rng: DateRange) -> dict[str, Any]:
-    """Active chats, demos booked and conversation ratings, when the chat app is there."""
+    """Chats started, demos booked and conversation ratings in the range (chat app)."""
     if not _chat_tables():
         return {
             "enabled": False,
@@ -136,7 +136,9 @@ def chat_metrics(*, rng: DateRange) -> dict[str, Any]:
     ).aggregate(avg=Avg("satisfaction"), n=Count("pk"))
     return {
         "enabled": True,
-        "active_chats": Conversation.objects.filter(status="active").count(),
+        "active_chats": Conversation.objects.filter(
+            started_at__gte=rng.since, started_at__lt=rng.until
+        ).count(),
         "demos_booked": DemoBooking.objects.filter(
             status="confirmed", created_at__gte=rng.since, created_at__lt=rng.until
         ).count(),
@@ -156,7 +158,7 @@ def lead_metrics(*, rng: DateRange) -> dict[str, Any]:
     aggs: dict[str, Any] = {
         "total": Count("pk", filter=~Q(stage="anonymous")),
         "all": Count("pk"),
-        "won": Count("pk", filter=Q(outcome="won") | Q(stage="customer")),
+        "won": Count("pk", filter=~Q(stage="anonymous") & (Q(outcome="won") | Q(stage="customer"))),
         "lost": Count("pk", filter=Q(outcome="lost")),
         "unscored": Count("pk", filter=Q(scored_at__isnull=True)),
     }
@@ -188,7 +190,9 @@ def lead_metrics(*, rng: DateRange) -> dict[str, Any]:
         "qualified": row["f_qualified"],
         "won": row["won"],
         "lost": row["lost"],
-        "conversion_overall": _rate(row["f_customer"], row["f_identified"]),
+        # One definition for every card: leads (not anonymous, not erased) created in the
+        # range; "won" and the conversion rate are of those same leads.
+        "conversion_overall": _rate(row["won"], row["total"]),
         "funnel": funnel,
         "conversions": conversions,
         "grades": [{"label": g, "n": row[f"g_{g}"]} for g in GRADES],
