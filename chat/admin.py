@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from chat import services
 from chat.models import Conversation, DemoBooking, Message, SalesAvailability
@@ -48,8 +50,44 @@ class ConversationAdmin(admin.ModelAdmin):
                        "sentiment", "urgency", "qualification_progress", "estimated_value",
                        "satisfaction", "conversion", "tokens_in", "tokens_out", "cost_usd",
                        "started_at")  # fmt: skip
-    fields = ("status", "staff_reply", "next_action", *readonly_fields)
-    inlines = [MessageInline]
+    fields = ("transcript", "status", "staff_reply", "next_action", *readonly_fields)
+    readonly_fields = ("transcript", *readonly_fields)
+
+    @admin.display(description="Conversation")
+    def transcript(self, obj: Conversation) -> str:
+        """The chat as the visitor saw it: who said what, when (site time zone, named),
+        with tool calls summarised by name instead of raw JSON."""
+        rows = []
+        for m in obj.messages.order_by("created_at"):
+            if m.role == Message.Role.SYSTEM:
+                continue
+            if m.role == Message.Role.USER:
+                who, side = "Visitor", "visitor"
+            elif m.source == Message.Source.HUMAN:
+                who, side = "Sales (person)", "staff"
+            else:
+                who, side = "AI assistant", "ai"
+            names = [
+                str((c.get("function") or {}).get("name") or c.get("name") or "tool")
+                for c in (m.tool_calls or [])
+                if isinstance(c, dict)
+            ]
+            tools = f" · used {', '.join(names)}" if names else ""
+            when = timezone.localtime(m.created_at).strftime("%a %d %b, %H:%M %Z")
+            rows.append((side, who, when, tools, m.content))
+        if not rows:
+            return "No messages yet."
+        return format_html(
+            '<div class="chat-transcript" style="max-width:48rem">{}</div>',
+            format_html_join(
+                "",
+                '<div class="msg msg-{}" style="margin:.4rem 0;padding:.5rem .75rem;'
+                'border-radius:10px;background:var(--darkened-bg,#f3f6fa)">'
+                "<strong>{}</strong> <small>{}{}</small>"
+                '<div style="white-space:pre-wrap">{}</div></div>',
+                rows,
+            ),
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -10,6 +10,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from core.health import health
 
+admin.site.site_header = "EmenTech back office"
+admin.site.site_title = "EmenTech back office"
+admin.site.index_title = "Leads, conversations, events and privacy"
+admin.site.site_url = "/dashboard/"
+
 urlpatterns = [
     path("health", health, name="health"),
     path("admin/", admin.site.urls),

@@ -72,6 +72,31 @@ class LeadAdminForm(forms.ModelForm):
         fields = sorted(services.STAFF_FIELDS)
 
 
+class IndustryFilter(admin.SimpleListFilter):
+    """Industry facet, case-insensitive: "Fintech" and "fintech" are one choice."""
+
+    title = "industry"
+    parameter_name = "industry"
+
+    def lookups(self, request, model_admin):
+        from django.db.models.functions import Lower
+
+        values = (
+            model_admin.get_queryset(request)
+            .exclude(industry="")
+            .annotate(key=Lower("industry"))
+            .values_list("key", flat=True)
+            .distinct()
+            .order_by("key")
+        )
+        return [(v, v[:1].upper() + v[1:]) for v in values]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(industry__iexact=self.value())
+        return queryset
+
+
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
     # HubSpot sync status and conflicts of this lead (the integrations app's inlines).
@@ -90,7 +115,7 @@ class LeadAdmin(admin.ModelAdmin):
         "last_visit_at",
         "created_at",
     )
-    list_filter = ("stage", "grade", "source", "industry", "assigned_to", "outcome")
+    list_filter = ("stage", "grade", "source", IndustryFilter, "assigned_to", "outcome")
     search_fields = ("email", "name", "company")
     list_select_related = ("assigned_to",)
     list_per_page = 50
@@ -189,7 +214,7 @@ class LeadAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         lead = Lead.objects.filter(pk=object_id).first() if _is_uuid(object_id) else None
         if lead is not None and self.has_view_permission(request, lead):
-            extra_context["timeline"] = selectors.lead_timeline(lead=lead)
+            extra_context["timeline"] = timeline_for_display(selectors.lead_timeline(lead=lead))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -270,6 +295,27 @@ class LeadAdmin(admin.ModelAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("leads.export_lead")
+
+
+# Interactions that say "still here" rather than "did something": shown as one line.
+NOISE_KINDS = frozenset({"interaction:scroll", "interaction:heartbeat", "interaction:time_on_page"})
+
+
+def timeline_for_display(entries: list[dict]) -> list[dict]:
+    """Newest first, with each run of scroll/heartbeat events collapsed into one row."""
+    out: list[dict] = []
+    for entry in sorted(entries, key=lambda e: e["at"], reverse=True):
+        last = out[-1] if out else None
+        if entry["kind"] in NOISE_KINDS and last is not None and last.get("noise"):
+            last["count"] += 1
+            last["since"] = entry["at"]
+            last["summary"] = f"{last['count']} scroll and heartbeat events"
+            continue
+        if entry["kind"] in NOISE_KINDS:
+            out.append({**entry, "noise": True, "count": 1, "since": entry["at"]})
+        else:
+            out.append(entry)
+    return out
 
 
 def _is_uuid(value: str) -> bool:

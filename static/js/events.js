@@ -79,9 +79,25 @@
     }).then(function (result) {
       if (button) { button.disabled = false; }
       if (result.status === 201 || result.status === 202) {
-        form.querySelectorAll(".field").forEach(function (el) { el.hidden = true; });
-        if (button) { button.hidden = true; }
-        show(result.body.message, false);
+        // The form is replaced by the confirmation (nothing left to submit twice).
+        var done = document.createElement("div");
+        done.className = "card notice event-confirmed";
+        done.id = "registration-confirmed";
+        done.setAttribute("role", "status");
+        done.tabIndex = -1;
+        var title = document.createElement("p");
+        title.className = "event-confirmed-title";
+        var strong = document.createElement("strong");
+        strong.textContent = result.status === 202 ? "You're on the list" : "You're registered";
+        title.appendChild(strong);
+        var text = document.createElement("p");
+        text.textContent = result.body.message || "Check your inbox for the confirmation and calendar invite.";
+        done.appendChild(title);
+        done.appendChild(text);
+        var heading = document.getElementById("register-heading");
+        if (heading) { heading.textContent = strong.textContent; }
+        form.replaceWith(done);
+        done.focus();
         return;
       }
       var details = (result.body && result.body.details) || {};

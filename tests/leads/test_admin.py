@@ -44,9 +44,11 @@ def test_list_columns_filters_and_search(sales_client):
         assert "beta@example.com" not in resp.content.decode()
 
 
-def test_lead_page_shows_timeline_in_time_order(sales_client, django_capture_on_commit_callbacks):
+def test_lead_page_shows_timeline_newest_first(sales_client, django_capture_on_commit_callbacks):
     visitor = make_visitor()
     interaction_record(type="page_view", properties={"path": "/first-page"}, visitor=visitor)
+    for depth in (25, 50, 75):
+        interaction_record(type="scroll", properties={"depth": depth}, visitor=visitor)
     with django_capture_on_commit_callbacks(execute=True):
         lead = make_lead("time@example.com", visitor=visitor)
     interaction_record(type="resource_download", properties={"resource_id": "ai-guide"}, lead=lead)
@@ -59,8 +61,12 @@ def test_lead_page_shows_timeline_in_time_order(sales_client, django_capture_on_
         html.index("data_processing granted"),
         html.index("ai-guide"),
     ]
-    assert order == sorted(order)
+    assert order == sorted(order, reverse=True)  # newest first
     assert "audit:created" in html
+    # The three scroll events are one row; times carry the zone's name.
+    assert html.count('data-kind="interaction:scroll"') == 1
+    assert "3 scroll and heartbeat events" in html
+    assert "EAT" in html
 
 
 def _action(client, action: str, leads, **extra):
@@ -132,3 +138,16 @@ def test_admin_edit_and_delete_are_audited_and_soft(sales_client, sales_user):
     assert resp.status_code == 302
     assert Lead.all_objects.get(pk=lead.pk).deleted_at is not None
     assert LeadAudit.objects.filter(lead=lead, action="deleted", actor=sales_user).exists()
+
+
+def test_industry_facet_is_case_insensitive(sales_client):
+    from leads.models import Lead
+
+    make_lead("f1@example.com")
+    make_lead("f2@example.com")
+    Lead.objects.filter(email="f1@example.com").update(industry="Fintech")
+    Lead.objects.filter(email="f2@example.com").update(industry="fintech")
+    html = sales_client.get("/admin/leads/lead/").content.decode()
+    assert html.count("?industry=fintech") == 1
+    filtered = sales_client.get("/admin/leads/lead/?industry=fintech").content.decode()
+    assert "f1@example.com" in filtered and "f2@example.com" in filtered

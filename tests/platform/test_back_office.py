@@ -46,3 +46,27 @@ def test_health_and_cms_show_the_knowledge_index(marketer):
     client.force_login(marketer)
     page = client.get("/cms/").content.decode()
     assert "Chat knowledge base" in page and "all-MiniLM-L6-v2" in page
+
+
+@pytest.mark.django_db
+def test_conversation_reads_as_a_transcript(superuser):
+    from chat.models import Conversation, Message
+
+    conversation = Conversation.objects.create()
+    Message.objects.create(conversation=conversation, role="user", content="Can I book a demo?")
+    Message.objects.create(
+        conversation=conversation,
+        role="assistant",
+        content="Thursday 10:00 works — shall I book it?",
+        tool_calls=[{"id": "c1", "type": "function",
+                     "function": {"name": "offer_demo_slots", "arguments": "{\"days\": 7}"}}],
+    )  # fmt: skip
+    client = Client()
+    client.force_login(superuser)
+    html = client.get(f"/admin/chat/conversation/{conversation.pk}/change/").content.decode()
+    assert "chat-transcript" in html
+    assert html.index("Visitor") < html.index("AI assistant")
+    assert "used offer_demo_slots" in html
+    assert "arguments" not in html  # tool calls summarised, not dumped as JSON
+    assert "EAT" in html  # times carry the zone's name
+    assert "EmenTech back office" in html

@@ -37,9 +37,10 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, d
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback only
     try:
         with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-            return response.status, response.read(), dict(response.headers)
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            return response.status, response.read(), headers
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(), dict(exc.headers)
+        return exc.code, exc.read(), {k.lower(): v for k, v in exc.headers.items()}
 
 
 @dataclass
@@ -67,6 +68,8 @@ def stack(tmp_path_factory) -> Stack:
             "DJANGO_SETTINGS_MODULE": "ementech.settings.base",
             "EMENTECH_VAR_DIR": str(tmp_path / "var"),
             "PYTHONUNBUFFERED": "1",
+            # The chat invitation opens after 2 s here, so the walk can check it waits.
+            "CHAT_WIDGET_OPEN_DELAY_SECONDS": "2",
         }
     )
     port = _free_port()
@@ -157,15 +160,15 @@ def test_production_like_serving(stack):
     assert css != "/static/css/site.css"  # a hashed, cache-busted name
     status, body, headers = _get(stack.base + css, {"Accept-Encoding": "gzip"})
     assert status == 200
-    assert headers.get("Content-Encoding") == "gzip"
+    assert headers.get("content-encoding") == "gzip"
     assert b"body" in gzip.decompress(body)
-    cache_control = headers.get("Cache-Control", "")
+    cache_control = headers.get("cache-control", "")
     assert "immutable" in cache_control
     assert int(cache_control.split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
 
     # Pages are gzip-compressed too.
     status, body, headers = _get(stack.base + "/", {"Accept-Encoding": "gzip"})
-    assert headers.get("Content-Encoding") == "gzip"
+    assert headers.get("content-encoding") == "gzip"
     assert b"AI that earns its place" in gzip.decompress(body)
 
 
@@ -254,6 +257,121 @@ def test_emailed_download_link_opens_the_pdf_on_the_served_port(stack):
     status, body, headers = _get(link)
     assert status == 200
     assert body.startswith(b"%PDF")
-    assert headers["Content-Type"] == "application/pdf"
+    assert headers["content-type"] == "application/pdf"
     assert re.findall(rb"/Count (\d+)", body) == [str(resource["page_count"]).encode()]
     assert len(re.findall(rb"/Type /Page[^s]", body)) == resource["page_count"]
+
+
+AXE = (ROOT / "tests" / "assets" / "axe.min.js").read_text()
+PUBLIC_PAGES = [
+    "/", "/services/", "/services/ai-chatbots/", "/case-studies/", "/resources/",
+    "/resources/production-ai-checklist/", "/blog/", "/events/", "/tools/roi/",
+    "/tools/assessment/", "/contact/", "/about/", "/newsletter/", "/privacy-policy/",
+    "/search/?q=chatbot",
+]  # fmt: skip
+SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def _shots_dir(tmp: Path) -> Path:
+    target = Path(os.environ.get("SCREENSHOT_DIR") or tmp)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _axe_serious(page) -> list[str]:
+    page.evaluate(AXE)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']});
+            return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }"""
+    )
+    return result
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_public_walk(stack, browser, size, tmp_path):
+    """Issue 16, acceptance 2: every public page at desktop and phone size — no console
+    error, no sideways scroll on a phone, no serious axe-core violation — and the paths:
+    Book a demo opens the chat, the contact form answers, the chat invitation waits while
+    the visitor types in a form, event registration replaces the form."""
+    width, height = SIZES[size]
+    shots = _shots_dir(tmp_path)
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    problems: list[str] = []
+    for n, path in enumerate(PUBLIC_PAGES):
+        response = page.goto(stack.base + path)
+        assert response.status == 200, path
+        if n == 0:  # decide cookies once, as a visitor would
+            page.click("[data-consent=reject_all]")
+            page.wait_for_load_state()
+        page.wait_for_timeout(150)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{path}: scrolls sideways by {overflow}px")
+        problems += [f"{path}: {v}" for v in _axe_serious(page)]
+        page.screenshot(
+            path=str(shots / f"{size}-{path.strip('/').replace('/', '_') or 'home'}.png")
+        )
+    assert not problems, "\n".join(problems)
+
+    # Book a demo: the header button opens the chat with the request typed in.
+    page.goto(stack.base + "/")
+    if size == "phone":
+        page.click(".nav-toggle")
+    page.click(".header-cta")
+    assert page.is_visible("#em-chat-panel")
+    assert "book a demo" in page.input_value("#em-chat-input").lower()
+
+    # The invitation (after 2 s here) waits while a visitor types in a form, and never
+    # takes the focus.
+    fresh = context.new_page()
+    fresh.on(
+        "console", lambda m: errors.append(f"{fresh.url}: {m.text}") if m.type == "error" else None
+    )
+    fresh.goto(stack.base + "/contact/")
+    fresh.evaluate("() => localStorage.removeItem('em_chat_seen')")
+    fresh.click("#id_email")
+    fresh.keyboard.type("amina@swift-freight.example", delay=180)
+    assert fresh.is_hidden("#em-chat-panel")
+    assert fresh.evaluate("document.activeElement.id") == "id_email"
+    assert fresh.input_value("#id_email") == "amina@swift-freight.example"
+    # The contact form: empty required fields are named, then a valid request is received.
+    fresh.click("#contact-form button[type=submit]")
+    assert fresh.locator(".field-error").count() >= 2
+    fresh.fill("#id_name", "Amina Otieno")
+    fresh.fill("#id_email", f"amina-{size}@swift-freight.example")
+    fresh.select_option("#id_topic", "Book a demo")
+    fresh.check("#id_consent")
+    fresh.click("#contact-form button[type=submit]")
+    fresh.wait_for_selector("#contact-sent")
+    fresh.screenshot(path=str(shots / f"{size}-contact-sent.png"))
+
+    # Event registration replaces the form with a confirmation.
+    page.goto(stack.base + "/events/")
+    first_event = page.locator("main a[href^='/events/']").first.get_attribute("href")
+    page.goto(stack.base + first_event)
+    if page.locator("form.event-form").count():
+        form = page.locator("form.event-form")
+        for field in ("name", "email", "company"):
+            if form.locator(f"[name={field}]").count():
+                value = f"reg-{size}@acme.example" if field == "email" else "Acme Person"
+                form.locator(f"[name={field}]").fill(value)
+        for select in form.locator("select").all():
+            options = select.locator("option").all()
+            if len(options) > 1:
+                select.select_option(index=1)
+        form.locator("[name=consent_data_processing]").check()
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#registration-confirmed")
+        assert page.locator("form.event-form").count() == 0
+        page.screenshot(path=str(shots / f"{size}-event-registered.png"))
+    assert not errors, "\n".join(errors)
+    context.close()

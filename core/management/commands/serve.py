@@ -68,7 +68,10 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, no_worker: bool, **options) -> None:
         commands = {"web": web_command(host, port)}
         if not no_worker:
-            commands["worker"] = worker_command()
+            # SQLite has one writer at a time and the knowledge ingestion holds a write
+            # transaction while it embeds: one worker process at a time there.
+            sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+            commands["worker"] = worker_command(concurrency=1 if sqlite else 2)
             commands["beat"] = beat_command()
         from ementech import embedded_redis
 
