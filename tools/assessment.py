@@ -219,8 +219,9 @@ def radar_svg(dimensions: dict[str, int], *, size: int = 320) -> str:
         return round(cx + r * math.cos(angle), 1), round(cy + r * math.sin(angle), 1)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
-        f'height="{size}" role="img" aria-labelledby="radar-title">',
+        # A margin on each side for the axis labels (left and right ones are long).
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-100 -10 {size + 200} {size + 20}" '
+        f'width="{size + 200}" height="{size + 20}" role="img" aria-labelledby="radar-title">',
         '<title id="radar-title">AI maturity by dimension: '
         + escape(", ".join(f"{DIMENSIONS[k][0]} {int(dimensions.get(k, 0))}" for k in keys))
         + "</title>",

@@ -39,6 +39,9 @@ class RoiForm(forms.Form):
         choices=[(k, v[0]) for k, v in roi.PAIN_POINTS.items()],
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        # The two most common answers, so the defaults describe a typical team (with
+        # nothing ticked there is nothing to save and the estimate is negative).
+        initial=["lead_quality", "follow_up_speed"],
         label="What slows you down?",
     )
     goals = forms.MultipleChoiceField(

@@ -222,7 +222,9 @@ CHANNEL_LAYERS = {
     "default": {
         # Redis down: pushes are dropped with a log line; sockets stay open.
         "BACKEND": "core.degrade.ResilientRedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # Receives block for up to 5 s (BZPOPMIN); a socket timeout of 5 s (redis-py's
+        # default) would cut them off on a loaded host and drop the dashboard socket.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
     }
 }
 

@@ -19,3 +19,6 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "engage-test"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Tests serve static files straight from the app directories (nothing is collected).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -5,16 +5,23 @@
 (function () {
   "use strict";
 
+  // "Your time" goes on its own line after the event's own time and zone, and only when
+  // the visitor's clock differs from the event's.
   document.querySelectorAll("time[data-local-time]").forEach(function (el) {
     var when = new Date(el.getAttribute("datetime"));
     if (isNaN(when.getTime()) || !window.Intl) { return; }
-    var local = new Intl.DateTimeFormat(undefined, {
-      weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-    }).format(when);
+    var opts = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+    var local = new Intl.DateTimeFormat(undefined, opts).format(when);
+    var zoneEl = el.parentElement.querySelector(".event-tz");
+    var zone = zoneEl ? zoneEl.textContent.replace(/[()\s]/g, "") : "";
+    try {
+      if (zone && new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: zone }, opts)).format(when) === local) { return; }
+    } catch (e) { /* unknown zone name: show the hint */ }
+    var named = new Intl.DateTimeFormat(undefined, Object.assign({ timeZoneName: "short" }, opts)).format(when);
     var hint = document.createElement("span");
-    hint.className = "event-tz";
-    hint.textContent = " · your time: " + local;
-    el.insertAdjacentElement("afterend", hint);
+    hint.className = "event-local-time";
+    hint.textContent = "Your time: " + named;
+    el.parentElement.appendChild(hint);
   });
 
   var form = document.querySelector("form[data-register-api]");

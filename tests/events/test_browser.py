@@ -18,7 +18,16 @@ def test_register_from_the_event_page_with_javascript(live_server, page, make_ev
 
     page.goto(live_server.url + event.url)
     assert page.locator("h1").inner_text() == "Browser Workshop"
-    assert "your time:" in page.locator(".event-facts").inner_text()
+    # The browser here runs in the site's zone: no "your time" hint, the event's own
+    # time and zone only. A visitor elsewhere sees their time on its own line.
+    facts = page.locator(".event-facts").inner_text()
+    assert "(Africa/Nairobi)" in facts and "Your time" not in facts
+    abroad = page.context.browser.new_context(timezone_id="America/New_York")
+    other = abroad.new_page()
+    other.goto(live_server.url + event.url)
+    hint = other.locator(".event-facts .event-local-time").inner_text()
+    assert hint.startswith("Your time: ")
+    abroad.close()
     page.get_by_label("Work email").fill("browser@example.com")
     page.get_by_label("Full name").fill("Bea Browser")
     page.get_by_label("Company", exact=True).fill("Chromium Ltd")

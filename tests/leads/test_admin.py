@@ -48,7 +48,7 @@ def test_lead_page_shows_timeline_newest_first(sales_client, django_capture_on_c
     visitor = make_visitor()
     interaction_record(type="page_view", properties={"path": "/first-page"}, visitor=visitor)
     for depth in (25, 50, 75):
-        interaction_record(type="scroll", properties={"depth": depth}, visitor=visitor)
+        interaction_record(type="scroll", properties={"scroll_depth": depth}, visitor=visitor)
     with django_capture_on_commit_callbacks(execute=True):
         lead = make_lead("time@example.com", visitor=visitor)
     interaction_record(type="resource_download", properties={"resource_id": "ai-guide"}, lead=lead)
