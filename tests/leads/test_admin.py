@@ -30,7 +30,8 @@ def test_list_columns_filters_and_search(sales_client):
     resp = sales_client.get("/admin/leads/lead/")
     assert resp.status_code == 200
     html = resp.content.decode()
-    assert "column-score" in html and "column-grade" in html
+    assert "column-grade_score" in html and "column-who" in html
+    assert "A · 88" in html  # grade and score in one column: seven columns fit 1366 px
     assert "alpha@example.com" in html and "beta@example.com" in html
     resp = sales_client.get("/admin/leads/lead/?grade__exact=A")
     assert "alpha@example.com" in resp.content.decode()
