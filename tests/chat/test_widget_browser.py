@@ -141,6 +141,11 @@ def test_widget_streams_answer_with_source_link(site_with_knowledge, page, brows
         phone = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True)
         mobile = phone.new_page()
         mobile.goto(server.url + "/")
+        # On a phone the launcher waits until the cookie choice is made (it would cover
+        # the banner's buttons).
+        assert mobile.locator("[data-chat-open]").is_hidden()
+        mobile.click("[data-consent=reject_all]")
+        mobile.wait_for_load_state()
         mobile.locator("[data-chat-open]").click()
         width = mobile.locator("#em-chat-panel").bounding_box()["width"]
         assert width >= 370

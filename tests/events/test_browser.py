@@ -38,8 +38,9 @@ def test_register_from_the_event_page_with_javascript(live_server, page, make_ev
     assert EventRegistration.objects.count() == 0
     page.locator("#id_consent_data_processing").check()
     page.get_by_role("button", name="Register").click()
-    status = page.locator(".event-form-status")
+    status = page.locator("#registration-confirmed")
     status.get_by_text("You're registered. Check your inbox").wait_for(timeout=10000)
+    assert page.locator("form.event-form").count() == 0  # the form is replaced
 
     reg = EventRegistration.objects.get()
     assert reg.source == "api" and reg.lead.company == "Chromium Ltd"
