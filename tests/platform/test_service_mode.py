@@ -4,6 +4,7 @@ import os
 
 import pytest
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -18,7 +19,7 @@ def test_backends_follow_the_environment():
     # One code path: Redis for cache, channel layer and broker in both modes; only where
     # it runs differs (a networked server, or the embedded one on a socket under var/).
     assert type(cache._cache).__module__.startswith("django.core.cache.backends.redis")
-    assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
+    assert isinstance(get_channel_layer(), RedisChannelLayer)
     if os.environ.get("REDIS_URL"):
         assert settings.CELERY_BROKER_URL.startswith("redis://")
     else:
