@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -24,6 +25,8 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+# Logs go outside var/: var/ holds only declared stores (tests/privacy/test_file_stores.py).
+LOG_DIR = Path(tempfile.gettempdir()) / "ementech-fuzz"
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20261203"))
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "8"))
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
@@ -73,8 +76,8 @@ def live_asgi(transactional_db):
         "LEAD_CAPTURE_RATE_LIMIT": "100000/m",
         "PRIVACY_REQUEST_RATE": "100000/m",
     }
-    (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "fuzz-uvicorn.log", "w")  # noqa: SIM115
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = open(LOG_DIR / "fuzz-uvicorn.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "ementech.asgi:application", "--host", "127.0.0.1",
          "--port", str(port), "--lifespan", "off", "--no-access-log"],
@@ -119,7 +122,7 @@ def test_schemathesis_finds_nothing(live_asgi, superuser, tmp_path):
         command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
     )
     output = result.stdout + result.stderr
-    (ROOT / "var" / "schemathesis.log").write_text(output)
+    (LOG_DIR / "schemathesis.log").write_text(output)
     generated = re.search(r"(\d+) generated", output)
     print(
         f"schemathesis: {generated.group(1) if generated else '?'} cases generated, "
