@@ -10,6 +10,8 @@ import re
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +22,7 @@ from analytics.services import track_ingest
 from analytics.validation import EventsInvalid, validate_events
 from core.errors import error_response
 from leads.cookies import visitor_cookie_set
-from leads.selectors import VISITOR_COOKIE
+from leads.identity import visitor_id_from_request
 
 BATCH_KEYS = {"events", "visitor_id", "batch_id"}
 BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -43,6 +45,21 @@ def _first_touch(events: list) -> dict[str, str]:
                 touch["landing_page"] = landing
             return touch
     return {}
+
+
+def _integration(request: Request) -> bool:
+    """A server integration: ``Authorization: Token`` of active staff who may add
+    interactions (browsers never send one)."""
+    if not request.META.get("HTTP_AUTHORIZATION", "").startswith("Token "):
+        return False
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return False
+    user = found[0] if found else None
+    return bool(
+        user and user.is_active and user.is_staff and user.has_perm("analytics.add_interaction")
+    )
 
 
 class TrackApi(APIView):
@@ -94,11 +111,15 @@ class TrackApi(APIView):
                 status_code=400,
                 details={"non_field_errors": ['Send one event object or {"events": [...]}.']},
             )
-        visitor_id = request.COOKIES.get(VISITOR_COOKIE) or visitor_id
         if visitor_id is not None and not isinstance(visitor_id, str):
             return error_response(
                 "Invalid input.", status_code=400, details={"visitor_id": ["Must be a string."]}
             )
+        # The visitor is the signed cookie's. A body ``visitor_id`` counts only for a server
+        # integration authenticated with a staff token allowed to add interactions.
+        cookie_vid = visitor_id_from_request(request._request)
+        if not (visitor_id and _integration(request)):
+            visitor_id = str(cookie_vid) if cookie_vid else None
         try:
             clean = validate_events(events)  # refuse before touching the visitor row
         except EventsInvalid as exc:
@@ -110,7 +131,7 @@ class TrackApi(APIView):
             touch=_first_touch(events),
             batch_id=batch_id,
         )
-        body = {"accepted": stored, "visitor_id": str(visitor_id)}
+        body = {"accepted": stored}
         if batch_id is not None and not stored:
             body.update(accepted=len(clean), duplicate=True)  # a retry: stored the first time
         response = Response(body, status=202)

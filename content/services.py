@@ -525,7 +525,8 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
             )
         except CaptureError as exc:
             raise DownloadError(exc.details) from exc
-        lead = captured.lead
+        # A browser that only claimed a known address gets the link, not that lead's history.
+        lead = captured.lead if captured.verified else None
     expires_at = timezone.now() + dt.timedelta(seconds=link_max_age())
     grant = DownloadGrant.objects.create(
         page_id=page.pk, lead=lead, document_id=page.document_id, expires_at=expires_at

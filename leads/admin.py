@@ -14,9 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from core.permissions import is_read_only
 from integrations.admin import CrmLinkInline, SyncConflictInline  # TODO(facade)
 from leads import selectors, services
 from leads.models import ConsentRecord, Lead, LeadAudit, SalesNotification, Visitor
+from leads.services.identity import UNVERIFIED_SUBMISSION, unverified_submission_accept
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_FIELDS = (
@@ -367,10 +369,34 @@ class VisitorAdmin(ReadOnlyAdmin):
 
 @admin.register(LeadAudit)
 class LeadAuditAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "lead", "action", "actor")
+    """The audit log. Submissions from an unverified browser (someone typed a known
+    address) are kept here; Sales filter on them and accept the ones they trust."""
+
+    list_display = ("created_at", "lead", "action", "actor", "submission")
     list_filter = ("action",)
     list_select_related = ("lead", "actor")
     search_fields = ("lead__email",)
+    actions = ("accept_submissions",)
+
+    @admin.display(description="Unverified submission")
+    def submission(self, obj: LeadAudit) -> str:
+        if obj.action != UNVERIFIED_SUBMISSION:
+            return ""
+        proposed = (obj.changes or {}).get("proposed") or {}
+        values = ", ".join(f"{k}: {v}" for k, v in sorted(proposed.items())) or "no fields"
+        return f"{(obj.changes or {}).get('status', '')} · {values}"
+
+    def has_accept_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("leads.change_lead") and not is_read_only(request.user)
+
+    @admin.action(description="Accept the selected unverified submissions", permissions=["accept"])
+    def accept_submissions(self, request, queryset):
+        accepted = 0
+        for audit in queryset.filter(action=UNVERIFIED_SUBMISSION):
+            if (audit.changes or {}).get("status") == "pending":
+                unverified_submission_accept(audit=audit, actor=request.user)
+                accepted += 1
+        self.message_user(request, f"{accepted} submission(s) accepted.", messages.SUCCESS)
 
 
 @admin.register(SalesNotification)

@@ -1,6 +1,7 @@
 """Lead API: public capture and next fields; staff list, detail, PATCH and soft DELETE.
 
-- ``POST /api/leads`` (public, rate-limited): create-or-update by email; 201 or 200.
+- ``POST /api/leads`` (public, rate-limited): create-or-update by email; always 200
+  ``{"received", "next_fields"}``, whether or not the address was known (``leads.identity``).
 - ``GET /api/leads`` (staff): whitelisted filters, keyset pagination with a ``next`` link.
 - ``GET|PATCH|DELETE /api/leads/{id}`` (staff with the model permission), audited.
 - ``GET /api/leads/next-fields?form=...`` (public): fields still worth asking.
@@ -169,8 +170,11 @@ class LeadsApi(APIView):
     @extend_schema(
         operation_id="leads_capture",
         request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
-        description="Public create-or-update by email (consent required); 201 or 200.",
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            "Public create-or-update by email (consent required). The answer never says "
+            "whether the address was known."
+        ),
     )
     def post(self, request: Request) -> Response:
         limited = rate_limit(
@@ -200,7 +204,8 @@ class LeadsApi(APIView):
                     status_code=400,
                     details={key: [f"A string of at most {length} characters."]},
                 )
-        visitor_id = request.COOKIES.get(selectors.VISITOR_COOKIE) or body.get("visitor_id")
+        # The visitor is the signed cookie's only: a body ``visitor_id`` is ignored.
+        visitor_id = selectors.visitor_id_from_request(request._request)
         profile = {k: v for k, v in body.items() if k not in ENVELOPE_KEYS}
         try:
             result = services.lead_signup(
@@ -208,7 +213,7 @@ class LeadsApi(APIView):
                 consent=consent or services.ConsentInput(data_processing=False),
                 source=str(source)[:100],
                 form=form,
-                visitor_id=visitor_id if isinstance(visitor_id, str) else None,
+                visitor_id=visitor_id,
                 profile=profile,
                 page_url=str(body.get("page_url") or "")[:500],
                 request=request._request,
@@ -217,15 +222,17 @@ class LeadsApi(APIView):
             )
         except services.CaptureError as exc:
             return error_response("Invalid input.", status_code=400, details=exc.details)
-        lead = result.lead
-        payload = {
-            "id": str(lead.pk),
-            "created": result.created,
-            "next_fields": selectors.next_fields(form=form, lead=lead) if form else [],
-        }
-        response = Response(
-            payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        )
+        # The same answer whether or not the address was known: no id, no "created", the same
+        # status; next fields come from what this browser may see (its own lead only when it
+        # is verified for it, otherwise only what it just sent).
+        known = result.lead if (result.verified and not result.created) else None
+        fields = []
+        if form:
+            fields = selectors.next_fields(
+                form=form,
+                lead=known or services.lead_preview(email=result.lead.email, profile=profile),
+            )
+        response = Response({"received": True, "next_fields": fields}, status=status.HTTP_200_OK)
         visitor_cookie_set(request._request, response, result.visitor.pk)
         return response
 

@@ -190,12 +190,37 @@ class Visitor(models.Model):
     user_agent_family = models.CharField(max_length=100, blank=True, default="")
     device = models.CharField(max_length=20, blank=True, default="")
     os_family = models.CharField(max_length=100, blank=True, default="")
+    # Identity (leads.identity): ``lead`` is set only for a verified browser; a browser that
+    # typed an address it has not proven is "claimed" and keeps the (normalised) address here.
+    # db_default: the tracking fast path inserts visitors with raw SQL.
+    claimed_email = models.CharField(max_length=254, blank=True, default="", db_default="")
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["-last_seen"], name="visitor_last_seen_idx")]
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class VerificationLink(models.Model):
+    """A one-time "continue where you left off" link sent to a lead's address. Only the
+    SHA-256 of its token is stored; opening it verifies the browser that opens it."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="verification_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    requested_by = models.ForeignKey(
+        Visitor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["lead", "-created_at"], name="verify_lead_idx")]
+
+    def __str__(self) -> str:
+        return f"verification link for {self.lead_id}"
 
 
 class ConsentRecord(models.Model):

@@ -17,11 +17,15 @@ from django.http import Http404, HttpRequest
 from django.utils.dateparse import parse_datetime
 
 from leads import profiling
-from leads.models import Lead, Visitor
+from leads.identity import (  # noqa: F401 - re-exported for the apps that read the cookie
+    VISITOR_COOKIE,
+    identity_for_request,
+    visitor_id_from_request,
+)
+from leads.models import Lead
 
 logger = logging.getLogger(__name__)
 
-VISITOR_COOKIE = "em_vid"
 FORM_NAMES: frozenset[str] = frozenset(profiling.FORM_FIELDS)
 
 
@@ -38,23 +42,13 @@ def next_fields(*, form: str, lead: Lead | None) -> list[str]:
     return [f for f in fields if f in inferred or not profiling.is_filled(getattr(lead, f, None))]
 
 
-def visitor_id_from_request(request: HttpRequest) -> uuid.UUID | None:
-    raw = request.COOKIES.get(VISITOR_COOKIE, "")
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def lead_for_request(request: HttpRequest) -> Lead | None:
-    """The (live) lead of the visitor in the ``em_vid`` cookie, if it has identified."""
-    vid = visitor_id_from_request(request)
-    if vid is None:
+    """The (live) lead of this browser, only when it is verified for it (``leads.identity``):
+    a browser that merely typed an address sees nothing of that lead."""
+    identity = identity_for_request(request)
+    if not identity.verified:
         return None
-    lead_id = Visitor.objects.filter(pk=vid).values_list("lead_id", flat=True).first()
-    if lead_id is None:
-        return None
-    return Lead.objects.filter(pk=lead_id).first()
+    return Lead.objects.filter(pk=identity.lead_id).first()
 
 
 def lead_get(*, lead_id: Any) -> Lead:

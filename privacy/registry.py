@@ -276,7 +276,14 @@ REGISTRY: tuple[PersonalData, ...] = (
         },
         note="The row is kept (anonymised) so aggregate funnel counts stay right.",
     ),
-    PersonalData("leads.Visitor", lead="lead", visitor="pk"),
+    PersonalData(
+        "leads.Visitor",
+        lead="lead",
+        visitor="pk",
+        email="claimed_email",
+        note="A browser that typed the address without proving it (claimed) is found by it.",
+    ),
+    PersonalData("leads.VerificationLink", lead="lead", note="token stored as SHA-256 only"),
     PersonalData(
         "leads.ConsentRecord",
         lead="lead",

@@ -36,7 +36,6 @@ from privacy.registry import (
     erasure_hooks,
 )
 from privacy.selectors import (
-    VISITOR_COOKIE,
     consent_state,
     leads_for_email,
     subject_for_email,
@@ -77,7 +76,9 @@ class BannerChoice:
 
 
 def _visitor_for(request: HttpRequest):
-    vid = request.COOKIES.get(VISITOR_COOKIE)
+    from leads.identity import visitor_id_from_request
+
+    vid = visitor_id_from_request(request)
     if not vid:
         return None
     try:

@@ -60,10 +60,34 @@ def make_lead(email: str | None = None, *, source: str = "test", visitor=None, *
         source=source,
         visitor=visitor,
         profile=profile or None,
+        trusted=True,  # test data is server code, like staff: it may update a known lead
     ).lead
 
 
 make_lead.counter = 0
+
+
+def visitor_cookie(visitor_or_id) -> str:
+    """The signed ``em_vid`` value a browser of this visitor holds."""
+    from leads.identity import visitor_cookie_value
+
+    return visitor_cookie_value(getattr(visitor_or_id, "pk", visitor_or_id))
+
+
+def continue_link_path(body: str) -> str | None:
+    """The path of the "continue where you left off" link in an email body."""
+    import re
+
+    found = re.search(r"https?://[^/\s\"']+(/continue/[\w\-]+)", body or "")
+    return found.group(1) if found else None
+
+
+def visitor_id_of(response):
+    """The visitor id in the ``em_vid`` cookie a response set (None if none or forged)."""
+    from leads.identity import VISITOR_COOKIE, visitor_id_from_cookie
+
+    morsel = response.cookies.get(VISITOR_COOKIE)
+    return visitor_id_from_cookie(morsel.value if morsel else None)
 
 
 def with_analytics_consent(client):

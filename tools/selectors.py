@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
@@ -15,11 +13,9 @@ VISITOR_COOKIE = "em_vid"
 
 def visitor_for_request(request: HttpRequest) -> Visitor | None:
     """The visitor of the ``em_vid`` cookie (only set once analytics consent was given)."""
-    raw = request.COOKIES.get(VISITOR_COOKIE, "")
-    try:
-        vid = uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
+    from leads.identity import visitor_id_from_request
+
+    vid = visitor_id_from_request(request)
     return Visitor.objects.filter(pk=vid).select_related("lead").first() if vid else None
 
 

@@ -31,6 +31,7 @@ from leads.services.inputs import (
     CaptureError,
     CaptureResult,
     ConsentInput,
+    lead_preview,
     normalize_email,
 )
 from leads.services.staff import (
@@ -61,6 +62,7 @@ __all__ = [
     "lead_assign",
     "lead_capture",
     "lead_change_stage",
+    "lead_preview",
     "lead_process_events",
     "lead_signup",
     "lead_soft_delete",

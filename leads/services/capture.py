@@ -49,12 +49,16 @@ def lead_capture(
     actor=None,
     medium: str = "",
     campaign: str = "",
+    trusted: bool = False,
 ) -> CaptureResult:
     """Create or update the lead with this email (case-insensitive) from a form/chat/API.
 
-    Requires consent to data processing; never overwrites a known field with an empty one;
-    links and stitches the visitor; appends consent records; schedules behaviours and the
-    stage check after commit.
+    Requires consent to data processing. A new lead is created and linked to ``visitor``
+    (verified by construction). An existing lead is updated only for a *verified* caller:
+    ``visitor`` already linked to it, a staff ``actor``, or ``trusted`` server code; it
+    never overwrites a known field with an empty one. Anyone else only *claims* the address
+    (``leads.services.identity.lead_claim``): nothing of the lead changes, the submission is
+    kept for sales to accept, and the address gets a "continue where you left off" link.
     """
     errors: dict[str, list[str]] = {}
     email = (email or "").strip() if isinstance(email, str) else ""
@@ -76,6 +80,15 @@ def lead_capture(
 
     normalized = normalize_email(email)
     lead = _find_for_update(normalized)
+    verified = (
+        trusted
+        or getattr(actor, "pk", None) is not None
+        or (lead is not None and visitor is not None and visitor.lead_id == lead.pk)
+    )
+    if lead is not None and not verified:
+        from leads.services.identity import lead_claim
+
+        return lead_claim(lead=lead, visitor=visitor, source=source, fields=clean)
     created = False
     if lead is None:
         lead = Lead(email=email, email_normalized=normalized)
@@ -87,10 +100,14 @@ def lead_capture(
                 _merge_profile(lead, clean)
                 lead.save(force_insert=True)
             created = True
-        except IntegrityError:  # the same email captured concurrently
+        except IntegrityError:  # the same email captured concurrently: that browser won
             lead = _find_for_update(normalized)
             if lead is None:
                 raise
+            if not verified:
+                from leads.services.identity import lead_claim
+
+                return lead_claim(lead=lead, visitor=visitor, source=source, fields=clean)
     changed: list[str] = []
     if not created:
         changed = _merge_profile(lead, clean)
@@ -130,7 +147,7 @@ def lead_capture(
     if visitor is not None:
         visitor_link(visitor=visitor, lead=lead)
     _schedule_lead_work(lead.pk, created=created)
-    return CaptureResult(lead=lead, created=created)
+    return CaptureResult(lead=lead, created=created, verified=True)
 
 
 def _apply_attribution(
@@ -170,9 +187,13 @@ FORM_INTERACTION = {"newsletter": "newsletter_signup"}
 
 @dataclass(frozen=True)
 class SignupResult:
+    """``lead`` is for the server only; when ``verified`` is False the browser merely claimed
+    the address and must be answered exactly as if the address were new."""
+
     lead: Lead
     created: bool
     visitor: Visitor
+    verified: bool = True
 
 
 @transaction.atomic
@@ -206,7 +227,10 @@ def lead_signup(
         medium=medium,
         campaign=campaign,
     )
-    visitor.lead = result.lead
+    # A claimed address attributes nothing to its lead: the submission stays the browser's.
+    lead = result.lead if result.verified else None
+    if lead is not None:
+        visitor.lead = lead
     interaction_type = FORM_INTERACTION.get(form, "form_submit")
     props: dict[str, Any] = {"form": form or source}
     if interaction_type == "newsletter_signup":
@@ -214,6 +238,8 @@ def lead_signup(
     if page_url:
         props["url"] = page_url[:2000]
     interaction_record(
-        type=interaction_type, properties=props, visitor=visitor, lead=result.lead, request=request
+        type=interaction_type, properties=props, visitor=visitor, lead=lead, request=request
     )
-    return SignupResult(lead=result.lead, created=result.created, visitor=visitor)
+    return SignupResult(
+        lead=result.lead, created=result.created, visitor=visitor, verified=result.verified
+    )

@@ -28,8 +28,13 @@ class ConsentInput:
 
 @dataclass(frozen=True)
 class CaptureResult:
+    """``lead`` is for the server's own use. When ``verified`` is False the caller only
+    claimed an existing address: nothing of the lead changed and nothing about it (not even
+    that it exists) may be shown to the caller."""
+
     lead: Lead
     created: bool
+    verified: bool = True
 
 
 class CaptureError(ValidationError):
@@ -136,6 +141,21 @@ def _clean_profile(profile: dict | None, *, allowed: frozenset[str]) -> dict[str
     if errors:
         raise CaptureError(errors)
     return clean
+
+
+def lead_preview(*, email: str, profile: dict | None) -> Lead:
+    """An unsaved lead holding only ``email`` and ``profile`` (invalid values dropped): what
+    a browser that is not verified may be shown of "its" lead."""
+    lead = Lead(email=email)
+    try:
+        clean = _clean_profile(
+            {k: v for k, v in (profile or {}).items() if k in PROFILE_FIELDS},
+            allowed=PROFILE_FIELDS,
+        )
+    except CaptureError:
+        clean = {}
+    _merge_profile(lead, clean)
+    return lead
 
 
 def _merge_profile(lead: Lead, clean: dict[str, Any]) -> list[str]:

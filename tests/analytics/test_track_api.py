@@ -10,6 +10,7 @@ from django.test import override_settings
 
 from analytics.models import Interaction
 from leads.models import Visitor
+from tests.factories import staff_user, visitor_id_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,24 @@ def test_single_event_202_and_cookie(api_client):
     assert resp.cookies["em_vid"]["httponly"]
     interaction = Interaction.objects.get()
     assert (interaction.type, interaction.category) == ("click", "engagement")
-    assert str(interaction.visitor_id) == resp.cookies["em_vid"].value
+    assert interaction.visitor_id == visitor_id_of(resp)
+    assert "visitor_id" not in resp.json()  # the id stays in the HttpOnly cookie
 
 
-def test_batch_of_100_uses_body_visitor_id(api_client):
+def test_batch_of_100_from_an_integration_uses_body_visitor_id(api_client):
+    from django.contrib.auth.models import Permission
+    from rest_framework.authtoken.models import Token
+
     visitor = Visitor.objects.create()
+    integration = staff_user(None, username="integration", is_superuser=False)
+    integration.user_permissions.add(Permission.objects.get(codename="add_interaction"))
+    token, _ = Token.objects.get_or_create(user=integration)
     events = [{"type": "scroll", "properties": {"scroll_depth": i}} for i in range(100)]
-    resp = post(api_client, {"events": events, "visitor_id": str(visitor.pk)})
+    resp = post(
+        api_client,
+        {"events": events, "visitor_id": str(visitor.pk)},
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
     assert resp.status_code == 202
     assert resp.json()["accepted"] == 100
     assert Interaction.objects.filter(visitor=visitor).count() == 100
@@ -185,7 +197,7 @@ def test_visitor_touch_on_track_keeps_first_touch_and_refreshes_last_seen(api_cl
     first = post(
         api_client, {"type": "click", "properties": {"element_id": "x"}}, HTTP_USER_AGENT=ua
     )
-    visitor = Visitor.objects.get(pk=first.json()["visitor_id"])
+    visitor = Visitor.objects.get(pk=visitor_id_of(first))
     assert (visitor.device, visitor.user_agent_family, visitor.os_family) == (
         "desktop",
         "Chrome",
@@ -214,18 +226,17 @@ def test_visitor_touch_on_track_keeps_first_touch_and_refreshes_last_seen(api_cl
     assert Interaction.objects.filter(visitor=visitor).count() == 3
 
 
-def test_unknown_visitor_id_in_body_creates_that_visitor(api_client):
+def test_a_body_visitor_id_from_a_browser_is_ignored(api_client):
     import uuid
 
     vid = uuid.uuid4()
     resp = post(api_client, {"events": [{"type": "page_view"}], "visitor_id": str(vid)})
     assert resp.status_code == 202
-    assert Visitor.objects.filter(pk=vid).exists()
-    assert resp.cookies["em_vid"].value == str(vid)
+    assert not Visitor.objects.filter(pk=vid).exists()
+    assert visitor_id_of(resp) not in (None, vid)
     api_client.cookies.pop("em_vid")  # a browser without the cookie
     bad = post(api_client, {"events": [{"type": "page_view"}], "visitor_id": "not-a-uuid"})
     assert bad.status_code == 202
-    assert bad.json()["visitor_id"] != "not-a-uuid"
     assert Visitor.objects.count() == 2
 
 

@@ -11,6 +11,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from tests.factories import visitor_cookie
+
 
 @pytest.fixture(scope="session")
 def local_embedder():
@@ -109,7 +111,7 @@ def visitor_client(visitor):
 
     client = Client()
     client.cookies["em_consent"] = "1.a1.m0"  # analytics consent: the visitor cookie is kept
-    client.cookies["em_vid"] = str(visitor.pk)
+    client.cookies["em_vid"] = visitor_cookie(visitor)
     return client
 
 

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from content import selectors
 from tests.content.retrieval_set import QUESTIONS
+from tests.factories import visitor_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,7 @@ def test_recommendations_and_for_you_block(
     peer = visitor_touch(visitor_id=None)
     peer_client = Client()
     peer_client.cookies["em_consent"] = CONSENT
-    peer_client.cookies["em_vid"] = str(peer.pk)
+    peer_client.cookies["em_vid"] = visitor_cookie(peer)
     for slug in ("rag-best-practices", "llm-cost-optimisation"):
         peer_client.get(f"/api/content/{slug}")
 
@@ -233,7 +234,7 @@ def test_recommendations_and_for_you_block(
     )
     client = Client()
     client.cookies["em_consent"] = CONSENT
-    client.cookies["em_vid"] = str(visitor.pk)
+    client.cookies["em_vid"] = visitor_cookie(visitor)
     with django_capture_on_commit_callbacks(execute=True):
         client.get("/case-studies/fintech-fraud-detection/")  # counted by the page hook
         client.get("/api/content/rag-best-practices")

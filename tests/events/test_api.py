@@ -15,6 +15,7 @@ from analytics.models import Interaction
 from events.models import EventPage, EventRegistration
 from leads.models import ConsentRecord, Lead, Visitor
 from tests.events.conftest import CONSENT, register_payload
+from tests.factories import visitor_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,7 @@ def test_known_visitor_is_asked_only_the_missing_fields(api_client, make_event):
         profile={"name": "Known Person", "company": "Acme"},
     ).lead
     visitor = Visitor.objects.create(lead=lead)
-    api_client.cookies["em_vid"] = str(visitor.pk)
+    api_client.cookies["em_vid"] = visitor_cookie(visitor)
 
     missing = api_client.post(
         f"/api/events/{event.uuid}/register",
@@ -206,7 +207,7 @@ def test_known_visitor_is_asked_only_the_missing_fields(api_client, make_event):
     assert missing.status_code == 400
     assert set(missing.json()["details"]) == {"role", "experience_level"}
 
-    api_client.cookies["em_vid"] = str(visitor.pk)  # the browser keeps its cookie
+    api_client.cookies["em_vid"] = visitor_cookie(visitor)  # the browser keeps its cookie
     ok = api_client.post(
         f"/api/events/{event.uuid}/register",
         {

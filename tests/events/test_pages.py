@@ -11,6 +11,7 @@ from events.models import EventIndexPage, EventPage, EventRegistration
 from leads.models import Visitor
 from leads.services import lead_capture
 from tests.events.conftest import CONSENT
+from tests.factories import visitor_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_known_visitor_sees_only_missing_fields(client, make_event):
     lead = lead_capture(
         email="k@example.com", consent=CONSENT, source="x", profile={"name": "K", "company": "Co"}
     ).lead
-    client.cookies["em_vid"] = str(Visitor.objects.create(lead=lead).pk)
+    client.cookies["em_vid"] = visitor_cookie(Visitor.objects.create(lead=lead))
     html = client.get(event.url).content.decode()
     assert 'name="role"' in html
     assert 'name="company"' not in html and 'name="name"' not in html

@@ -13,16 +13,25 @@ from analytics.services import interaction_record, interactions_record
 from leads.models import ConsentRecord, Lead, Visitor
 from leads.selectors import lead_for_request, lead_get, next_fields
 from leads.services import CaptureError, ConsentInput, lead_capture, visitor_touch
+from tests.factories import visitor_cookie
 
 pytestmark = pytest.mark.django_db
 CONSENT = ConsentInput(data_processing=True, marketing=True, wording="I agree.")
 
 
 def test_capture_creates_then_updates_case_insensitively():
-    first = lead_capture(email="Ada@Example.com", consent=CONSENT, source="newsletter")
+    browser = visitor_touch(visitor_id=None)
+    first = lead_capture(
+        email="Ada@Example.com", consent=CONSENT, source="newsletter", visitor=browser
+    )
     assert first.created is True
+    # The browser that created the lead is verified for it: it may add to it.
     second = lead_capture(
-        email="ada@example.COM", consent=CONSENT, source="contact", profile={"company": "Acme"}
+        email="ada@example.COM",
+        consent=CONSENT,
+        source="contact",
+        profile={"company": "Acme"},
+        visitor=browser,
     )
     assert second.created is False
     assert second.lead.pk == first.lead.pk
@@ -36,8 +45,21 @@ def test_capture_creates_then_updates_case_insensitively():
 
 def test_capture_never_overwrites_with_empty():
     lead_capture(email="b@example.com", consent=CONSENT, source="x", profile={"name": "Bo"})
-    lead_capture(email="b@example.com", consent=CONSENT, source="x", profile={"name": ""})
+    lead_capture(
+        email="b@example.com", consent=CONSENT, source="x", profile={"name": ""}, trusted=True
+    )
     assert Lead.objects.get().name == "Bo"
+
+
+def test_an_unknown_caller_only_claims_a_known_address():
+    lead_capture(email="c@example.com", consent=CONSENT, source="x", profile={"name": "Cy"})
+    result = lead_capture(
+        email="c@example.com", consent=CONSENT, source="x", profile={"company": "Evil"}
+    )
+    assert result.verified is False and result.created is False
+    lead = Lead.objects.get()
+    assert lead.company == "" and lead.name == "Cy"
+    assert ConsentRecord.objects.filter(lead=lead, purpose="marketing").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -87,8 +109,16 @@ def test_next_fields_and_lookups():
         next_fields(form="nope", lead=None)
     v = visitor_touch(visitor_id=None)
     lead_capture(email="e@example.com", consent=CONSENT, source="x", visitor=v)
-    request = RequestFactory().get("/", HTTP_COOKIE=f"em_vid={v.pk}")
-    assert lead_for_request(request) == lead
+    # Typing a known address does not link this browser (it only claimed it)...
+    request = RequestFactory().get("/", HTTP_COOKIE=f"em_vid={visitor_cookie(v)}")
+    assert lead_for_request(request) is None
+    # ...the browser that created the lead is linked, and only with the signed cookie.
+    creator = lead.visitors.first() or visitor_touch(visitor_id=None)
+    other = lead_capture(email="f@example.com", consent=CONSENT, source="x", visitor=creator).lead
+    request = RequestFactory().get("/", HTTP_COOKIE=f"em_vid={visitor_cookie(creator)}")
+    assert lead_for_request(request) == other
+    forged = RequestFactory().get("/", HTTP_COOKIE=f"em_vid={creator.pk}")
+    assert lead_for_request(forged) is None
     assert lead_get(lead_id=lead.pk) == lead
     with pytest.raises(Http404):
         lead_get(lead_id=uuid.uuid4())
@@ -130,6 +160,7 @@ def test_inferred_fields_are_still_asked_and_replaced_by_the_answer():
         consent=ConsentInput(data_processing=True),
         source="test",
         profile={"industry": "logistics"},
+        trusted=True,
     ).lead
     lead.refresh_from_db()
     assert lead.industry == "logistics"

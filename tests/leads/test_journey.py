@@ -7,6 +7,7 @@ import pytest
 from analytics.models import Interaction
 from leads.models import ConsentRecord, Lead, Visitor
 from leads.selectors import lead_timeline
+from tests.factories import continue_link_path, visitor_id_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_anonymous_visitor_to_lead_journey(api_client, django_capture_on_commit_
         )
         assert first.status_code == 202, first.content
         assert first.json()["accepted"] == 1
-        vid = first.cookies["em_vid"].value
+        vid = visitor_id_of(first)
         for path in paths[1:]:
             resp = track(
                 api_client,
@@ -66,8 +67,8 @@ def test_anonymous_visitor_to_lead_journey(api_client, django_capture_on_commit_
             },
             format="json",
         )
-    assert resp.status_code == 201, resp.content
-    lead = Lead.objects.get(pk=resp.json()["id"])
+    assert resp.status_code == 200, resp.content
+    lead = Lead.objects.get(email_normalized="grace@example.com")
     visitor.refresh_from_db()
     assert visitor.lead_id == lead.pk
     timeline = [e for e in lead_timeline(lead=lead) if e["kind"].startswith("interaction:")]
@@ -91,7 +92,13 @@ def test_anonymous_visitor_to_lead_journey(api_client, django_capture_on_commit_
     assert Interaction.objects.filter(lead=lead, processed_at__isnull=True).count() == 0
 
 
-def test_same_email_two_visitors_one_lead(django_capture_on_commit_callbacks, new_client):
+def test_same_email_two_visitors_one_lead_after_verification(
+    django_capture_on_commit_callbacks, new_client
+):
+    """A second browser of the same person is linked to the lead only once the address's
+    owner opens the "continue where you left off" link on it (leads.identity)."""
+    from django.core import mail
+
     laptop, phone = new_client(), new_client()
     with django_capture_on_commit_callbacks(execute=True):
         for client in (laptop, phone):
@@ -105,14 +112,20 @@ def test_same_email_two_visitors_one_lead(django_capture_on_commit_callbacks, ne
         )
         second = phone.post(
             "/api/leads",
-            {"email": "sAM@example.COM", "consent": True, "company": ""},
+            {"email": "sAM@example.COM", "consent": True, "company": "Other"},
             format="json",
         )
-    assert (first.status_code, second.status_code) == (201, 200)
-    assert first.json()["id"] == second.json()["id"]
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.json() == second.json()
     lead = Lead.objects.get()
-    assert lead.company == "Acme"  # an empty value never overwrites a known one
+    assert lead.company == "Acme"  # an unverified browser never overwrites a field
+    assert Visitor.objects.filter(lead=lead).count() == 1
+    link = next(p for m in mail.outbox if (p := continue_link_path(m.body)))
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = phone.get(link)
+    assert opened.status_code == 302
     assert Visitor.objects.filter(lead=lead).count() == 2
+    lead.refresh_from_db()
     assert Interaction.objects.filter(lead=lead, type="page_view").count() == 2
     assert lead.page_views == 2
 
@@ -129,7 +142,9 @@ def test_visitor_of_another_lead_is_not_merged(django_capture_on_commit_callback
             "/api/leads", {"email": "b@example.com", "consent": True}, format="json"
         )
         track(api_client, {"type": "page_view", "properties": {"path": "/c"}})
-    lead_a, lead_b = Lead.objects.get(pk=a.json()["id"]), Lead.objects.get(pk=b.json()["id"])
+    assert a.status_code == b.status_code == 200
+    lead_a = Lead.objects.get(email_normalized="a@example.com")
+    lead_b = Lead.objects.get(email_normalized="b@example.com")
     assert lead_a.pk != lead_b.pk
     paths = Interaction.objects.filter(type="page_view").values_list("lead_id", "properties__path")
     assert sorted((str(lid), p) for lid, p in paths) == sorted(

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from leads.models import ConsentRecord, Lead, LeadAudit, Visitor
-from tests.factories import make_lead, staff_user
+from tests.factories import make_lead, staff_user, visitor_id_of
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,7 @@ def test_get_and_patch_whitelisted_fields_with_audit(token_client, leads, sales_
 # --- public capture ------------------------------------------------------------------------------
 
 
-def test_capture_201_then_200_sets_cookie_and_links_visitor(api_client):
+def test_capture_sets_cookie_and_links_visitor_then_updates_from_that_browser(api_client):
     resp = api_client.post(
         "/api/leads",
         {
@@ -205,10 +205,10 @@ def test_capture_201_then_200_sets_cookie_and_links_visitor(api_client):
         },
         format="json",
     )
-    assert resp.status_code == 201, resp.content
-    assert resp.json()["next_fields"] == ["company", "role"]
-    vid = resp.cookies["em_vid"].value
-    lead = Lead.objects.get(pk=resp.json()["id"])
+    assert resp.status_code == 200, resp.content
+    assert resp.json() == {"received": True, "next_fields": ["company", "role"]}
+    vid = visitor_id_of(resp)
+    lead = Lead.objects.get(email_normalized="new@example.com")
     assert Visitor.objects.get(pk=vid).lead == lead
     consents = ConsentRecord.objects.filter(lead=lead).order_by("purpose")
     assert [(c.purpose, c.granted) for c in consents] == [
@@ -254,7 +254,7 @@ def test_capture_with_staff_session_needs_no_csrf(leads):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(staff_user("Sales", username="rep-z"))
     resp = client.post("/api/leads", {"email": "z@example.com", "consent": True}, format="json")
-    assert resp.status_code == 201
+    assert resp.status_code == 200
 
 
 def test_next_fields_endpoint(api_client):
@@ -283,7 +283,7 @@ def test_capture_rate_limited(api_client, settings):
         resp = api_client.post(
             "/api/leads", {"email": f"r{i}@example.com", "consent": True}, format="json"
         )
-        assert resp.status_code == 201
+        assert resp.status_code == 200
     resp = api_client.post(
         "/api/leads",
         {"email": "r9@example.com", "consent": True},

@@ -9,6 +9,7 @@ import pytest
 
 from leads.models import Visitor
 from leads.services import ConsentInput, lead_capture
+from tests.factories import visitor_cookie
 from tools.models import ExitOffer
 from tools.offers import Signals, choose_rules
 
@@ -78,7 +79,7 @@ def test_known_subscriber_is_not_offered_the_newsletter(api_client):
         email="known@example.com", consent=ConsentInput(data_processing=True), source="t"
     ).lead
     visitor = Visitor.objects.create(lead=lead)
-    api_client.cookies["em_vid"] = str(visitor.pk)
+    api_client.cookies["em_vid"] = visitor_cookie(visitor)
     body = api_client.get("/api/offers/exit-intent", {"pages": "/", "seconds": 10}).json()
     assert body["offer"] != "newsletter"
     assert ExitOffer.objects.get().lead == lead
