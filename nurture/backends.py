@@ -54,6 +54,7 @@ class RecordingEmailBackend(BaseEmailBackend):
 def _record(message: EmailMessage, *, sent: bool, error: str = "") -> None:
     from leads.models import Lead
     from nurture.models import OutboundEmail
+    from nurture.redaction import redact_secret_links
 
     html = next(
         (
@@ -77,8 +78,9 @@ def _record(message: EmailMessage, *, sent: bool, error: str = "") -> None:
                 to_email=recipient,
                 lead=Lead.objects.filter(email_normalized=recipient.strip().lower()).first(),
                 subject=" ".join(str(message.subject).split())[:300],
-                body_text=message.body or "",
-                body_html=html,
+                # The stored copy keeps no usable link token (nurture.redaction).
+                body_text=redact_secret_links(message.body or ""),
+                body_html=redact_secret_links(html),
                 attachment_names=names,
                 status=OutboundEmail.Status.SENT if sent else OutboundEmail.Status.FAILED,
                 sent_at=now if sent else None,

@@ -352,7 +352,17 @@ def _deliver(row: OutboundEmail, attachments: Seq[tuple[str, bytes | str, str]] 
         row.status = OutboundEmail.Status.SENT
         row.sent_at = timezone.now()
         row.error = ""
-    row.save(update_fields=["status", "sent_at", "bounced_at", "error", "attempts"])
+    fields = ["status", "sent_at", "bounced_at", "error", "attempts"]
+    if row.status != OutboundEmail.Status.FAILED:
+        # Delivered (or refused for good): the stored copy keeps no usable link token. A
+        # failed row keeps its body until a retry delivers it.
+        from nurture.redaction import redact_headers, redact_secret_links
+
+        row.body_text = redact_secret_links(row.body_text)
+        row.body_html = redact_secret_links(row.body_html)
+        row.headers = redact_headers(row.headers)
+        fields += ["body_text", "body_html", "headers"]
+    row.save(update_fields=fields)
 
 
 def email_retry(*, email: OutboundEmail) -> OutboundEmail:

@@ -93,8 +93,12 @@ def test_open_pixel_and_click_create_interactions(client, make_lead):
     assert click.properties["link_clicked"] == "http://127.0.0.1:8000/resources/"
     email.refresh_from_db()
     assert email.click_count == 1
-    # The unsubscribe link is never wrapped.
-    assert "http://127.0.0.1:8000/api/newsletter/unsubscribe/t" in _tracked_links(email)
+    # The unsubscribe link is never wrapped; the stored copy keeps no usable token.
+    delivered = mail.outbox[-1].alternatives[0][0]
+    assert 'href="http://127.0.0.1:8000/api/newsletter/unsubscribe/t"' in delivered
+    assert "http://127.0.0.1:8000/api/newsletter/unsubscribe/[link removed]" in _tracked_links(
+        email
+    )
 
 
 def test_redirect_outside_the_allowed_list_is_refused(client, make_lead):
