@@ -26,7 +26,7 @@ from chat.models import Conversation
 from chat.streaming import drain_sync, pump
 from core.errors import error_response
 from core.net import client_ip_truncated, ratelimit_key
-from leads.selectors import VISITOR_COOKIE
+from leads.identity import visitor_id_from_request
 
 
 def sse(event: dict) -> str:
@@ -79,7 +79,7 @@ class ChatStreamApi(APIView):
             return error_response("Unknown conversation.", status_code=404)
         conv = services.conversation_open(
             conversation_id=existing,
-            visitor_id=request.COOKIES.get(VISITOR_COOKIE) or data.get("visitor_id"),
+            visitor_id=visitor_id_from_request(request._request),  # signed cookie only
             mode=self.mode,
             page_url=data.get("page_url", ""),
         )

@@ -25,7 +25,7 @@ from chat.models import Conversation, Message
 from chat.streaming import pump
 from core.net import truncate_ip
 from core.permissions import is_sales
-from leads.selectors import VISITOR_COOKIE
+from leads.identity import visitor_id_from_scope
 
 
 def _history(conv: Conversation) -> list[dict]:
@@ -98,9 +98,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         requested = None if self.requested == "new" else self.requested
         mode = content.get("mode") or Conversation.Mode.QUALIFY
         # The visitor id is the httpOnly ``em_vid`` cookie; a body value is only a fallback.
-        visitor_id = (self.scope.get("cookies") or {}).get(VISITOR_COOKIE) or content.get(
-            "visitor_id"
-        )
+        visitor_id = visitor_id_from_scope(self.scope)  # the signed cookie only, never the body
         conv, history = await database_sync_to_async(self._open)(
             requested, visitor_id, mode, str(content.get("page_url") or ""),
             str(content.get("timezone") or "")[:64],
