@@ -214,6 +214,28 @@ class FileStore:
     purge: Callable[[Iterable[str]], int] | None = None
 
 
+def redis_snapshot_purge(needles: Iterable[str]) -> int:
+    """Rewrite the embedded Redis snapshot (``var/redis.rdb``) from memory, where erasure
+    has already deleted the person's keys; with no server running, drop a snapshot that
+    names them (queued work is re-published from the outbox table)."""
+    from ementech import embedded_redis
+
+    var_dir = Path(settings.VAR_DIR)
+    snapshot = var_dir / "redis.rdb"
+    if not snapshot.exists():
+        return 0
+    if embedded_redis.is_running(var_dir):
+        import redis
+
+        redis.Redis(unix_socket_path=str(embedded_redis.socket_path(var_dir))).save()
+        return 1
+    content = snapshot.read_bytes().lower()
+    if any(needle in content for needle in _normalise(needles)):
+        snapshot.unlink()
+        return 1
+    return 0
+
+
 FILE_STORES: tuple[FileStore, ...] = (
     FileStore(
         "email outbox",
@@ -234,6 +256,26 @@ FILE_STORES: tuple[FileStore, ...] = (
         ("celery-broker.sqlite3*", "celery-results.sqlite3*"),
         personal=False,
         note="task messages and results carry ids and counts, never personal values",
+    ),
+    FileStore(
+        "embedded Redis snapshot",
+        ("redis.rdb", "temp-*.rdb"),
+        personal=True,
+        purge=redis_snapshot_purge,
+        note="cache, broker and rate-limit keys saved by the embedded Redis; rewritten from "
+        "memory after erasure",
+    ),
+    FileStore(
+        "embedded Redis log",
+        ("redis.log",),
+        personal=False,
+        note="server start, stop and snapshot lines; no keys or values",
+    ),
+    FileStore(
+        "secret key",
+        ("secret_key",),
+        personal=False,
+        note="the embedded default's generated SECRET_KEY",
     ),
     FileStore(
         "beat schedule",
