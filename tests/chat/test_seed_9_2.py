@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 
 from chat.models import Conversation, DemoBooking, Message
 from tests.chat.conftest import ChatSocket, in_own_loop
+from tests.factories import visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +50,7 @@ def returning_lead():
 @in_own_loop
 async def test_seed_9_2_conversation_verbatim_ends_qualified_and_booked():
     visitor_id = await returning_lead()
-    ws = ChatSocket(cookie=f"em_vid={visitor_id}")
+    ws = ChatSocket(cookie=f"em_vid={visitor_cookie(visitor_id)}")
     await ws.connect(timezone="Africa/Nairobi")
     replies = []
     for line in SEED_LINES:

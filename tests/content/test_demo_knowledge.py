@@ -304,7 +304,7 @@ def test_views_without_consent_leave_recommendations_working(
     visitor = visitor_touch(visitor_id=None)
     client = Client()
     client.cookies["em_consent"] = CONSENT
-    client.cookies["em_vid"] = str(visitor.pk)
+    client.cookies["em_vid"] = visitor_cookie(visitor)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.get("/case-studies/fintech-fraud-detection/").status_code == 200
     for someone in (client, anonymous, Client()):
