@@ -212,7 +212,7 @@ def test_sales_dashboard_sees_new_lead_raised_by_the_worker(stack, browser):
         }""",
         email,
     )
-    assert status == 201
+    assert status == 200  # the same answer whether or not the address was known
     seen = _poll(
         sales,
         "() => Array.from(document.querySelectorAll('#live-events li'))"
@@ -248,12 +248,13 @@ def test_emailed_download_link_opens_the_pdf_on_the_served_port(stack):
     outbox = stack.var / "outbox"
     deadline = time.monotonic() + 60
     emailed = ""
-    while time.monotonic() < deadline and stack.base not in emailed:
+    wanted = f"{stack.base}/resources/download/"
+    while time.monotonic() < deadline and wanted not in emailed.replace("=\n", ""):
         emailed = "".join(
             p.read_text(errors="replace") for p in outbox.glob("*.log") if p.is_file()
         )
         time.sleep(0.5)
-    assert f"{stack.base}/resources/download/" in emailed.replace("=\n", "")
+    assert wanted in emailed.replace("=\n", "")
     status, body, headers = _get(link)
     assert status == 200
     assert body.startswith(b"%PDF")
