@@ -17,10 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.ratelimit import rate_limit
 from analytics.services import track_ingest
 from analytics.validation import EventsInvalid, validate_events
 from core.errors import error_response
+from core.ratelimit import rate_limit
 from leads.cookies import visitor_cookie_set
 from leads.identity import visitor_id_from_request
 
@@ -78,7 +78,7 @@ class TrackApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        limited = rate_limit(request._request, group="track", setting="TRACK_RATE_LIMIT")
+        limited = rate_limit(request._request, "track")
         if limited is not None:
             return limited
         body = request.data

@@ -52,8 +52,8 @@ def service_env(**extra: str) -> dict[str, str]:
             "SECURE_SSL_REDIRECT": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
-            "TRACK_RATE_LIMIT": "100000000/m",
-            "LEAD_CAPTURE_RATE_LIMIT": "100000000/m",
+            "RATE_LIMIT_TRACK": "100000000/m",
+            "RATE_LIMIT_LEAD_CAPTURE": "100000000/m",
             "CACHE_KEY_PREFIX": "bench",
         }
     )

@@ -15,8 +15,6 @@ from collections.abc import AsyncIterator, Iterator
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
-from django.utils.decorators import method_decorator
-from django_ratelimit.decorators import ratelimit
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -25,7 +23,8 @@ from chat import services
 from chat.models import Conversation
 from chat.streaming import drain_sync, pump
 from core.errors import error_response
-from core.net import client_ip_truncated, ratelimit_key
+from core.net import client_ip_truncated
+from core.ratelimit import rate_limit
 from leads.identity import visitor_id_from_request
 
 
@@ -62,7 +61,6 @@ def _consent_given(raw) -> bool:
     return raw is True or (isinstance(raw, dict) and raw.get("data_processing") is True)
 
 
-@method_decorator(ratelimit(key=ratelimit_key, rate="30/m", method="POST", block=True), name="post")
 class ChatStreamApi(APIView):
     """One visitor message in, the assistant's reply streamed out."""
 
@@ -71,6 +69,9 @@ class ChatStreamApi(APIView):
     mode = Conversation.Mode.QUALIFY
 
     def post(self, request):
+        limited = rate_limit(request._request, "chat-http")
+        if limited is not None:
+            return limited
         body = InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

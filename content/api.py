@@ -3,8 +3,6 @@ recommendations, and the gated-download request."""
 
 from __future__ import annotations
 
-from django.utils.decorators import method_decorator
-from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,7 +12,7 @@ from rest_framework.views import APIView
 from content import selectors, services
 from content.models import Difficulty, EngagementKind, Industry
 from core.errors import error_response
-from core.net import ratelimit_key
+from core.ratelimit import rate_limit
 
 
 def page_card(page) -> dict:
@@ -104,7 +102,6 @@ class ContentDetailApi(APIView):
         return Response({"content": data, "related": related})
 
 
-@method_decorator(ratelimit(key=ratelimit_key, rate="60/m", method="GET", block=True), name="get")
 class SearchApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -120,6 +117,9 @@ class SearchApi(APIView):
 
     @extend_schema(parameters=[InputSerializer], summary="Hybrid knowledge search")
     def get(self, request):
+        limited = rate_limit(request._request, "search")
+        if limited is not None:
+            return limited
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
@@ -169,7 +169,6 @@ class RecommendationsApi(APIView):
         )
 
 
-@method_decorator(ratelimit(key=ratelimit_key, rate="10/m", method="POST", block=True), name="post")
 class DownloadApi(APIView):
     """GET: what the download form must still ask. POST: submit it, get the link."""
 
@@ -200,6 +199,9 @@ class DownloadApi(APIView):
         request={"application/json": {"type": "object", "additionalProperties": True}},
     )
     def post(self, request, slug: str):
+        limited = rate_limit(request._request, "download")
+        if limited is not None:
+            return limited
         page = self._page(slug)
         if page is None:
             return error_response("Resource not found.", status_code=404)

@@ -2,8 +2,8 @@
 
 ``ResilientRedisCache`` — Django's Redis cache that, when Redis is unreachable, serves
 every call from a per-process local-memory cache instead: reads of shared entries miss,
-and django-ratelimit's counters (``add``/``incr``) keep counting in this process, so rate
-limiting degrades to a per-process limiter. ``ResilientRedisChannelLayer`` — real-time
+and counters (``add``/``incr``) keep counting in this process (``core.ratelimit`` keeps
+its own per-process fallback on the same breaker). ``ResilientRedisChannelLayer`` — real-time
 pushes (``group_send``/``send``) are dropped with a log line, joins and leaves are
 skipped, and a socket's receive loop waits for Redis instead of crashing the socket.
 
@@ -66,6 +66,11 @@ _cache_breaker = _Breaker("cache")
 _layer_breaker = _Breaker("channel layer")
 _fallbacks: dict[str, LocMemCache] = {}
 _fallback_lock = threading.Lock()
+
+
+def cache_breaker() -> _Breaker:
+    """The process-wide breaker of the cache's Redis (shared with ``core.ratelimit``)."""
+    return _cache_breaker
 
 
 def redis_is_down() -> bool:

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.common import CommonMiddleware
 from django.shortcuts import render
-from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -75,8 +74,6 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's ``EXCEPTION_HANDLER``: reshape every error into the contract's envelope."""
     if isinstance(exc, RequestDataTooBig):
         return error_response("Request body too large.", status_code=413)
-    if isinstance(exc, Ratelimited):  # django-ratelimit's block=True: a 429, not a 403
-        return ratelimited(context["request"])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -183,9 +180,8 @@ def handler500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
-def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """django-ratelimit's ``RATELIMIT_VIEW``: 429 with ``Retry-After``."""
-    retry_after = getattr(request, "ratelimit_retry_after", 60)
+def too_many_requests(retry_after: int) -> HttpResponse:
+    """The contract's 429: ``Retry-After`` header and ``details.retry_after``."""
     return error_response(
         "Too many requests.",
         status_code=429,
@@ -201,5 +197,5 @@ __all__ = [
     "PermissionDenied",
     "error_response",
     "exception_handler",
-    "ratelimited",
+    "too_many_requests",
 ]

@@ -43,8 +43,3 @@ def truncate_ip(ip: str | None) -> str:
 
 def client_ip_truncated(request: HttpRequest) -> str:
     return truncate_ip(client_ip(request))
-
-
-def ratelimit_key(group: str, request: HttpRequest) -> str:
-    """Key for django-ratelimit: the client address after trusted proxies, never a forged one."""
-    return client_ip(request) or "unknown"

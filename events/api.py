@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -20,10 +19,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response, ratelimited
-from core.net import client_ip, ratelimit_key
+from core.errors import error_response
+from core.net import client_ip
 from core.parsers import seed_consent
 from core.permissions import HasPerm
+from core.ratelimit import rate_limit
 from events.models import (
     REGISTRATION_FIELDS,
     EventPage,
@@ -34,8 +34,6 @@ from events.models import (
 from events.selectors import event_list_upcoming
 from events.services import RegistrationError, event_create, event_register
 from events.views import visitor_from_request
-
-REGISTER_RATE = "20/m"
 
 
 def _image_url(image) -> str:
@@ -327,15 +325,9 @@ class EventRegisterApi(APIView):
         auth=[],
     )
     def post(self, request, event_id):
-        if is_ratelimited(
-            request,
-            group="events.register",
-            key=ratelimit_key,
-            rate=REGISTER_RATE,
-            method="POST",
-            increment=True,
-        ):
-            return ratelimited(request)
+        limited = rate_limit(request._request, "events-register")
+        if limited is not None:
+            return limited
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -22,10 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analytics.ratelimit import rate_limit
 from core.errors import error_response
 from core.parsers import seed_consent, snake_query
 from core.permissions import StaffModelPermissions
+from core.ratelimit import rate_limit
 from leads import selectors, services
 from leads.cookies import visitor_cookie_set
 from leads.models import Lead
@@ -177,9 +177,7 @@ class LeadsApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        limited = rate_limit(
-            request._request, group="lead-capture", setting="LEAD_CAPTURE_RATE_LIMIT"
-        )
+        limited = rate_limit(request._request, "lead-capture")
         if limited is not None:
             return limited
         body = request.data

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,11 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import error_response
+from core.ratelimit import rate_limit
 from nurture import services
 from nurture.models import Newsletter
-from nurture.ratelimit import limited
-
-SUBSCRIBE_RATE = getattr(settings, "NEWSLETTER_SUBSCRIBE_RATE", "20/h")
 
 
 class NewsletterListsApi(APIView):
@@ -67,7 +64,7 @@ class NewsletterSubscribeApi(APIView):
         page_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
     def post(self, request: Request) -> Response:
-        blocked = limited(request, group="newsletter-subscribe", rate=SUBSCRIBE_RATE)
+        blocked = rate_limit(request, "newsletter-subscribe")
         if blocked is not None:
             return blocked
         data = self.InputSerializer(data=request.data)

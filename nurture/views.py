@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.net import client_ip
+from core.ratelimit import rate_limit
 from nurture import services
 from nurture.models import Newsletter, Subscriber, Subscription
-from nurture.ratelimit import limited
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -43,7 +43,7 @@ def newsletter_signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(data, initial=initial)
     sent = False
     if request.method == "POST":
-        blocked = limited(request, group="newsletter-subscribe", rate=SUBSCRIBE_RATE_HTML)
+        blocked = rate_limit(request, "newsletter-subscribe")
         if blocked is not None:
             return blocked
         if form.is_valid():
@@ -67,9 +67,6 @@ def newsletter_signup(request: HttpRequest) -> HttpResponse:
             "consent_wording": services.consent_wording_for(lists),
         },
     )
-
-
-SUBSCRIBE_RATE_HTML = "20/h"
 
 
 @never_cache

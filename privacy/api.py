@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,8 +27,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response, ratelimited
-from core.net import ratelimit_key
+from core import ratelimit
+from core.errors import error_response
 from core.permissions import HasPerm
 from privacy import services
 from privacy.export import FORMATS, export_render
@@ -57,16 +56,6 @@ class IgnoreFormatParam(BaseContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-def rate_limited(request: HttpRequest, *, group: str, rate: str, key=ratelimit_key) -> bool:
-    usage = get_usage(
-        request, group=group, key=key, rate=rate, method=request.method, increment=True
-    )
-    if usage is None or not usage["should_limit"]:
-        return False
-    request.ratelimit_retry_after = max(1, int(usage["time_left"]))
-    return True
 
 
 def set_consent_cookie(
@@ -163,15 +152,7 @@ class DataRequestInput(serializers.Serializer):
 
 def data_request_submit(request: HttpRequest, *, email: str, kind: str) -> None:
     """Shared by the API and the HTML form; silently drops floods aimed at one address."""
-    per_address = get_usage(
-        request,
-        group="privacy-requests-address",
-        key=lambda _g, _r: email_hash(email),
-        rate=settings.PRIVACY_REQUEST_RATE,
-        method=request.method,
-        increment=True,
-    )
-    if per_address is not None and per_address["should_limit"]:
+    if not ratelimit.check("privacy-requests-address", email_hash(email)).allowed:
         return
     key = (request.headers.get("Idempotency-Key") or "").strip()[:64]
     services.data_request_create(email=email, kind=kind, idempotency_key=key)
@@ -193,10 +174,9 @@ class DataRequestsApi(APIView):
         summary="Ask for an export or erasure link (same answer for every address)",
     )
     def post(self, request: Request) -> Response:
-        if rate_limited(
-            request._request, group="privacy-requests", rate=settings.PRIVACY_REQUEST_RATE
-        ):
-            return ratelimited(request._request)
+        limited = ratelimit.rate_limit(request._request, "privacy-requests")
+        if limited is not None:
+            return limited
         serializer = DataRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

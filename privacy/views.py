@@ -4,15 +4,14 @@ emailed single-use link (confirm, then download the export or erase)."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import ratelimited
+from core.ratelimit import rate_limit
 from privacy import services
-from privacy.api import data_request_submit, rate_limited, set_consent_cookie
+from privacy.api import data_request_submit, set_consent_cookie
 from privacy.export import export_render
 from privacy.models import DataRequest
 from privacy.selectors import personal_data_collect
@@ -58,8 +57,9 @@ class RequestForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def request_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if rate_limited(request, group="privacy-requests", rate=settings.PRIVACY_REQUEST_RATE):
-            return ratelimited(request)
+        limited = rate_limit(request, "privacy-requests")
+        if limited is not None:
+            return limited
         form = RequestForm(request.POST)
         if form.is_valid():
             data_request_submit(

@@ -95,3 +95,10 @@ def with_analytics_consent(client):
     so the privacy gate lets tracking through."""
     client.cookies["em_consent"] = "1.a1.m0"
     return client
+
+
+def with_rates(overrides: dict[str, str]) -> dict[str, str]:
+    """``settings.RATE_LIMITS`` with some scopes changed (for ``override_settings``)."""
+    from django.conf import settings
+
+    return {**settings.RATE_LIMITS, **overrides}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -24,14 +23,10 @@ from rest_framework.views import APIView
 from core.errors import error_response
 from core.net import client_ip
 from core.permissions import HasPerm
+from core.ratelimit import rate_limit
 from nurture.models import Subscriber
-from nurture.ratelimit import limited
 from tools import assessment, extract, offers, roi, selectors, services
 from tools.models import ExitOffer, ToolResult
-
-TOOLS_RATE = getattr(settings, "TOOLS_RATE", "60/h")
-EXTRACT_RATE = getattr(settings, "FORMS_EXTRACT_RATE", "30/m")
-OFFER_RATE = getattr(settings, "EXIT_OFFER_RATE", "30/h")
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -117,7 +112,7 @@ class RoiApi(PublicApi):
         profile = ProfileSerializer(required=False)
 
     def post(self, request: Request) -> Response:
-        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        blocked = rate_limit(request, "tools")
         if blocked is not None:
             return blocked
         data = self.InputSerializer(data=request.data)
@@ -177,7 +172,7 @@ class AssessmentApi(PublicApi):
         )
 
     def post(self, request: Request) -> Response:
-        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        blocked = rate_limit(request, "tools")
         if blocked is not None:
             return blocked
         data = self.InputSerializer(data=request.data)
@@ -225,7 +220,7 @@ class ResultEmailApi(PublicApi):
         profile = ProfileSerializer(required=False)
 
     def post(self, request: Request, result_id) -> Response:
-        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        blocked = rate_limit(request, "tools")
         if blocked is not None:
             return blocked
         result = ToolResult.objects.filter(pk=result_id).first()
@@ -244,7 +239,7 @@ class ExtractApi(PublicApi):
         text = serializers.CharField(max_length=500)
 
     def post(self, request: Request) -> Response:
-        blocked = limited(request, group="forms-extract", rate=EXTRACT_RATE)
+        blocked = rate_limit(request, "forms-extract")
         if blocked is not None:
             return blocked
         data = self.InputSerializer(data=request.data)
@@ -270,7 +265,7 @@ class ExitIntentApi(PublicApi):
         )
 
     def get(self, request: Request) -> Response:
-        blocked = limited(request, group="exit-offer", rate=OFFER_RATE)
+        blocked = rate_limit(request, "exit-offer")
         if blocked is not None:
             return blocked
         data = self.InputSerializer(data=request.query_params)

@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.net import client_ip
+from core.ratelimit import rate_limit
 from leads.models import Lead
-from nurture.ratelimit import limited
 from tools import assessment, extract, roi, selectors, services
-from tools.api import TOOLS_RATE, radar_url
+from tools.api import radar_url
 from tools.models import ToolResult
 
 SIZE_CHOICES = [("", "—"), *Lead.CompanySize.choices]
@@ -111,7 +111,7 @@ def roi_page(request: HttpRequest) -> HttpResponse:
     context: dict = {"assumptions": roi.assumptions()}
     action = request.POST.get("action", "calculate") if request.method == "POST" else ""
     if action:
-        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        blocked = rate_limit(request, "tools")
         if blocked is not None:
             return blocked
     if action == "email":
@@ -182,7 +182,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
     }
     action = request.POST.get("action", "assess") if request.method == "POST" else ""
     if action:
-        blocked = limited(request, group="tools", rate=TOOLS_RATE)
+        blocked = rate_limit(request, "tools")
         if blocked is not None:
             return blocked
     if action == "email":

@@ -366,11 +366,27 @@ if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "core.errors.ratelimited"
-# Per-client limits of the public lead endpoints (django-ratelimit rate strings).
-TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="600/m")
-LEAD_CAPTURE_RATE_LIMIT = env.str("LEAD_CAPTURE_RATE_LIMIT", default="30/m")
+# Every rate limit in one place (core.ratelimit): scope -> "<count>/<period>", per client
+# address unless the caller keys it otherwise. RATE_LIMIT_<SCOPE> overrides one (scope
+# upper-cased, "-" and "." as "_"), e.g. RATE_LIMIT_LEAD_CAPTURE=100/m.
+_RATE_LIMIT_DEFAULTS = {
+    "track": "600/m",  # POST /api/track (tracker batches)
+    "lead-capture": "30/m",  # POST /api/leads
+    "chat-http": "30/m",  # POST /api/chat/* turns over HTTP
+    "search": "60/m",  # GET /api/search
+    "download": "10/m",  # POST /api/content/{id}/download
+    "events-register": "20/m",  # POST /api/events/{id}/register
+    "tools": "60/h",  # ROI calculator and assessment (API and pages)
+    "forms-extract": "30/m",  # POST /api/forms/extract
+    "exit-offer": "30/h",  # exit-intent offers
+    "newsletter-subscribe": "20/h",  # API and page
+    "privacy-requests": "5/h",  # export/erasure link requests (API and page), per client
+    "privacy-requests-address": "5/h",  # the same, per address asked for (silently dropped)
+}
+RATE_LIMITS = {
+    scope: env.str("RATE_LIMIT_" + scope.upper().replace("-", "_").replace(".", "_"), default=rate)
+    for scope, rate in _RATE_LIMIT_DEFAULTS.items()
+}
 # Client batch ids of /api/track are remembered this long (a retried batch is stored once).
 TRACK_BATCH_TTL_DAYS = env.int("TRACK_BATCH_TTL_DAYS", default=2)
 
@@ -595,7 +611,6 @@ PRIVACY_RETENTION_DAYS = {
 }
 PRIVACY_RETENTION_BATCH_SIZE = env.int("PRIVACY_RETENTION_BATCH_SIZE", default=500)
 PRIVACY_REQUEST_LINK_HOURS = env.int("PRIVACY_REQUEST_LINK_HOURS", default=24)
-PRIVACY_REQUEST_RATE = env.str("PRIVACY_REQUEST_RATE", default="5/h")
 PRIVACY_CONSENT_COOKIE_DAYS = env.int("PRIVACY_CONSENT_COOKIE_DAYS", default=180)
 # The tracking gate: no em_vid cookie and no stored interactions without analytics consent.
 MIDDLEWARE += [

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from analytics.models import Interaction
 from leads.models import Visitor
-from tests.factories import staff_user, visitor_id_of
+from tests.factories import staff_user, visitor_id_of, with_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_invalid_json_400(api_client):
     assert counts() == (0, 0)
 
 
-@override_settings(TRACK_RATE_LIMIT="3/m", TRUSTED_PROXY_COUNT=0)
+@override_settings(RATE_LIMITS=with_rates({"track": "3/m"}), TRUSTED_PROXY_COUNT=0)
 def test_rate_limit_429_with_retry_after_and_forged_xff_ignored(api_client):
     event = {"type": "page_view", "properties": {"path": "/"}}
     for _ in range(3):
@@ -170,7 +170,7 @@ def test_rate_limit_429_with_retry_after_and_forged_xff_ignored(api_client):
     assert other.status_code == 202
 
 
-@override_settings(TRACK_RATE_LIMIT="2/m", TRUSTED_PROXY_COUNT=1)
+@override_settings(RATE_LIMITS=with_rates({"track": "2/m"}), TRUSTED_PROXY_COUNT=1)
 def test_behind_a_configured_proxy_the_forwarded_client_is_the_key(api_client):
     event = {"type": "page_view"}
     for _ in range(2):

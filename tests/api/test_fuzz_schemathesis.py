@@ -72,9 +72,9 @@ def live_asgi(transactional_db):
         "PYTHONPATH": str(ROOT),
         # Generous limits so the fuzzer reaches the logic behind them (the limiter itself
         # is tested elsewhere; a 429 it does meet is documented and so conforms).
-        "TRACK_RATE_LIMIT": "100000/m",
-        "LEAD_CAPTURE_RATE_LIMIT": "100000/m",
-        "PRIVACY_REQUEST_RATE": "100000/m",
+        "RATE_LIMIT_TRACK": "100000/m",
+        "RATE_LIMIT_LEAD_CAPTURE": "100000/m",
+        "RATE_LIMIT_PRIVACY_REQUESTS": "100000/m",
     }
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(LOG_DIR / "fuzz-uvicorn.log", "w")  # noqa: SIM115

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from tests.factories import with_analytics_consent
+from tests.factories import with_analytics_consent, with_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ THROTTLED = [
 
 @pytest.mark.parametrize(("method", "path", "body", "limit"), THROTTLED)
 @override_settings(
-    LEAD_CAPTURE_RATE_LIMIT="3/m", TRACK_RATE_LIMIT="3/m", PRIVACY_REQUEST_RATE="5/h"
+    RATE_LIMITS=with_rates({"lead-capture": "3/m", "track": "3/m", "privacy-requests": "5/h"})
 )
 def test_throttled_requests_get_429_with_retry_after(
     api_client, event, gated_resource, method, path, body, limit

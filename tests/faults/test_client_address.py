@@ -38,7 +38,7 @@ def test_forged_forwarded_for_is_ignored_without_a_proxy(tmp_path):
             tmp_path / "direct",
             database_url=database_url,
             redis_url=redis.url(1),
-            extra_env={"TRACK_RATE_LIMIT": "5/m"},
+            extra_env={"RATE_LIMIT_TRACK": "5/m"},
         )
         with running(stack):
             stack.start_web()
@@ -49,7 +49,7 @@ def test_forged_forwarded_for_is_ignored_without_a_proxy(tmp_path):
             database_url=database_url,
             redis_url=redis.url(2),
             extra_env={
-                "TRACK_RATE_LIMIT": "5/m",
+                "RATE_LIMIT_TRACK": "5/m",
                 "FORWARDED_ALLOW_IPS": "127.0.0.1",
                 "TRUSTED_PROXY_COUNT": "1",
             },

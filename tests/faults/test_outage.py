@@ -37,9 +37,9 @@ BATCHES = 200
 KNOWN = 10  # privacy requests for known addresses (and as many for unknown ones)
 CONSENT = "em_consent=1.a1.m0"
 ENV = {
-    "LEAD_CAPTURE_RATE_LIMIT": "100000/m",
-    "TRACK_RATE_LIMIT": "100000/m",
-    "PRIVACY_REQUEST_RATE": "100000/h",
+    "RATE_LIMIT_LEAD_CAPTURE": "100000/m",
+    "RATE_LIMIT_TRACK": "100000/m",
+    "RATE_LIMIT_PRIVACY_REQUESTS": "100000/h",
     "SCORING_DEBOUNCE_SECONDS": "1",
     "OUTBOX_FAST_PATH_GRACE_SECONDS": "1",
     "OUTBOX_LEASE_SECONDS": "30",

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from leads.models import ConsentRecord, Lead, LeadAudit, Visitor
-from tests.factories import make_lead, staff_user, visitor_id_of
+from tests.factories import make_lead, staff_user, visitor_id_of, with_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -278,7 +278,7 @@ def test_next_fields_endpoint(api_client):
 
 
 def test_capture_rate_limited(api_client, settings):
-    settings.LEAD_CAPTURE_RATE_LIMIT = "2/m"
+    settings.RATE_LIMITS = with_rates({"lead-capture": "2/m"})
     for i in range(2):
         resp = api_client.post(
             "/api/leads", {"email": f"r{i}@example.com", "consent": True}, format="json"

@@ -11,6 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from privacy.models import DataRequest
+from tests.factories import with_rates
 from tests.privacy.conftest import link_from_outbox
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_invalid_input_is_400_whatever_the_address(api_client):
 
 
 def test_requests_are_rate_limited_per_client(api_client, settings):
-    settings.PRIVACY_REQUEST_RATE = "3/h"
+    settings.RATE_LIMITS = with_rates({"privacy-requests": "3/h"})
     codes = [_post(api_client, f"p{i}@example.com").status_code for i in range(4)]
     assert codes == [202, 202, 202, 429]
     assert DataRequest.objects.count() == 3
@@ -57,7 +58,7 @@ def test_floods_at_one_address_send_no_more_mail(
 ):
     from rest_framework.test import APIClient
 
-    settings.PRIVACY_REQUEST_RATE = "2/h"
+    settings.RATE_LIMITS = with_rates({"privacy-requests-address": "2/h"})
     codes = []
     with django_capture_on_commit_callbacks(execute=True):
         for i in range(1, 5):  # four different clients, one target address
