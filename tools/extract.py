@@ -8,7 +8,10 @@ form shows the result to the visitor to confirm before anything is saved.
 
 from __future__ import annotations
 
+import hashlib
 import re
+
+from django.core.cache import cache
 
 from nurture.ai import llm_json
 
@@ -199,6 +202,25 @@ def extract(text: str) -> tuple[dict[str, str], str]:
     """(fields, method) where method is "llm" or "rules"."""
     text = (text or "")[:500]
     rules = extract_rules(text)
+    answer = _llm_fields(text)
+    if answer:
+        valid = _valid_llm(answer)
+        if valid:
+            return {**rules, **valid}, "llm"
+    return rules, "rules"
+
+
+# The endpoint is public: one sentence costs one model call however often it is sent.
+LLM_CACHE_SECONDS = 24 * 3600
+
+
+def _llm_fields(text: str) -> dict | None:
+    """The model's reading of ``text``, cached by the normalised sentence."""
+    normalised = " ".join(text.lower().split())
+    key = "tools:extract:" + hashlib.sha256(normalised.encode("utf-8", "replace")).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     answer = llm_json(
         task="qualification",
         system=(
@@ -211,8 +233,6 @@ def extract(text: str) -> tuple[dict[str, str], str]:
         prompt=text,
         max_tokens=150,
     )
-    if answer:
-        valid = _valid_llm(answer)
-        if valid:
-            return {**rules, **valid}, "llm"
-    return rules, "rules"
+    if answer is not None:  # no key or a failed call is not remembered: it may work later
+        cache.set(key, answer, LLM_CACHE_SECONDS)
+    return answer

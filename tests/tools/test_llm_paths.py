@@ -75,3 +75,18 @@ def test_assessment_roadmap_personalised_by_llm(api_client, openai_stub):
     assert body["method"] == "llm"
     assert body["roadmap"] == roadmap["roadmap"]
     assert body["overall"] == 33  # scores are always the rules
+
+
+def test_smart_fill_calls_the_model_once_per_sentence(api_client, openai_stub):
+    """Public path: the same sentence sent again (any spacing or case) is answered from the
+    cache, not by another paid model call."""
+    openai_stub.script(
+        "openai",
+        Reply(text='{"role": "Head of Claims", "seniority": "director", "industry": "insurance"}'),
+    )
+    sentences = ["I run claims at an insurer", "  i run CLAIMS at an   insurer "]
+    bodies = [
+        api_client.post("/api/forms/extract", {"text": t}, format="json").json() for t in sentences
+    ]
+    assert [b["fields"]["role"] for b in bodies] == ["Head of Claims", "Head of Claims"]
+    assert len(openai_stub.bodies("openai")) == 1
