@@ -14,8 +14,7 @@ import math
 from urllib.parse import urlencode
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -23,34 +22,87 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import error_response
-from core.parsers import seed_consent, snake_query
+from core.parsers import snake_query
 from core.permissions import StaffModelPermissions
 from core.ratelimit import rate_limit
 from leads import selectors, services
 from leads.cookies import visitor_cookie_set
 from leads.models import Lead
-from leads.serializers import SUMMARY_FIELDS, lead_detail, lead_summary
+from leads.serializers import (
+    SUMMARY_FIELDS,
+    CaptureInputSerializer,
+    CaptureOutputSerializer,
+    LeadDetailSerializer,
+    LeadListSerializer,
+    LeadUpdateInputSerializer,
+    NextFieldsSerializer,
+    lead_detail,
+    lead_summary,
+)
 
 MAX_PAGE = 100
-ENVELOPE_KEYS = {
-    "email", "consent", "source", "medium", "campaign", "visitor_id", "page_url", "form",
-}  # fmt: skip
 
-
-def _consent_from(raw) -> services.ConsentInput | None:
-    if raw is True:
-        return services.ConsentInput(data_processing=True)
-    raw = seed_consent(raw)  # the seed's {given, dataProcessing, marketing}
-    if isinstance(raw, dict):
-        return services.ConsentInput(
-            data_processing=raw.get("data_processing") is True,
-            marketing=raw.get("marketing") is True,
-            analytics=raw.get("analytics") is True,
-            method=str(raw.get("method") or "checkbox")[:30],
-            wording=str(raw.get("wording") or "")[:2000],
-            page_url=str(raw.get("page_url") or "")[:500],
-        )
-    return None
+CAPTURE_EXAMPLE = {
+    "email": "wanjiru@acme.co.ke",
+    "name": "Wanjiru Kamau",
+    "company": "Acme Ltd",
+    "consent": {"data_processing": True, "marketing": True, "wording": "I agree to ..."},
+    "form": "resource_download",
+    "source": "linkedin",
+    "medium": "social",
+    "campaign": "q3-ai-readiness",
+}
+LEAD_EXAMPLE = {
+    "id": "3f2b8c1e-6d1a-4c55-9a39-0b6f6a3c2d10",
+    "email": "wanjiru@acme.co.ke",
+    "name": "Wanjiru Kamau",
+    "company": "Acme Ltd",
+    "role": "CTO",
+    "industry": "fintech",
+    "company_size": "51-200",
+    "stage": "qualified",
+    "outcome": "",
+    "buying_stage": "consideration",
+    "source": "linkedin",
+    "medium": "social",
+    "campaign": "q3-ai-readiness",
+    "score": 72,
+    "grade": "B",
+    "assigned_to": {"id": 4, "username": "amina"},
+    "last_visit_at": "2026-12-01T09:30:00+03:00",
+    "created_at": "2026-11-20T14:02:11+03:00",
+    "updated_at": "2026-12-01T09:31:40+03:00",
+}
+LEAD_DETAIL_EXAMPLE = {
+    **LEAD_EXAMPLE,
+    "phone": "+254712345678",
+    "website": "https://acme.co.ke",
+    "linkedin": "",
+    "budget": "10k-50k",
+    "timeline": "1-3mo",
+    "decision_process": "",
+    "authority": "decision_maker",
+    "seniority": "c-level",
+    "tech_stack": ["python", "aws"],
+    "competitors": [],
+    "pain_points": ["manual reporting"],
+    "interests": ["ai-automation"],
+    "fit_score": 30,
+    "engagement_score": 42,
+    "score_factors": {"company_size": 10, "pricing_views": 15},
+    "profile_completeness": 0.8,
+    "visits": 6,
+    "page_views": 23,
+    "time_on_site_seconds": 1260,
+    "avg_scroll_depth": 61.5,
+    "profile_extra": {},
+    "ai_data": {},
+    "preferences": {},
+    "inferred_fields": {},
+    "first_visit_at": "2026-11-18T10:00:00+03:00",
+    "scored_at": "2026-12-01T09:32:00+03:00",
+    "qualified_at": "2026-11-28T16:20:00+03:00",
+}
 
 
 class LeadsApi(APIView):
@@ -102,8 +154,22 @@ class LeadsApi(APIView):
     @extend_schema(
         operation_id="leads_list",
         parameters=[FilterSerializer],
-        responses={200: OpenApiTypes.OBJECT},
-        description="Staff: leads, newest first, whitelisted filters, cursor pages (next).",
+        responses={200: LeadListSerializer},
+        description=(
+            "Staff: leads, newest first, whitelisted filters; cursor pages (next) or the "
+            "seed's page/limit, with total and pages. The seed's dateFrom/dateTo are accepted."
+        ),
+        examples=[
+            OpenApiExample(
+                "A page of leads",
+                value={
+                    "results": [LEAD_EXAMPLE],
+                    "next": "https://ementech.co.ke/api/leads?limit=25&cursor=MjAyNi0xMS0yMA",
+                    "pagination": {"page": None, "limit": 25, "total": 134, "pages": 6},
+                },
+                response_only=True,
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         allowed = set(self.FilterSerializer().fields)
@@ -169,51 +235,60 @@ class LeadsApi(APIView):
 
     @extend_schema(
         operation_id="leads_capture",
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT},
+        request=CaptureInputSerializer,
+        responses={200: CaptureOutputSerializer},
         description=(
             "Public create-or-update by email (consent required). The answer never says "
-            "whether the address was known."
+            "whether the address was known: always 200 {received, next_fields}. The seed's "
+            "camelCase keys and consent object ({given, dataProcessing, marketing}) are "
+            "accepted; a body visitor_id is ignored (the visitor is the signed cookie's)."
         ),
+        examples=[
+            OpenApiExample("A download form", value=CAPTURE_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "The seed's body (§6.1.1)",
+                value={
+                    "email": "otieno@acme.co.ke",
+                    "name": "Otieno Odhiambo",
+                    "consent": {"given": True, "dataProcessing": True, "marketing": False},
+                    "source": "newsletter",
+                    "medium": "email",
+                    "campaign": "october-digest",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Received",
+                value={"received": True, "next_fields": ["role", "company_size"]},
+                response_only=True,
+            ),
+        ],
     )
     def post(self, request: Request) -> Response:
         limited = rate_limit(request._request, "lead-capture")
         if limited is not None:
             return limited
-        body = request.data
-        if not isinstance(body, dict):
-            return error_response(
-                "Invalid input.",
-                status_code=400,
-                details={"non_field_errors": ["Send a JSON object."]},
-            )
-        consent = _consent_from(body.get("consent"))
-        form = body.get("form") or ""
-        if form and (not isinstance(form, str) or form not in selectors.FORM_NAMES):
-            return error_response(
-                "Invalid input.", status_code=400, details={"form": ["Unknown form."]}
-            )
-        source = body.get("source") or form or "api"
-        medium, campaign = body.get("medium") or "", body.get("campaign") or ""
-        for key, value, length in (("medium", medium, 100), ("campaign", campaign, 200)):
-            if not isinstance(value, str) or len(value) > length:
-                return error_response(
-                    "Invalid input.",
-                    status_code=400,
-                    details={key: [f"A string of at most {length} characters."]},
-                )
+        body = CaptureInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        profile = dict(body.validated_data)
+        consent = profile.pop("consent")
+        form = profile.pop("form", "")
+        medium, campaign = profile.pop("medium", ""), profile.pop("campaign", "")
+        source = profile.pop("source", "") or form or "api"
+        page_url = profile.pop("page_url", "")[:500]
+        email = profile.pop("email")
         # The visitor is the signed cookie's only: a body ``visitor_id`` is ignored.
+        profile.pop("visitor_id", None)
         visitor_id = selectors.visitor_id_from_request(request._request)
-        profile = {k: v for k, v in body.items() if k not in ENVELOPE_KEYS}
         try:
             result = services.lead_signup(
-                email=body.get("email") if isinstance(body.get("email"), str) else "",
-                consent=consent or services.ConsentInput(data_processing=False),
-                source=str(source)[:100],
+                email=email,
+                consent=services.ConsentInput(**consent),
+                source=source,
                 form=form,
                 visitor_id=visitor_id,
                 profile=profile,
-                page_url=str(body.get("page_url") or "")[:500],
+                page_url=page_url,
                 request=request._request,
                 medium=medium,
                 campaign=campaign,
@@ -241,30 +316,45 @@ class LeadDetailApi(APIView):
     permission_classes = [StaffModelPermissions]
     queryset = Lead.objects.none()
 
-    @extend_schema(operation_id="leads_detail", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="leads_detail",
+        responses={200: LeadDetailSerializer},
+        examples=[OpenApiExample("A lead", value=LEAD_DETAIL_EXAMPLE, response_only=True)],
+    )
     def get(self, request: Request, lead_id) -> Response:
         return Response(lead_detail(selectors.lead_get(lead_id=lead_id)))
 
     @extend_schema(
         operation_id="leads_update",
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT},
+        request=LeadUpdateInputSerializer,
+        responses={200: LeadDetailSerializer},
+        description="Staff: change whitelisted fields (audited); staff may clear a field.",
+        examples=[
+            OpenApiExample(
+                "Won, with a phone number",
+                value={"outcome": "won", "phone": "+254 712 345 678"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The lead after the change", value=LEAD_DETAIL_EXAMPLE, response_only=True
+            ),
+        ],
     )
     def patch(self, request: Request, lead_id) -> Response:
         lead = selectors.lead_get(lead_id=lead_id)
-        if not isinstance(request.data, dict) or not request.data:
-            return error_response(
-                "Invalid input.",
-                status_code=400,
-                details={"non_field_errors": ["Send an object of fields to change."]},
-            )
+        body = LeadUpdateInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            lead = services.lead_update(lead=lead, data=request.data, actor=request.user)
+            lead = services.lead_update(lead=lead, data=body.validated_data, actor=request.user)
         except services.CaptureError as exc:
             return error_response("Invalid input.", status_code=400, details=exc.details)
         return Response(lead_detail(selectors.lead_get(lead_id=lead.pk)))
 
-    @extend_schema(operation_id="leads_soft_delete", responses={204: None})
+    @extend_schema(
+        operation_id="leads_soft_delete",
+        responses={204: None},
+        description="Staff: hide the lead (soft delete, audited); 204 with no body.",
+    )
     def delete(self, request: Request, lead_id) -> Response:
         lead = selectors.lead_get(lead_id=lead_id)
         services.lead_soft_delete(lead=lead, actor=request.user)
@@ -280,7 +370,14 @@ class NextFieldsApi(APIView):
     @extend_schema(
         operation_id="leads_next_fields",
         parameters=[OpenApiParameter("form", str, enum=sorted(selectors.FORM_NAMES))],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: NextFieldsSerializer},
+        examples=[
+            OpenApiExample(
+                "A visitor we know a little",
+                value={"form": "demo_request", "fields": ["role", "timeline"], "known": True},
+                response_only=True,
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         form = request.query_params.get("form", "")

@@ -346,6 +346,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Leads' and events' company sizes label the same values differently.
+    "ENUM_NAME_OVERRIDES": {"LeadCompanySizeEnum": "leads.models.Lead.CompanySize"},
 }
 # Bodies larger than this on /api/ paths are refused with 413 before they are parsed.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
