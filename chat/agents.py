@@ -138,7 +138,7 @@ def build_context(
         "demo_declined": bool(state.get("demo_declined")),
         "offered_slots": state.get("offered_slots") or [],
         "consent": conversation.consent_given,
-        "lead_saved": conversation.lead_id is not None,
+        "lead_saved": conversation.contact_saved,
         "tools": tools,
         "variant": int(state.get("turns", 0)),
         "responder": "chat",

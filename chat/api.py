@@ -1,10 +1,15 @@
 """Streamed HTTP chat: ``POST /api/chat/qualify`` and ``POST /api/chat/rag`` (seed 6.1.4).
 
-Body: ``{"message", "conversation_id"?, "visitor_id"?, "consent"?, "page_url"?}`` or, to
-answer a confirmation button, ``{"conversation_id", "confirm": {"action_id", "accept"}}``.
-The answer is ``text/event-stream`` with events ``token``, ``tool``, ``confirm``,
-``sources``, ``booked`` and ``done`` (which carries the conversation id); invalid input is a
-400 JSON error before anything streams. Both paths run the same service as the WebSocket.
+Body: ``{"message", "conversation_id"?, "conversation_token"?, "consent"?, "page_url"?}``
+or, to answer a confirmation button, ``{"conversation_id", "confirm": {"action_id",
+"accept"}}``. The answer is ``text/event-stream`` with events ``conversation`` (the id and
+the owner's ``token``), ``token``, ``tool``, ``confirm``, ``sources``, ``booked``, ``held``
+and ``done`` (which carries the conversation id); invalid input is a 400 JSON error before
+anything streams. Both paths run the same service as the WebSocket.
+
+A conversation belongs to the browser that opened it (``chat.ownership``): a turn on an
+existing conversation must carry its token (body or the ``em_chat`` cookie set here) or
+come from the visitor it was opened for; anyone else gets a 403.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from rest_framework.views import APIView
 
 from chat import services
 from chat.models import Conversation
+from chat.ownership import CHAT_COOKIE, CHAT_COOKIE_MAX_AGE, conversation_token, is_owner
 from chat.streaming import drain_sync, pump
 from core.errors import error_response
-from core.net import client_ip_truncated
+from core.net import client_ip, client_ip_truncated
 from core.ratelimit import rate_limit
 from leads.identity import visitor_id_from_request
 
@@ -44,6 +50,9 @@ class InputSerializer(serializers.Serializer):
         required=False, max_length=settings.CHAT_MAX_MESSAGE_CHARS, trim_whitespace=True
     )
     conversation_id = serializers.UUIDField(required=False, allow_null=True)
+    conversation_token = serializers.CharField(
+        required=False, max_length=200, allow_blank=True, trim_whitespace=True
+    )
     visitor_id = serializers.UUIDField(required=False, allow_null=True)
     consent = serializers.JSONField(required=False)
     page_url = serializers.CharField(required=False, max_length=500, allow_blank=True)
@@ -76,15 +85,25 @@ class ChatStreamApi(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         existing = data.get("conversation_id")
-        if data.get("confirm") and not Conversation.objects.filter(pk=existing).exists():
+        visitor_id = visitor_id_from_request(request._request)  # signed cookie only
+        found = Conversation.objects.filter(pk=existing).first() if existing else None
+        if data.get("confirm") and found is None:
             return error_response("Unknown conversation.", status_code=404)
+        tokens = (data.get("conversation_token"), request.COOKIES.get(CHAT_COOKIE))
+        if found is not None and not is_owner(found, tokens=tokens, visitor_id=visitor_id):
+            return error_response(
+                "This conversation belongs to another browser.",
+                status_code=403,
+                details={"conversation_id": ["Not a conversation this browser opened."]},
+            )
         conv = services.conversation_open(
             conversation_id=existing,
-            visitor_id=visitor_id_from_request(request._request),  # signed cookie only
+            visitor_id=visitor_id,
             mode=self.mode,
             page_url=data.get("page_url", ""),
         )
         ip = client_ip_truncated(request)
+        raw_ip = client_ip(request)  # for the limits only (kept in the cache, never stored)
         raw_consent = data.get("consent")
         if _consent_given(raw_consent):
             wording = raw_consent.get("wording", "") if isinstance(raw_consent, dict) else ""
@@ -97,15 +116,17 @@ class ChatStreamApi(APIView):
 
             def make() -> Iterator[dict]:
                 return services.chat_confirm(
-                    conversation=conv, action_id=confirm["action_id"], accept=confirm["accept"]
-                )
+                    conversation=conv, action_id=confirm["action_id"], accept=confirm["accept"],
+                    client_ip=raw_ip,
+                )  # fmt: skip
         else:
             message = data["message"]
 
             def make() -> Iterator[dict]:
                 return services.chat_turn(conversation=conv, text=message, ip=ip)
 
-        head = {"type": "conversation", "conversation_id": str(conv.pk)}
+        token = conversation_token(conv.pk)
+        head = {"type": "conversation", "conversation_id": str(conv.pk), "token": token}
         if isinstance(request._request, ASGIRequest):
 
             async def stream_async() -> AsyncIterator[str]:
@@ -125,6 +146,14 @@ class ChatStreamApi(APIView):
         response = StreamingHttpResponse(content, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"
+        response.set_cookie(
+            CHAT_COOKIE,
+            token,
+            max_age=CHAT_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SITE_HTTPS,
+        )  # strictly necessary: it is what lets this browser, and only it, continue
         return response
 
 

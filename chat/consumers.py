@@ -6,8 +6,15 @@ Client → server: ``join`` (visitor_id, mode, page_url), ``message`` (content),
 may carry the browser's ``timezone`` (IANA name). Server → client: ``joined`` (history),
 ``agent``, ``typing``, ``token``, ``reset``, ``slots`` (times to click), ``tool``,
 ``confirm``, ``sources``, ``booked``, ``done``, ``message`` (a staff reply or another tab),
-``handoff``, ``error``. Use ``new`` as the id to start a
-conversation. Staff sockets on ``/ws/chat/staff`` receive every conversation's events.
+``handoff``, ``held``, ``error``. Use ``new`` as the id to start a conversation.
+
+A conversation belongs to the browser that opened it (``chat.ownership``): ``joined``
+carries the owner's ``token``; joining an existing conversation needs that token in the
+``join`` frame (or the ``em_chat`` cookie, or the signed ``em_vid`` of the visitor it was
+opened for). Sales staff may join to read it (read-only: their replies go through the
+admin). Anyone else gets an ``error`` event with ``code: "forbidden"`` and the socket is
+closed with code 4403. Staff sockets on ``/ws/chat/staff`` (Sales only) receive every
+conversation's events.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from django.conf import settings
 
 from chat import presence, services
 from chat.models import Conversation, Message
+from chat.ownership import CHAT_COOKIE, conversation_token, is_owner
 from chat.streaming import pump
 from core.net import truncate_ip
 from core.permissions import is_sales
@@ -35,15 +43,20 @@ def _history(conv: Conversation) -> list[dict]:
     return [services.message_public(m) for m in rows[:200]]
 
 
+FORBIDDEN_CLOSE_CODE = 4403
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     conversation: Conversation | None = None
+    read_only = False
 
     async def connect(self) -> None:
         self.requested = self.scope["url_route"]["kwargs"]["conversation_id"]
         self.busy = asyncio.Lock()
         self.sock_id = uuid.uuid4().hex
         client = self.scope.get("client") or ("", 0)
-        self.ip = truncate_ip(client[0] if client else "")
+        self.raw_ip = str(client[0] if client else "")  # for the limits only, never stored
+        self.ip = truncate_ip(self.raw_ip)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -82,6 +95,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return await self.on_join(content)
         if self.conversation is None:
             return await self.error("Join a conversation first.")
+        if self.read_only:
+            return await self.error(
+                "Staff read conversations here; reply from the admin.", {"type": ["Read-only."]}
+            )
         handler = {
             "message": self.on_message,
             "typing": self.on_typing,
@@ -97,33 +114,58 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def on_join(self, content: dict) -> None:
         requested = None if self.requested == "new" else self.requested
         mode = content.get("mode") or Conversation.Mode.QUALIFY
-        # The visitor id is the httpOnly ``em_vid`` cookie; a body value is only a fallback.
         visitor_id = visitor_id_from_scope(self.scope)  # the signed cookie only, never the body
+        tokens = (content.get("token"), (self.scope.get("cookies") or {}).get(CHAT_COOKIE))
+        access = await database_sync_to_async(self._access)(requested, tokens, visitor_id)
+        if access == "forbidden":
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "forbidden",
+                    "error": "This conversation belongs to another browser.",
+                    "details": {"conversation_id": ["Not a conversation this browser opened."]},
+                }
+            )
+            return await self.close(code=FORBIDDEN_CLOSE_CODE)
         conv, history = await database_sync_to_async(self._open)(
             requested, visitor_id, mode, str(content.get("page_url") or ""),
-            str(content.get("timezone") or "")[:64],
+            str(content.get("timezone") or "")[:64], access == "staff",
         )  # fmt: skip
         if self.conversation is not None:
             await self.channel_layer.group_discard(self.conversation.group_name, self.channel_name)
         self.conversation = conv
+        self.read_only = access == "staff"
         await self.channel_layer.group_add(conv.group_name, self.channel_name)
-        await self.send_json(
-            {
-                "type": "joined",
-                "conversation_id": str(conv.pk),
-                "status": conv.status,
-                "consent": conv.consent_given,
-                "history": history,
-                "pending": (conv.state or {}).get("pending"),
-                "max_chars": settings.CHAT_MAX_MESSAGE_CHARS,
-            }
-        )
+        joined = {
+            "type": "joined",
+            "conversation_id": str(conv.pk),
+            "status": conv.status,
+            "consent": conv.consent_given,
+            "history": history,
+            "pending": (conv.state or {}).get("pending"),
+            "max_chars": settings.CHAT_MAX_MESSAGE_CHARS,
+        }
+        if not self.read_only:
+            joined["token"] = conversation_token(conv.pk)
+        await self.send_json(joined)
 
-    def _open(self, requested, visitor_id, mode, page_url, tz_name):
-        conv = services.conversation_open(
-            conversation_id=requested, visitor_id=visitor_id, mode=mode, page_url=page_url,
-            tz_name=tz_name,
-        )  # fmt: skip
+    def _access(self, requested, tokens, visitor_id) -> str:
+        """``owner`` (or a new conversation), ``staff`` (Sales, read-only) or ``forbidden``."""
+        conv = Conversation.objects.filter(pk=requested).first() if requested else None
+        if conv is None or is_owner(conv, tokens=tokens, visitor_id=visitor_id):
+            return "owner"
+        if is_sales(self.scope.get("user")):
+            return "staff"
+        return "forbidden"
+
+    def _open(self, requested, visitor_id, mode, page_url, tz_name, staff):
+        if staff:
+            conv = Conversation.objects.get(pk=requested)
+        else:
+            conv = services.conversation_open(
+                conversation_id=requested, visitor_id=visitor_id, mode=mode, page_url=page_url,
+                tz_name=tz_name,
+            )  # fmt: skip
         return conv, _history(conv)
 
     async def on_message(self, content: dict) -> None:
@@ -188,7 +230,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         async with self.busy:
             conv = self.conversation
             async for event in pump(
-                lambda: services.chat_confirm(conversation=conv, action_id=action_id, accept=accept)
+                lambda: services.chat_confirm(
+                    conversation=conv, action_id=action_id, accept=accept, client_ip=self.raw_ip
+                )
             ):
                 await self.send_json(event)
 
@@ -200,7 +244,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         async with self.busy:
             conv = self.conversation
             async for event in pump(
-                lambda: services.chat_pick_slot(conversation=conv, slot_id=slot_id)
+                lambda: services.chat_pick_slot(
+                    conversation=conv, slot_id=slot_id, client_ip=self.raw_ip
+                )
             ):
                 await self.send_json(event)
 

@@ -1,9 +1,11 @@
 """Conversations with the AI specialist (seed 5.1.4), their messages and tool calls,
 Sales availability and demo bookings.
 
-A demo slot is held by one confirmed booking at most: ``DemoBooking.slot_key`` (sales user
-or team calendar + start time) is unique among confirmed bookings, enforced by the database,
-so two visitors confirming the same slot at once cannot both win.
+A demo slot is taken by one live booking at most: ``DemoBooking.slot_key`` (sales user or
+team calendar + start time) is unique among confirmed and held bookings, enforced by the
+database, so two visitors confirming the same slot at once cannot both win. A *held*
+booking was asked for an address the browser has not verified: it keeps the slot until its
+``expires_at`` while the address's owner is asked to confirm it (``chat.scheduling``).
 """
 
 from __future__ import annotations
@@ -123,6 +125,12 @@ class Conversation(models.Model):
         return self.consent_given_at is not None
 
     @property
+    def contact_saved(self) -> bool:
+        """The visitor's email is on record: this conversation's own lead, or an existing
+        lead's address claimed by a browser not verified for it (held, never linked)."""
+        return self.lead_id is not None or bool((self.state or {}).get("claimed_lead"))
+
+    @property
     def group_name(self) -> str:
         """The channel-layer group every socket on this conversation joins."""
         return f"chat.{self.pk}"
@@ -204,6 +212,8 @@ class SalesAvailability(models.Model):
 class DemoBooking(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held (awaiting the address owner's confirmation)"
+        EXPIRED = "expired", "Hold expired"
         CANCELLED = "cancelled", "Cancelled"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -227,6 +237,11 @@ class DemoBooking(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
     idempotency_key = models.CharField(max_length=80, unique=True)
     reason = models.CharField(max_length=300, blank=True)
+    # A hold: when it lapses, and the SHA-256 of the one-time confirmation link's token
+    # (the token itself is only in the email sent; cleared once used).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    confirm_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -234,9 +249,13 @@ class DemoBooking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["slot_key"],
-                condition=Q(status="confirmed"),
-                name="chat_booking_one_per_slot",
-            )
+                condition=Q(status__in=["confirmed", "held"]),
+                name="chat_booking_one_live_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(expires_at__isnull=False),
+                name="chat_booking_hold_expires",
+            ),
         ]
 
     def __str__(self) -> str:

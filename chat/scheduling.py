@@ -1,18 +1,27 @@
 """Demo slots: open times from the Sales team's weekly hours (or the team calendar in
 settings), filtered by the day and part of day the visitor asked for in their own time
 zone, labelled in that zone with its name; and the booking itself, held by the database so
-two visitors cannot take the same slot."""
+two visitors cannot take the same slot.
+
+A *hold* (``demo_hold``) takes a slot like a booking but lapses at its ``expires_at``
+unless the address's owner confirms it with the one-time link (``demo_hold_confirm``).
+A lapsed hold frees its slot at once for availability (it is not counted as taken) and is
+marked ``expired`` lazily (before a booking of the same slot) and by the beat sweep
+(``demo_holds_expire``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 import zoneinfo
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from chat.models import Conversation, DemoBooking, SalesAvailability
@@ -64,9 +73,9 @@ def _candidates(now: dt.datetime) -> list[tuple[dt.datetime, int | None, int]]:
         SalesAvailability.objects.filter(active=True, user__is_active=True).select_related("user")
     )
     taken = set(
-        DemoBooking.objects.filter(
-            status=DemoBooking.Status.CONFIRMED, starts_at__gte=now
-        ).values_list("slot_key", flat=True)
+        DemoBooking.objects.filter(_live(now), starts_at__gte=now).values_list(
+            "slot_key", flat=True
+        )
     )
     earliest = now + dt.timedelta(hours=12)
     out: list[tuple[dt.datetime, int | None, int]] = []
@@ -90,6 +99,32 @@ def _candidates(now: dt.datetime) -> list[tuple[dt.datetime, int | None, int]]:
         (c for key, c in unique.items() if c[0] >= earliest and key not in taken),
         key=lambda c: (c[0], c[1] or 0),
     )
+
+
+def _live(now: dt.datetime) -> Q:
+    """Bookings that take their slot: confirmed ones and holds that have not lapsed."""
+    return Q(status=DemoBooking.Status.CONFIRMED) | Q(
+        status=DemoBooking.Status.HELD, expires_at__gt=now
+    )
+
+
+def _expire_lapsed(*, slot_key: str | None = None) -> int:
+    """Mark lapsed holds ``expired`` (their links stop working); returns how many."""
+    rows = DemoBooking.objects.filter(
+        status=DemoBooking.Status.HELD, expires_at__lte=timezone.now()
+    )
+    if slot_key is not None:
+        rows = rows.filter(slot_key=slot_key)
+    return rows.update(status=DemoBooking.Status.EXPIRED, confirm_token_hash="")
+
+
+def demo_holds_expire() -> int:
+    """The beat sweep: every lapsed hold becomes ``expired``."""
+    return _expire_lapsed()
+
+
+def hold_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _fits(start: dt.datetime, tz: dt.tzinfo, pref: dict[str, Any]) -> bool:
@@ -169,22 +204,93 @@ def demo_book(
 ) -> DemoBooking:
     """Book ``slot`` for the conversation's lead. The same key returns the same booking;
     a slot already held raises ``ToolRefused`` (the database decides under concurrency)."""
+    return _insert(
+        conversation=conversation,
+        lead_id=conversation.lead_id,
+        slot=slot,
+        idempotency_key=idempotency_key,
+        reason=reason,
+    )
+
+
+def demo_hold(
+    *, conversation: Conversation, lead_id: Any, slot: dict, idempotency_key: str, reason: str = ""
+) -> tuple[DemoBooking, str]:
+    """Hold ``slot`` for the lead ``lead_id`` until ``CHAT_DEMO_HOLD_HOURS`` from now.
+    Returns the booking and the confirmation token ('' when the key had already been used:
+    no second link for the same hold). Only the token's SHA-256 is stored."""
+    token = secrets.token_urlsafe(32)
+    expires = timezone.now() + dt.timedelta(hours=float(settings.CHAT_DEMO_HOLD_HOURS))
+    booking = _insert(
+        conversation=conversation,
+        lead_id=lead_id,
+        slot=slot,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        status=DemoBooking.Status.HELD,
+        expires_at=expires,
+        confirm_token_hash=hold_token_hash(token),
+    )
+    return booking, token if booking.confirm_token_hash == hold_token_hash(token) else ""
+
+
+def demo_hold_for_token(token: str, *, for_update: bool = False) -> DemoBooking | None:
+    """The live hold a confirmation token belongs to (None if unknown, used or lapsed)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    rows = DemoBooking.objects.select_related("lead", "conversation")
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    booking = rows.filter(
+        confirm_token_hash=hold_token_hash(token), status=DemoBooking.Status.HELD
+    ).first()
+    if booking is None or booking.expires_at <= timezone.now():
+        return None
+    return booking
+
+
+@transaction.atomic
+def demo_hold_confirm(*, token: str) -> DemoBooking | None:
+    """The address's owner opened the link and confirmed: the hold becomes a booking (once;
+    the token is spent). None for an unknown, used or lapsed link."""
+    booking = demo_hold_for_token(token, for_update=True)
+    if booking is None:
+        _expire_lapsed()
+        return None
+    booking.status = DemoBooking.Status.CONFIRMED
+    booking.confirmed_at = timezone.now()
+    booking.confirm_token_hash = ""
+    booking.save(update_fields=["status", "confirmed_at", "confirm_token_hash"])
+    return booking
+
+
+def _insert(
+    *,
+    conversation: Conversation,
+    lead_id: Any,
+    slot: dict,
+    idempotency_key: str,
+    reason: str,
+    **extra: Any,
+) -> DemoBooking:
     existing = DemoBooking.objects.filter(idempotency_key=idempotency_key).first()
     if existing:
         return existing
     user_id, start = parse_slot_id(slot["id"])
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    _expire_lapsed(slot_key=slot["id"])  # a lapsed hold must not keep the slot
     try:
         with transaction.atomic():
             return DemoBooking.objects.create(
                 conversation=conversation,
-                lead_id=conversation.lead_id,
+                lead_id=lead_id,
                 sales_user=user,
                 starts_at=start,
                 ends_at=start + dt.timedelta(minutes=int(slot.get("minutes", 30))),
                 slot_key=slot["id"],
                 idempotency_key=idempotency_key,
                 reason=reason[:300],
+                **extra,
             )
     except IntegrityError as exc:
         again = DemoBooking.objects.filter(idempotency_key=idempotency_key).first()

@@ -267,7 +267,7 @@ def _book_demo(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutco
     offered = {s["id"]: s for s in conversation.state.get("offered_slots") or []}
     if slot_id not in offered:
         raise ToolRefused("slot was not offered in this conversation")
-    if not conversation.lead_id:
+    if not conversation.contact_saved:
         raise ToolRefused("the visitor's details are not saved yet")
     action_id = uuid.uuid4().hex
     state = dict(conversation.state)

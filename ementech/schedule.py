@@ -36,6 +36,11 @@ def beat_schedule() -> dict[str, dict]:
             "task": "content.tasks.refresh_stale_feeds",
             "schedule": 300.0,
         },
+        # --- chat: demo holds nobody confirmed lapse (their links stop working) ---
+        "chat-expire-demo-holds": {
+            "task": "chat.tasks.expire_demo_holds",
+            "schedule": 600.0,
+        },
         "scoring-nightly-rescore": {
             "task": "scoring.tasks.rescore_all_leads",
             "schedule": crontab(hour=2, minute=30),

@@ -2,8 +2,9 @@
 hand-off, staff replies), turn (one turn of the assistant), booking (confirmations),
 resources and analysis. Callers import from ``chat.services``."""
 
+from chat.scheduling import demo_holds_expire
 from chat.services.analysis import conversation_analyse
-from chat.services.booking import chat_confirm, chat_pick_slot
+from chat.services.booking import chat_confirm, chat_pick_slot, demo_hold_confirmed
 from chat.services.conversations import (
     CONSENT_WORDING,
     LEAD_FIELDS,
@@ -40,6 +41,8 @@ __all__ = [
     "conversation_open",
     "conversation_rate",
     "conversation_set_consent",
+    "demo_hold_confirmed",
+    "demo_holds_expire",
     "conversation_store_profile",
     "enqueue_analysis",
     "message_public",

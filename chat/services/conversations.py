@@ -161,7 +161,10 @@ def conversation_store_profile(
     *, conversation: Conversation, values: dict[str, Any], ip: str = ""
 ) -> dict[str, Any]:
     """Merge validated slot values into the conversation and, with consent and an email,
-    into this conversation's own lead. Consent is never set here."""
+    into this conversation's own lead. Consent is never set here. The lead is this
+    conversation's only when the browser is verified for it (it created it, or its visitor
+    is linked to it); an existing lead's address from any other browser is only *claimed*:
+    nothing of that lead changes from here (fields, stage, owner)."""
     from leads.services import CaptureError, ConsentInput, lead_capture, lead_update
 
     collected = dict(conversation.collected or {})
@@ -189,6 +192,14 @@ def conversation_store_profile(
         result["held"] = "consent"
         return result
     profile = {k: v for k, v in collected.items() if k in LEAD_FIELDS and k != "email"}
+    state = conversation.state or {}
+    if (
+        conversation.lead_id is None
+        and state.get("claimed_email") == collected["email"]
+        and not set(accepted) & set(profile)
+    ):
+        result["saved"] = True  # already claimed, nothing new to submit
+        return result
     try:
         if conversation.lead_id is None:
             capture = lead_capture(
@@ -204,8 +215,25 @@ def conversation_store_profile(
                 profile=profile,
                 ip=ip,
             )
+            if not capture.verified:
+                # An existing lead's address, and this browser is not verified for it: the
+                # submission was kept for sales (``lead_claim``), the lead is untouched and
+                # never linked here; a demo asked for it is only held (chat.services.booking).
+                conversation.state = {
+                    **(conversation.state or {}),
+                    "claimed_lead": str(capture.lead.pk),
+                    "claimed_email": collected["email"],
+                }
+                conversation.save(update_fields=["state", "updated_at"])
+                result["saved"] = True  # the same answer as for an address never seen
+                return result
             conversation.lead = capture.lead
-            conversation.save(update_fields=["lead", "updated_at"])
+            conversation.state = {
+                k: v
+                for k, v in (conversation.state or {}).items()
+                if k not in ("claimed_lead", "claimed_email")
+            }
+            conversation.save(update_fields=["lead", "state", "updated_at"])
         else:
             changed = {k: v for k, v in accepted.items() if k in profile}
             implied = (conversation.state or {}).get("implied") or {}

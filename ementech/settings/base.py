@@ -384,6 +384,10 @@ _RATE_LIMIT_DEFAULTS = {
     "newsletter-subscribe": "20/h",  # API and page
     "privacy-requests": "5/h",  # export/erasure link requests (API and page), per client
     "privacy-requests-address": "5/h",  # the same, per address asked for (silently dropped)
+    # Demo holds (a demo asked in the chat for an address the browser has not verified)
+    "chat-demo-hold-browser": "3/h",  # per browser (visitor cookie, else conversation)
+    "chat-demo-hold-ip": "10/h",  # per client address
+    "chat-demo-hold-address": "2/d",  # per address the confirmation request goes to
 }
 RATE_LIMITS = {
     scope: env.str("RATE_LIMIT_" + scope.upper().replace("-", "_").replace(".", "_"), default=rate)
@@ -548,6 +552,10 @@ CHAT_DEMO_AVAILABILITY = env.json(
     "CHAT_DEMO_AVAILABILITY",
     default={"weekdays": [3, 4], "hours": [10, 14], "minutes": 30, "days_ahead": 14},
 )
+# A demo asked for an address the browser has not verified is *held* this long while the
+# address's owner is asked (by email) to confirm it; then it lapses and frees the slot.
+CHAT_DEMO_HOLD_HOURS = env.float("CHAT_DEMO_HOLD_HOURS", default=2.0)
+# (New holds per browser, client IP and address: RATE_LIMITS["chat-demo-hold-*"].)
 CHAT_WIDGET_OPEN_DELAY_SECONDS = env.int("CHAT_WIDGET_OPEN_DELAY_SECONDS", default=30)
 
 # --- scoring ------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
  *
  * Model output is only ever set with textContent (never innerHTML); source links are
  * built element by element and only for http(s) or same-site URLs; no remote images.
- * The conversation id is kept in localStorage so history survives page loads.
+ * The conversation id is kept in localStorage so history survives page loads, with the
+ * owner token the server gives this browser in "joined": only a join that shows it (or the
+ * browser's own cookies) is let into an existing conversation. A refused join ("forbidden"
+ * error, close code 4403) forgets both and starts a new conversation.
  */
 (function () {
   "use strict";
@@ -10,6 +13,7 @@
   if (!root || !window.WebSocket) { return; }
 
   var STORE_ID = "em_chat_id";
+  var STORE_TOKEN = "em_chat_token";
   var STORE_SEEN = "em_chat_seen";
   var $ = function (sel) { return root.querySelector(sel); };
   var launcher = $("[data-chat-open]");
@@ -118,15 +122,19 @@
     ws.onopen = function () {
       var tz = "";
       try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { tz = ""; }
-      ws.send(JSON.stringify({ type: "join", page_url: window.location.pathname, timezone: tz }));
+      var join = { type: "join", page_url: window.location.pathname, timezone: tz };
+      var token = storage(STORE_TOKEN);
+      if (token && id !== "new") { join.token = token; }
+      ws.send(JSON.stringify(join));
     };
     ws.onmessage = function (e) {
       var data;
       try { data = JSON.parse(e.data); } catch (err) { return; }
       handle(data);
     };
-    ws.onclose = function () {
+    ws.onclose = function (e) {
       ready = false;
+      if (e && e.code === 4403) { storage(STORE_ID, null); storage(STORE_TOKEN, null); }
       statusLine.textContent = "Reconnecting…";
       if (!panel.hidden || !root.classList.contains("em-chat-closed")) {
         window.setTimeout(function () { if (!root.classList.contains("em-chat-closed")) { connect(); } }, 2000);
@@ -143,6 +151,7 @@
       case "joined":
         ready = true;
         storage(STORE_ID, ev.conversation_id);
+        if (ev.token) { storage(STORE_TOKEN, ev.token); }
         root.setAttribute("data-conversation-id", ev.conversation_id);
         statusLine.textContent = ev.status === "escalated" ? "A person from our team is with you" : "Typically replies instantly";
         if (ev.consent) { consentBox.checked = true; consentBox.disabled = true; }
@@ -179,6 +188,7 @@
         showSlots(ev.slots || []);
         break;
       case "booked":
+      case "held":
         hideConfirm();
         break;
       case "handoff":
@@ -206,6 +216,7 @@
         rateBox.textContent = "Thanks for your feedback!";
         break;
       case "error":
+        if (ev.code === "forbidden") { storage(STORE_ID, null); storage(STORE_TOKEN, null); break; }
         showTyping(false);
         current = null;
         sendBtn.disabled = false;

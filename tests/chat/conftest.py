@@ -62,7 +62,7 @@ def _warm_models():
 class ChatSocket:
     """A visitor's widget connection: join, send, and collect a turn's events."""
 
-    def __init__(self, conversation_id: str = "new", cookie: str = ""):
+    def __init__(self, conversation_id: str = "new", cookie: str = "", token: str = ""):
         from ementech.asgi import application
 
         headers = [(b"origin", b"http://testserver")]
@@ -72,15 +72,19 @@ class ChatSocket:
             application, f"/ws/chat/{conversation_id}", headers=headers
         )
         self.conversation_id: str | None = None
+        self.token = token  # the owner token of an existing conversation, if this is its browser
         self.joined: dict = {}
 
     async def connect(self, **join) -> dict:
         ok, _ = await self.comm.connect()
         assert ok
+        if self.token:
+            join.setdefault("token", self.token)
         await self.comm.send_json_to({"type": "join", **join})
         self.joined = await self.comm.receive_json_from(timeout=90)
         assert self.joined["type"] == "joined", self.joined
         self.conversation_id = self.joined["conversation_id"]
+        self.token = self.joined.get("token", "")
         return self.joined
 
     async def events_until(self, *kinds: str, timeout: float = 90) -> list[dict]:
@@ -157,6 +161,17 @@ def demo_kb(django_db_setup, django_db_blocker):
             yield
             transaction.set_rollback(True)
         forget()
+
+
+def owner_client(conversation):
+    """A test client holding the conversation's owner cookie (the browser that opened it)."""
+    from django.test import Client
+
+    from chat.ownership import CHAT_COOKIE, conversation_token
+
+    client = Client()
+    client.cookies[CHAT_COOKIE] = conversation_token(conversation.pk)
+    return client
 
 
 def post_chat(client, path: str, body: dict) -> tuple[int, list[dict]]:

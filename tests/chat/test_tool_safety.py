@@ -17,7 +17,7 @@ from chat.tools import demo_slots_open
 from leads.models import Lead
 from leads.services import ConsentInput, lead_capture
 from tests.ai_providers.stub import Reply
-from tests.chat.conftest import post_chat, reply_text
+from tests.chat.conftest import owner_client, post_chat, reply_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,9 @@ def test_save_lead_for_another_email_is_refused(llm_settings, victim, caplog):
     )
     caplog.set_level(logging.WARNING, logger="chat.tools")
     status, events = post_chat(
-        Client(), "/api/chat/qualify", {"message": "hello", "conversation_id": str(conv.pk)}
+        owner_client(conv),
+        "/api/chat/qualify",
+        {"message": "hello", "conversation_id": str(conv.pk)},
     )
     assert status == 200
     victim.refresh_from_db()
@@ -86,7 +88,9 @@ def test_save_lead_email_the_visitor_never_gave_is_refused(llm_settings):
     services.conversation_set_consent(conversation=conv)
     model_calls(llm_settings, ("save_lead", {"email": "someone@else.example", "name": "X"}))
     post_chat(
-        Client(), "/api/chat/qualify", {"message": "hi there", "conversation_id": str(conv.pk)}
+        owner_client(conv),
+        "/api/chat/qualify",
+        {"message": "hi there", "conversation_id": str(conv.pk)},
     )
     assert not Lead.objects.filter(email_normalized="someone@else.example").exists()
     assert tool_records(Conversation.objects.get(pk=conv.pk))[0]["status"] == "refused"
@@ -96,7 +100,9 @@ def test_save_lead_cannot_set_consent(llm_settings):
     conv = services.conversation_open()
     Message.objects.create(conversation=conv, role="user", content="me@visitor.example")
     model_calls(llm_settings, ("save_lead", {"email": "me@visitor.example", "consent": True}))
-    post_chat(Client(), "/api/chat/qualify", {"message": "ok", "conversation_id": str(conv.pk)})
+    post_chat(
+        owner_client(conv), "/api/chat/qualify", {"message": "ok", "conversation_id": str(conv.pk)}
+    )
     conv.refresh_from_db()
     assert conv.consent_given_at is None and conv.lead is None
     assert not Lead.objects.exists()
@@ -107,7 +113,7 @@ def test_valid_save_lead_without_consent_is_held_not_stored(llm_settings):
     conv = services.conversation_open()
     model_calls(llm_settings, ("save_lead", {"email": "me@visitor.example", "role": "CTO"}))
     post_chat(
-        Client(),
+        owner_client(conv),
         "/api/chat/qualify",
         {"message": "I'm the CTO, me@visitor.example", "conversation_id": str(conv.pk)},
     )
@@ -133,7 +139,9 @@ def test_book_demo_without_confirmation_books_nothing(llm_settings):
         ("book_demo", {"slot_id": offered[0]["id"]}),  # valid: still only a question
     )
     status, events = post_chat(
-        Client(), "/api/chat/qualify", {"message": "book it", "conversation_id": str(conv.pk)}
+        owner_client(conv),
+        "/api/chat/qualify",
+        {"message": "book it", "conversation_id": str(conv.pk)},
     )
     assert not DemoBooking.objects.exists()
     records = tool_records(Conversation.objects.get(pk=conv.pk))
@@ -143,7 +151,7 @@ def test_book_demo_without_confirmation_books_nothing(llm_settings):
     confirm = next(e for e in events if e["type"] == "confirm")
     # Only the visitor's confirmation (the widget's button) books it.
     status, events = post_chat(
-        Client(),
+        owner_client(conv),
         "/api/chat/qualify",
         {"conversation_id": str(conv.pk),
          "confirm": {"action_id": confirm["action_id"], "accept": True}},
@@ -152,7 +160,7 @@ def test_book_demo_without_confirmation_books_nothing(llm_settings):
     assert any(e["type"] == "booked" for e in events)
     # The same confirmation again (double click, retry) does not book twice.
     post_chat(
-        Client(),
+        owner_client(conv),
         "/api/chat/qualify",
         {"conversation_id": str(conv.pk),
          "confirm": {"action_id": confirm["action_id"], "accept": True}},
@@ -168,7 +176,9 @@ def test_unknown_tool_and_malformed_arguments_are_refused(llm_settings, victim):
         ("save_lead", "{not json"),
         ("save_lead", {"budget": "a million"}),
     )
-    post_chat(Client(), "/api/chat/qualify", {"message": "hi", "conversation_id": str(conv.pk)})
+    post_chat(
+        owner_client(conv), "/api/chat/qualify", {"message": "hi", "conversation_id": str(conv.pk)}
+    )
     records = tool_records(Conversation.objects.get(pk=conv.pk))
     assert [r["status"] for r in records] == ["refused"] * 3
     assert "unknown tool" in records[0]["error"]
@@ -183,7 +193,7 @@ def test_system_prompt_has_no_secrets_and_marks_sources_untrusted(llm_settings, 
     conv = consented_conversation()
     llm_settings.script("openai", Reply(text="Hello!"))
     post_chat(
-        Client(),
+        owner_client(conv),
         "/api/chat/rag",
         {"message": "What do you build?", "conversation_id": str(conv.pk)},
     )

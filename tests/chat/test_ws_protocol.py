@@ -22,7 +22,7 @@ async def test_reconnect_typing_limit_rating_and_analysis(chat_socket):
     await ws.say("We'd like it live within the next couple of months")
 
     # A second socket on the same conversation (another tab, or staff) sees the visitor type.
-    other = chat_socket(ws.conversation_id)
+    other = chat_socket(ws.conversation_id, token=ws.token)
     joined = await other.connect()
     assert joined["conversation_id"] == ws.conversation_id
     history = joined["history"]
