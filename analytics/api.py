@@ -6,10 +6,7 @@ pattern); behaviours and triggers run in Celery after commit.
 
 from __future__ import annotations
 
-import re
-
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
@@ -17,15 +14,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.serializers import (
+    TrackAcceptedSerializer,
+    TrackBatchSerializer,
+    TrackEventSerializer,
+    TrackInputSerializer,
+)
 from analytics.services import track_ingest
 from analytics.validation import EventsInvalid, validate_events
 from core.errors import error_response
 from core.ratelimit import rate_limit
 from leads.cookies import visitor_cookie_set
 from leads.identity import visitor_id_from_request
-
-BATCH_KEYS = {"events", "visitor_id", "batch_id"}
-BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def _first_touch(events: list) -> dict[str, str]:
@@ -70,51 +70,52 @@ class TrackApi(APIView):
 
     @extend_schema(
         operation_id="track",
-        request=OpenApiTypes.OBJECT,
-        responses={202: OpenApiTypes.OBJECT},
+        request=PolymorphicProxySerializer(
+            component_name="TrackRequest",
+            serializers=[TrackEventSerializer, TrackBatchSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={202: TrackAcceptedSerializer},
         description=(
             'One event or {"events": [...], "batch_id": "..."} (at most 100); 202 '
-            '{"accepted": n}. A batch id already stored is not stored again.'
+            '{"accepted": n}. A batch id already stored is not stored again. Any invalid '
+            'event refuses the batch: 400 "Invalid events." with '
+            '{"events": {index: {field: [messages]}}}. The seed\'s camelCase keys '
+            "(sessionId, leadId) are accepted."
         ),
+        examples=[
+            OpenApiExample(
+                "One page view",
+                value={
+                    "type": "page_view",
+                    "session_id": "sess-7f3a",
+                    "properties": {"url": "https://ementech.co.ke/services/ai", "title": "AI"},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A batch",
+                value={
+                    "batch_id": "b-20261203-0001",
+                    "events": [
+                        {"type": "page_view", "properties": {"path": "/pricing"}},
+                        {"type": "scroll", "properties": {"path": "/pricing", "scroll_depth": 75}},
+                    ],
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Accepted", value={"accepted": 2}, response_only=True),
+        ],
     )
     def post(self, request: Request) -> Response:
         limited = rate_limit(request._request, "track")
         if limited is not None:
             return limited
-        body = request.data
-        if isinstance(body, dict) and "events" in body:
-            unknown = set(body) - BATCH_KEYS
-            if unknown:
-                return error_response(
-                    "Invalid input.",
-                    status_code=400,
-                    details={"non_field_errors": [f"Unknown keys: {', '.join(sorted(unknown))}."]},
-                )
-            events = body["events"]
-            visitor_id = body.get("visitor_id")
-            batch_id = body.get("batch_id")
-            if batch_id is not None and not (
-                isinstance(batch_id, str) and BATCH_ID.match(batch_id)
-            ):
-                return error_response(
-                    "Invalid input.",
-                    status_code=400,
-                    details={"batch_id": ["8 to 64 letters, digits, '-' or '_'."]},
-                )
-        elif isinstance(body, dict):
-            events = [body]
-            visitor_id = body.get("visitor_id")
-            batch_id = None
-        else:
-            return error_response(
-                "Invalid input.",
-                status_code=400,
-                details={"non_field_errors": ['Send one event object or {"events": [...]}.']},
-            )
-        if visitor_id is not None and not isinstance(visitor_id, str):
-            return error_response(
-                "Invalid input.", status_code=400, details={"visitor_id": ["Must be a string."]}
-            )
+        body = TrackInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        events = body.validated_data["events"]
+        visitor_id = body.validated_data["visitor_id"]
+        batch_id = body.validated_data["batch_id"]
         # The visitor is the signed cookie's. A body ``visitor_id`` counts only for a server
         # integration authenticated with a staff token allowed to add interactions.
         cookie_vid = visitor_id_from_request(request._request)
@@ -131,9 +132,9 @@ class TrackApi(APIView):
             touch=_first_touch(events),
             batch_id=batch_id,
         )
-        body = {"accepted": stored}
+        answer = {"accepted": stored}
         if batch_id is not None and not stored:
-            body.update(accepted=len(clean), duplicate=True)  # a retry: stored the first time
-        response = Response(body, status=202)
+            answer.update(accepted=len(clean), duplicate=True)  # a retry: stored the first time
+        response = Response(answer, status=202)
         visitor_cookie_set(request._request, response, visitor_id)
         return response

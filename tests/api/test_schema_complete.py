@@ -56,7 +56,6 @@ _PENDING: set[str] = {
     "tools_assessment_post",
     "tools_results_by_result_id_email_post",
     "tools_roi_post",
-    "track",
 }
 
 
