@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin
 
 from analytics.models import Interaction
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ModelAdmin):
     list_display = ("occurred_at", "type", "category", "lead", "visitor_id", "session_id")
     list_filter = ("category", "type")
     list_select_related = ("lead",)

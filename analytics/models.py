@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.timefmt import local_datetime
+
 
 class InteractionCategory(models.TextChoices):
     PAGE_VIEW = "page_view", "Page view"
@@ -96,7 +98,7 @@ class Interaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.type} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.type} · {local_datetime(self.occurred_at)}"
 
 
 class TrackedBatch(models.Model):

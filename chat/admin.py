@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from chat import services
 from chat.models import Conversation, DemoBooking, Message, SalesAvailability
+from core.timefmt import local_datetime, local_span
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(TabularInline):
     model = Message
     extra = 0
     can_delete = False
@@ -28,7 +30,7 @@ class MessageInline(admin.TabularInline):
 class ConversationForm(forms.ModelForm):
     staff_reply = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
         help_text="Sent to the visitor's chat at once; the assistant stays silent.",
     )
 
@@ -38,10 +40,11 @@ class ConversationForm(forms.ModelForm):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(ModelAdmin):
     form = ConversationForm
-    list_display = ("id", "status", "lead", "primary_intent", "qualification_progress",
+    list_display = ("who", "status", "primary_intent", "qualification_progress",
                     "satisfaction", "cost_usd", "updated_at")  # fmt: skip
+    list_display_links = ("who",)
     list_filter = ("status", "mode", "sentiment", "urgency")
     search_fields = ("lead__email", "lead__company")
     list_select_related = ("lead",)
@@ -52,6 +55,14 @@ class ConversationAdmin(admin.ModelAdmin):
                        "started_at")  # fmt: skip
     fields = ("transcript", "status", "staff_reply", "next_action", *readonly_fields)
     readonly_fields = ("transcript", *readonly_fields)
+
+    @admin.display(description="Conversation", ordering="-started_at")
+    def who(self, obj: Conversation) -> str:
+        lead = obj.lead
+        name = (lead.name or lead.email) if lead is not None else "Anonymous visitor"
+        return format_html(
+            "<strong>{}</strong><br><small>started {}</small>", name, local_datetime(obj.started_at)
+        )
 
     @admin.display(description="Conversation")
     def transcript(self, obj: Conversation) -> str:
@@ -73,18 +84,16 @@ class ConversationAdmin(admin.ModelAdmin):
                 if isinstance(c, dict)
             ]
             tools = f" · used {', '.join(names)}" if names else ""
-            when = timezone.localtime(m.created_at).strftime("%a %d %b, %H:%M %Z")
+            when = local_datetime(m.created_at, with_weekday=True)
             rows.append((side, who, when, tools, m.content))
         if not rows:
             return "No messages yet."
         return format_html(
-            '<div class="chat-transcript" style="max-width:48rem">{}</div>',
+            '<div class="chat-transcript">{}</div>',
             format_html_join(
                 "",
-                '<div class="msg msg-{}" style="margin:.4rem 0;padding:.5rem .75rem;'
-                'border-radius:10px;background:var(--darkened-bg,#f3f6fa)">'
-                "<strong>{}</strong> <small>{}{}</small>"
-                '<div style="white-space:pre-wrap">{}</div></div>',
+                '<div class="msg msg-{}"><p class="msg-meta"><strong>{}</strong> '
+                '<span>{}{}</span></p><div class="msg-text">{}</div></div>',
                 rows,
             ),
         )
@@ -98,14 +107,19 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SalesAvailability)
-class SalesAvailabilityAdmin(admin.ModelAdmin):
+class SalesAvailabilityAdmin(ModelAdmin):
     list_display = ("user", "weekday", "start_time", "end_time", "slot_minutes", "active")
     list_filter = ("active", "weekday")
 
 
 @admin.register(DemoBooking)
-class DemoBookingAdmin(admin.ModelAdmin):
-    list_display = ("starts_at", "lead", "sales_user", "status", "created_at")
+class DemoBookingAdmin(ModelAdmin):
+    list_display = ("when", "lead", "sales_user", "status", "created_at")
+    date_hierarchy = "starts_at"
     list_filter = ("status",)
     list_select_related = ("lead", "sales_user")
     readonly_fields = ("conversation", "lead", "slot_key", "idempotency_key", "created_at")
+
+    @admin.display(description="Demo (site time)", ordering="starts_at")
+    def when(self, obj: DemoBooking) -> str:
+        return local_span(obj.starts_at, obj.ends_at)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.timefmt import local_span
+
 
 class Conversation(models.Model):
     class Channel(models.TextChoices):
@@ -259,7 +261,7 @@ class DemoBooking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Demo {self.starts_at:%Y-%m-%d %H:%M} ({self.status})"
+        return f"Demo {local_span(self.starts_at, self.ends_at)} ({self.status})"
 
 
 class UnansweredQuestion(models.Model):

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from unfold.admin import ModelAdmin
 
 from events.attendance import AttendanceImportError
 from events.forms import AttendanceUploadForm
@@ -17,7 +18,7 @@ from events.services import attendance_import_zoom, attendance_mark, registratio
 
 
 @admin.register(EventRegistration)
-class EventRegistrationAdmin(admin.ModelAdmin):
+class EventRegistrationAdmin(ModelAdmin):
     list_display = (
         "lead_email",
         "event",
@@ -197,7 +198,7 @@ class EventRegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttendanceImport)
-class AttendanceImportAdmin(admin.ModelAdmin):
+class AttendanceImportAdmin(ModelAdmin):
     list_display = ("event", "source", "filename", "rows", "marked_attended", "created_at")
     list_filter = ("source",)
     list_select_related = ("event",)

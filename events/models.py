@@ -26,6 +26,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 
 from content.models import SeoMixin
+from core.timefmt import local_datetime
 
 DEFAULT_TIMEZONE = "Africa/Nairobi"
 
@@ -426,5 +427,5 @@ class AttendanceImport(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.get_source_display()} for {self.event_id} at {self.created_at:%Y-%m-%d %H:%M}"
+            f"{self.get_source_display()} for {self.event_id} at {local_datetime(self.created_at)}"
         )

@@ -5,11 +5,12 @@ pending remote erasures."""
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.admin import ModelAdmin, TabularInline
 
 from integrations.models import CrmLink, RemoteErasure, SyncConflict, ZoomMeeting
 
 
-class CrmLinkInline(admin.TabularInline):
+class CrmLinkInline(TabularInline):
     """The lead's HubSpot contact: id, sync status, last push/pull, last error."""
 
     model = CrmLink
@@ -26,7 +27,7 @@ class CrmLinkInline(admin.TabularInline):
         return False
 
 
-class SyncConflictInline(admin.TabularInline):
+class SyncConflictInline(TabularInline):
     model = SyncConflict
     fk_name = "lead"
     verbose_name_plural = "HubSpot conflicts"
@@ -40,7 +41,7 @@ class SyncConflictInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -13,8 +13,11 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminTextareaWidget
 
 from core.permissions import is_read_only
+from core.timefmt import local_datetime
 from integrations.admin import CrmLinkInline, SyncConflictInline  # TODO(facade)
 from leads import selectors, services
 from leads.models import ConsentRecord, Lead, LeadAudit, SalesNotification, Visitor
@@ -68,10 +71,19 @@ class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=Lead.Stage.choices)
 
 
+# Lists kept as JSON (pain points, stack...): two rows are enough for what a lead tells us.
+JSON_LIST_FIELDS = ("pain_points", "interests", "tech_stack", "competitors")
+
+
 class LeadAdminForm(forms.ModelForm):
     class Meta:
         model = Lead
         fields = sorted(services.STAFF_FIELDS)
+        widgets = {
+            name: UnfoldAdminTextareaWidget(attrs={"rows": 2})
+            for name in JSON_LIST_FIELDS
+            if name in services.STAFF_FIELDS
+        }
 
 
 class IndustryFilter(admin.SimpleListFilter):
@@ -100,19 +112,19 @@ class IndustryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(ModelAdmin):
     # HubSpot sync status and conflicts of this lead (the integrations app's inlines).
     inlines = [CrmLinkInline, SyncConflictInline]
     form = LeadAdminForm
-    # Seven columns next to the filters fit a 1366 px screen.
+    # Seven columns fit a 1366 px screen beside the sidebar (filters open in a side panel).
     list_display = (
         "who",
-        "stage",
         "grade_score",
+        "stage",
         "source",
         "industry",
         "assigned_to",
-        "last_visit_at",
+        "last_visit",
     )
     list_display_links = ("who",)
     list_filter = ("stage", "grade", "source", IndustryFilter, "assigned_to", "outcome")
@@ -150,6 +162,7 @@ class LeadAdmin(admin.ModelAdmin):
         (
             "Profile",
             {
+                "classes": ["tab"],
                 "fields": (
                     "company",
                     "role",
@@ -161,12 +174,13 @@ class LeadAdmin(admin.ModelAdmin):
                     "linkedin",
                     "pain_points",
                     "interests",
-                )
+                ),
             },
         ),
         (
             "Qualification",
             {
+                "classes": ["tab"],
                 "fields": (
                     "budget",
                     "timeline",
@@ -182,12 +196,13 @@ class LeadAdmin(admin.ModelAdmin):
                     "profile_completeness",
                     "qualified_at",
                     "scored_at",
-                )
+                ),
             },
         ),
         (
             "Behaviour",
             {
+                "classes": ["tab"],
                 "fields": (
                     "visits",
                     "page_views",
@@ -199,7 +214,7 @@ class LeadAdmin(admin.ModelAdmin):
                     "campaign",
                     "created_at",
                     "updated_at",
-                )
+                ),
             },
         ),
     )
@@ -215,7 +230,21 @@ class LeadAdmin(admin.ModelAdmin):
 
     @admin.display(description="Score", ordering="-score")
     def grade_score(self, obj: Lead) -> str:
-        return f"{obj.grade} · {obj.score}" if obj.grade else "–"
+        from django.utils.html import format_html
+
+        if not obj.grade:
+            return "–"
+        return format_html(
+            '<span class="bo-grade bo-grade-{}" title="Grade {}">{}</span>{}',
+            obj.grade,
+            obj.grade,
+            obj.grade,
+            obj.score,
+        )
+
+    @admin.display(description="Last visit", ordering="last_visit_at")
+    def last_visit(self, obj: Lead) -> str:
+        return local_datetime(obj.last_visit_at) or "–"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # leads arrive through capture (forms, chat, events, API)
@@ -341,7 +370,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
 from nurture import services
 from nurture.models import (
@@ -22,7 +23,7 @@ from nurture.models import (
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ModelAdmin):
     """The outbox. In embedded mode this is where staff read what would have been sent."""
 
     list_display = (
@@ -75,7 +76,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         self.message_user(request, "Marked as bounced.", messages.INFO)
 
 
-class SubscriptionInline(admin.TabularInline):
+class SubscriptionInline(TabularInline):
     model = Subscription
     extra = 0
     readonly_fields = ("newsletter", "status", "created_at", "confirmed_at", "unsubscribed_at")
@@ -83,7 +84,7 @@ class SubscriptionInline(admin.TabularInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ModelAdmin):
     list_display = ("email", "confirmed_at", "unsubscribed_at", "frequency", "created_at")
     list_filter = ("frequency",)
     search_fields = ("email",)
@@ -101,35 +102,35 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Newsletter)
-class NewsletterAdmin(admin.ModelAdmin):
+class NewsletterAdmin(ModelAdmin):
     list_display = ("name", "slug", "frequency", "is_active")
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(ModelAdmin):
     list_display = ("subject", "newsletter", "status", "send_at", "sent_at")
     list_filter = ("newsletter", "status")
 
 
 @admin.register(IssueDelivery)
-class IssueDeliveryAdmin(admin.ModelAdmin):
+class IssueDeliveryAdmin(ModelAdmin):
     list_display = ("issue", "subscriber", "created_at")
     list_select_related = ("issue", "subscriber")
     readonly_fields = ("issue", "subscriber", "email", "created_at")
 
 
-class SequenceStepInline(admin.TabularInline):
+class SequenceStepInline(TabularInline):
     model = SequenceStep
     extra = 0
 
 
 @admin.register(Sequence)
-class SequenceAdmin(admin.ModelAdmin):
+class SequenceAdmin(ModelAdmin):
     list_display = ("name", "trigger", "exit_stage", "is_active")
     inlines = [SequenceStepInline]
 
 
-class StepSendInline(admin.TabularInline):
+class StepSendInline(TabularInline):
     model = StepSend
     extra = 0
     readonly_fields = ("step", "status", "reason", "email", "created_at")
@@ -137,7 +138,7 @@ class StepSendInline(admin.TabularInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ModelAdmin):
     list_display = ("lead", "sequence", "status", "exit_reason", "enrolled_at", "finished_at")
     list_filter = ("sequence", "status")
     list_select_related = ("lead", "sequence")

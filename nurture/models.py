@@ -225,6 +225,7 @@ class IssueDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "issue deliveries"
         constraints = [
             models.UniqueConstraint(fields=["issue", "subscriber"], name="issue_delivery_once")
         ]

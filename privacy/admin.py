@@ -11,13 +11,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from unfold.admin import ModelAdmin
 
 from privacy.models import DataRequest, DeletionLog, Suppression
 
 ERASE_PERM = "privacy.erase_personal_data"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

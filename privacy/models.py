@@ -12,6 +12,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from core.timefmt import local_datetime
+
 
 class DataRequest(models.Model):
     """A request by a person (verified by an emailed single-use link) or by staff."""
@@ -80,7 +82,7 @@ class DeletionLog(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"erasure {self.pk} by {self.method} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"erasure {self.pk} by {self.method} at {local_datetime(self.created_at)}"
 
 
 class Suppression(models.Model):

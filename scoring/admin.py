@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin, TabularInline
 
 from scoring.actions import rule_actions
 from scoring.engine import Config, explain
@@ -19,7 +20,7 @@ def factors_table(factors: dict | None, *, weights: Any = None) -> str:
     """The factors as an HTML table: feature, group, value, weight, points."""
     factors = factors or {}
     if not factors.get("points"):
-        return format_html("<p>{}</p>", "Not scored yet.")
+        return format_html('<p class="bo-factors">{}</p>', "Not scored yet.")
     rows = [
         (
             r["label"],
@@ -67,7 +68,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ScoreSnapshotAdmin(ReadOnlyMixin, ModelAdmin):
     list_display = (
         "lead",
         "score",
@@ -102,7 +103,7 @@ class ScoreSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ScoreAlert)
-class ScoreAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ScoreAlertAdmin(ReadOnlyMixin, ModelAdmin):
     list_display = ("lead", "reason", "score", "grade", "delivered_on", "created_at")
     list_filter = ("reason",)
     list_select_related = ("lead",)
@@ -115,7 +116,7 @@ class ScoreAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ScoringModel)
-class ScoringModelAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ScoringModelAdmin(ReadOnlyMixin, ModelAdmin):
     list_display = ("version", "algorithm", "is_active", "auc", "rules_auc", "brier", "created_at")
     readonly_fields = (
         "version",
@@ -160,7 +161,7 @@ class ScoringModelAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Metric)
-class MetricAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MetricAdmin(ReadOnlyMixin, ModelAdmin):
     list_display = ("kind", "value", "occurred_at")
     list_filter = ("kind",)
     date_hierarchy = "occurred_at"
@@ -170,7 +171,7 @@ class MetricAdmin(ReadOnlyMixin, admin.ModelAdmin):
 # --- on the lead page -------------------------------------------------------------------------
 
 
-class ScoreHistoryInline(admin.TabularInline):
+class ScoreHistoryInline(TabularInline):
     model = ScoreSnapshot
     fk_name = "lead"
     extra = 0
@@ -215,8 +216,8 @@ def why_this_score(obj: Any) -> str:
         "", "<li><strong>{}</strong> — {}</li>", [(a["action"], a["reason"]) for a in actions]
     )
     return format_html(
-        "<p>Score <strong>{}</strong> (grade {}), fit {}, engagement {}</p>{}"
-        "<p><strong>Next-best actions</strong></p><ol>{}</ol>",
+        '<div class="bo-factors"><p>Score <strong>{}</strong> (grade {}), fit {}, engagement {}'
+        "</p>{}<p><strong>Next-best actions</strong></p><ol>{}</ol></div>",
         obj.score,
         obj.grade or "-",
         obj.fit_score,
@@ -244,7 +245,7 @@ def attach_to_lead_admin(site: admin.AdminSite = admin.site) -> bool:
         if lead_admin.fieldsets:
             lead_admin.fieldsets = (
                 *lead_admin.fieldsets,
-                ("Why this score", {"fields": (why_this_score,)}),
+                ("Why this score", {"classes": ["tab"], "fields": (why_this_score,)}),
             )
     return True
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from core.timefmt import local_datetime
+
 
 class ScoringModel(models.Model):
     """A learned model trained by ``manage.py train_scoring_model`` (joblib bytes)."""
@@ -64,7 +66,7 @@ class ScoreSnapshot(models.Model):
         verbose_name = "score snapshot"
 
     def __str__(self) -> str:
-        return f"{self.score} ({self.grade}) @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.score} ({self.grade}) · {local_datetime(self.created_at)}"
 
 
 class ScoreAlert(models.Model):
@@ -116,4 +118,4 @@ class Metric(models.Model):
         permissions = [("view_sales_dashboard", "Can view the live sales dashboard")]
 
     def __str__(self) -> str:
-        return f"{self.kind} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} · {local_datetime(self.occurred_at)}"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html_join
+from unfold.admin import ModelAdmin
 
 from tools.models import ExitOffer, InferredLead, ProfileInference, ToolResult
 
 
 @admin.register(ToolResult)
-class ToolResultAdmin(admin.ModelAdmin):
+class ToolResultAdmin(ModelAdmin):
     list_display = ("created_at", "kind", "method", "lead", "emailed_at")
     list_filter = ("kind", "method")
     list_select_related = ("lead",)
@@ -18,7 +19,7 @@ class ToolResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExitOffer)
-class ExitOfferAdmin(admin.ModelAdmin):
+class ExitOfferAdmin(ModelAdmin):
     list_display = ("created_at", "offer", "chosen_by", "outcome", "reason")
     list_filter = ("offer", "outcome", "chosen_by")
     # Marketers compare offers here; who saw them (lead, visitor) stays with Sales.
@@ -32,7 +33,7 @@ class ExitOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProfileInference)
-class ProfileInferenceAdmin(admin.ModelAdmin):
+class ProfileInferenceAdmin(ModelAdmin):
     list_display = ("created_at", "lead", "field", "value", "confidence", "applied", "method")
     list_filter = ("field", "applied", "method")
     list_select_related = ("lead",)
@@ -43,7 +44,7 @@ class ProfileInferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(InferredLead)
-class InferredLeadAdmin(admin.ModelAdmin):
+class InferredLeadAdmin(ModelAdmin):
     """Leads whose profile holds inferred values; each is shown with '(inferred, 0.82)'."""
 
     list_display = ("email", "company", "inferred_values")

@@ -16,6 +16,7 @@ import uuid
 
 from django.db import models
 
+from core.timefmt import local_datetime
 from leads.models import Lead
 
 
@@ -43,7 +44,7 @@ class ToolResult(models.Model):
         indexes = [models.Index(fields=["kind", "-created_at"], name="toolresult_kind_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {local_datetime(self.created_at)}"
 
 
 class ExitOffer(models.Model):

@@ -75,6 +75,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
+    # The back office theme (django-unfold): must come before django.contrib.admin, whose
+    # templates it overrides; it swaps in its AdminSite (sidebar, colours, login page).
+    "unfold",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,7 +134,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.SiteCSPMiddleware",  # django-csp, plus the admin theme's one allowance
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a lockout raised by the axes backend into the lockout response.
@@ -424,8 +427,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
-# Wagtail's and Django's admin use inline scripts; the policy applies to the public site.
-CONTENT_SECURITY_POLICY_EXCLUDE_URL_PREFIXES = ("/cms/", "/admin/")
+# The policy applies everywhere, the admins included; the Django admin's theme (Alpine.js)
+# also needs 'unsafe-eval' there (core.csp.SiteCSPMiddleware adds it under /admin/ only).
 
 # --- Internationalisation -------------------------------------------------------------------
 
@@ -433,6 +436,9 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = env.str("TIME_ZONE", default="Africa/Nairobi")
 USE_I18N = True
 USE_TZ = True
+# Date-times everywhere (admin columns, read-only fields, ``core.timefmt``) carry the zone's
+# name: "3 Dec 2026, 14:05 EAT".
+FORMAT_MODULE_PATH = ["ementech.formats"]
 
 # --- Static and media -------------------------------------------------------------------------
 
@@ -454,6 +460,47 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Back office (Django admin, themed with django-unfold) ----------------------------------
+
+# The public site's palette (static/css/site.css: --brand #0b5cad, --brand-dark #084584)
+# as the admin's primary scale, in OKLCH like unfold's defaults; 600 is the brand blue.
+UNFOLD = {
+    "SITE_TITLE": "EmenTech back office",
+    "SITE_HEADER": "EmenTech",
+    "SITE_SUBHEADER": "Back office",
+    "SITE_URL": "/dashboard/",
+    "SITE_SYMBOL": "bolt",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": "core.admin_nav.favicon_url"}
+    ],
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "BORDER_RADIUS": "8px",
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.5% .012 254)",
+            "100": "oklch(94.5% .028 254)",
+            "200": "oklch(89% .055 254)",
+            "300": "oklch(81% .09 254)",
+            "400": "oklch(69% .13 254)",
+            "500": "oklch(58% .15 254)",
+            "600": "oklch(47.8% .147 254.3)",
+            "700": "oklch(39.3% .12 254.5)",
+            "800": "oklch(33% .1 256)",
+            "900": "oklch(27% .08 260)",
+            "950": "oklch(21% .06 264)",
+        },
+    },
+    "STYLES": ["core.admin_nav.stylesheet_url"],
+    "SIDEBAR": {
+        "show_search": True,
+        # Everything a user may open is in the sidebar, grouped for sales work; the full
+        # application list stays one click away for superusers.
+        "show_all_applications": "core.admin_nav.is_superuser",
+        "navigation": "core.admin_nav.sidebar_navigation",
+    },
+}
 
 # --- Wagtail ------------------------------------------------------------------------------
 

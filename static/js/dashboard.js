@@ -16,6 +16,19 @@
   var refreshTimer = null;
   var PERIODIC_MS = 20000;
 
+  // Times read as everywhere in the back office: the site's zone, with its name.
+  var zone = main.dataset.timeZone || undefined;
+  var zoneAbbr = main.dataset.timeZoneAbbr || "";
+  function clock(date) {
+    var text;
+    try {
+      text = date.toLocaleTimeString("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    } catch (e) {
+      text = date.toLocaleTimeString("en-GB");
+    }
+    return zoneAbbr ? text + " " + zoneAbbr : text;
+  }
+
   function setStatus(text, live) {
     status.textContent = text;
     status.classList.toggle("live", !!live);
@@ -57,7 +70,7 @@
     li.className = "flash";
     var time = document.createElement("span");
     time.className = "muted";
-    time.textContent = new Date().toLocaleTimeString() + " ";
+    time.textContent = clock(new Date()) + " ";
     li.appendChild(time);
     var d = msg.data || {};
     if (d.url || d.lead_id) {

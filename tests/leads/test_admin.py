@@ -31,7 +31,8 @@ def test_list_columns_filters_and_search(sales_client):
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "column-grade_score" in html and "column-who" in html
-    assert "A · 88" in html  # grade and score in one column: seven columns fit 1366 px
+    # Grade (a badge) and score in one column: seven columns fit 1366 px.
+    assert 'bo-grade-A" title="Grade A">A</span>88' in html
     assert "alpha@example.com" in html and "beta@example.com" in html
     resp = sales_client.get("/admin/leads/lead/?grade__exact=A")
     assert "alpha@example.com" in resp.content.decode()
