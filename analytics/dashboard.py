@@ -15,12 +15,14 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from core.realtime import push_now, push_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +37,13 @@ GRADES = ("A", "B", "C", "D")
 
 def dashboard_send(event: str, data: dict[str, Any]) -> None:
     """Send an event to every dashboard now (from sync code: services, tasks)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    message = {"type": "dashboard.event", "event": event, "data": data}
-    for group in DASHBOARD_GROUPS:
-        async_to_sync(layer.group_send)(group, message)
+    push_now(DASHBOARD_GROUPS, {"type": "dashboard.event", "event": event, "data": data})
 
 
 def dashboard_push(event: str, data: dict[str, Any]) -> None:
     """Send an event to every dashboard once the current transaction commits (best effort:
     the dashboard also refreshes on its own)."""
-
-    def _send() -> None:
-        try:
-            dashboard_send(event, data)
-        except Exception:
-            log.warning("dashboard push failed", exc_info=True)
-
-    transaction.on_commit(_send)
+    push_on_commit(DASHBOARD_GROUPS, {"type": "dashboard.event", "event": event, "data": data})
 
 
 # --- date range -------------------------------------------------------------------------------

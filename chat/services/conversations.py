@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +13,7 @@ from django.utils import timezone
 
 from chat import slots
 from chat.models import Conversation, Message
+from core.realtime import push_on_commit
 
 log = logging.getLogger("chat.services")
 
@@ -35,27 +34,14 @@ class ChatInputError(ValidationError):
         super().__init__(details)
 
 
-def _send_group(group: str, payload: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, payload)
-    except Exception:  # noqa: BLE001 - real-time push is best effort
-        log.exception("channel layer push failed")
-
-
 def broadcast_on_commit(conversation: Conversation, event: dict) -> None:
     """Send ``event`` to every socket on the conversation (and the staff feed) after commit."""
     group = conversation.group_name
     payload = {"type": "chat.event", "event": event}
     staff = {"type": "chat.event", "event": {**event, "conversation_id": str(conversation.pk)}}
 
-    def push() -> None:
-        _send_group(group, payload)
-        _send_group(STAFF_GROUP, staff)
-
-    transaction.on_commit(push)
+    push_on_commit(group, payload)
+    push_on_commit(STAFF_GROUP, staff)
 
 
 # --- conversations ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.realtime import push_on_commit
 from leads.models import Lead, LeadAudit, SalesNotification
 from leads.services.capture import _schedule_lead_work
 from leads.services.inputs import STAFF_FIELDS, CaptureError, _clean_profile
@@ -110,17 +111,5 @@ def notify_sales(
         "lead_id": str(lead.pk),
         "created_at": note.created_at.isoformat(),
     }
-    transaction.on_commit(lambda: _push_feed(payload))
+    push_on_commit(SALES_FEED_GROUP, payload)
     return note
-
-
-def _push_feed(payload: dict) -> None:
-    try:
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(SALES_FEED_GROUP, payload)
-    except Exception:  # the feed row is stored; a live push is best effort
-        logger.warning("sales feed push failed", exc_info=True)
