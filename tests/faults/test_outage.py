@@ -99,7 +99,7 @@ def _send_all(stack: Stack, calls) -> list[tuple[int, object, str, dict]]:
 
 
 def _visitor(headers: dict) -> str:
-    found = re.search(r"em_vid=([0-9a-f-]{36})", headers.get("set-cookie", ""))
+    found = re.search(r"em_vid=([^;,\s]+)", headers.get("set-cookie", ""))  # signed value
     assert found, headers
     return found[1]
 
@@ -190,8 +190,11 @@ def _run(tmp_path: Path, *, broker_only: bool) -> None:
             stack.start_worker(concurrency=3)
             stack.start_beat()
 
+            last: dict = {}
+
             def drained() -> dict | None:
                 state = _state(prefix)
+                last.update(state)
                 done = (
                     state["outbox"]["pending"] == 0
                     and state["welcome_sent"] == CAPTURES
@@ -201,7 +204,12 @@ def _run(tmp_path: Path, *, broker_only: bool) -> None:
                 )
                 return state if done else None
 
-            after = wait_for(drained, 480, "every follow-up", step=2.0)
+            try:
+                after = wait_for(drained, 480, "every follow-up", step=2.0)
+            except AssertionError as exc:
+                summary = {k: (sum(v.values()) if isinstance(v, Counter) else v)
+                           for k, v in last.items()}  # fmt: skip
+                raise AssertionError(f"{exc}; last state {summary}") from None
             assert set(after["welcome"].values()) == {1}, "one welcome email per lead"
             assert set(after["links"].values()) == {1} and len(after["links"]) == KNOWN
             assert after["requests_pending_with_link"] == KNOWN
