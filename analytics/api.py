@@ -104,7 +104,9 @@ class TrackApi(APIView):
                 },
                 request_only=True,
             ),
-            OpenApiExample("Accepted", value={"accepted": 2}, response_only=True),
+            OpenApiExample(
+                "Accepted", value={"accepted": 2}, response_only=True, status_codes=["202"]
+            ),
         ],
     )
     def post(self, request: Request) -> Response:

@@ -3,7 +3,7 @@ recommendations, and the gated-download request."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -11,8 +11,35 @@ from rest_framework.views import APIView
 
 from content import selectors, services
 from content.models import Difficulty, EngagementKind, Industry
+from content.serializers import (
+    ContentDetailSerializer,
+    ContentListSerializer,
+    DownloadFormSerializer,
+    DownloadInputSerializer,
+    DownloadLinkSerializer,
+    RecommendationsSerializer,
+    SearchResultsSerializer,
+)
 from core.errors import error_response
 from core.ratelimit import rate_limit
+
+CARD_EXAMPLE = {
+    "id": 42,
+    "slug": "ai-readiness-checklist",
+    "title": "AI readiness checklist",
+    "url": "/resources/ai-readiness-checklist/",
+    "type": "resource",
+    "summary": "Twenty questions to ask before your first AI project.",
+    "industry": "fintech",
+    "difficulty": "beginner",
+    "topics": ["ai-strategy"],
+    "tags": ["checklist"],
+    "published_at": "2026-10-02T08:00:00+03:00",
+    "cover_image": None,
+    "resource_type": "checklist",
+    "is_gated": True,
+    "format": "PDF",
+}
 
 
 def page_card(page) -> dict:
@@ -62,7 +89,16 @@ class ContentListApi(APIView):
         gated = serializers.BooleanField(required=False, allow_null=True, default=None)
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
-    @extend_schema(parameters=[FilterSerializer], summary="List published content")
+    @extend_schema(
+        parameters=[FilterSerializer],
+        summary="List published content",
+        responses={200: ContentListSerializer},
+        examples=[
+            OpenApiExample(
+                "Resources", value={"count": 1, "content": [CARD_EXAMPLE]}, response_only=True
+            )
+        ],
+    )
     def get(self, request):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -76,7 +112,31 @@ class ContentDetailApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(summary="One content page (counts a view) with related content")
+    @extend_schema(
+        summary="One content page (counts a view) with related content",
+        responses={200: ContentDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "A gated resource",
+                value={
+                    "content": {
+                        **CARD_EXAMPLE,
+                        "seo": {
+                            "title": "AI readiness checklist",
+                            "description": "Twenty questions before your first AI project.",
+                            "keywords": ["ai", "checklist"],
+                        },
+                        "sections": [{"heading": "Data", "text": "Where does it live?"}],
+                        "reading_minutes": 4,
+                        "value_exchange": "Get the checklist as a PDF.",
+                        "required_fields": ["email", "company"],
+                    },
+                    "related": [],
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request, slug: str):
         from content.text import page_sections
 
@@ -115,7 +175,29 @@ class SearchApi(APIView):
         industry = serializers.ChoiceField(choices=Industry.values, required=False)
         k = serializers.IntegerField(min_value=1, max_value=50, default=10)
 
-    @extend_schema(parameters=[InputSerializer], summary="Hybrid knowledge search")
+    @extend_schema(
+        parameters=[InputSerializer],
+        summary="Hybrid knowledge search",
+        responses={200: SearchResultsSerializer},
+        examples=[
+            OpenApiExample(
+                "Results",
+                value={
+                    "query": "fraud detection",
+                    "results": [
+                        {
+                            "title": "Fraud detection for a Nairobi lender",
+                            "url": "/case-studies/fraud-detection/",
+                            "type": "case_study",
+                            "snippet": "…cut fraud losses by 94% in six months…",
+                            "score": 0.82,
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request):
         limited = rate_limit(request._request, "search")
         if limited is not None:
@@ -146,7 +228,30 @@ class RecommendationsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(summary="Recommendations for the current visitor or lead, with reasons")
+    @extend_schema(
+        summary="Recommendations for the current visitor or lead, with reasons",
+        responses={200: RecommendationsSerializer},
+        examples=[
+            OpenApiExample(
+                "Popular (no history yet)",
+                value={
+                    "personalised": False,
+                    "recommendations": [
+                        {
+                            "page_id": 42,
+                            "title": "AI readiness checklist",
+                            "url": "/resources/ai-readiness-checklist/",
+                            "type": "resource",
+                            "reason": "Popular with visitors this month",
+                            "score": 0.61,
+                            "slot": "recommended",
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request):
         from content.recommendations import popular
 
@@ -180,7 +285,21 @@ class DownloadApi(APIView):
 
         return ResourcePage.objects.live().public().filter(slug=slug).first()
 
-    @extend_schema(summary="Fields the download form still needs from this visitor")
+    @extend_schema(
+        summary="Fields the download form still needs from this visitor",
+        responses={200: DownloadFormSerializer},
+        examples=[
+            OpenApiExample(
+                "An unknown visitor",
+                value={
+                    "is_gated": True,
+                    "fields": ["email", "company"],
+                    "value_exchange": "Get the checklist as a PDF.",
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request, slug: str):
         page = self._page(slug)
         if page is None:
@@ -196,7 +315,33 @@ class DownloadApi(APIView):
 
     @extend_schema(
         summary="Request a signed, expiring download link (emailed too)",
-        request={"application/json": {"type": "object", "additionalProperties": True}},
+        description=(
+            "Send the fields GET says are still needed, with consent when any is. 201 with "
+            "the link; 409 when the resource has no document yet."
+        ),
+        request=DownloadInputSerializer,
+        responses={201: DownloadLinkSerializer},
+        examples=[
+            OpenApiExample(
+                "Email and company, with consent",
+                value={
+                    "email": "wanjiru@acme.co.ke",
+                    "company": "Acme Ltd",
+                    "consent": {"data_processing": True, "marketing": False},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The link",
+                value={
+                    "download_url": "https://ementech.co.ke/content/download/eyJnIjo0Mn0:1t…",
+                    "expires_at": "2026-12-04T16:00:00+03:00",
+                    "emailed": True,
+                },
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
     )
     def post(self, request, slug: str):
         limited = rate_limit(request._request, "download")
@@ -205,14 +350,12 @@ class DownloadApi(APIView):
         page = self._page(slug)
         if page is None:
             return error_response("Resource not found.", status_code=404)
-        if not isinstance(request.data, dict):
-            return error_response(
-                "Invalid input.", status_code=400, details={"body": ["Expected an object."]}
-            )
+        body = DownloadInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         lead, visitor = selectors.request_subject(request)
         try:
             link = services.download_request(
-                page=page, data=request.data, visitor=visitor, lead=lead, request=request
+                page=page, data=body.validated_data, visitor=visitor, lead=lead, request=request
             )
         except services.DownloadError as exc:
             return error_response("Invalid input.", status_code=exc.status, details=exc.details)
