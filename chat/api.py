@@ -24,11 +24,11 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from chat import services
+from chat import limits, services
 from chat.models import Conversation
 from chat.ownership import CHAT_COOKIE, CHAT_COOKIE_MAX_AGE, conversation_token, is_owner
 from chat.streaming import drain_sync, pump
-from core.errors import error_response
+from core.errors import error_response, too_many_requests
 from core.net import client_ip, client_ip_truncated
 from core.ratelimit import rate_limit
 from leads.identity import visitor_id_from_request
@@ -96,6 +96,16 @@ class ChatStreamApi(APIView):
                 status_code=403,
                 details={"conversation_id": ["Not a conversation this browser opened."]},
             )
+        if found is None:
+            wait = limits.new_conversation_wait(visitor_id=visitor_id, client_ip=client_ip(request))
+            if wait:
+                return too_many_requests(wait)
+        if data.get("message"):
+            wait = limits.message_wait(
+                conversation_id=found.pk if found else None, visitor_id=visitor_id
+            )
+            if wait:
+                return too_many_requests(wait)
         conv = services.conversation_open(
             conversation_id=existing,
             visitor_id=visitor_id,
@@ -123,7 +133,7 @@ class ChatStreamApi(APIView):
             message = data["message"]
 
             def make() -> Iterator[dict]:
-                return services.chat_turn(conversation=conv, text=message, ip=ip)
+                return services.chat_turn(conversation=conv, text=message, ip=ip, client_ip=raw_ip)
 
         token = conversation_token(conv.pk)
         head = {"type": "conversation", "conversation_id": str(conv.pk), "token": token}

@@ -15,6 +15,11 @@ opened for). Sales staff may join to read it (read-only: their replies go throug
 admin). Anyone else gets an ``error`` event with ``code: "forbidden"`` and the socket is
 closed with code 4403. Staff sockets on ``/ws/chat/staff`` (Sales only) receive every
 conversation's events.
+
+Limits (``chat.limits``): visitor messages per minute (per conversation and browser), new
+conversations per browser and per client address, and the model budget per browser and
+address across conversations. Over a limit, the frame gets an ``error`` event with
+``code: "rate_limited"`` (or ``"budget"``) and ``retry_after`` seconds; the socket stays open.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from chat import presence, services
+from chat import limits, presence, services
 from chat.models import Conversation, Message
 from chat.ownership import CHAT_COOKIE, conversation_token, is_owner
 from chat.streaming import pump
@@ -65,6 +70,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def error(self, message: str, details: dict | None = None) -> None:
         await self.send_json({"type": "error", "error": message, "details": details or {}})
+
+    async def limited(self, message: str, retry_after: int) -> None:
+        """A limit was reached: say when to try again; the socket stays open."""
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "rate_limited",
+                "error": message,
+                "retry_after": retry_after,
+                "details": {"retry_after": [str(retry_after)]},
+            }
+        )
 
     # -- client messages ---------------------------------------------------------------------
 
@@ -117,6 +134,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         visitor_id = visitor_id_from_scope(self.scope)  # the signed cookie only, never the body
         tokens = (content.get("token"), (self.scope.get("cookies") or {}).get(CHAT_COOKIE))
         access = await database_sync_to_async(self._access)(requested, tokens, visitor_id)
+        if access == "new":
+            wait = await database_sync_to_async(limits.new_conversation_wait)(
+                visitor_id=visitor_id, client_ip=self.raw_ip
+            )
+            if wait:
+                return await self.limited("Too many new conversations; try again later.", wait)
         if access == "forbidden":
             await self.send_json(
                 {
@@ -150,9 +173,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(joined)
 
     def _access(self, requested, tokens, visitor_id) -> str:
-        """``owner`` (or a new conversation), ``staff`` (Sales, read-only) or ``forbidden``."""
+        """``new``, ``owner``, ``staff`` (Sales, read-only) or ``forbidden``."""
         conv = Conversation.objects.filter(pk=requested).first() if requested else None
-        if conv is None or is_owner(conv, tokens=tokens, visitor_id=visitor_id):
+        if conv is None:
+            return "new"
+        if is_owner(conv, tokens=tokens, visitor_id=visitor_id):
             return "owner"
         if is_sales(self.scope.get("user")):
             return "staff"
@@ -177,11 +202,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "Message too long.",
                 {"content": [f"At most {settings.CHAT_MAX_MESSAGE_CHARS} characters."]},
             )
+        wait = await database_sync_to_async(limits.message_wait)(
+            conversation_id=self.conversation.pk, visitor_id=visitor_id_from_scope(self.scope)
+        )
+        if wait:
+            return await self.limited("Too many messages; wait a moment.", wait)
         async with self.busy:
             conv = self.conversation
             typing_sent = False
             async for event in pump(
-                lambda: services.chat_turn(conversation=conv, text=text, ip=self.ip)
+                lambda: services.chat_turn(
+                    conversation=conv, text=text, ip=self.ip, client_ip=self.raw_ip
+                )
             ):
                 if event["type"] == "agent":
                     if conv.status != Conversation.Status.ESCALATED:
@@ -219,7 +251,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "consent", "granted": True})
         async with self.busy:
             conv = self.conversation
-            async for event in pump(lambda: services.chat_resume(conversation=conv, ip=self.ip)):
+            async for event in pump(
+                lambda: services.chat_resume(conversation=conv, ip=self.ip, client_ip=self.raw_ip)
+            ):
                 await self.send_json(event)
 
     async def on_confirm(self, content: dict) -> None:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from chat import agents, knowledge, slots
+from chat import agents, knowledge, limits, slots
 from chat.assistant import QUESTION_RE, question_part
 from chat.models import Conversation, Message
 from chat.services.conversations import (
@@ -69,7 +69,9 @@ def _history(conversation: Conversation, exclude_id: Any) -> list[dict[str, Any]
     return [{"role": r, "content": c} for r, c in reversed(rows)]
 
 
-def chat_resume(*, conversation: Conversation, ip: str = "", chain=None) -> Iterator[dict]:
+def chat_resume(
+    *, conversation: Conversation, ip: str = "", client_ip: str = "", chain=None
+) -> Iterator[dict]:
     """Carry on after the visitor ticked the consent box mid-booking (no new message)."""
     conversation.refresh_from_db()
     state = conversation.state or {}
@@ -81,15 +83,44 @@ def chat_resume(*, conversation: Conversation, ip: str = "", chain=None) -> Iter
         or state.get("offered_slots")
     ):
         return iter([{"type": "done", "conversation_id": str(conversation.pk), "idle": True}])
-    return chat_turn(conversation=conversation, text="", ip=ip, chain=chain, resume=True)
+    return chat_turn(
+        conversation=conversation, text="", ip=ip, client_ip=client_ip, chain=chain, resume=True
+    )
+
+
+def _budget_spent(conversation: Conversation, client_ip: str) -> dict[str, Any] | None:
+    """The error event when this browser's or address's daily model budget is spent."""
+    wait = limits.llm_budget_wait(conversation=conversation, client_ip=client_ip)
+    if not wait:
+        return None
+    return {
+        "type": "error",
+        "code": "budget",
+        "error": "The assistant has answered all it can for you today; please try later.",
+        "retry_after": wait,
+        "details": {"message": [f"Try again in {wait} seconds."]},
+    }
 
 
 def chat_turn(
-    *, conversation: Conversation, text: str, ip: str = "", chain=None, resume: bool = False
+    *,
+    conversation: Conversation,
+    text: str,
+    ip: str = "",
+    client_ip: str = "",
+    chain=None,
+    resume: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Answer one visitor message; yields transport-neutral events (see module doc)."""
+    """Answer one visitor message; yields transport-neutral events (see module doc).
+    ``client_ip`` (raw, never stored) keys the per-address model budget; a spent budget
+    (this browser's or address's, across conversations) is an ``error`` event with
+    ``retry_after`` and nothing is stored."""
     started = time.perf_counter()
     if resume:
+        spent = _budget_spent(conversation, client_ip)
+        if spent:
+            yield spent
+            return
         user_msg = None
         rt = agents.Route("scheduler", "consent given: continue the booking", "consent", 1.0)
     else:
@@ -107,6 +138,10 @@ def chat_turn(
                 conversation, {"type": "message", "message": message_public(user_msg)}
             )
             yield {"type": "done", "conversation_id": str(conversation.pk), "handoff": True}
+            return
+        spent = _budget_spent(conversation, client_ip)
+        if spent:
+            yield spent
             return
         rt = agents.route(conversation, text)
         user_msg = Message.objects.create(
@@ -241,6 +276,7 @@ def chat_turn(
     cited = meta.get("cited") or _cited_numbers(reply)
     public = knowledge.public_sources(sources, cited) if cited else []
     latency = int((time.perf_counter() - started) * 1000)
+    limits.llm_spend_record(conversation=conversation, client_ip=client_ip, dollars=totals["cost"])
     with transaction.atomic():
         bot = Message.objects.create(
             conversation=conversation,

@@ -391,6 +391,12 @@ _RATE_LIMIT_DEFAULTS = {
     "chat-demo-hold-browser": "3/h",  # per browser (visitor cookie, else conversation)
     "chat-demo-hold-ip": "10/h",  # per client address
     "chat-demo-hold-address": "2/d",  # per address the confirmation request goes to
+    # The chat socket (and HTTP turns): visitor messages per conversation and per browser,
+    # new conversations per browser (visitor cookie) and per client address
+    "chat-message": "20/m",
+    "chat-new-conversation-browser": "10/h",
+    "chat-new-conversation-ip": "30/h",
+    # (LLM spend per browser and address: CHAT_*_BUDGET_USD_PER_DAY, counted in chat.limits)
 }
 RATE_LIMITS = {
     scope: env.str("RATE_LIMIT_" + scope.upper().replace("-", "_").replace(".", "_"), default=rate)
@@ -586,6 +592,10 @@ LLM_PRICES = env.json(
     },
 )
 CHAT_VISITOR_BUDGET_USD = env.float("CHAT_VISITOR_BUDGET_USD", default=0.50)
+# Model spend a day per browser and per client address, across all their conversations
+# (chat.limits): a new conversation no longer starts a new budget.
+CHAT_BROWSER_BUDGET_USD_PER_DAY = env.float("CHAT_BROWSER_BUDGET_USD_PER_DAY", default=0.50)
+CHAT_IP_BUDGET_USD_PER_DAY = env.float("CHAT_IP_BUDGET_USD_PER_DAY", default=2.00)
 CHAT_MONTHLY_BUDGET_USD = env.float("CHAT_MONTHLY_BUDGET_USD", default=300.0)
 CHAT_MAX_MESSAGE_CHARS = 4000
 CHAT_HANDOFF_TIMEOUT_SECONDS = env.int("CHAT_HANDOFF_TIMEOUT_SECONDS", default=180)

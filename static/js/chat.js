@@ -217,6 +217,10 @@
         break;
       case "error":
         if (ev.code === "forbidden") { storage(STORE_ID, null); storage(STORE_TOKEN, null); break; }
+        if (ev.code === "rate_limited" && !ready && ev.retry_after) {
+          // A new conversation was refused for now: join again when the limit resets.
+          window.setTimeout(function () { if (ws) { ws.close(); } }, ev.retry_after * 1000);
+        }
         showTyping(false);
         current = null;
         sendBtn.disabled = false;
