@@ -167,21 +167,42 @@ def _load(version: str, embedder: Embedder, *, requested_model: str = "") -> Sna
 REBUILD_LOCK_SECONDS = 600  # one scheduling of a rebuild per model in this window
 
 
+STALE = "stale"  # shown for a "building" index whose worker stopped (not a stored state)
+
+
+def _stale_after() -> int:
+    from django.conf import settings
+
+    return settings.KNOWLEDGE_REBUILD_STALE_SECONDS
+
+
+def unfinished_states(now=None) -> dict[str, str]:
+    """Model name -> state of every index that is not ready; a build whose worker stopped
+    moving (no heartbeat for ``KNOWLEDGE_REBUILD_STALE_SECONDS``) reads ``"stale"``."""
+    from django.utils import timezone
+
+    from content.models import KnowledgeIndex
+
+    now = now or timezone.now()
+    after = _stale_after()
+    return {
+        row.model_name: STALE if row.is_stale(now=now, after_seconds=after) else row.state
+        for row in KnowledgeIndex.objects.exclude(state=KnowledgeIndex.State.READY)
+    }
+
+
 def index_choice(configured: str) -> tuple[str, bool]:
     """(model whose index to serve, whether ``configured`` needs a rebuild scheduled).
 
     The configured model is served once its index exists and is not being rebuilt;
     otherwise the largest other ready index keeps answering. With nothing indexed at all
-    (a fresh site) the configured model is served and pages index as they publish."""
+    (a fresh site) the configured model is served and pages index as they publish. A
+    rebuild whose worker died (stale) is scheduled again."""
     from django.db.models import Count
 
     from content.models import ContentChunk, KnowledgeIndex
 
-    unfinished = dict(
-        KnowledgeIndex.objects.exclude(state=KnowledgeIndex.State.READY).values_list(
-            "model_name", "state"
-        )
-    )
+    unfinished = unfinished_states()
     counts = dict(
         ContentChunk.objects.values("model_name")
         .annotate(n=Count("id"))
@@ -194,25 +215,35 @@ def index_choice(configured: str) -> tuple[str, bool]:
         reverse=True,
     )
     if not others:
-        return configured, False
+        return configured, unfinished.get(configured) == STALE
     return others[0][1], unfinished.get(configured) != KnowledgeIndex.State.BUILDING
 
 
-def schedule_rebuild(model_name: str) -> bool:
-    """Mark ``model_name``'s index as rebuilding and queue the build (once per window)."""
+def schedule_rebuild(model_name: str, *, force: bool = False) -> bool:
+    """Mark ``model_name``'s index as rebuilding and queue the build (once per window).
+
+    ``force`` (a person asked, e.g. from the CMS) queues it even inside the window, unless
+    a build of that model is running and alive."""
     from django.utils import timezone
 
     from content.models import KnowledgeIndex
     from content.tasks import rebuild_knowledge_index
     from core.queue import enqueue
 
-    if not cache.add(f"content:knowledge-rebuild:{model_name}", "1", REBUILD_LOCK_SECONDS):
+    lock = f"content:knowledge-rebuild:{model_name}"
+    if force:
+        if unfinished_states().get(model_name) == KnowledgeIndex.State.BUILDING:
+            return False  # one live build at a time
+        cache.delete(lock)
+    if not cache.add(lock, "1", REBUILD_LOCK_SECONDS):
         return False
+    now = timezone.now()
     KnowledgeIndex.objects.update_or_create(
         model_name=model_name,
         defaults={
             "state": KnowledgeIndex.State.BUILDING,
-            "started_at": timezone.now(),
+            "started_at": now,
+            "heartbeat_at": now,
             "finished_at": None,
             "error": "",
         },
@@ -258,15 +289,29 @@ def snapshot() -> Snapshot:
 
 
 def index_status() -> dict:
-    """What /health and the CMS show: the configured model, the one served, and states."""
+    """What /health and the CMS show: the configured model, the one served, and states.
+
+    ``state`` is ``ready``, ``building``, ``failed`` or ``stale`` (marked building, but its
+    worker stopped: no progress for ``KNOWLEDGE_REBUILD_STALE_SECONDS``)."""
+    from django.utils import timezone
+
     from content.models import ContentChunk, KnowledgeIndex
 
+    now = timezone.now()
     configured = ai_config.get_embedder().model_name
     served, _ = index_choice(configured)
-    states = {k.model_name: k for k in KnowledgeIndex.objects.all()}
-    row = states.get(configured)
-    if row is not None and row.state != KnowledgeIndex.State.READY:
+    row = KnowledgeIndex.objects.filter(model_name=configured).first()
+    error = ""
+    if row is not None and row.is_stale(now=now, after_seconds=_stale_after()):
+        state = STALE
+        last = row.last_sign_of_life()
+        error = (
+            "the rebuild stopped: no progress since "
+            f"{last.isoformat() if last else 'it was queued'} (its worker probably died)"
+        )
+    elif row is not None and row.state != KnowledgeIndex.State.READY:
         state = row.state
+        error = row.error if row.state == KnowledgeIndex.State.FAILED else ""
     else:
         state = "ready" if served == configured else "building"
     return {
@@ -274,7 +319,10 @@ def index_status() -> dict:
         "serving": served,
         "state": state,
         "chunks": ContentChunk.objects.filter(model_name=served).count(),
-        "error": row.error if row is not None and row.state == "failed" else "",
+        "error": error,
+        "started_at": row.started_at.isoformat() if row and row.started_at else None,
+        "heartbeat_at": row.heartbeat_at.isoformat() if row and row.heartbeat_at else None,
+        "can_rebuild": state in {STALE, KnowledgeIndex.State.FAILED},
     }
 
 

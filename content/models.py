@@ -638,11 +638,24 @@ class KnowledgeIndex(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.BUILDING)
     chunks = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker as it goes: a "building" index whose worker died stops moving.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.model_name}: {self.get_state_display()}"
+
+    def last_sign_of_life(self):
+        """When the build last showed progress (its heartbeat, else its start)."""
+        return self.heartbeat_at or self.started_at
+
+    def is_stale(self, *, now, after_seconds: int) -> bool:
+        """Marked building, but nothing moved for ``after_seconds``: its worker is gone."""
+        if self.state != self.State.BUILDING:
+            return False
+        last = self.last_sign_of_life()
+        return last is None or (now - last).total_seconds() > after_seconds
 
 
 # --- Engagement and personalisation ---------------------------------------------------------

@@ -4,7 +4,7 @@ downloads and the precomputed "for you" feeds."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -327,21 +327,63 @@ def knowledge_reindex(
     return result
 
 
-def knowledge_rebuild(*, model: str) -> int:
+HEARTBEAT_EVERY_SECONDS = 5.0
+
+
+def _with_heartbeat(model_name: str, progress: Callable[[Iterable], Iterable] | None):
+    """Wrap the source iteration so the index row shows the build is alive (a throttled
+    ``heartbeat_at`` update); a build whose worker died stops moving and reads stale."""
+    import time
+
+    from django.utils import timezone
+
+    from content.models import KnowledgeIndex
+
+    def iterate(keys: Iterable) -> Iterator:
+        last = 0.0
+        for key in progress(keys) if progress else keys:
+            if time.monotonic() - last >= HEARTBEAT_EVERY_SECONDS:
+                KnowledgeIndex.objects.filter(model_name=model_name).update(
+                    heartbeat_at=timezone.now()
+                )
+                last = time.monotonic()
+            yield key
+
+    return iterate
+
+
+def knowledge_rebuild(
+    *,
+    model: str | None,
+    rebuild: bool = False,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> ReindexResult:
     """Index every source with ``model`` and mark its index ready (the switch happens on the
-    version bump). Returns the number of chunks; a failure is recorded and re-raised."""
+    version bump). The worker task and ``manage.py reindex_knowledge`` both run it, so a
+    finished run always leaves the index ready; a failure is recorded and re-raised."""
     from django.utils import timezone
 
     from content.knowledge import bump_version
     from content.models import ContentChunk, KnowledgeIndex
 
     embedder = ai_config.get_embedder(model)
+    now = timezone.now()
     KnowledgeIndex.objects.update_or_create(
         model_name=embedder.model_name,
-        defaults={"state": KnowledgeIndex.State.BUILDING, "error": "", "finished_at": None},
+        defaults={
+            "state": KnowledgeIndex.State.BUILDING,
+            "error": "",
+            "finished_at": None,
+            "started_at": now,
+            "heartbeat_at": now,
+        },
     )
     try:
-        knowledge_reindex(model=embedder.model_name)
+        result = knowledge_reindex(
+            model=embedder.model_name,
+            rebuild=rebuild,
+            progress=_with_heartbeat(embedder.model_name, progress),
+        )
     except Exception as exc:
         KnowledgeIndex.objects.filter(model_name=embedder.model_name).update(
             state=KnowledgeIndex.State.FAILED, error=str(exc)[:1000], finished_at=timezone.now()
@@ -353,7 +395,23 @@ def knowledge_rebuild(*, model: str) -> int:
             state=KnowledgeIndex.State.READY, chunks=chunks, finished_at=timezone.now()
         )
         bump_version()
-    return chunks
+    return result
+
+
+def knowledge_rebuild_restart(*, actor) -> bool:
+    """A person asks for a new build of the configured model's index (e.g. after a stale
+    or failed one). Refused while a live build runs; returns whether one was queued."""
+    from content.knowledge import schedule_rebuild
+
+    model = ai_config.get_embedder().model_name
+    queued = schedule_rebuild(model, force=True)
+    logger.info(
+        "knowledge rebuild of %s requested by %s: %s",
+        model,
+        getattr(actor, "pk", None),
+        "queued" if queued else "refused (a build is running)",
+    )
+    return queued
 
 
 # --- Engagement ---------------------------------------------------------------------------------

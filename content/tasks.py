@@ -53,4 +53,4 @@ def rebuild_knowledge_index(model_name: str) -> int:
     previous index keeps serving searches until this finishes."""
     from content.services import knowledge_rebuild
 
-    return knowledge_rebuild(model=model_name)
+    return knowledge_rebuild(model=model_name).chunks

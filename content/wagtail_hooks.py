@@ -37,19 +37,60 @@ def protect_resource_documents(document, request):
     return None
 
 
+REBUILD_PERMISSION = "content.change_knowledgeindex"
+
+
 class KnowledgeIndexPanel(Component):
-    """CMS dashboard panel: the knowledge index's embedding model and rebuild state."""
+    """CMS dashboard panel: the knowledge index's embedding model and rebuild state, with a
+    "Rebuild now" button when the last rebuild failed or its worker died (stale)."""
 
     name = "knowledge_index"
     order = 50
     template_name = "content/admin/knowledge_panel.html"
 
+    def __init__(self, request=None):
+        self.request = request
+
     def get_context_data(self, parent_context=None) -> dict:
+        from django.middleware.csrf import get_token
+
         from content.knowledge import index_status
 
-        return {"index": index_status()}
+        status = index_status()
+        context = {"index": status, "can_rebuild": False}
+        request = self.request
+        if request is not None and request.user.has_perm(REBUILD_PERMISSION):
+            context["can_rebuild"] = status["can_rebuild"]
+            context["csrf_token"] = get_token(request)
+        return context
 
 
 @hooks.register("construct_homepage_panels")
 def add_knowledge_panel(request, panels):
-    panels.append(KnowledgeIndexPanel())
+    panels.append(KnowledgeIndexPanel(request))
+
+
+def knowledge_rebuild_view(request):
+    """POST: queue a new rebuild of the configured model's index (thin: one service)."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+
+    from content.services import knowledge_rebuild_restart
+
+    if request.method != "POST":
+        return redirect("wagtailadmin_home")
+    if not request.user.has_perm(REBUILD_PERMISSION):
+        raise PermissionDenied
+    if knowledge_rebuild_restart(actor=request.user):
+        messages.success(request, "Knowledge base rebuild queued; the chat keeps answering.")
+    else:
+        messages.warning(request, "A rebuild is already running; nothing new was queued.")
+    return redirect("wagtailadmin_home")
+
+
+@hooks.register("register_admin_urls")
+def register_knowledge_urls():
+    from django.urls import path
+
+    return [path("knowledge/rebuild/", knowledge_rebuild_view, name="content_knowledge_rebuild")]

@@ -16,3 +16,11 @@ def when(value, arg: str = ""):
 @register.filter
 def clock(value):
     return local_time(value)
+
+
+@register.filter
+def parse_iso(value):
+    """An ISO 8601 string (as JSON status payloads carry them) back to a date-time."""
+    from django.utils.dateparse import parse_datetime
+
+    return parse_datetime(value) if isinstance(value, str) else value

@@ -517,6 +517,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_PRIVATE_STORAGE = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: the CSP (img-src 'self') blocks them, and staff emails stay here.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- AI -------------------------------------------------------------------------------------
@@ -531,6 +533,9 @@ PINECONE_API_KEY = env.str("PINECONE_API_KEY", default="")
 PINECONE_HOST = env.str("PINECONE_HOST", default="") or None
 PINECONE_INDEX = env.str("PINECONE_INDEX", default="ementech-knowledge")
 EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
+# A knowledge-index rebuild marked running whose worker showed no progress for this long is
+# stale (its worker died): /health and the CMS say so and a new rebuild may start.
+KNOWLEDGE_REBUILD_STALE_SECONDS = env.int("KNOWLEDGE_REBUILD_STALE_SECONDS", default=900)
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 
 # --- Observability --------------------------------------------------------------------------

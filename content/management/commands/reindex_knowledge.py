@@ -1,12 +1,13 @@
 """``manage.py reindex_knowledge [--all] [--model NAME]``: bring the knowledge base up to
-date (only changed chunks are embedded), or rebuild it with ``--all``."""
+date (only changed chunks are embedded), or rebuild it with ``--all``. Either way the
+model's index is marked ready when it finishes (replacing a stale or failed rebuild)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from content.services import knowledge_reindex
+from content.services import knowledge_rebuild
 from ementech.ai import config as ai_config
 
 
@@ -32,7 +33,9 @@ class Command(BaseCommand):
         def progress(keys):
             return tqdm(keys, desc="indexing", unit="source", file=self.stderr._out)
 
-        result = knowledge_reindex(rebuild=options["all"], model=model, progress=progress)
+        # Through the index's own bookkeeping: a stale or failed background rebuild of this
+        # model is replaced by this run, and the index reads ready when it finishes.
+        result = knowledge_rebuild(rebuild=options["all"], model=model, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.sources} sources, {result.chunks} chunks: {result.embedded} embedded, "
