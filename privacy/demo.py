@@ -63,10 +63,12 @@ def policy_body() -> list[dict]:
         ),
         (
             "Cookies",
-            "<p>Necessary cookies keep the site secure and remember your choice "
-            "(<code>em_consent</code>). Analytics and marketing are off until you accept them "
-            "in the banner; we also treat Global Privacy Control and Do-Not-Track signals as a "
-            "refusal. Change your mind at any time with <b>Cookie settings</b> in the footer."
+            "<p>Necessary cookies keep the site secure, remember your choice "
+            "(<code>em_consent</code>) and which chat conversations this browser opened "
+            "(<code>em_chat</code>), so that only you can read them. Analytics and marketing "
+            "are off until you accept them in the banner; we also treat Global Privacy Control "
+            "and Do-Not-Track signals as a refusal. Change your mind at any time with "
+            "<b>Cookie settings</b> in the footer."
             "</p>",
         ),
         (

@@ -17,6 +17,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from chat.models import DemoBooking, Message
 from leads.models import VerificationLink
 from nurture.models import OutboundEmail
 from nurture.redaction import MARKER, redact_secret_links
@@ -43,6 +44,25 @@ def _delivered_tokens() -> set[str]:
         for part in parts:
             tokens.update(LINK.findall(str(part)))
     return tokens
+
+
+def _hold_a_demo_for(email: str) -> None:
+    from chat import services
+    from chat.scheduling import demo_slots_open
+
+    conv = services.conversation_open()
+    Message.objects.create(conversation=conv, role="user", content=f"I am {email}")
+    services.conversation_set_consent(conversation=conv)
+    services.conversation_store_profile(conversation=conv, values={"email": email})
+    conv.refresh_from_db()
+    slot = demo_slots_open(limit=1)[0]
+    conv.state = {
+        **conv.state,
+        "pending": {"action_id": "hold-1", "tool": "book_demo", "slot": slot},
+    }
+    conv.save()
+    events = list(services.chat_confirm(conversation=conv, action_id="hold-1", accept=True))
+    assert any(e["type"] == "held" for e in events), events
 
 
 @override_settings(**RECORDING)
@@ -82,8 +102,13 @@ def test_no_stored_email_or_admin_page_holds_a_usable_token(
             },
             content_type="application/json",
         )
+        # demo-hold confirmation (a stranger's chat asks a demo for the known address)
+        _hold_a_demo_for("known@example.com")
     tokens = _delivered_tokens()
     assert len(tokens) >= 3, [m.subject for m in mail.outbox]
+    hold = DemoBooking.objects.get(status="held")
+    assert len(hold.confirm_token_hash) == 64 and hold.confirm_token_hash not in tokens
+    assert any(f"/demo/confirm/{t}" in m.body for t in tokens for m in mail.outbox)
     rows = list(OutboundEmail.objects.all())
     assert rows
     stored = " ".join(
