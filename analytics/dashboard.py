@@ -95,20 +95,19 @@ def _rate(num: int, den: int) -> float | None:
 
 
 @cache
-def _chat_tables() -> bool:
+def chat_tables_ready() -> bool:
+    """Whether the chat app is installed and its tables exist (metrics read them)."""
     if not apps.is_installed("chat"):
         return False
-    try:
-        from chat.models import Conversation, DemoBooking
-    except ImportError:
-        return False
+    from chat.models import Conversation, DemoBooking
+
     tables = set(connection.introspection.table_names())
     return Conversation._meta.db_table in tables and DemoBooking._meta.db_table in tables
 
 
 def chat_metrics(*, rng: DateRange) -> dict[str, Any]:
     """Chats started, demos booked and conversation ratings in the range (chat app)."""
-    if not _chat_tables():
+    if not chat_tables_ready():
         return {
             "enabled": False,
             "active_chats": 0,

@@ -59,10 +59,8 @@ def _retrieved(
     """
     if not query.strip():
         return []
-    try:
-        from content.selectors import retrieve
-    except ImportError:  # pragma: no cover - content app without retrieval
-        return []
+    from content.selectors import retrieve
+
     try:
         chunks = retrieve(query, filters, k=k + 2)
     except Exception:  # noqa: BLE001 - a broken index must not break the chat

@@ -216,13 +216,13 @@ def extract_tools(text: str) -> list[str]:
 
 
 def extract_team_size(text: str) -> int | None:
-    from ementech.ai.parsers import _words_to_digits
+    from ementech.ai.parsers import words_to_digits
 
     m = re.search(
-        r"(\d+)\s+(?:\w+\s+){0,2}?(agents?|reps|representatives)\b", _words_to_digits(text), re.I
+        r"(\d+)\s+(?:\w+\s+){0,2}?(agents?|reps|representatives)\b", words_to_digits(text), re.I
     )
     if not m:
-        m = re.search(r"team of (\d+)", _words_to_digits(text), re.I)
+        m = re.search(r"team of (\d+)", words_to_digits(text), re.I)
     if m:
         n = int(m.group(1))
         if 0 < n < 1_000_000:
@@ -233,9 +233,9 @@ def extract_team_size(text: str) -> int | None:
 def extract_company_size(text: str) -> str | None:
     """Headcount of the company ("85 staff", "about 220 staff", "12 persons"); the last one
     stated wins ("30 is just the office … closer to 260")."""
-    from ementech.ai.parsers import _words_to_digits
+    from ementech.ai.parsers import words_to_digits
 
-    t = _words_to_digits(text)
+    t = words_to_digits(text)
     found = re.findall(
         r"(\d[\d,]*)\s*\+?\s*(?:full.?time\s+)?(staff|employees|people|ppl|persons|workers|"
         r"person company|strong)\b",

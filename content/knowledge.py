@@ -90,7 +90,7 @@ class Snapshot:
         if self._centroids is None:
             centroids: dict[int, np.ndarray] = {}
             if self.local_index is not None and len(self.ids):
-                matrix = self.local_index._state[0]
+                matrix = self.local_index.matrix
                 for page_id in np.unique(self.page_ids[self.page_ids >= 0]):
                     mean = matrix[self.page_ids == page_id].mean(axis=0)
                     norm = float(np.linalg.norm(mean))
@@ -107,10 +107,8 @@ _snapshot: Snapshot | None = None
 def _single_thread_blas() -> None:
     """One BLAS thread per process: a query is one matrix-vector product, and web/worker
     processes already run in parallel; extra BLAS threads only spin on a busy host."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
-        return
+    from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+
     threadpool_limits(limits=1, user_api="blas")
 
 

@@ -255,10 +255,8 @@ def catalogue_items() -> QuerySet:
 def _tracking_allowed(request) -> bool:
     allowed = getattr(request, "analytics_allowed", None)
     if allowed is None:
-        try:
-            from privacy.selectors import analytics_allowed
-        except ImportError:  # pragma: no cover - privacy app not installed
-            return True
+        from privacy.selectors import analytics_allowed
+
         allowed = analytics_allowed(request)
     return bool(allowed)
 

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -109,6 +109,25 @@ class ResilientRedisCache(RedisCache):
                   "set_many", "delete_many", "clear"):  # fmt: skip
         locals()[_name] = _wrap(_name)
     del _name, _wrap
+
+    # Redis itself, never the fallback: the health check and erasure's scans must see it.
+    def ping(self) -> None:
+        """Raise when Redis is unreachable."""
+        self._cache.get_client(write=True).ping()
+
+    def raw_items(self) -> Iterator[tuple[bytes, Any]]:
+        """(stored key, stored value) of every entry under this cache's key prefix."""
+        client = self._cache.get_client(write=False)
+        pattern = f"{self.key_prefix}:*" if self.key_prefix else "*"
+        for key in client.scan_iter(match=pattern, count=500):
+            value = client.get(key)
+            if value is not None:
+                yield key, value
+
+    def raw_delete(self, keys: list[bytes]) -> None:
+        """Delete entries by the stored keys ``raw_items`` gave."""
+        if keys:
+            self._cache.get_client(write=True).delete(*keys)
 
 
 class ResilientRedisChannelLayer(RedisChannelLayer):

@@ -31,7 +31,7 @@ def _check_cache() -> None:
     from core.degrade import ResilientRedisCache
 
     if isinstance(cache, ResilientRedisCache):  # its fallback would hide an outage
-        cache._cache.get_client(write=True).ping()
+        cache.ping()
         return
     key = f"health:{uuid.uuid4().hex}"
     cache.set(key, "1", 10)

@@ -22,6 +22,8 @@ from integrations.admin import CrmLinkInline, SyncConflictInline  # TODO(facade)
 from leads import selectors, services
 from leads.models import ConsentRecord, Lead, LeadAudit, SalesNotification, Visitor
 from leads.services.identity import UNVERIFIED_SUBMISSION, unverified_submission_accept
+from privacy.admin import erase_leads_action
+from scoring.admin import ScoreHistoryInline, why_this_score
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_FIELDS = (
@@ -113,8 +115,9 @@ class IndustryFilter(admin.SimpleListFilter):
 
 @admin.register(Lead)
 class LeadAdmin(ModelAdmin):
-    # HubSpot sync status and conflicts of this lead (the integrations app's inlines).
-    inlines = [CrmLinkInline, SyncConflictInline]
+    # Other apps' parts of the lead page, composed here: HubSpot sync status and conflicts
+    # (integrations), score history and "Why this score" (scoring), erasure (privacy).
+    inlines = [CrmLinkInline, SyncConflictInline, ScoreHistoryInline]
     form = LeadAdminForm
     # Seven columns fit a 1366 px screen beside the sidebar (filters open in a side panel).
     list_display = (
@@ -133,7 +136,7 @@ class LeadAdmin(ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     ordering = ("-created_at", "-id")
-    actions = ("assign_leads", "change_stage", "export_csv")
+    actions = ("assign_leads", "change_stage", "export_csv", erase_leads_action)
     readonly_fields = (
         "id",
         "email",
@@ -156,6 +159,7 @@ class LeadAdmin(ModelAdmin):
         "scored_at",
         "created_at",
         "updated_at",
+        why_this_score,
     )
     fieldsets = (
         (None, {"fields": ("id", "email", "name", "stage", "outcome", "assigned_to")}),
@@ -217,6 +221,7 @@ class LeadAdmin(ModelAdmin):
                 ),
             },
         ),
+        ("Why this score", {"classes": ["tab"], "fields": (why_this_score,)}),
     )
 
     @admin.display(description="Lead", ordering="email")

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import QuerySet
 
@@ -34,13 +33,11 @@ class Recommendation:
 
 
 def _page_models(names: tuple[str, ...]) -> list:
-    out = []
-    for name in names:
-        try:
-            out.append(apps.get_model("content", name))
-        except LookupError:
-            continue
-    return out
+    """The content app's page models named in ``names`` (in that order)."""
+    from content.models import BlogPage, CaseStudyPage, ResourcePage
+
+    known = {model.__name__: model for model in (BlogPage, ResourcePage, CaseStudyPage)}
+    return [known[name] for name in names if name in known]
 
 
 def _seen_paths(lead: Lead | None) -> set[str]:
@@ -70,10 +67,8 @@ def _as_recommendation(page: Any) -> Recommendation:
 def _from_content_recommender(lead: Lead | None, limit: int) -> list[Recommendation] | None:
     """The content app's recommender (``content.recommendations``): personalised items for
     a lead with engagement history, the most-viewed content otherwise. ``None`` if missing."""
-    try:
-        from content import recommendations
-    except ImportError:  # pragma: no cover - the content app ships it
-        return None
+    from content import recommendations
+
     items = recommendations.compute(lead=lead) if lead is not None else []
     if not items:
         items = recommendations.popular(limit=limit)

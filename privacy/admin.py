@@ -1,7 +1,7 @@
 """Admin for the privacy app: read-only logs, and the bulk erasure action for leads.
 
-``erase_leads_action`` is added to the Lead admin's actions by ``PrivacyConfig.ready`` (so
-the leads app needs no change). It asks for the acting user's password again before
+``erase_leads_action`` is one of the Lead admin's actions (``leads/admin.py`` lists it
+with its own). It asks for the acting user's password again before
 erasing, and each erased lead gets a DeletionLog row with the acting user.
 """
 
@@ -92,21 +92,3 @@ def erase_leads_action(modeladmin, request, queryset):
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "privacy/admin/bulk_erase.html", context)
-
-
-def attach_bulk_erasure(site: admin.AdminSite | None = None) -> bool:
-    """Add the erasure action to the registered Lead admin (no-op if there is none)."""
-    from django.apps import apps
-
-    site = site or admin.site
-    try:
-        lead_model = apps.get_model("leads.Lead")
-    except LookupError:
-        return False
-    model_admin = site._registry.get(lead_model)
-    if model_admin is None:
-        return False
-    actions = list(model_admin.actions or [])
-    if erase_leads_action not in actions:
-        model_admin.actions = [*actions, erase_leads_action]
-    return True

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +29,7 @@ from rest_framework.views import APIView
 from core import ratelimit
 from core.errors import error_response
 from core.permissions import HasPerm
+from leads.models import Lead
 from privacy import services
 from privacy.export import FORMATS, export_render
 from privacy.hashing import email_hash
@@ -185,11 +185,7 @@ class DataRequestsApi(APIView):
 
 
 def _lead_or_404(lead_id):
-    try:
-        lead_model = apps.get_model("leads.Lead")
-    except LookupError:
-        return None
-    return lead_model._base_manager.filter(pk=lead_id).first()
+    return Lead._base_manager.filter(pk=lead_id).first()
 
 
 class LeadExportApi(APIView):

@@ -9,6 +9,3 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from privacy import checks  # noqa: F401 - registers the registry checks
-        from privacy.admin import attach_bulk_erasure
-
-        attach_bulk_erasure()

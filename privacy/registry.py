@@ -49,6 +49,19 @@ class Subject:
 Replacement = Callable[[models.Model, Subject], Any]
 
 
+def model_for_label(label: str) -> type[models.Model] | None:
+    """The installed model a registry entry names (``"app_label.ModelName"``), or None.
+
+    The registry is a table of labels on purpose: ``privacy.W001`` compares it with every
+    installed model, whichever app owns it, so it resolves labels against the installed
+    models rather than importing each app's models."""
+    wanted = label.lower()
+    for model in apps.get_models(include_auto_created=True, include_swapped=True):
+        if model._meta.label_lower == wanted:
+            return model
+    return None
+
+
 @dataclass(frozen=True)
 class PersonalData:
     label: str
@@ -64,10 +77,7 @@ class PersonalData:
     note: str = ""
 
     def model(self) -> type[models.Model] | None:
-        try:
-            return apps.get_model(self.label)
-        except (LookupError, ValueError):
-            return None
+        return model_for_label(self.label)
 
     def manager(self, model: type[models.Model]) -> models.Manager:
         # Soft-deleted rows are still personal data: use the base manager (all rows).
@@ -111,12 +121,10 @@ def _admin_log_finder(subject: Subject) -> Q | None:
     """Django admin history rows about the subject's lead and visitor objects."""
     from django.contrib.contenttypes.models import ContentType
 
+    from leads.models import Lead, Visitor
+
     parts = Q(pk__in=[])
-    for label, ids in (("leads.Lead", subject.lead_ids), ("leads.Visitor", subject.visitor_ids)):
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
+    for model, ids in ((Lead, subject.lead_ids), (Visitor, subject.visitor_ids)):
         if ids:
             ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
             parts |= Q(content_type=ct, object_id__in=[str(i) for i in ids])
@@ -165,8 +173,9 @@ def _typed_text_q(subject: Subject, prefix: str = "") -> Q:
 def _conversations_typed_in(subject: Subject) -> Q:
     """Conversations found by what the person typed, whoever they were linked to: details
     given before the consent box was ticked never reached a lead or visitor."""
-    message = apps.get_model("chat.Message")
-    typed = message.objects.filter(_typed_text_q(subject)).values("conversation_id")
+    from chat.models import Message
+
+    typed = Message.objects.filter(_typed_text_q(subject)).values("conversation_id")
     parts = Q(pk__in=typed)
     for address in subject.emails:
         parts |= Q(collected__email__iexact=address)
@@ -186,8 +195,9 @@ def _conversation_finder(subject: Subject) -> Q | None:
 def _message_finder(subject: Subject) -> Q | None:
     if not (subject.emails or subject.phones):
         return None
-    conversation = apps.get_model("chat.Conversation")
-    found = conversation._base_manager.filter(_conversations_typed_in(subject)).values("pk")
+    from chat.models import Conversation
+
+    found = Conversation._base_manager.filter(_conversations_typed_in(subject)).values("pk")
     return Q(conversation__in=found)
 
 
@@ -540,10 +550,8 @@ def looks_personal(model: type[models.Model]) -> list[str]:
 
 def _is_page(model: type[models.Model]) -> bool:
     """Wagtail pages are editors' published content (their forms are declared separately)."""
-    try:
-        from wagtail.models import Page
-    except ImportError:  # pragma: no cover
-        return False
+    from wagtail.models import Page
+
     return issubclass(model, Page)
 
 

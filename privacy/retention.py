@@ -15,12 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+
+from privacy.registry import model_for_label
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,9 @@ class Rule:
 
     def model(self) -> type[models.Model] | None:
         for label in self.labels:
-            try:
-                return apps.get_model(label)
-            except LookupError:
-                continue
+            model = model_for_label(label)
+            if model is not None:
+                return model
         return None
 
     def expired(self, cutoff: datetime) -> models.QuerySet | None:

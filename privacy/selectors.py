@@ -13,11 +13,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpRequest
 
+from leads.models import Lead, Visitor
 from privacy.hashing import email_hash, normalize_email
 from privacy.models import Suppression
 from privacy.registry import PersonalData, Subject, active_entries
@@ -93,28 +93,16 @@ def is_suppressed(email: str) -> bool:
 # --- the data subject -----------------------------------------------------------------------
 
 
-def _lead_model() -> type[models.Model] | None:
-    try:
-        return apps.get_model("leads.Lead")
-    except LookupError:
-        return None
-
-
 def _visitor_ids_for(lead_ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    try:
-        visitor = apps.get_model("leads.Visitor")
-    except LookupError:
-        return set()
     if not lead_ids:
         return set()
-    return set(visitor._base_manager.filter(lead_id__in=lead_ids).values_list("pk", flat=True))
+    return set(Visitor._base_manager.filter(lead_id__in=lead_ids).values_list("pk", flat=True))
 
 
 def _phones_of(lead_ids: set[uuid.UUID]) -> set[str]:
-    lead_model = _lead_model()
-    if lead_model is None or not lead_ids:
+    if not lead_ids:
         return set()
-    phones = lead_model._base_manager.filter(pk__in=lead_ids).values_list("phone", flat=True)
+    phones = Lead._base_manager.filter(pk__in=lead_ids).values_list("phone", flat=True)
     return {p.strip() for p in phones if p and p.strip()}
 
 
@@ -130,14 +118,10 @@ def subject_for_lead(lead: models.Model) -> Subject:
 
 def leads_for_email(email: str) -> list[models.Model]:
     """Live (not erased) leads with this address, soft-deleted ones included."""
-    lead_model = _lead_model()
     address = normalize_email(email)
-    if lead_model is None or not address:
+    if not address:
         return []
-    qs = lead_model._base_manager.filter(email_normalized=address)
-    if any(f.name == "erased_at" for f in lead_model._meta.concrete_fields):
-        qs = qs.filter(erased_at__isnull=True)
-    return list(qs)
+    return list(Lead._base_manager.filter(email_normalized=address, erased_at__isnull=True))
 
 
 def subject_for_email(email: str) -> Subject:

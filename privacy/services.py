@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMessage
@@ -25,6 +24,7 @@ from django.utils import timezone
 
 from core.net import client_ip_truncated
 from core.queue import enqueue
+from leads.models import ConsentRecord, Lead, LeadAudit, Visitor
 from privacy.hashing import email_hash, normalize_email, token_hash
 from privacy.models import DataRequest, DeletionLog, Suppression
 from privacy.registry import (
@@ -82,11 +82,7 @@ def _visitor_for(request: HttpRequest):
     if not vid:
         return None
     try:
-        visitor_model = apps.get_model("leads.Visitor")
-    except LookupError:
-        return None
-    try:
-        return visitor_model._base_manager.select_related("lead").filter(pk=vid).first()
+        return Visitor._base_manager.select_related("lead").filter(pk=vid).first()
     except (ValueError, Exception):  # noqa: BLE001 - malformed cookie is just "no visitor"
         return None
 
@@ -106,10 +102,9 @@ def consent_banner_record(
     lead = getattr(visitor, "lead", None) if visitor is not None else None
     records = 0
     if visitor is not None or lead is not None:
-        consent_model = apps.get_model("leads.ConsentRecord")
         wording_hash = hashlib.sha256(BANNER_WORDING.encode()).hexdigest()
         for purpose, granted in (("analytics", eff_analytics), ("marketing", eff_marketing)):
-            consent_model.objects.create(
+            ConsentRecord.objects.create(
                 lead=lead,
                 visitor=visitor,
                 purpose=purpose,
@@ -181,8 +176,7 @@ def data_request_send_link(*, request_id: str) -> bool:
     request = DataRequest.objects.filter(pk=request_id, status=DataRequest.Status.PENDING).first()
     if request is None or request.used_at is not None or request.lead_id is None:
         return False
-    lead_model = apps.get_model("leads.Lead")
-    lead = lead_model._base_manager.filter(pk=request.lead_id).first()
+    lead = Lead._base_manager.filter(pk=request.lead_id).first()
     if lead is None or getattr(lead, "erased_at", None):
         return False
     link = data_request_link(request=request)
@@ -241,8 +235,7 @@ def data_request_redeem(*, request_id: Any, token: str) -> DataRequest:
 
 
 def subject_for_request(request: DataRequest) -> Subject:
-    lead_model = apps.get_model("leads.Lead")
-    lead = lead_model._base_manager.filter(pk=request.lead_id).first()
+    lead = Lead._base_manager.filter(pk=request.lead_id).first()
     if lead is None:
         return Subject()
     return subject_for_lead(lead)
@@ -280,8 +273,7 @@ def _needles(subject: Subject) -> list[str]:
     """The person's identifying strings, read before anything is changed."""
     found = set(subject.emails) | set(subject.phones)
     if subject.lead_ids:
-        lead_model = apps.get_model("leads.Lead")
-        for lead in lead_model._base_manager.filter(pk__in=subject.lead_ids):
+        for lead in Lead._base_manager.filter(pk__in=subject.lead_ids):
             for name in ("email", "name", "phone"):
                 value = (getattr(lead, name, "") or "").strip()
                 if len(value) >= 3:
@@ -341,12 +333,8 @@ def subject_erase(
 
 
 def _audit_erasure(subject: Subject, log: DeletionLog, actor) -> None:
-    try:
-        audit_model = apps.get_model("leads.LeadAudit")
-    except LookupError:
-        return
     for lead_id in subject.lead_ids:
-        audit_model.objects.create(
+        LeadAudit.objects.create(
             lead_id=lead_id,
             actor=actor if getattr(actor, "pk", None) else None,
             action="privacy_erased",
@@ -372,11 +360,7 @@ def data_request_fulfil_erasure(*, request: DataRequest) -> DeletionLog:
 
 def lead_export_audit(*, lead: models.Model, actor, fmt: str) -> None:
     """Staff export of a lead's data is itself recorded on the lead's audit trail."""
-    try:
-        audit_model = apps.get_model("leads.LeadAudit")
-    except LookupError:
-        return
-    audit_model.objects.create(
+    LeadAudit.objects.create(
         lead=lead, actor=actor, action="privacy_exported", changes={"format": fmt}
     )
 

@@ -208,11 +208,9 @@ def llm_actions(*, score: int, grade: str, factors: dict, lead: Any) -> list[dic
     """Actions from the configured LLM, or ``None`` (not configured, failed, unparsable)."""
     if not settings.SCORING_ACTIONS_USE_LLM:
         return None
-    try:
-        from ementech.ai import llm_config
-        from ementech.ai.providers.base import ChatRequest
-    except ImportError:
-        return None
+    from ementech.ai import llm_config
+    from ementech.ai.providers.base import ChatRequest
+
     try:
         if not llm_config.remote_configured():
             return None

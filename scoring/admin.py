@@ -1,6 +1,7 @@
 """Admin of the scoring app: score history, alerts, learned models and metrics; plus, on the
 leads app's lead page, a read-only "Why this score" section and the score-history inline
-(added to the registered ``LeadAdmin`` from here, so ``leads/admin.py`` stays untouched)."""
+(``why_this_score`` and ``ScoreHistoryInline``, which ``leads/admin.py`` composes into its
+``LeadAdmin``)."""
 
 from __future__ import annotations
 
@@ -228,26 +229,3 @@ def why_this_score(obj: Any) -> str:
 
 
 why_this_score.short_description = "Why this score"  # type: ignore[attr-defined]
-
-
-def attach_to_lead_admin(site: admin.AdminSite = admin.site) -> bool:
-    """Add the score-history inline and the "Why this score" section to the registered
-    lead admin. Returns False when the leads app has no admin registered."""
-    from leads.models import Lead
-
-    lead_admin = site._registry.get(Lead)
-    if lead_admin is None:
-        return False
-    if ScoreHistoryInline not in lead_admin.inlines:
-        lead_admin.inlines = [*lead_admin.inlines, ScoreHistoryInline]
-    if why_this_score not in lead_admin.readonly_fields:
-        lead_admin.readonly_fields = (*lead_admin.readonly_fields, why_this_score)
-        if lead_admin.fieldsets:
-            lead_admin.fieldsets = (
-                *lead_admin.fieldsets,
-                ("Why this score", {"classes": ["tab"], "fields": (why_this_score,)}),
-            )
-    return True
-
-
-attach_to_lead_admin()

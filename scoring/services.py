@@ -513,9 +513,9 @@ def metrics_sweep(*, since: dt.datetime) -> int:
 
 
 def _satisfaction_metrics(since: dt.datetime) -> list[Metric]:
-    from analytics.dashboard import _chat_tables
+    from analytics.dashboard import chat_tables_ready
 
-    if not _chat_tables():
+    if not chat_tables_ready():
         return []
     from chat.models import Conversation
 
@@ -574,16 +574,8 @@ def lead_admin_url(lead_id: Any) -> str:
 
 
 def _chat_summary(lead: Any) -> str:
-    """The chat app's summary of this lead's conversations, when it provides one."""
-    try:
-        from chat.selectors import lead_chat_summary  # the chat app's hook, when built
-    except ImportError:
-        lead_chat_summary = None
-    if lead_chat_summary is not None:
-        try:
-            return str(lead_chat_summary(lead_id=lead.pk) or "")[:1000]
-        except Exception:  # a summary is nice to have; the alert still goes out
-            log.warning("chat summary unavailable", exc_info=True)
+    """The summary stored on the lead by the chat assistant, or a digest of its latest
+    conversation."""
     stored = str((lead.ai_data or {}).get("chat_summary", "") or "")
     return (stored or _conversation_digest(lead))[:1000]
 
@@ -591,9 +583,9 @@ def _chat_summary(lead: Any) -> str:
 def _conversation_digest(lead: Any) -> str:
     """A short digest of the lead's latest conversation from the chat app's analysis
     (intent, sentiment, urgency, progress, next action), when the chat app is installed."""
-    from analytics.dashboard import _chat_tables
+    from analytics.dashboard import chat_tables_ready
 
-    if not _chat_tables():
+    if not chat_tables_ready():
         return ""
     from chat.models import Conversation
 

@@ -243,10 +243,8 @@ def _rescore(lead_id: Any) -> None:
     """Ask the scoring engine to rescore the lead (debounced, after commit)."""
     if not lead_id:
         return
-    try:
-        from scoring.services import lead_rescore_soon
-    except ImportError:  # pragma: no cover - scoring app not installed
-        return
+    from scoring.services import lead_rescore_soon
+
     lead_rescore_soon(lead_id=lead_id, reason="chat")
 
 

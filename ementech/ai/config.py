@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -114,3 +115,47 @@ def reset() -> None:
         _remote_indexes.clear()
         for name in [n for n in _embedders if n != LOCAL_MODEL_NAME]:
             del _embedders[name]
+
+
+# --- per-process caches keyed by text a visitor typed (privacy erasure reads these) ----------
+
+
+def cached_query_texts() -> list[str]:
+    """Texts held in this process's query caches: the embedders' query vectors and the
+    local LLM provider's sentence vectors (only if that provider was already built)."""
+    texts: list[str] = []
+    with _lock:
+        embedders = list(_embedders.values())
+    for embedder in embedders:
+        cache = getattr(embedder, "_queries", None)
+        if cache is not None:
+            texts += cache.keys()
+    provider = _built_local_provider()
+    if provider is not None:
+        texts += provider.cached_texts()
+    return texts
+
+
+def forget_query_texts(match: Callable[[str], bool]) -> int:
+    """Drop every cached query or sentence vector whose text ``match`` accepts (this
+    process); how many were dropped."""
+    removed = 0
+    with _lock:
+        embedders = list(_embedders.values())
+    for embedder in embedders:
+        cache = getattr(embedder, "_queries", None)
+        if cache is not None:
+            removed += cache.forget(match)
+    provider = _built_local_provider()
+    if provider is not None:
+        removed += provider.forget_texts(match)
+    return removed
+
+
+def _built_local_provider():
+    from ementech.ai import llm_config
+
+    if not llm_config.local_provider.cache_info().currsize:
+        return None  # never built: nothing cached, and building it would load a model
+    provider = llm_config.local_provider()
+    return provider if hasattr(provider, "forget_texts") else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -70,6 +70,19 @@ class _QueryCache:
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+
+    def keys(self) -> list[str]:
+        """The cached texts (a snapshot)."""
+        with self._lock:
+            return list(self._data)
+
+    def forget(self, match: Callable[[str], bool]) -> int:
+        """Drop every entry whose text ``match`` accepts; how many were dropped."""
+        with self._lock:
+            gone = [k for k in self._data if match(k)]
+            for key in gone:
+                self._data.pop(key, None)
+        return len(gone)
 
 
 _MODEL_LOCK = threading.Lock()

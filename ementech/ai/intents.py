@@ -24,15 +24,10 @@ class Intent:
 
 
 def embedder():
-    """The local sentence embedder (the configured one when the registry is available)."""
-    try:
-        from ementech.ai.config import get_embedder
+    """The local sentence embedder (one instance per process, from the registry)."""
+    from ementech.ai.config import get_embedder
 
-        return get_embedder("all-MiniLM-L6-v2")
-    except ImportError:  # pragma: no cover - settings not configured
-        from ementech.ai.embeddings import LocalEmbedder
-
-        return LocalEmbedder()
+    return get_embedder("all-MiniLM-L6-v2")
 
 
 _embedder = embedder  # the local provider's sentence cache uses it

@@ -88,7 +88,7 @@ def _currency(token: str) -> str:
     return "EUR"
 
 
-def _words_to_digits(text: str) -> str:
+def words_to_digits(text: str) -> str:
     from word2number import w2n
 
     def repl(m: re.Match) -> str:
@@ -107,7 +107,7 @@ def find_money(text: str) -> list[Money]:
     """Amounts and ranges of money ("$15k-50k", "KES 2.5M", "twenty thousand dollars")."""
     from price_parser import Price
 
-    text = _words_to_digits(text or "")
+    text = words_to_digits(text or "")
     text = EMAIL_CANDIDATE.sub(" ", text)
     amounts: list[tuple[int, int, float, str, bool, float]] = []
     for m in AMOUNT_RE.finditer(text):
@@ -154,7 +154,7 @@ def horizon_months(text: str, now: dt.datetime | None = None) -> float | None:
     """How many months from ``now`` the text points at ("in six weeks" → 1.4, "by Q1",
     "before the end of next quarter", "by March"); ``None`` when it names no time."""
     now = now or dt.datetime.now()
-    t = _words_to_digits(text or "").lower()
+    t = words_to_digits(text or "").lower()
     m = QUARTER_RE.search(t)
     if m:
         quarter_now = (now.month - 1) // 3

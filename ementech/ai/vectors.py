@@ -122,6 +122,11 @@ class LocalVectorIndex:
         return len(self._state[1])
 
     @property
+    def matrix(self) -> np.ndarray:
+        """The stored vectors, one row per id in insertion order (read-only use)."""
+        return self._state[0]
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by the vector matrix and the metadata columns."""
         matrix, _ids, _pos, cols = self._state

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from content.services import knowledge_rebuild
+from core.console import ProgressStream
 from ementech.ai import config as ai_config
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(f"model {embedder.model_name} ({embedder.dimension} dimensions)")
 
         def progress(keys):
-            return tqdm(keys, desc="indexing", unit="source", file=self.stderr._out)
+            return tqdm(keys, desc="indexing", unit="source", file=ProgressStream(self.stderr))
 
         # Through the index's own bookkeeping: a stale or failed background rebuild of this
         # model is replaced by this run, and the index reads ready when it finishes.

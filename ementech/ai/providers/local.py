@@ -68,6 +68,19 @@ class LocalProvider:
                 self._cache.update(zip(missing, vectors, strict=True))
         return np.stack([self._cache[t] for t in texts])
 
+    def cached_texts(self) -> list[str]:
+        """The sentences whose vectors are cached (a snapshot)."""
+        with self._lock:
+            return list(self._cache)
+
+    def forget_texts(self, match: Callable[[str], bool]) -> int:
+        """Drop every cached sentence vector whose text ``match`` accepts."""
+        with self._lock:
+            gone = [k for k in self._cache if match(k)]
+            for key in gone:
+                self._cache.pop(key, None)
+        return len(gone)
+
     def best_sentences(
         self, query: str, sources: list[dict[str, Any]], limit: int = 2
     ) -> tuple[list[tuple[str, int, float]], float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from core.console import ProgressStream
 from scoring import selectors, services
 
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, leads=None, chunk_size=None, no_progress=False, **options) -> None:
         total = len(leads) if leads else selectors.live_lead_count()
-        with tqdm(total=total, unit="lead", disable=no_progress, file=self.stderr._out) as bar:
+        stream = ProgressStream(self.stderr)
+        with tqdm(total=total, unit="lead", disable=no_progress, file=stream) as bar:
             stats = services.leads_rescore_bulk(
                 reason="command",
                 chunk_size=chunk_size,

@@ -9,6 +9,7 @@ import json
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from core.console import ProgressStream
 from scoring import services
 
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_activate=False, json=False, no_progress=False, **opts) -> None:
         steps = ["load outcomes", "train + evaluate", "store"]
-        with tqdm(total=len(steps), unit="step", disable=no_progress, file=self.stderr._out) as bar:
+        stream = ProgressStream(self.stderr)
+        with tqdm(total=len(steps), unit="step", disable=no_progress, file=stream) as bar:
             bar.set_description(steps[0])
             report = services.scoring_model_train(activate=not no_activate)
             bar.update(len(steps))
