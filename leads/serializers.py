@@ -320,10 +320,10 @@ class NextFieldsSerializer(serializers.Serializer):
     known = serializers.BooleanField(help_text="Whether this browser is verified for a lead.")
 
 
-assert set(LeadProfileSerializer._declared_fields) == set(PROFILE_FIELDS)
-assert set(LeadSummarySerializer._declared_fields) == {
+assert set(LeadProfileSerializer().fields) == set(PROFILE_FIELDS)
+assert set(LeadSummarySerializer().fields) == {
     "id", *LIST_FIELDS, "assigned_to", "last_visit_at", "created_at", "updated_at"
 }  # fmt: skip
-assert set(LeadDetailSerializer._declared_fields) == set(LeadSummarySerializer._declared_fields) | {
+assert set(LeadDetailSerializer().fields) == set(LeadSummarySerializer().fields) | {
     *DETAIL_FIELDS, "first_visit_at", "scored_at", "qualified_at"
 }  # fmt: skip
