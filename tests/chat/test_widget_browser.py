@@ -124,11 +124,29 @@ def test_widget_streams_answer_with_source_link(site_with_knowledge, page, brows
         assert page.evaluate("window.__pwned") is None
         assert "<img" in page.locator(".em-chat-user p").last.text_content()
 
-        # History survives a page load (the conversation id is kept by the widget).
+        # History survives a page load (the widget keeps the conversation id and the owner
+        # token the server gave this browser; no visitor cookie here: analytics are off).
+        first_id = page.evaluate("localStorage.getItem('em_chat_id')")
+        assert page.evaluate("localStorage.getItem('em_chat_token')").startswith(first_id)
         page.reload()
         page.locator("[data-chat-open]").click()
         page.locator(".em-chat-sources a").first.wait_for(timeout=30_000)
         assert page.locator(".em-chat-user p").count() == 2
+
+        # Without the token the conversation is refused: the widget forgets it and starts a
+        # new one (nothing of the old one is shown).
+        page.evaluate("localStorage.setItem('em_chat_token', 'forged')")
+        page.reload()
+        page.locator("[data-chat-open]").click()
+        assert wait_js(
+            page,
+            f"() => (document.getElementById('em-chat').dataset.conversationId || '{first_id}')"
+            f" !== '{first_id}'",
+        )
+        assert page.locator(".em-chat-user p").count() == 0
+        page.reload()  # and the new one is this browser's own again
+        page.locator("[data-chat-open]").click()
+        assert wait_js(page, "() => document.getElementById('em-chat').dataset.conversationId")
 
         # Minimise and close keep the page usable; keyboard: Escape minimises.
         page.locator("[data-chat-input]").press("Escape")
