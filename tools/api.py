@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,6 +28,18 @@ from core.ratelimit import rate_limit
 from nurture.models import Subscriber
 from tools import assessment, extract, offers, roi, selectors, services
 from tools.models import ExitOffer, ToolResult
+from tools.serializers import (
+    AssessmentQuestionsSerializer,
+    AssessmentResultSerializer,
+    ExitOfferOutcomeSerializer,
+    ExitOfferSerializer,
+    ExitOfferStatsSerializer,
+    FormExtractSerializer,
+    ResultEmailSentSerializer,
+    RoiResultSerializer,
+)
+
+_RESULT_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -111,6 +124,34 @@ class RoiApi(PublicApi):
         consent = ConsentSerializer(required=False)
         profile = ProfileSerializer(required=False)
 
+    @extend_schema(
+        summary="ROI projection (emailed, and the lead captured, with email and consent)",
+        responses={200: RoiResultSerializer},
+        examples=[
+            OpenApiExample(
+                "A team of 25",
+                value={
+                    "team_size": 25,
+                    "avg_salary": 30000,
+                    "pain_points": ["manual_data_entry"],
+                    "goals": ["faster_response"],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The projection",
+                value={
+                    "id": _RESULT_ID,
+                    "inputs": {"team_size": 25, "avg_salary": 30000},
+                    "result": {"annual_savings": 41250, "time_to_value_weeks": 8},
+                    "assumptions": [{"name": "Working hours per person per year", "value": 1800}],
+                    "formula": "savings = team x salary x overhead x automatable share x ...",
+                    "emailed": False,
+                },
+                response_only=True,
+            ),
+        ],
+    )
     def post(self, request: Request) -> Response:
         blocked = rate_limit(request, "tools")
         if blocked is not None:
@@ -155,6 +196,27 @@ class AssessmentApi(PublicApi):
         email = serializers.CharField(max_length=254, required=False, allow_blank=True)
         consent = ConsentSerializer(required=False)
 
+    @extend_schema(
+        summary="The assessment's questions",
+        responses={200: AssessmentQuestionsSerializer},
+        examples=[
+            OpenApiExample(
+                "Questions",
+                value={
+                    "dimensions": {"data": "Data readiness"},
+                    "questions": [
+                        {
+                            "id": "data_infrastructure",
+                            "dimension": "data",
+                            "text": "How would you describe your current data infrastructure?",
+                            "options": [{"value": 0, "label": "No data strategy"}],
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         return Response(
             {
@@ -171,6 +233,42 @@ class AssessmentApi(PublicApi):
             }
         )
 
+    @extend_schema(
+        summary="Score the assessment: dimension scores, roadmap and radar chart",
+        responses={200: AssessmentResultSerializer},
+        examples=[
+            OpenApiExample(
+                "Answers (0-3 per question)",
+                value={
+                    "answers": {"data_infrastructure": 2, "data_quality": 1},
+                    "context": {"industry": "fintech"},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The result",
+                value={
+                    "id": _RESULT_ID,
+                    "dimensions": {"data": 50, "team": 33},
+                    "overall": 44,
+                    "level": "exploring",
+                    "roadmap": [
+                        {
+                            "phase": "0-3 months",
+                            "title": "Fix the foundations",
+                            "actions": ["Put the data for one use case in one place"],
+                        }
+                    ],
+                    "next_steps": ["Pick one use case with a clear owner"],
+                    "focus": ["Data readiness"],
+                    "method": "rules",
+                    "chart_url": "/tools/assessment/radar.svg?data=50&team=33",
+                    "emailed": False,
+                },
+                response_only=True,
+            ),
+        ],
+    )
     def post(self, request: Request) -> Response:
         blocked = rate_limit(request, "tools")
         if blocked is not None:
@@ -219,6 +317,20 @@ class ResultEmailApi(PublicApi):
         consent = ConsentSerializer()
         profile = ProfileSerializer(required=False)
 
+    @extend_schema(
+        summary="Email an earlier result (captures the lead, with consent)",
+        responses={202: ResultEmailSentSerializer},
+        examples=[
+            OpenApiExample(
+                "Email it to me",
+                value={"email": "wanjiru@acme.co.ke", "consent": {"data_processing": True}},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Sent", value={"status": "sent"}, response_only=True, status_codes=["202"]
+            ),
+        ],
+    )
     def post(self, request: Request, result_id) -> Response:
         blocked = rate_limit(request, "tools")
         if blocked is not None:
@@ -238,6 +350,27 @@ class ExtractApi(PublicApi):
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=500)
 
+    @extend_schema(
+        summary="Smart form fill: fields read from one sentence, to confirm before saving",
+        responses={200: FormExtractSerializer},
+        examples=[
+            OpenApiExample(
+                "A sentence",
+                value={"text": "I'm the CTO of a 40-person fintech in Nairobi"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Fields to confirm",
+                value={
+                    "fields": {"role": "CTO", "company_size": "11-50", "industry": "fintech"},
+                    "labels": {"role": "CTO", "company_size": "11-50", "industry": "Fintech"},
+                    "method": "rules",
+                    "needs_confirmation": True,
+                },
+                response_only=True,
+            ),
+        ],
+    )
     def post(self, request: Request) -> Response:
         blocked = rate_limit(request, "forms-extract")
         if blocked is not None:
@@ -264,6 +397,26 @@ class ExitIntentApi(PublicApi):
             choices=["desktop", "mobile", "tablet"], required=False, default="desktop"
         )
 
+    @extend_schema(
+        summary="The exit-intent offer for this session (recorded)",
+        parameters=[InputSerializer],
+        responses={200: ExitOfferSerializer},
+        examples=[
+            OpenApiExample(
+                "A consultation",
+                value={
+                    "id": _RESULT_ID,
+                    "offer": "consultation",
+                    "chosen_by": "rules",
+                    "title": "Talk it through with an engineer",
+                    "description": "A free 30-minute AI consultation.",
+                    "cta_label": "Book a free call",
+                    "cta_url": "/contact/",
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         blocked = rate_limit(request, "exit-offer")
         if blocked is not None:
@@ -304,6 +457,16 @@ class ExitOutcomeApi(PublicApi):
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=["dismissed", "accepted", "converted"])
 
+    @extend_schema(
+        summary="What the visitor did with the offer",
+        responses={200: ExitOfferOutcomeSerializer},
+        examples=[
+            OpenApiExample("Accepted", value={"outcome": "accepted"}, request_only=True),
+            OpenApiExample(
+                "Recorded", value={"id": _RESULT_ID, "outcome": "accepted"}, response_only=True
+            ),
+        ],
+    )
     def post(self, request: Request, offer_id) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -316,6 +479,30 @@ class ExitOutcomeApi(PublicApi):
 class ExitStatsApi(APIView):
     permission_classes = [HasPerm.of("tools.view_offer_stats")]
 
+    @extend_schema(
+        summary="Staff: how each exit offer performs",
+        responses={200: ExitOfferStatsSerializer},
+        examples=[
+            OpenApiExample(
+                "Two offers",
+                value={
+                    "offers": [
+                        {
+                            "offer": "consultation",
+                            "shown": 120,
+                            "dismissed": 90,
+                            "accepted": 22,
+                            "converted": 8,
+                            "by_llm": 0,
+                            "engagement_rate": 0.25,
+                            "conversion_rate": 0.067,
+                        }
+                    ]
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         return Response({"offers": selectors.exit_offer_stats()})
 
