@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,12 +27,36 @@ from core.errors import error_response
 from core.ratelimit import rate_limit
 from nurture import services
 from nurture.models import Newsletter
+from nurture.serializers import NewsletterListsSerializer, NewsletterSubscribedSerializer
 
 
 class NewsletterListsApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(
+        summary="The active newsletters and the consent wording shown at sign-up",
+        responses={200: NewsletterListsSerializer},
+        examples=[
+            OpenApiExample(
+                "One list",
+                value={
+                    "newsletters": [
+                        {
+                            "slug": "ai-digest",
+                            "name": "The AI Digest",
+                            "description": "Practical AI for African businesses.",
+                            "frequency": "monthly",
+                            "audience": "Founders and CTOs",
+                            "sample_content": "How a Nairobi lender cut fraud by 94%",
+                        }
+                    ],
+                    "consent_wording": "Send me The AI Digest. I can unsubscribe at any time.",
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         lists = list(Newsletter.objects.filter(is_active=True))
         return Response(
@@ -63,6 +88,26 @@ class NewsletterSubscribeApi(APIView):
         )
         page_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
+    @extend_schema(
+        summary="Subscribe (double opt-in): 202 whatever the address's state",
+        responses={202: NewsletterSubscribedSerializer},
+        examples=[
+            OpenApiExample(
+                "Sign up",
+                value={"email": "wanjiru@acme.co.ke", "newsletters": ["ai-digest"]},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Pending confirmation",
+                value={
+                    "status": "confirmation_sent",
+                    "message": "Check your inbox: click the link in our email to confirm.",
+                },
+                response_only=True,
+                status_codes=["202"],
+            ),
+        ],
+    )
     def post(self, request: Request) -> Response:
         blocked = rate_limit(request, "newsletter-subscribe")
         if blocked is not None:
