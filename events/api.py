@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
@@ -113,6 +114,38 @@ class EventOutputSerializer(serializers.Serializer):
 
     def get_cover_image(self, obj: EventPage) -> str:
         return _image_url(obj.cover_image)
+
+
+EVENT_EXAMPLE = {
+    "id": "0e9a3f4c-1b2d-4e5f-8a7b-6c5d4e3f2a10",
+    "title": "AI for SMEs: a live workshop",
+    "slug": "ai-for-smes-workshop",
+    "url": "/events/ai-for-smes-workshop/",
+    "type": "workshop",
+    "summary": "Build your first AI feature live with our engineers.",
+    "value_proposition": "Leave with a working prototype.",
+    "status": "upcoming",
+    "starts_at": "2027-01-21T07:00:00Z",
+    "ends_at": "2027-01-21T08:30:00Z",
+    "starts_at_local": "2027-01-21T10:00:00+03:00",
+    "timezone": "Africa/Nairobi",
+    "duration_minutes": 90,
+    "format": "virtual",
+    "platform": "zoom",
+    "location": "",
+    "capacity": 80,
+    "seats_remaining": 54,
+    "waitlist_enabled": True,
+    "registration_required": True,
+    "registration_fields": ["name", "company"],
+    "qualification_required": False,
+    "speakers": [
+        {"name": "Amina Otieno", "title": "ML engineer", "company": "EmenTech", "bio": ""}
+    ],
+    "agenda": [{"time": "10:00", "title": "Welcome", "description": ""}],
+    "cover_image": "",
+    "recording_available": False,
+}
 
 
 def seed_event_aliases(data):
@@ -221,6 +254,9 @@ class EventListCreateApi(APIView):
     @extend_schema(
         responses=inline_serializer("EventList", {"events": EventOutputSerializer(many=True)}),
         auth=[],
+        examples=[
+            OpenApiExample("Upcoming", value={"events": [EVENT_EXAMPLE]}, response_only=True)
+        ],
     )
     def get(self, request):
         events = event_list_upcoming()
@@ -230,6 +266,26 @@ class EventListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: inline_serializer("EventCreated", {"event": EventOutputSerializer()})},
+        examples=[
+            OpenApiExample(
+                "The seed's body (§6.1.5)",
+                value={
+                    "name": "AI for SMEs: a live workshop",
+                    "type": "workshop",
+                    "description": "Build your first AI feature live with our engineers.",
+                    "scheduledFor": "2027-01-21T10:00:00+03:00",
+                    "duration": 90,
+                    "format": "virtual",
+                    "capacity": 80,
+                    "registration": {"required": True, "fields": ["name", "company"]},
+                    "agenda": ["Welcome", "Hands-on build", "Q&A"],
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Created", value={"event": EVENT_EXAMPLE}, response_only=True, status_codes=["201"]
+            ),
+        ],
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -323,6 +379,32 @@ class EventRegisterApi(APIView):
             429: OpenApiResponse(description="Too many requests."),
         },
         auth=[],
+        examples=[
+            OpenApiExample(
+                "Register",
+                value={
+                    "email": "wanjiru@acme.co.ke",
+                    "name": "Wanjiru Kamau",
+                    "company": "Acme Ltd",
+                    "consent": {"data_processing": True, "marketing": False},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Registered",
+                value={
+                    "registration": {
+                        "id": "5b1f0c2e-93a4-4d1e-8f7a-2c6d9e0b4a11",
+                        "status": "registered",
+                        "event_id": "0e9a3f4c-1b2d-4e5f-8a7b-6c5d4e3f2a10",
+                        "created_at": "2026-12-03T16:00:00+03:00",
+                    },
+                    "message": "You're registered: check your inbox for the details.",
+                },
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
     )
     def post(self, request, event_id):
         limited = rate_limit(request._request, "events-register")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -94,12 +95,53 @@ CONSENT_STATE = inline_serializer(
 )
 
 
+EXPORT_DOCUMENT = inline_serializer(
+    "PersonalDataExport",
+    {
+        "format": serializers.CharField(help_text="ementech-personal-data/1"),
+        "generated_at": serializers.DateTimeField(),
+        "counts": serializers.DictField(child=serializers.IntegerField()),
+        "data": serializers.DictField(
+            child=serializers.ListField(child=serializers.DictField()),
+            help_text="Rows held, by kind (lead, consents, interactions, messages, ...).",
+        ),
+    },
+)
+ERASED = inline_serializer(
+    "LeadErased",
+    {
+        "erased": serializers.BooleanField(),
+        "lead_id": serializers.UUIDField(),
+        "deletion_log": serializers.IntegerField(
+            help_text="The DeletionLog row (no personal data)."
+        ),
+        "counts": serializers.DictField(help_text="Rows erased or anonymised, by kind."),
+    },
+)
+
+
 class ConsentApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     InputSerializer = ConsentInputSerializer
 
-    @extend_schema(responses=CONSENT_STATE, summary="The banner choice in effect")
+    @extend_schema(
+        responses=CONSENT_STATE,
+        summary="The banner choice in effect",
+        examples=[
+            OpenApiExample(
+                "Not decided yet",
+                value={
+                    "decided": False,
+                    "necessary": True,
+                    "analytics": False,
+                    "marketing": False,
+                    "signal": False,
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request: Request) -> Response:
         state = consent_state(request)
         return Response(
@@ -116,6 +158,25 @@ class ConsentApi(APIView):
         request=ConsentInputSerializer,
         responses={200: CONSENT_STATE},
         summary="Store the banner choice (em_consent cookie; ConsentRecords if known)",
+        examples=[
+            OpenApiExample(
+                "Analytics yes, marketing no",
+                value={"analytics": True, "marketing": False, "page_url": "/pricing/"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Stored",
+                value={
+                    "decided": True,
+                    "necessary": True,
+                    "analytics": True,
+                    "marketing": False,
+                    "signal": False,
+                    "records": 2,
+                },
+                response_only=True,
+            ),
+        ],
     )
     def post(self, request: Request) -> Response:
         if _cross_site(request):
@@ -172,6 +233,14 @@ class DataRequestsApi(APIView):
             429: OpenApiResponse(description="Too many requests from this client."),
         },
         summary="Ask for an export or erasure link (same answer for every address)",
+        examples=[
+            OpenApiExample(
+                "An export",
+                value={"email": "wanjiru@acme.co.ke", "type": "export"},
+                request_only=True,
+            ),
+            OpenApiExample("Accepted", value=ACCEPTED, response_only=True, status_codes=["202"]),
+        ],
     )
     def post(self, request: Request) -> Response:
         limited = ratelimit.rate_limit(request._request, "privacy-requests")
@@ -195,10 +264,24 @@ class LeadExportApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=list(FORMATS), default="json")],
         responses={
-            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/json"): EXPORT_DOCUMENT,
             (200, "application/zip"): OpenApiTypes.BINARY,
         },
         summary="Everything held about a lead (staff with privacy.export_personal_data)",
+        description="format=json: one document; format=csv: a zip of one CSV per kind of row.",
+        examples=[
+            OpenApiExample(
+                "JSON export",
+                value={
+                    "format": "ementech-personal-data/1",
+                    "generated_at": "2026-12-03T16:00:00+03:00",
+                    "counts": {"lead": 1, "consents": 2, "interactions": 14},
+                    "data": {"lead": [{"email": "wanjiru@acme.co.ke", "name": "Wanjiru"}]},
+                },
+                response_only=True,
+                media_type="application/json",
+            )
+        ],
     )
     def get(self, request: Request, lead_id) -> HttpResponse:
         fmt = request.query_params.get("format", "json")
@@ -223,8 +306,20 @@ class LeadEraseApi(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: OpenApiTypes.OBJECT, 410: OpenApiResponse(description="Already erased")},
+        responses={200: ERASED, 410: OpenApiResponse(description="Already erased")},
         summary="Erase a lead's personal data (staff with privacy.erase_personal_data)",
+        examples=[
+            OpenApiExample(
+                "Erased",
+                value={
+                    "erased": True,
+                    "lead_id": "3f2b8c1e-6d1a-4c55-9a39-0b6f6a3c2d10",
+                    "deletion_log": 17,
+                    "counts": {"consents": 2, "interactions": 14, "messages": 6},
+                },
+                response_only=True,
+            )
+        ],
     )
     def delete(self, request: Request, lead_id) -> Response:
         lead = _lead_or_404(lead_id)

@@ -3,7 +3,7 @@ returns its score, grade, fit and engagement sub-scores, the factors and next-be
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -47,7 +47,45 @@ class LeadScoreApi(APIView):
         actions = serializers.ListField(child=serializers.DictField())
         actions_source = serializers.CharField()
 
-    @extend_schema(request=None, responses=OutputSerializer)
+    @extend_schema(
+        request=None,
+        responses=OutputSerializer,
+        summary="Staff: rescore one lead now (no body); factors and next-best actions",
+        examples=[
+            OpenApiExample(
+                "Rescored",
+                value={
+                    "lead_id": "3f2b8c1e-6d1a-4c55-9a39-0b6f6a3c2d10",
+                    "score": 72,
+                    "grade": "B",
+                    "fit": 30,
+                    "engagement": 42,
+                    "model": "rules",
+                    "baseline": None,
+                    "decay": 1.0,
+                    "inactive_days": 2.0,
+                    "changed": True,
+                    "previous_score": 64,
+                    "previous_grade": "B",
+                    "factors": [
+                        {
+                            "feature": "pricing_views",
+                            "label": "Viewed pricing",
+                            "group": "engagement",
+                            "value": 3,
+                            "weight": 5,
+                            "points": 15,
+                        }
+                    ],
+                    "actions": [
+                        {"priority": 1, "action": "Call within 24 hours", "reason": "Grade B"}
+                    ],
+                    "actions_source": "rules",
+                },
+                response_only=True,
+            )
+        ],
+    )
     def post(self, request, lead_id):
         from leads.models import Lead
 
