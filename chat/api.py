@@ -20,6 +20,8 @@ from collections.abc import AsyncIterator, Iterator
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -77,6 +79,35 @@ class ChatStreamApi(APIView):
     authentication_classes: list = []
     mode = Conversation.Mode.QUALIFY
 
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            (200, "text/event-stream"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description="Server-sent events: conversation (id and token), token, tool, "
+                "confirm, sources, booked, held, done.",
+            )
+        },
+        examples=[
+            OpenApiExample(
+                "A first message",
+                value={
+                    "message": "We need a chatbot for our customer support. What would it cost?",
+                    "consent": {"data_processing": True},
+                    "page_url": "/services/ai-chatbots/",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The stream",
+                value='event: conversation\ndata: {"conversation_id": "…", "token": "…"}\n\n'
+                'event: token\ndata: {"text": "Happy to help"}\n\n'
+                'event: done\ndata: {"conversation_id": "…"}\n\n',
+                response_only=True,
+                media_type="text/event-stream",
+            ),
+        ],
+    )
     def post(self, request):
         limited = rate_limit(request._request, "chat-http")
         if limited is not None:
