@@ -26,33 +26,6 @@ _BODYLESS = {
 }
 
 
-# Operations still to convert (issue 14): each is listed until it is documented, and the
-# list may only shrink (``test_pending_operations_are_still_pending``).
-_PENDING: set[str] = {
-    "chat_qualify_post",
-    "chat_rag_post",
-    "events_by_event_id_register_post",
-    "events_get",
-    "events_post",
-    "forms_extract_post",
-    "leads_by_lead_id_delete_delete",
-    "leads_by_lead_id_export_get",
-    "leads_by_lead_id_score_post",
-    "newsletter_lists_get",
-    "newsletter_subscribe_post",
-    "offers_exit_intent_by_offer_id_outcome_post",
-    "offers_exit_intent_get",
-    "offers_exit_intent_stats_get",
-    "privacy_consent_get",
-    "privacy_consent_post",
-    "privacy_requests_post",
-    "tools_assessment_get",
-    "tools_assessment_post",
-    "tools_results_by_result_id_email_post",
-    "tools_roi_post",
-}
-
-
 def _schema() -> dict[str, Any]:
     from drf_spectacular.generators import SchemaGenerator
 
@@ -138,16 +111,10 @@ def schema(django_db_blocker):
 
 
 def test_every_operation_documents_its_request_response_and_an_example(schema):
-    problems = {op: p for op, p in _problems(schema).items() if op not in _PENDING}
+    problems = _problems(schema)
     assert not problems, "operations not fully documented:\n" + "\n".join(
         f"  {op}: {'; '.join(p)}" for op, p in sorted(problems.items())
     )
-
-
-def test_pending_operations_are_still_pending(schema):
-    """An operation that is now documented must leave ``_PENDING`` (the list only shrinks)."""
-    done = _PENDING - set(_problems(schema))
-    assert not done, f"documented now, remove from _PENDING: {sorted(done)}"
 
 
 def test_the_check_catches_a_bare_object():
