@@ -19,6 +19,7 @@ from analytics.serializers import (
     TrackBatchSerializer,
     TrackEventSerializer,
     TrackInputSerializer,
+    TrackNotStoredSerializer,
 )
 from analytics.services import track_ingest
 from analytics.validation import EventsInvalid, validate_events
@@ -75,13 +76,20 @@ class TrackApi(APIView):
             serializers=[TrackEventSerializer, TrackBatchSerializer],
             resource_type_field_name=None,
         ),
-        responses={202: TrackAcceptedSerializer},
+        responses={
+            202: PolymorphicProxySerializer(
+                component_name="TrackAnswer",
+                serializers=[TrackAcceptedSerializer, TrackNotStoredSerializer],
+                resource_type_field_name=None,
+            )
+        },
         description=(
             'One event or {"events": [...], "batch_id": "..."} (at most 100); 202 '
             '{"accepted": n}. A batch id already stored is not stored again. Any invalid '
             'event refuses the batch: 400 "Invalid events." with '
             '{"events": {index: {field: [messages]}}}. The seed\'s camelCase keys '
-            "(sessionId, leadId) are accepted."
+            "(sessionId, leadId) are accepted. Without analytics consent the privacy gate "
+            'answers 202 {"stored": 0, "reason": ...} and nothing is read or stored.'
         ),
         examples=[
             OpenApiExample(

@@ -127,3 +127,12 @@ class TrackAcceptedSerializer(serializers.Serializer):
     duplicate = serializers.BooleanField(
         required=False, help_text="Present (true) when the batch id was already stored."
     )
+
+
+@extend_schema_serializer(component_name="TrackNotStored")
+class TrackNotStoredSerializer(serializers.Serializer):
+    """The privacy gate's answer without analytics consent (or under GPC/DNT): nothing is
+    read or stored (``privacy.middleware``)."""
+
+    stored = serializers.IntegerField(help_text="0")
+    reason = serializers.CharField(help_text="no analytics consent")

@@ -20,8 +20,12 @@ from collections.abc import AsyncIterator, Iterator
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -83,9 +87,17 @@ class ChatStreamApi(APIView):
         request=InputSerializer,
         responses={
             (200, "text/event-stream"): OpenApiResponse(
-                response=OpenApiTypes.STR,
-                description="Server-sent events: conversation (id and token), token, tool, "
-                "confirm, sources, booked, held, done.",
+                response=inline_serializer(
+                    "ChatEvent",
+                    {
+                        "event": serializers.CharField(
+                            help_text="conversation (id and token), token, tool, confirm, "
+                            "sources, booked, held or done"
+                        ),
+                        "data": serializers.CharField(help_text="The event's JSON object."),
+                    },
+                ),
+                description="Server-sent events, one JSON object in each event's data.",
             )
         },
         examples=[

@@ -8,7 +8,7 @@ test fails when any operation
 - with a body (``POST``/``PUT``/``PATCH``) has no request body, or one whose JSON schema
   has no properties;
 - has no 2xx response, or a 2xx JSON response (other than ``204``) without properties
-  (streams and files must say they are a string, e.g. ``text/event-stream``);
+  (a ``text/event-stream`` documents its events' fields; files must say they are a string);
 - has no example (request or 2xx response), unless it takes no body and answers 204.
 """
 
@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 _BODY_METHODS = {"post", "put", "patch"}
+# Media types whose schema must list properties (a server-sent event is {event, data}).
+_STRUCTURED = {"application/json", "text/event-stream"}
 _METHODS = _BODY_METHODS | {"get", "delete"}
 # POSTs that are commands on the resource in their path and take no body at all.
 _BODYLESS = {
@@ -60,7 +62,7 @@ def _content_problems(schema: dict, content: dict, where: str) -> list[str]:
         return [f"{where}: no content"]
     for media, entry in content.items():
         node = _resolve(schema, entry.get("schema"))
-        if media == "application/json":
+        if media in _STRUCTURED:
             if not _has_properties(schema, node):
                 problems.append(f"{where} {media}: a bare object (no properties)")
         elif not (isinstance(node, dict) and node.get("type") == "string"):

@@ -381,3 +381,72 @@ def test_public_walk(stack, browser, size, tmp_path):
         page.screenshot(path=str(shots / f"{size}-event-registered.png"))
     assert not errors, "\n".join(errors)
     context.close()
+
+
+def _send(url: str, method: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), exc.headers.get("Content-Type", "")
+
+
+EMBEDDED_MALFORMED_CASES = (
+    "deep-nesting",
+    "deep-nesting-in-object",
+    "lone-surrogate",
+    "lone-surrogate-key",
+    "nul-escaped",
+    "nul-raw",
+    "overlong-string",
+    "invalid-utf8",
+    "wrong-types",
+)
+
+
+def test_malformed_input_is_4xx_in_the_error_shape_in_the_embedded_default(stack):
+    """Issue 14, acceptance 3 in the embedded default (DEBUG off, SQLite, embedded Redis,
+    served by ``manage.py start``): hostile bodies on every public JSON endpoint, unknown
+    API paths for every method and unknown methods all answer a 4xx JSON error in the
+    contract's shape, never a 500 or a debug page (no traceback, no settings)."""
+    from tests.api.test_malformed_input import MALFORMED, PUBLIC_BODY_ENDPOINTS
+
+    _, events, _ = _get(stack.base + "/api/events")
+    event_id = json.loads(events)["events"][0]["id"]
+    _, content, _ = _get(stack.base + "/api/content?type=resource&gated=true")
+    resource = json.loads(content)["content"][0]["slug"]
+    # The analytics consent cookie: else /api/track answers 202 without reading the body.
+    headers = {"Content-Type": "application/json", "Cookie": "em_consent=1.a1.m0"}
+    failures = []
+
+    def check(method: str, path: str, body: bytes, label: str, expected=None) -> None:
+        status, payload, content_type = _send(stack.base + path, method, body, headers)
+        text = payload.decode("utf-8", "replace")
+        problem = None
+        if not 400 <= status < 500 or (expected and status not in expected):
+            problem = f"status {status}"
+        elif "Traceback" in text or "SECRET_KEY" in text or "DJANGO_SETTINGS" in text:
+            problem = "a traceback or settings in the body"
+        elif not content_type.startswith("application/json"):
+            problem = f"not JSON ({content_type})"
+        else:
+            data = json.loads(payload)
+            if set(data) != {"error", "details"} or not isinstance(data["details"], dict):
+                problem = "not the error shape"
+        if problem:
+            failures.append(f"{method} {path} [{label}]: {problem}: {text[:160]!r}")
+
+    for template in PUBLIC_BODY_ENDPOINTS:
+        path = template.format(event=event_id, resource=resource, random=uuid.uuid4())
+        for case in EMBEDDED_MALFORMED_CASES:
+            # The first body on each endpoint is parsed, not rate-limited: a 400 (or the 404
+            # of an unknown result/offer id, looked up before the body is read).
+            expected = (400, 404) if case == "deep-nesting" else None
+            check("POST", path, MALFORMED[case], case, expected)
+    for path in ("/api/nope", "/api/leads/0/delete", "/api/tools/results/0/email"):
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            check(method, path, b"{}", "unknown path", (404,))
+    for method, path in (("PUT", "/api/track"), ("DELETE", "/api/newsletter/subscribe")):
+        check(method, path, b"{}", "unknown method", (405,))
+    assert failures == [], "\n".join(failures)
