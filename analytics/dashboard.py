@@ -376,7 +376,8 @@ def svg_funnel(funnel: list[dict[str, Any]], *, title: str = "Funnel", width: in
         w = max(round((width - 20) * step["n"] / peak), 2)
         x = round((width - w) / 2)
         y = k * (band + 4)
-        label_class = "chart-funnel-label" if w >= 140 else "chart-label"
+        # A band too narrow for its label: dark text with a white halo stays readable on blue.
+        label_class = "chart-funnel-label" if w >= 140 else "chart-label chart-label-halo"
         rows.append(
             (
                 x,

@@ -120,6 +120,6 @@ class DemoBookingAdmin(ModelAdmin):
     list_select_related = ("lead", "sales_user")
     readonly_fields = ("conversation", "lead", "slot_key", "idempotency_key", "created_at")
 
-    @admin.display(description="Demo (site time)", ordering="starts_at")
+    @admin.display(description="Demo", ordering="starts_at")
     def when(self, obj: DemoBooking) -> str:
         return local_span(obj.starts_at, obj.ends_at)

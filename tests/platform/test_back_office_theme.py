@@ -119,3 +119,24 @@ def test_existing_admin_customisations_still_render(superuser):
     assert page.status_code == 200 and "Import attendance" in page.content.decode()
     listing = client.get("/admin/events/eventregistration/").content.decode()
     assert "Import Zoom attendee report" in listing
+
+
+def test_admin_sign_in_returns_to_the_admin_not_the_sales_dashboard(marketer):
+    """Unfold's login form has no "next" field; without ours every admin sign-in fell
+    through to LOGIN_REDIRECT_URL (the sales dashboard) and marketers met a 403."""
+    marketer.set_password("pw-for-the-test-1")
+    marketer.save()
+    client = Client()
+    page = client.get("/admin/login/").content.decode()
+    assert 'name="next" value="/admin/" form="login-form"' in page
+    response = client.post(
+        "/admin/login/",
+        {"username": marketer.username, "password": "pw-for-the-test-1", "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_cms_asks_no_third_party_for_avatars(marketer):
+    html = _client(marketer).get("/cms/").content.decode()
+    assert "gravatar.com" not in html
