@@ -51,7 +51,7 @@ def verify(*, method: str, uri: str, body: bytes, signature: str, timestamp: str
 
 def receipts_new(*, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events not seen before (each eventId is recorded once; replays drop out)."""
-    from integrations.hubspot.sync import _parse_time
+    from integrations.hubspot.sync.pull import _parse_time
 
     fresh = []
     for event in events:
@@ -79,11 +79,11 @@ def events_apply(*, events: list[dict[str, Any]]) -> int:
     from integrations.hubspot import mapping
     from integrations.hubspot.sync import (
         RemoteContact,
-        _parse_time,
         contact_deleted_remotely,
         contact_erased_remotely,
         contacts_apply,
     )
+    from integrations.hubspot.sync.pull import _parse_time
 
     changed: dict[str, Any] = {}
     applied = 0
