@@ -9,7 +9,7 @@ from django.test import Client
 
 @pytest.fixture
 def contact_page(home):
-    from content.demo import _contact
+    from content.demo.site import _contact
 
     _contact(home)
     from content.models import ContactPage

@@ -84,10 +84,10 @@ def test_switching_embedding_model_reindexes_in_the_background(
 ):
     """Issue 16, acceptance 4: flipping the model never empties search. The previous index
     keeps answering (before and during the background rebuild); then the new one does."""
-    from content import services
     from content.knowledge import index_status, snapshot
     from content.models import KnowledgeIndex
     from content.selectors import retrieve
+    from content.services import knowledge as services
 
     page = _post(home, django_capture_on_commit_callbacks)
     key = f"page:{page.pk}"
