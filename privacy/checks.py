@@ -15,7 +15,7 @@ def registry_covers_models(app_configs=None, **kwargs) -> list[checks.CheckMessa
             checks.Warning(
                 f"{label} looks like it holds personal data ({', '.join(reasons)}) but is not "
                 "in privacy.registry.REGISTRY or NON_PERSONAL.",
-                hint="Declare how to find, export and erase its rows in privacy/registry.py.",
+                hint="Declare how to find, export and erase its rows in privacy/registry/tables.py",
                 id="privacy.W001",
             )
         )

@@ -23,7 +23,7 @@ def test_every_model_that_looks_personal_is_declared_or_allowed():
     missing = uncovered_models()
     assert missing == {}, (
         "These models look like they hold personal data; declare them in "
-        f"privacy/registry.py REGISTRY (or NON_PERSONAL with a reason): {missing}"
+        f"privacy/registry/tables.py REGISTRY (or NON_PERSONAL with a reason): {missing}"
     )
 
 
