@@ -111,7 +111,7 @@ def test_a_running_build_beats_and_the_command_finishes_a_dead_one(
 ):
     from django.core.management import call_command
 
-    from content import services
+    from content.services import knowledge as services
 
     _building(minutes_ago=120)
     beats: list = []
