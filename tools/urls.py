@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tools import api, views
+from tools import api, offers_api, views
 
 urlpatterns: list = [
     path("api/tools/roi", api.RoiApi.as_view(), name="api-tools-roi"),
@@ -13,11 +13,15 @@ urlpatterns: list = [
         name="api-tools-result-email",
     ),
     path("api/forms/extract", api.ExtractApi.as_view(), name="api-forms-extract"),
-    path("api/offers/exit-intent", api.ExitIntentApi.as_view(), name="api-exit-intent"),
-    path("api/offers/exit-intent/stats", api.ExitStatsApi.as_view(), name="api-exit-intent-stats"),
+    path("api/offers/exit-intent", offers_api.ExitIntentApi.as_view(), name="api-exit-intent"),
+    path(
+        "api/offers/exit-intent/stats",
+        offers_api.ExitStatsApi.as_view(),
+        name="api-exit-intent-stats",
+    ),
     path(
         "api/offers/exit-intent/<uuid:offer_id>/outcome",
-        api.ExitOutcomeApi.as_view(),
+        offers_api.ExitOutcomeApi.as_view(),
         name="api-exit-intent-outcome",
     ),
     path("tools/roi/", views.roi_page, name="tools-roi"),
