@@ -21,7 +21,10 @@ offered time. Metrics:
   of visitor turns before the booking.
 
 Environment: ``DATABASE_URL`` / ``REDIS_URL`` (service mode, defaults to eng_i17 / db 6);
-the demo site and its knowledge are loaded on first use. ``LLM_PROVIDER`` defaults to the
+the demo site and its knowledge are loaded on first use, with the demo Sales user's weekday
+hours as ``make run`` has them (``DEMO_ACCOUNTS=1``); each case's bookings and the lead it
+created are deleted after it, so every case meets the same calendar as a new visitor
+whatever ran before. ``LLM_PROVIDER`` defaults to the
 local provider; with keys (or ``OPENAI_BASE_URL`` at a stub) the same harness measures them.
 """
 
@@ -46,6 +49,8 @@ os.environ.setdefault("CACHE_KEY_PREFIX", "bench-chat-eval")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 os.environ.setdefault("LLM_PROVIDER", "local")
 os.environ.setdefault("EMBEDDING_MODEL", "all-MiniLM-L6-v2")
+# The demo team as ``make run`` has it: a Sales user with weekday demo hours (chat.demo).
+os.environ.setdefault("DEMO_ACCOUNTS", "1")
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # What a reply asks for, read from its last question (provider-neutral).
@@ -81,7 +86,9 @@ def setup() -> None:
 
         knowledge_reindex()
     from chat import demo
+    from core import demo as core_demo
 
+    core_demo.load(lambda *_: None)
     demo.load(lambda *_: None)
 
 
@@ -130,6 +137,7 @@ def play(case: dict, verbose: bool) -> dict:
 
     conv = conversation_open(tz_name=case.get("timezone", ""), page_url=case.get("page", ""))
     conversation_set_consent(conversation=conv)
+    started = conv.created_at
     r = defaultdict(int)
     failures: list[str] = []
     user_turns = 0
@@ -238,6 +246,13 @@ def play(case: dict, verbose: bool) -> dict:
             r["bookings"] += 1
     elif booking is not None:
         failures.append("final: booked although no booking was expected")
+    # Every case meets the same calendar and a new visitor: its bookings and the lead it
+    # created are removed, so neither the order of cases nor an earlier run changes a score.
+    DemoBooking.objects.filter(conversation=conv).delete()
+    if conv.lead_id:
+        from leads.models import Lead
+
+        Lead.objects.filter(pk=conv.lead_id, created_at__gte=started).delete()
     return {"counts": dict(r), "failures": failures}
 
 
