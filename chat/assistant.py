@@ -25,6 +25,7 @@ from chat import slots
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
 
+CATALOGUE_ITEM_MIN = 0.30  # below: the price question names no offer ("how do you charge?")
 RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
 SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
@@ -244,21 +245,41 @@ def compose(
 
 
 def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[Any]:
-    """The answer to the visitor's question, cited, or an honest "I don't know"."""
+    """The answer to the visitor's question, cited, or an honest "I don't know".
+
+    A price or time question is answered from the catalogue line it is about (citing the
+    catalogue and that line's service page); the other questions in the same message ("do
+    you build credit scoring? what does it cost?"), and a price question about no line in
+    particular ("how are your projects priced?"), are answered from the knowledge base."""
+    from chat.catalogue import wants_catalogue
+
     query = ctx.get("query", "")
     sources = ctx.get("sources") or []
+    knowledge = [s for s in sources if not s.get("catalogue")]
     catalogue = next((s for s in sources if s.get("catalogue")), None)
+    asked = question_part(query)
+    cited: list[int] = []
+    pages: list[dict] = []
     if catalogue is not None:
-        line = catalogue_line(query, catalogue, provider, messages)
+        line, item = catalogue_pick(query, catalogue, provider, messages)
+        others = " ".join(p for p in _sentences(asked) if not wants_catalogue(p))
+        general = item is None
+        if general or others:
+            picked, top = _knowledge_answer(others or asked, knowledge, provider, messages, limit=1)
+            if picked:
+                for sent, n, _ in picked:
+                    yield say(f"{sent} [Source {n}]")
+                cited += [n for _, n, _ in picked]
         if line:
             yield say(f"{line} [Source {catalogue['n']}]")
-            yield {"cited": [catalogue["n"]]}
+            cited.append(catalogue["n"])
+            if item and item.get("page") and item["page"].get("url"):
+                pages.append({"n": catalogue["n"], "type": "service", **item["page"]})
+        if cited:
+            yield {"cited": sorted(set(cited)), "cited_pages": pages}
             return
-    picked, top = provider.best_sentences(
-        question_part(query), [s for s in sources if not s.get("catalogue")]
-    )
-    picked = [p for p in picked if not p[0].endswith("?")]
-    if top >= RELEVANCE_MIN and picked:
+    picked, top = _knowledge_answer(asked, knowledge, provider, messages)
+    if picked:
         for sent, n, _ in picked:
             yield say(f"{sent} [Source {n}]")
         yield {"cited": sorted({n for _, n, _ in picked})}
@@ -269,32 +290,70 @@ def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[
     yield {"dont_know": True, "unanswered": query}
 
 
+def _sentences(text: str) -> list[str]:
+    return [p for p in re.split(r"(?<=[.!?])\s+|,\s*(?:and|but)\s+", text.strip()) if p]
+
+
+def _knowledge_answer(
+    asked: str,
+    knowledge: list[dict],
+    provider: LocalProvider,
+    messages: list[dict],
+    limit: int = 2,
+) -> tuple[list[tuple[str, int, float]], float]:
+    """The knowledge sentences that answer ``asked`` (none when the best is not relevant)."""
+    from chat.knowledge import refers_back
+
+    context = ""
+    if refers_back(asked):  # "did it account for paydays?": read with the last question
+        earlier = [m["content"] for m in messages if m["role"] == "user"][-2:-1]
+        context = f"{question_part(earlier[0])} {asked}" if earlier else ""
+    picked, top = provider.best_sentences(asked, knowledge, limit=limit, context=context)
+    picked = [p for p in picked if not p[0].endswith("?")]
+    if top >= RELEVANCE_MIN and picked:
+        return picked, top
+    return [], top
+
+
 def catalogue_line(query: str, source: dict, provider: LocalProvider, messages: list[dict]):
-    """The catalogue line that answers a price or duration question (the subject may be in
-    an earlier message: "what would a pilot like that cost?")."""
+    """The catalogue line that answers a price or duration question (see ``catalogue_pick``)."""
+    return catalogue_pick(query, source, provider, messages)[0]
+
+
+def catalogue_pick(
+    query: str, source: dict, provider: LocalProvider, messages: list[dict]
+) -> tuple[str, dict | None]:
+    """(line, item) answering a price or duration question (the subject may be in an earlier
+    message when the question refers back: "what would a pilot like that cost?"); item is
+    None when the question names no line ("how are your projects priced?") and the line
+    gives the whole range."""
     items = source["catalogue"]
     recent = [m["content"] for m in messages if m["role"] == "user"][-3:]
     context = " ".join([*recent[:-1], query]) if recent else query
     vecs = provider.embed(
         [query, context] + [f"{i['name']}. {i['summary']}" for i in items]
     )  # fmt: skip
-    sims = np.maximum(vecs[2:] @ vecs[0], vecs[2:] @ vecs[1] * 0.9)
+    from chat.knowledge import refers_back
+
+    sims = vecs[2:] @ vecs[0]
+    if refers_back(query):  # "something like this", "a pilot like that": the earlier subject
+        sims = np.maximum(sims, vecs[2:] @ vecs[1] * 0.9)
     best = int(np.argmax(sims))
-    if float(sims[best]) < 0.25:
+    if float(sims[best]) < CATALOGUE_ITEM_MIN:
         low = min(items, key=lambda i: i["price_from"])
         high = max(items, key=lambda i: i["price_to"])
         return (
             f"Our fixed-scope offers run from the {low['name']} at ${low['price_from']:,} to "
             f"${low['price_to']:,} up to the {high['name']} at ${high['price_from']:,} to "
             f"${high['price_to']:,}."
-        )
+        ), None
     item = items[best]
     duration = item["duration"]
     takes = "billed monthly" if duration == "monthly" else f"and takes about {duration}"
     return (
         f"The {item['name']} ({item['summary'].rstrip('.').lower()}) costs "
         f"${item['price_from']:,} to ${item['price_to']:,} {takes}."
-    )
+    ), item
 
 
 def handoff_reply(result: dict, profile: dict, say) -> Iterator[str]:

@@ -8,7 +8,8 @@ from typing import Any
 
 PRICE_OR_TIME = re.compile(
     r"\b(cost|costs|price|prices|pricing|priced|charge|fee|fees|budget usually|"
-    r"how much (does|would|will|is|do|for|to)|how long|duration|fits this money|offer fits)\b",
+    r"how much (does|would|will|is|do|for|to)|how long|duration|fits this money|offer fits)\b|"
+    r"\bwhat(?:'?s| is| are| would be)? (?:the |your )?(?:\w+ )?(?:budget|price range|rates?)\b",
     re.I,
 )
 RUNNING_COST = re.compile(r"per conversation|to run|running cost|monthly|per month", re.I)
@@ -21,7 +22,8 @@ def wants_catalogue(text: str) -> bool:
 
 def catalogue_source(n: int) -> dict[str, Any] | None:
     """The live catalogue as source ``n``: its lines both as text (for models) and as
-    structured items (for the local assistant)."""
+    structured items (for the local assistant), each with its service page (cited beside
+    the catalogue when that line answers)."""
     from content.selectors import catalogue_items
 
     items = [
@@ -31,6 +33,11 @@ def catalogue_source(n: int) -> dict[str, Any] | None:
             "price_from": item.price_from,
             "price_to": item.price_to,
             "duration": item.duration,
+            "page": (
+                {"title": item.service_page.title, "url": item.service_page.url or ""}
+                if item.service_page_id
+                else None
+            ),
         }
         for item in catalogue_items()
     ]

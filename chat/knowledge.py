@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-def sources_for(query: str, *, k: int = 3, page_url: str = "") -> list[dict[str, Any]]:
-    """Retrieved chunks (the page the visitor is on first, when it answers), with the
-    structured catalogue first for price and time questions."""
+REFERS_BACK = re.compile(r"\b(it|its|that|this|these|those|they|them|there|the same|such)\b", re.I)
+
+
+def refers_back(question: str) -> bool:
+    """Whether a question leans on what came before ("did it account for paydays?",
+    "how many trucks was that for?") rather than naming its subject."""
+    return bool(REFERS_BACK.search(question or ""))
+
+
+def sources_for(
+    query: str, *, k: int = 3, page_url: str = "", topic_url: str = "", context: str = ""
+) -> list[dict[str, Any]]:
+    """Retrieved chunks with, first, the best passage of the page the visitor is on and,
+    for a question that refers back ("does it post to Odoo?"), of the page the conversation
+    was just about (``topic_url``), those two read with the earlier question (``context``);
+    and the structured catalogue first for price and time questions."""
     from chat.catalogue import catalogue_source, wants_catalogue
 
     found = _retrieved(query, k=k)
+    follow_up = refers_back(query)
+    pin_query = f"{context} {query}" if follow_up and context else query
     page_id = _page_id(page_url)
-    if page_id:
-        on_page = _retrieved(query, k=1, filters={"page_id": page_id})
-        urls = {s["url"] for s in on_page}
-        found = on_page + [s for s in found if s["url"] not in urls][: k - 1]
+    pinned_ids = [page_id]
+    if follow_up and topic_url and topic_url != page_url:
+        pinned_ids.insert(0, _page_id(topic_url))
+    pinned: list[dict[str, Any]] = []
+    for pin in dict.fromkeys(p for p in pinned_ids if p):
+        pinned += _retrieved(pin_query, k=1, filters={"page_id": pin})
+    if pinned:
+        urls = {s["url"] for s in pinned}
+        found = pinned + [s for s in found if s["url"] not in urls][: k - (1 if page_id else 0)]
         for i, src in enumerate(found, start=1):
             src["n"] = i
     if not wants_catalogue(query):
@@ -33,6 +54,32 @@ def sources_for(query: str, *, k: int = 3, page_url: str = "") -> list[dict[str,
     for src in found:
         src["n"] += 1
     return [catalogue, *found]
+
+
+def topic(conversation) -> tuple[str, str]:
+    """(the page the assistant's last cited answer came from, not the catalogue; the
+    visitor's message before the current one): what a question that refers back is about."""
+    from chat.catalogue import CATALOGUE_URL
+
+    last = (
+        conversation.messages.filter(role="assistant")
+        .exclude(sources=[])
+        .order_by("-created_at")
+        .values_list("sources", flat=True)
+        .first()
+    )
+    url = ""
+    for src in last or []:
+        candidate = ((src or {}).get("url") or "").split("#")[0]
+        if candidate and candidate != CATALOGUE_URL:
+            url = candidate
+            break
+    earlier = list(
+        conversation.messages.filter(role="user")
+        .order_by("-created_at")
+        .values_list("content", flat=True)[1:2]
+    )
+    return url, (earlier[0] if earlier else "")
 
 
 def _page_id(page_url: str) -> int | None:

@@ -53,7 +53,8 @@ PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", r
 TIMELINE_CONTEXT = re.compile(
     r"\b(live|launch|start|begin|kick ?off|running|go.?live|deploy|roll ?out|deadline|"
     r"implement|timeline|tender|in place|tuanze|kuanza)\b|"
-    r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+ ){0,3}(weeks?|months?|quarters?|years?|"
+    r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+(?:\s*(?:-|to)\s*\d+)? ){0,3}(weeks?|months?|"
+    r"quarters?|years?|"
     r"q[1-4])\b",
     re.I,
 )
@@ -87,6 +88,14 @@ def extract_budget(text: str) -> str | None:
     if not BUDGET_CONTEXT.search(t) and not re.search(r"\d\s?(k|m|mn|million)\b", t):
         return None
     text = re.sub(r"\d[\d,.]*\s?k?\+?\s+(" + HEADCOUNT_WORDS + r")\b", " ", text, flags=re.I)
+    # "80k, not 40k": an amount taken back is the old figure, not the budget
+    text = re.sub(
+        r"(\bnot|instead of|rather than|no longer)\s+(?:\$|usd|kes|ksh|£|€)?\s*\d[\d,.]*\s?"
+        r"(?:k|m|mn|million|thousand)?\b",
+        " ",
+        text,
+        flags=re.I,
+    )
     for money in reversed(find_money(text)):
         if not money.explicit and not BUDGET_CONTEXT.search(t):
             continue
@@ -195,10 +204,56 @@ def extract_role(text: str) -> tuple[str, str] | None:
     return None
 
 
+AUTHORITY_EXAMPLES = {
+    "decision_maker": [
+        "I decide on this myself",
+        "the final decision is mine",
+        "I approve the spending",
+        "I hold the budget and sign the contract",
+        "it's my call",
+    ],
+    "influencer": [
+        "my manager makes the decision",
+        "the board has to approve it",
+        "I will recommend it to my boss",
+        "someone above me signs off",
+        "I need to get approval first",
+    ],
+    "user": [
+        "I would just be using the tool",
+        "I'm not involved in buying decisions",
+        "I only use the system day to day",
+    ],
+}
+# Words that say the sentence is about who decides (the classifier reads only those).
+DECIDING = re.compile(
+    r"decid|decision|sign|approv|cheque|check|final say|authori[sz]|budget holder|purchas|"
+    r"buying|in charge|the call\b|boss|superior|management|board",
+    re.I,
+)
+_authority_classifier = None
+
+
 def extract_authority(text: str) -> str | None:
+    """Who decides, from the vocabulary's phrases, else (for a sentence about deciding that
+    the phrases miss: "I'm the one who signs the cheques") the nearest labelled example in
+    embedding space."""
+    global _authority_classifier
     for pattern, authority in AUTHORITY_PHRASES:
         if re.search(pattern, text, re.I):
             return authority
+    parts = [p for p in re.split(r"(?<=[.!?;])\s+|,\s+", text) if DECIDING.search(p)]
+    if not parts:
+        return None
+    from ementech.ai.intents import IntentClassifier
+
+    if _authority_classifier is None:
+        _authority_classifier = IntentClassifier(examples=AUTHORITY_EXAMPLES, min_score=0.5)
+    for part in parts:
+        found = _authority_classifier.classify(part)
+        runner_up = sorted(found.scores.values())[-2]
+        if found.name != "unknown" and found.score - runner_up >= 0.1:  # a clear nearest
+            return found.name
     return None
 
 
@@ -237,8 +292,8 @@ def extract_company_size(text: str) -> str | None:
 
     t = words_to_digits(text)
     found = re.findall(
-        r"(\d[\d,]*)\s*\+?\s*(?:full.?time\s+)?(staff|employees|people|ppl|persons|workers|"
-        r"person company|strong)\b",
+        r"(\d[\d,]*)\s*\+?\s*-?\s*(?:full.?time\s+)?(staff|employees|people|ppl|persons?|"
+        r"workers|person company|strong|of us)\b",
         t,
         re.I,
     )
@@ -270,7 +325,7 @@ NOT_NAMES = {
 }  # fmt: skip
 NAME_LEAD = re.compile(
     r"(?i:\bmy name is|\bname'?s|\bname is|\bname:|\bi'?m|\bi am|\bthis is|\bcall me|"
-    r"\bmimi ni|\bit'?s)\s+((?:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?)?\s*[A-Z][\w'\-]+"
+    r"\bmimi ni|\bit'?s)\s+((?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][\w'\-]+"
     r"(?:\s+[A-Z][\w'\-]+){0,2})",
 )
 
@@ -294,6 +349,8 @@ def extract_name(text: str, asked: bool = False) -> str | None:
     m = re.search(r"\bname\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})", text)
     if m:
         return person_name(m.group(1))
+    if name := appositive_name(text):
+        return name
     if asked:
         bare = EMAIL_RE.sub("", text).strip(" .!,")
         bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
@@ -301,11 +358,46 @@ def extract_name(text: str, asked: bool = False) -> str | None:
     return None
 
 
+APPOSITIVE = re.compile(
+    r"^(?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2}$"
+)
+
+
+def appositive_name(text: str) -> str | None:
+    """A name set beside the visitor's own role, between commas: "I am the IT manager,
+    Peter Kamau, ..." or "Amina Yusuf, head of sales at ...". Not a company (no legal
+    suffix, cleanco), a place, a tool or an industry."""
+    from ementech.ai.parsers import company_core, person_name
+
+    parts = [p.strip() for p in re.split(r"[,;:()]|(?<=[.!?])\s+|\s+-\s+", text)]
+    for i, part in enumerate(parts):
+        if not APPOSITIVE.match(part):
+            continue
+        words = part.replace(".", " ").split()
+        if (
+            words[0] in NOT_COMPANY_FIRST
+            or any(w in KNOWN_TOOLS or w in WEEKDAY_WORDS for w in words)
+            or company_core(part) != part.strip()
+            or extract_industry(part)
+            or TITLE_RE.search(part)
+        ):
+            continue
+        before = parts[i - 1] if i > 0 else ""
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        own_role = bool(
+            (TITLE_RE.search(before) and re.search(r"\b(i'?m|i am|as|my|here)\b", before, re.I))
+            or re.match(r"(?:the |a )?" + TITLE_RE.pattern, after, re.I)
+        )
+        if own_role:
+            return person_name(part)
+    return None
+
+
 COMPANY_WORD = r"[A-Z][\w&'\-]*"
 COMPANY_RE = re.compile(
     r"(?i:\bwork (?:at|for)|\bi'?m (?:\w+ )?(?:at|with|from)|\bwe are|\bwe'?re|\bcompany is|"
-    r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*"
-    r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&))*)"
+    r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*(?:the\s+)?"
+    r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&|(?:of|and|for)(?=\s+[A-Z])))*)"
 )
 WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 NOT_COMPANY_FIRST = {
@@ -315,7 +407,8 @@ NOT_COMPANY_FIRST = {
     "Great", "Thanks", "Thank", "Habari", "Niaje", "Bonjour", "Helo", "Hallo", "Sure", "Yes",
     "Book", "Budget", "Email", "My", "Let", "Please", "Can", "Do", "Does", "What", "How",
     "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
-    "Africa", "Swahili", "English", "Sheng", "WhatsApp",
+    "Africa", "Swahili", "English", "Sheng", "WhatsApp", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December",
 }  # fmt: skip
 
 
@@ -341,7 +434,7 @@ def extract_company(text: str, asked: bool = False) -> str | None:
         strong = bool(re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m", cue))
         candidates.append((strong, name))
     m = re.search(r"\bcompany is\s+([\w&' \-]{2,60}?)(?=[,.;!]|$)", text, re.I)
-    if m:
+    if m and (asked or re.match(r"[A-Z0-9]", m.group(1))):  # not "the company is small"
         return m.group(1).strip()
     strong_ones = [c for st, c in candidates if st]
     if strong_ones:
@@ -349,8 +442,8 @@ def extract_company(text: str, asked: bool = False) -> str | None:
     role = TITLE_RE.search(text)
     if role:
         after = text[role.end() :]
-        m = re.match(r"\s*(?:,|at|of|for|wa)\s*(" + COMPANY_WORD + r"(?:\s+" + COMPANY_WORD
-                     + r")*)", after)  # fmt: skip
+        m = re.match(r"\s*(?:,|at|of|for|wa)\s*(?:the\s+)?(" + COMPANY_WORD + r"(?:\s+(?:"
+                     + COMPANY_WORD + r"|(?:of|and)(?=\s+[A-Z])))*)", after)  # fmt: skip
         if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
             return m.group(1)
         m = re.match(r"\s*(?:at|of|for)\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[,.;]|\s+(?:and|"

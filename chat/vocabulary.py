@@ -78,9 +78,13 @@ AUTHORITY_PHRASES = [
      r"presenting (this |it )?to|"
      r"(present|pitch)(ing)? (it |this )?(to|internally)|report to|gathering info|"
      r"(decision|budget) (is|sits) with|\b(md|ceo|cfo|coo|gm|director|board) (approves|decides|"
-     r"signs)|build a case|\bi prepare", "influencer"),
+     r"signs)|build a case|\bi prepare|(committee|procurement|board|management) (decides|"
+     r"approves|signs)|goes through (our|the) (board|committee|procurement|finance)",
+     "influencer"),
     (r"\bi (make|sign off|own|approve|decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
-     r"my (call|decision)|final say|i'?m the decision|make the call|i make the call",
+     r"my (call|decision)|final say|i'?m the decision|make the call|i make the call|"
+     r"\bi(?:'?m| am) the one who (decides|signs|approves)|(?:full|the) authority to|"
+     r"i hold the budget|budget holder",
      "decision_maker"),
     (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using",
      "user"),

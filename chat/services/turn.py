@@ -171,11 +171,15 @@ def chat_turn(
         or rt.intent in KNOWLEDGE_INTENTS
         or bool(QUESTION_RE.search(text))
     )
-    sources = (
-        knowledge.sources_for(question_part(text), page_url=conversation.page_url)
-        if wants_knowledge and text
-        else []
-    )
+    sources = []
+    if wants_knowledge and text:
+        topic_url, earlier = knowledge.topic(conversation)
+        sources = knowledge.sources_for(
+            question_part(text),
+            page_url=conversation.page_url,
+            topic_url=topic_url,
+            context=question_part(earlier) if earlier else "",
+        )
     allowed = list(TOOLS_FOR_AGENT[rt.agent])
     if state.get("demo_accepted"):
         allowed += [t for t in TOOLS_FOR_AGENT["scheduler"] if t not in allowed]
@@ -275,6 +279,9 @@ def chat_turn(
         yield {"type": "token", "text": reply}
     cited = meta.get("cited") or _cited_numbers(reply)
     public = knowledge.public_sources(sources, cited) if cited else []
+    for page in meta.get("cited_pages") or []:  # the service page of a catalogue line
+        if page.get("url") and all(p["url"] != page["url"] for p in public):
+            public.append({k: page.get(k, "") for k in ("n", "title", "url", "type")})
     latency = int((time.perf_counter() - started) * 1000)
     limits.llm_spend_record(conversation=conversation, client_ip=client_ip, dollars=totals["cost"])
     with transaction.atomic():

@@ -23,6 +23,8 @@ import numpy as np
 from .base import ChatRequest, ChatResult, StreamEvent, ToolCall, Usage, split_tokens
 
 SENTENCE_MIN = 0.30
+LEXICAL_WEIGHT = 0.35  # how much the words a visitor used count beside the embedding
+CONTEXT_DISCOUNT = 0.9  # a sentence matched only through the earlier context counts less
 SENTENCE_CACHE = 20_000  # sentence vectors kept per process
 
 Responder = Callable[[ChatRequest, "LocalProvider"], Iterator[Any]]
@@ -44,6 +46,42 @@ def sentences(text: str) -> list[str]:
         parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", line)
         out += [p.strip() for p in parts if 25 <= len(p.strip()) <= 400]
     return out
+
+
+def _stem(word: str) -> str:
+    """A crude plural fold ("trucks" → "truck") so TF-IDF matches inflected words."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
+
+
+def lexical_scores(query: str, texts: list[str]) -> np.ndarray:
+    """TF-IDF cosine (scikit-learn, English stop words dropped) of each text to ``query``:
+    a rare word the visitor used ("Freshdesk", "trucks", "Sheng") counts even where the
+    sentence embedding blurs it. Zeros when the query shares no content word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    if not texts:
+        return np.zeros(0, dtype=np.float32)
+
+    def content_words(text: str) -> str:
+        words = re.findall(r"[\w\-]+", text.lower())
+        return " ".join(_stem(w) for w in words if w not in ENGLISH_STOP_WORDS)
+
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True, token_pattern=WORD_PATTERN, preprocessor=content_words
+    )
+    try:
+        matrix = vectorizer.fit_transform([*texts, query])
+    except ValueError:  # nothing but stop words
+        return np.zeros(len(texts), dtype=np.float32)
+    sims = (matrix[:-1] @ matrix[-1].T).toarray().ravel()
+    return sims.astype(np.float32)
 
 
 class LocalProvider:
@@ -82,25 +120,36 @@ class LocalProvider:
         return len(gone)
 
     def best_sentences(
-        self, query: str, sources: list[dict[str, Any]], limit: int = 2
+        self, query: str, sources: list[dict[str, Any]], limit: int = 2, context: str = ""
     ) -> tuple[list[tuple[str, int, float]], float]:
-        """[(sentence, source number, score)] most similar to the query, and the top score."""
+        """[(sentence, source number, score)] most similar to the query, and the top score:
+        embedding similarity plus the weighted TF-IDF overlap of the words used. ``context``
+        (the question with what it refers back to) may stand in for the query's embedding,
+        slightly discounted. When the best match is a question in the text (an FAQ entry),
+        the sentence answering it is given instead."""
         cands: list[tuple[str, int]] = []
+        answers: dict[int, str] = {}  # a question in the text (an FAQ) → the sentence after it
         titles = {s.get("title") for s in sources}
         for src in sources:
-            for sent in sentences(src.get("text", ""))[:25]:
+            said = sentences(src.get("text", ""))[:25]
+            for i, sent in enumerate(said):
+                if sent.endswith("?") and i + 1 < len(said) and not said[i + 1].endswith("?"):
+                    answers[len(cands)] = said[i + 1]
                 cands.append((sent, src["n"]))
             if src.get("title"):
                 cands.append((src["title"] + ".", src["n"]))
         if not cands or not query.strip():
             return [], 0.0
-        vecs = self.embed([query] + [c[0] for c in cands])
-        sims = vecs[1:] @ vecs[0]
+        texts = [c[0] for c in cands]
+        vecs = self.embed([query, context or query, *texts])
+        sims = np.maximum(vecs[2:] @ vecs[0], CONTEXT_DISCOUNT * (vecs[2:] @ vecs[1]))
+        sims = sims + LEXICAL_WEIGHT * lexical_scores(query, texts)
         order = np.argsort(-sims)
         top = float(sims[order[0]])
         picked: list[tuple[str, int, float]] = []
         for i in order:
             sent, n = cands[int(i)]
+            sent = answers.get(int(i), sent)  # an FAQ's question matched: give its answer
             score = float(sims[int(i)])
             if score < SENTENCE_MIN or (sent.endswith(".") and sent[:-1] in titles):
                 continue
