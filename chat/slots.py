@@ -156,7 +156,7 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
 
 TITLE_RE = re.compile(
     r"\b((?:co-?founder(?: and| &)? )?(?:ceo|cto|cio|coo|cfo|cmo)|chief [a-z]+ officer|"
-    r"(?:co-?)?founder|owner|managing director|general manager|president|"
+    r"product owner|(?:co-?)?founder|owner|managing director|general manager|president|\bgm|\bmd|"
     r"(?:vp|vice president|director)(?: of| for)? [a-z&]+(?: [a-z&]+)?|"
     r"head (?:of|for) [a-z&]+(?: [a-z&]+)?|"
     r"(?:it|ict|marketing|sales|product|project|programme|program|operations|ops|category|"
@@ -168,14 +168,16 @@ TITLE_RE = re.compile(
     re.I,
 )
 AUTHORITY_OF_TITLE = [
-    (r"ceo|cto|cio|coo|cfo|cmo|chief|founder|owner|managing director|general manager|"
+    (r"product owner", "influencer"),
+    (r"ceo|cto|cio|coo|cfo|cmo|chief|founder|owner|managing director|general manager|\bgm\b|\bmd\b|"
      r"president|director|\bvp\b|vice president|head", "decision_maker"),
     (r"manager|lead|officer|coordinator", "influencer"),
     (r"agent|engineer|developer|scientist|analyst|specialist|student|researcher|consultant",
      "user"),
 ]  # fmt: skip
 NOT_MINE = re.compile(r"\b(our|my boss|the|to|with|by|your|their|his|her)\s+$", re.I)
-HEAD_UP = re.compile(r"\bi (?:head(?: up)?|run|lead|manage) ((?:the |our )?[a-z ]{3,30}?)\b"
+HEAD_UP = re.compile(r"\bi(?:'?m| am)? (?:head(?: up)?|run|lead|manage|in charge of) "
+                     r"((?:the |our )?[a-z ]{2,30}?)\b"
                      r"(?= at | for |[,.;]|$)", re.I)  # fmt: skip
 
 
@@ -324,7 +326,8 @@ NOT_NAMES = {
     "owner", "founder", "ceo", "cto", "coo", "it", "ict", "marketing", "so", "afraid",
 }  # fmt: skip
 NAME_LEAD = re.compile(
-    r"(?i:\bmy name is|\bname'?s|\bname is|\bname:|\bi'?m|\bi am|\bthis is|\bcall me|"
+    r"(?i:\bmy name is|(?<!company )(?<!business )(?:\bname'?s|\bname is|\bname:)|\bi'?m|\bi am|"
+    r"\bthis is|\bcall me|"
     r"\bmimi ni|\bit'?s)\s+((?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][\w'\-]+"
     r"(?:\s+[A-Z][\w'\-]+){0,2})",
 )
@@ -433,7 +436,12 @@ def extract_company(text: str, asked: bool = False) -> str | None:
         cue = m.group(0)[: m.start(1) - m.start()].strip(" ,").lower()
         strong = bool(re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m", cue))
         candidates.append((strong, name))
-    m = re.search(r"\bcompany is\s+([\w&' \-]{2,60}?)(?=[,.;!]|$)", text, re.I)
+    m = re.search(
+        r"\b(?:company|business|organi[sz]ation)(?: name)?(?: is|:)\s+"
+        r"([\w&' \-]{2,60}?)(?=[,.;!]|$)",
+        text,
+        re.I,
+    )
     if m and (asked or re.match(r"[A-Z0-9]", m.group(1))):  # not "the company is small"
         return m.group(1).strip()
     strong_ones = [c for st, c in candidates if st]

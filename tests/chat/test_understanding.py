@@ -169,3 +169,19 @@ def test_slot_values_from_more_phrasings(text, expected):
 )
 def test_words_that_are_not_the_slot(text, absent):
     assert absent not in slots.extract(text), slots.extract(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm in charge of logistics at Bidii Movers.", {"role": "Head of logistics"}),
+        ("I'm the MD of Mlima Coffee Growers.", {"role": "MD", "authority": "decision_maker"}),
+        ("I'm the product owner at Lipa Haraka.", {"authority": "influencer"}),
+        ("Business name: Nuru Opticians.", {"company": "Nuru Opticians"}),
+    ],
+)
+def test_roles_and_company_labels(text, expected):
+    found = slots.extract(text)
+    for key, value in expected.items():
+        assert found.get(key) == value, (text, found)
+    assert found.get("name") != "Nuru Opticians"
