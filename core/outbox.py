@@ -5,9 +5,18 @@ intent commits (or rolls back) with the rows it is about. After commit the row i
 to the broker at once (the fast path); if the broker is unreachable the request still
 succeeds and the row waits. A relay (``relay_pending``: run by the ``core.tasks.outbox_relay``
 beat entry every ``OUTBOX_SWEEP_SECONDS`` and when a worker starts) publishes rows that were
-never sent and re-publishes rows sent but not finished within ``OUTBOX_LEASE_SECONDS`` (a
-worker killed mid-task). A task run marks its row done (signals below), so work runs at
-least once; tasks make their side effect happen once (claims, idempotency keys).
+never sent, re-publishes a run that started but did not finish within
+``OUTBOX_LEASE_SECONDS`` (a worker killed mid-task), and re-publishes a message that no
+worker started within ``OUTBOX_LOST_SECONDS`` (lost with a broker that restarted without
+persistence). A backlog waiting in the queue is never re-published: the lease counts from
+the start of a run, not from the publish, so a long queue after an outage does not
+multiply itself.
+
+Every task runs through ``core.task_class.OutboxTask``: a run first claims its row
+(``started_at``); a second delivery of a row that is done, or that another worker is
+running within its lease, does nothing. A finished run marks its row done (signals
+below), so work runs at least once and, short of a worker dying mid-task, exactly once;
+tasks make their side effect happen once (claims, idempotency keys).
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ class OutboxMessage(models.Model):
     available_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     publishes = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
     dead = models.BooleanField(default=False)
@@ -155,12 +165,18 @@ def _run_eagerly(row: OutboxMessage) -> bool:
 
 
 def relay_pending(*, limit: int = 500) -> int:
-    """Publish rows never sent, and re-publish rows whose run did not finish within the
-    lease (the worker died); returns how many were sent."""
+    """Publish rows never sent, re-publish runs that started but did not finish within the
+    lease (the worker died) and messages no worker started for ``OUTBOX_LOST_SECONDS``
+    (lost by the broker); returns how many were sent."""
     now = timezone.now()
     lease = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    lost = now - timedelta(seconds=settings.OUTBOX_LOST_SECONDS)
     fresh = now - timedelta(seconds=settings.OUTBOX_FAST_PATH_GRACE_SECONDS)
-    due = Q(published_at__isnull=True, created_at__lte=fresh) | Q(published_at__lte=lease)
+    due = (
+        Q(published_at__isnull=True, created_at__lte=fresh)
+        | Q(started_at__lte=lease)
+        | Q(started_at__isnull=True, published_at__lte=lost)
+    )
     sent = 0
     with transaction.atomic():
         rows = list(
@@ -200,7 +216,27 @@ def outbox_stats() -> dict[str, int]:
     }
 
 
-# --- task lifecycle: a finished run marks its row done ------------------------------------------
+# --- task lifecycle: a run claims its row, a finished run marks it done --------------------------
+
+
+def claim_run(task_id: str | None) -> bool:
+    """Claim the outbox row of this run; False when the row is done or another run of it
+    started within the lease (a duplicate delivery: do nothing). Tasks not sent through
+    the outbox (beat, direct calls) always run."""
+    row_id = _row_id(task_id)
+    if row_id is None:
+        return True
+    now = timezone.now()
+    lease = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    claimed = (
+        OutboxMessage.objects.filter(pk=row_id, done_at__isnull=True)
+        .filter(Q(started_at__isnull=True) | Q(started_at__lte=lease))
+        .update(started_at=now)
+    )
+    if not claimed and OutboxMessage.objects.filter(pk=row_id).exists():
+        logger.info("outbox: duplicate delivery of #%s skipped", row_id)
+        return False
+    return True  # claimed, or a row this database does not know (run as before)
 
 
 def _row_id(task_id: str | None) -> int | None:

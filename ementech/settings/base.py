@@ -258,11 +258,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
 }
 # The transactional outbox (core.outbox): the relay sweeps every OUTBOX_SWEEP_SECONDS, leaves
 # a fresh row to its after-commit publish for OUTBOX_FAST_PATH_GRACE_SECONDS, re-publishes a
-# run that has not finished within OUTBOX_LEASE_SECONDS, and gives up after
-# OUTBOX_MAX_PUBLISHES (the row is kept, marked dead, and logged).
+# run that started but has not finished within OUTBOX_LEASE_SECONDS, re-publishes a message
+# no worker started within OUTBOX_LOST_SECONDS (lost by a broker restarted without
+# persistence), and gives up after OUTBOX_MAX_PUBLISHES (the row is kept, marked dead,
+# and logged). A queue backlog is never re-published.
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10.0)
 OUTBOX_FAST_PATH_GRACE_SECONDS = env.float("OUTBOX_FAST_PATH_GRACE_SECONDS", default=5.0)
 OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=900.0)
+OUTBOX_LOST_SECONDS = env.float("OUTBOX_LOST_SECONDS", default=1800.0)
 OUTBOX_MAX_PUBLISHES = env.int("OUTBOX_MAX_PUBLISHES", default=10)
 
 # --- Email --------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def test_worker_killed_mid_batch_sends_each_email_once(tmp_path, monkeypatch):
         database_url=database_url,
         redis_url=redis.url(0),
         extra_env={"OUTBOX_LEASE_SECONDS": "8", "EMAIL_CLAIM_TIMEOUT_SECONDS": "8",
-                   "OUTBOX_FAST_PATH_GRACE_SECONDS": "0"},
+                   "OUTBOX_FAST_PATH_GRACE_SECONDS": "0", "OUTBOX_LOST_SECONDS": "8"},
     )  # fmt: skip
     # Record only: the rows wait in PostgreSQL for the relay of the workers started below.
     monkeypatch.setattr("core.outbox.publish", lambda row_id, countdown=None: False)
