@@ -177,6 +177,7 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "ementech.settings.base",
             "DEBUG": "0",
             "SECURE_SSL_REDIRECT": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "soak-bench-" + "x" * 60,
         }
     )
     work = Path(tempfile.mkdtemp(prefix="soak-"))

@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,9 +73,10 @@ def live_asgi(transactional_db):
         "PYTHONPATH": str(ROOT),
         # Generous limits so the fuzzer reaches the logic behind them (the limiter itself
         # is tested elsewhere; a 429 it does meet is documented and so conforms).
-        "RATE_LIMIT_TRACK": "100000/m",
-        "RATE_LIMIT_LEAD_CAPTURE": "100000/m",
-        "RATE_LIMIT_PRIVACY_REQUESTS": "100000/m",
+        **{
+            "RATE_LIMIT_" + scope.upper().replace("-", "_").replace(".", "_"): "100000/m"
+            for scope in django_settings.RATE_LIMITS
+        },
     }
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(LOG_DIR / "fuzz-uvicorn.log", "w")  # noqa: SIM115
