@@ -10,7 +10,6 @@ Real processes throughout: a private ``redis-server`` (its own port), the web se
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections import Counter
@@ -23,13 +22,6 @@ from tests.faults.harness import RedisServer, Stack, require_service_mode, runni
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
-    # Not yet passing: after recovery the worker does not finish the ~1,400 follow-ups within
-    # the wait, and one broker-only run failed to start manage.py. Issue 15 stays open until
-    # it passes; run it by hand with FAULT_OUTAGE=1.
-    pytest.mark.skipif(
-        os.environ.get("FAULT_OUTAGE") != "1",
-        reason="outage fault test not yet passing (issue 15 open); set FAULT_OUTAGE=1 to run",
-    ),
 ]
 
 CAPTURES = 200
