@@ -42,6 +42,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ementech_soak"
 CONSENT = "em_consent=1.a1.m0"
 SEARCHES = ["chatbot pilot cost", "data analytics", "case study agriculture", "pricing", "AI"]
 CHATS = ["What does a chatbot pilot cost?", "Do you have a case study in retail?", "Hello"]
+TIMEOUT = 599  # the client gave up (30 s) or the connection was reset: not an answer
 MIX = [("track", 50), ("capture", 15), ("chat", 10), ("search", 25)]
 
 
@@ -66,7 +67,7 @@ class Load:
         try:
             status, resp_headers, _ = self.stack.request(method, path, body, headers, timeout=30)
         except Exception:  # noqa: BLE001 - a timeout or reset is counted, not fatal
-            status, resp_headers = 599, {}
+            status, resp_headers = TIMEOUT, {}
         elapsed = time.perf_counter() - start
         with self.lock:
             self.latency[kind].append(elapsed)
@@ -252,14 +253,15 @@ def main() -> int:
     everything = [x for v in load.latency.values() for x in v]
     print("\n== soak results ==")
     print(f"duration {args.minutes} min at {args.rate} req/s; drain took {drain:.0f} s")
-    print(f"{'kind':8} {'requests':>8} {'5xx':>5} {'other':>6} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8}")  # fmt: skip
+    print(f"{'kind':8} {'requests':>8} {'5xx':>5} {'timeout':>7} {'other':>6} {'p50 ms':>8} "
+          f"{'p95 ms':>8} {'p99 ms':>8}")  # fmt: skip
     for kind, lat in sorted(load.latency.items()) + [("all", everything)]:
         st = (load.status[kind] if kind != "all"
               else sum(load.status.values(), Counter()))  # fmt: skip
-        five = sum(v for k, v in st.items() if k >= 500)
+        five = sum(v for k, v in st.items() if 500 <= k < TIMEOUT)
+        timeouts = st.get(TIMEOUT, 0)
         other = sum(v for k, v in st.items() if not (200 <= k < 300) and k < 500)
-        print(f"{kind:8} {len(lat):8d} {five:5d} {other:6d} {_pct(lat, .5):8.1f} "
+        print(f"{kind:8} {len(lat):8d} {five:5d} {timeouts:7d} {other:6d} {_pct(lat, .5):8.1f} "
               f"{_pct(lat, .95):8.1f} {_pct(lat, .99):8.1f}")  # fmt: skip
     print(f"events sent {events_sent}, stored {final['stored']}, "
           f"processed {final['processed']}")  # fmt: skip
@@ -268,11 +270,17 @@ def main() -> int:
         f"welcome emails sent {final['welcome_sent']} (doubled {final['welcome_doubled']})"
     )
     print(f"outbox {final['outbox']}")
-    lost = (events_sent - final["stored"]) + (len(captured) - final["welcome_sent"])
+    lost = max(0, events_sent - final["stored"]) + max(0, len(captured) - final["leads"])
+    unfinished = (len(captured) - final["welcome_sent"]) + (final["stored"] - final["processed"])
     doubled = max(0, final["stored"] - events_sent) + final["welcome_doubled"]
-    errors = sum(v for st in load.status.values() for k, v in st.items() if k >= 500)
-    print(f"LOST {lost}  DOUBLED {doubled}  5xx {errors}")
-    if lost or doubled or errors:
+    errors = sum(v for st in load.status.values() for k, v in st.items() if 500 <= k < TIMEOUT)
+    timeouts = sum(st.get(TIMEOUT, 0) for st in load.status.values())
+    print(
+        f"LOST {lost}  DOUBLED {doubled}  5xx {errors}  client timeouts {timeouts}  "
+        f"follow-ups not yet done at the end of the drain {unfinished} "
+        f"(outbox pending {final['outbox']['pending']})"
+    )
+    if lost or doubled or errors or unfinished:
         return 1
     return 0
 

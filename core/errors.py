@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.common import CommonMiddleware
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+DATABASE_BUSY_RETRY_AFTER = 5  # seconds
 
 
 def is_api_path(path: str) -> bool:
@@ -74,6 +76,15 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's ``EXCEPTION_HANDLER``: reshape every error into the contract's envelope."""
     if isinstance(exc, RequestDataTooBig):
         return error_response("Request body too large.", status_code=413)
+    if isinstance(exc, DatabaseOperationalError):
+        # The database is unreachable or every pooled connection is busy (overload): a
+        # retryable 503, logged, never a 500 with nothing said about when to come back.
+        logger.error("database unavailable: %s", exc)
+        return error_response(
+            "The service is busy; try again shortly.",
+            status_code=503,
+            headers={"Retry-After": str(DATABASE_BUSY_RETRY_AFTER)},
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

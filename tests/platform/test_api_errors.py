@@ -73,3 +73,20 @@ def test_one_megabyte_body_413(api_client, path):
     data = assert_error_shape(resp, 413)
     assert data["details"]["body"]
     assert nothing_stored()
+
+
+def test_an_exhausted_database_pool_is_a_503_with_retry_after(api_client, monkeypatch):
+    """Overload (every pooled connection busy) or a database outage: a retryable 503 in the
+    error shape, not a 500 (seen in bench/soak.py under overload)."""
+    from django.db import OperationalError
+
+    from content import selectors
+
+    def busy(*args, **kwargs):
+        raise OperationalError("couldn't get a connection after 10.00 sec")
+
+    monkeypatch.setattr(selectors, "search", busy)
+    response = api_client.get("/api/search", {"q": "pricing"})
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert set(response.json()) == {"error", "details"}
