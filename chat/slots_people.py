@@ -1,0 +1,291 @@
+"""Slot filling, the people part: role, authority, the visitor's name and their company,
+read from their own words (``chat.slots`` re-exports these for callers)."""
+
+from __future__ import annotations
+
+import re
+
+from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for callers
+    AFFIRM_RE,
+    AUTHORITY_PHRASES,
+    BUDGET_CHOICES,
+    CONTACT_ORDER,
+    DENY_RE,
+    EMAIL_RE,
+    INDUSTRIES,
+    KNOWN_TOOLS,
+    PAIN_PATTERNS,
+    PROPOSED_BUDGET,
+    QUALIFY_ORDER,
+    QUESTIONS,
+    TIMELINE_CHOICES,
+    describe,
+    missing,
+    qualification_progress,
+    question_for,
+)
+
+
+def extract_industry(text: str) -> str | None:
+    t = text.lower()
+    for label, pattern in INDUSTRIES.items():
+        if re.search(pattern, t):
+            return label
+    return None
+
+
+TITLE_RE = re.compile(
+    r"\b((?:co-?founder(?: and| &)? )?(?:ceo|cto|cio|coo|cfo|cmo)|chief [a-z]+ officer|"
+    r"product owner|(?:co-?)?founder|owner|managing director|general manager|president|\bgm|\bmd|"
+    r"(?:vp|vice president|director)(?: of| for)? [a-z&]+(?: [a-z&]+)?|"
+    r"head (?:of|for) [a-z&]+(?: [a-z&]+)?|"
+    r"(?:it|ict|marketing|sales|product|project|programme|program|operations|ops|category|"
+    r"customer experience|customer service|customer support|support|finance|hr|procurement|"
+    r"account|office|country|general|data|engineering)"
+    r" (?:manager|lead|officer|director|head|specialist|analyst|agent|coordinator)|"
+    r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
+    r"(?:software |data |ml )?(?:engineer|developer|scientist|analyst)|consultant)\b",
+    re.I,
+)
+AUTHORITY_OF_TITLE = [
+    (r"product owner", "influencer"),
+    (r"ceo|cto|cio|coo|cfo|cmo|chief|founder|owner|managing director|general manager|\bgm\b|\bmd\b|"
+     r"president|director|\bvp\b|vice president|head", "decision_maker"),
+    (r"manager|lead|officer|coordinator", "influencer"),
+    (r"agent|engineer|developer|scientist|analyst|specialist|student|researcher|consultant",
+     "user"),
+]  # fmt: skip
+NOT_MINE = re.compile(r"\b(our|my boss|the|to|with|by|your|their|his|her)\s+$", re.I)
+HEAD_UP = re.compile(r"\bi(?:'?m| am)? (?:head(?: up)?|run|lead|manage|in charge of) "
+                     r"((?:the |our )?[a-z ]{2,30}?)\b"
+                     r"(?= at | for |[,.;]|$)", re.I)  # fmt: skip
+
+
+def extract_role(text: str) -> tuple[str, str] | None:
+    """(role as the visitor wrote it, authority implied by the title) for their own role:
+    "I'm Head of Customer Support at …", "CEO, Shamba Fresh", never "our COO who signs off"."""
+    for m in TITLE_RE.finditer(text):
+        before = text[: m.start()]
+        if NOT_MINE.search(before) and not re.search(r"\b(i'?m|i am|as)\s+the\s+$", before, re.I):
+            continue
+        if re.search(r"\b(with|to|for)\s+(a|an)\s+$", before, re.I):
+            continue
+        role = m.group(1).strip()
+        role = re.sub(r"\s+(at|of|for|in)$", "", role, flags=re.I)
+        head = re.match(r"(head|director|vp|vice president)( of| for)? ", role, re.I)
+        if head and re.search(r"\b(at|and|in|with)$", role, re.I):
+            role = role.rsplit(" ", 1)[0]
+        authority = next(
+            (a for p, a in AUTHORITY_OF_TITLE if re.search(p, role, re.I)), "influencer"
+        )
+        return role, authority
+    m = HEAD_UP.search(text)
+    if m and not re.search(r"\b(chain|company|business|fleet|shop|store)\b", m.group(1), re.I):
+        area = re.sub(r"^(the|our) ", "", m.group(1).strip(), flags=re.I)
+        return f"Head of {area}", "decision_maker"
+    return None
+
+
+AUTHORITY_EXAMPLES = {
+    "decision_maker": [
+        "I decide on this myself",
+        "the final decision is mine",
+        "I approve the spending",
+        "I hold the budget and sign the contract",
+        "it's my call",
+    ],
+    "influencer": [
+        "my manager makes the decision",
+        "the board has to approve it",
+        "I will recommend it to my boss",
+        "someone above me signs off",
+        "I need to get approval first",
+    ],
+    "user": [
+        "I would just be using the tool",
+        "I'm not involved in buying decisions",
+        "I only use the system day to day",
+    ],
+}
+# Words that say the sentence is about who decides (the classifier reads only those).
+DECIDING = re.compile(
+    r"decid|decision|sign|approv|cheque|check|final say|authori[sz]|budget holder|purchas|"
+    r"buying|in charge|the call\b|boss|superior|management|board",
+    re.I,
+)
+_authority_classifier = None
+
+
+def extract_authority(text: str) -> str | None:
+    """Who decides, from the vocabulary's phrases, else (for a sentence about deciding that
+    the phrases miss: "I'm the one who signs the cheques") the nearest labelled example in
+    embedding space."""
+    global _authority_classifier
+    for pattern, authority in AUTHORITY_PHRASES:
+        if re.search(pattern, text, re.I):
+            return authority
+    parts = [p for p in re.split(r"(?<=[.!?;])\s+|,\s+", text) if DECIDING.search(p)]
+    if not parts:
+        return None
+    from ementech.ai.intents import IntentClassifier
+
+    if _authority_classifier is None:
+        _authority_classifier = IntentClassifier(examples=AUTHORITY_EXAMPLES, min_score=0.5)
+    for part in parts:
+        found = _authority_classifier.classify(part)
+        runner_up = sorted(found.scores.values())[-2]
+        if found.name != "unknown" and found.score - runner_up >= 0.1:  # a clear nearest
+            return found.name
+    return None
+
+
+NOT_NAMES = {
+    "looking", "interested", "the", "a", "an", "from", "at", "in", "with", "here", "just",
+    "not", "currently", "working", "trying", "based", "responsible", "happy", "good", "fine",
+    "convinced", "sorry", "thinking", "ready", "only", "really", "also", "still", "head",
+    "owner", "founder", "ceo", "cto", "coo", "it", "ict", "marketing", "so", "afraid",
+}  # fmt: skip
+NAME_LEAD = re.compile(
+    r"(?i:\bmy name is|(?<!company )(?<!business )(?:\bname'?s|\bname is|\bname:)|\bi'?m|\bi am|"
+    r"\bthis is|\bcall me|"
+    r"\bmimi ni|\bit'?s)\s+((?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][\w'\-]+"
+    r"(?:\s+[A-Z][\w'\-]+){0,2})",
+)
+
+
+def extract_name(text: str, asked: bool = False) -> str | None:
+    """A person's name the visitor gives for themselves ("I'm Achieng Otieno", "name
+    Okello James", "Mimi ni Wambui Njeri"), parsed with nameparser; titles dropped."""
+    from ementech.ai.parsers import person_name
+
+    for m in NAME_LEAD.finditer(text):
+        words = m.group(1).split()
+        while words and words[-1].lower() in {"and", "from", "at", "of", "the", "ceo", "coo"}:
+            words.pop()
+        if not words or words[0].lower().strip(".") in NOT_NAMES:
+            continue
+        if TITLE_RE.fullmatch(" ".join(words)) or extract_industry(" ".join(words)):
+            continue
+        name = person_name(" ".join(words))
+        if name:
+            return name
+    m = re.search(r"\bname\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})", text)
+    if m:
+        return person_name(m.group(1))
+    if name := appositive_name(text):
+        return name
+    if asked:
+        bare = EMAIL_RE.sub("", text).strip(" .!,")
+        bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
+        return person_name(bare)
+    return None
+
+
+APPOSITIVE = re.compile(
+    r"^(?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2}$"
+)
+
+
+def appositive_name(text: str) -> str | None:
+    """A name set beside the visitor's own role, between commas: "I am the IT manager,
+    Peter Kamau, ..." or "Amina Yusuf, head of sales at ...". Not a company (no legal
+    suffix, cleanco), a place, a tool or an industry."""
+    from ementech.ai.parsers import company_core, person_name
+
+    parts = [p.strip() for p in re.split(r"[,;:()]|(?<=[.!?])\s+|\s+-\s+", text)]
+    for i, part in enumerate(parts):
+        if not APPOSITIVE.match(part):
+            continue
+        words = part.replace(".", " ").split()
+        if (
+            words[0] in NOT_COMPANY_FIRST
+            or any(w in KNOWN_TOOLS or w in WEEKDAY_WORDS for w in words)
+            or company_core(part) != part.strip()
+            or extract_industry(part)
+            or TITLE_RE.search(part)
+        ):
+            continue
+        before = parts[i - 1] if i > 0 else ""
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        own_role = bool(
+            (TITLE_RE.search(before) and re.search(r"\b(i'?m|i am|as|my|here)\b", before, re.I))
+            or re.match(r"(?:the |a )?" + TITLE_RE.pattern, after, re.I)
+        )
+        if own_role:
+            return person_name(part)
+    return None
+
+
+COMPANY_WORD = r"[A-Z][\w&'\-]*"
+COMPANY_RE = re.compile(
+    r"(?i:\bwork (?:at|for)|\bi'?m (?:\w+ )?(?:at|with|from)|\bwe are|\bwe'?re|\bcompany is|"
+    r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*(?:the\s+)?"
+    r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&|(?:of|and|for)(?=\s+[A-Z])))*)"
+)
+WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+NOT_COMPANY_FIRST = {
+    "I", "We", "The", "Our", "Thursday", "Friday", "Monday", "Tuesday", "Wednesday", "Saturday",
+    "Sunday", "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
+    "Zanzibar", "Kericho", "Strathmore", "Athi", "Hi", "Hello", "Good", "OK", "Ok", "Morning",
+    "Great", "Thanks", "Thank", "Habari", "Niaje", "Bonjour", "Helo", "Hallo", "Sure", "Yes",
+    "Book", "Budget", "Email", "My", "Let", "Please", "Can", "Do", "Does", "What", "How",
+    "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
+    "Africa", "Swahili", "English", "Sheng", "WhatsApp", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December",
+}  # fmt: skip
+
+
+def extract_company(text: str, asked: bool = False) -> str | None:
+    """The visitor's company as typed, legal suffix kept ("Polypak Kenya Ltd"): after "at",
+    "of", "we're", "company is", or right after a job title ("CEO, Shamba Fresh Exporters")."""
+    candidates: list[str] = []
+    for m in COMPANY_RE.finditer(text):
+        name = m.group(1).strip()
+        words = name.split()
+        while words and (words[-1] in WEEKDAY_WORDS or words[-1] == "&"):
+            words.pop()
+        if not words or words[0] in NOT_COMPANY_FIRST or words[0] in KNOWN_TOOLS:
+            continue
+        lone = len(words) == 1 and m.group(0).strip().lower() in ("at", "from", "of", "for", "")
+        if lone and not re.search(r"\b(at|of)\s+" + re.escape(words[0]) + r"\b", text):
+            continue
+        name = " ".join(words)
+        doubtful = name in KNOWN_TOOLS or TITLE_RE.fullmatch(name)
+        if doubtful and not re.search(r"\b(at|of|we'?re|we are)\s+" + re.escape(name), text):
+            continue
+        cue = m.group(0)[: m.start(1) - m.start()].strip(" ,").lower()
+        strong = bool(re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m", cue))
+        candidates.append((strong, name))
+    m = re.search(
+        r"\b(?:company|business|organi[sz]ation)(?: name)?(?: is|:)\s+"
+        r"([\w&' \-]{2,60}?)(?=[,.;!]|$)",
+        text,
+        re.I,
+    )
+    if m and (asked or re.match(r"[A-Z0-9]", m.group(1))):  # not "the company is small"
+        return m.group(1).strip()
+    strong_ones = [c for st, c in candidates if st]
+    if strong_ones:
+        return max(strong_ones, key=lambda c: (len(c.split()) > 1, len(c)))
+    role = TITLE_RE.search(text)
+    if role:
+        after = text[role.end() :]
+        m = re.match(r"\s*(?:,|at|of|for|wa)\s*(?:the\s+)?(" + COMPANY_WORD + r"(?:\s+(?:"
+                     + COMPANY_WORD + r"|(?:of|and)(?=\s+[A-Z])))*)", after)  # fmt: skip
+        if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
+            return m.group(1)
+        m = re.match(r"\s*(?:at|of|for)\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[,.;]|\s+(?:and|"
+                     r"we|were|a|an)\b)", after)  # fmt: skip
+        if m and not re.match(r"(a|an|the|our|my)\b", m.group(1)):
+            return m.group(1)
+    if candidates:
+        return max((c for _, c in candidates), key=lambda c: (len(c.split()) > 1, len(c)))
+    if asked:
+        bare = EMAIL_RE.sub("", text).strip(" .!,")
+        bare = re.sub(
+            r"^(it'?s|we'?re|we are|i work (at|for)|company is|the company is|called|at)\s+",
+            "", bare, flags=re.I,
+        ).strip(" .!,")  # fmt: skip
+        if 1 <= len(bare.split()) <= 5 and len(bare) <= 80:
+            return bare
+    return None
