@@ -71,6 +71,15 @@ def _write_postgres(
                             s.changed,
                         )
                     )
+        # Lock the leads whose score or grade this run changes, re-checked against the row
+        # as committed: a per-lead rescore that committed the same value meanwhile (the row
+        # lock waits for it) makes this run's history row a duplicate, so it is not written.
+        cursor.execute(
+            f"SELECT l.id FROM {lead_table} AS l JOIN scoring_batch AS b ON l.id = b.id "  # noqa: S608
+            "WHERE b.changed AND (l.scored_at IS NULL OR l.score IS DISTINCT FROM b.score "
+            "OR l.grade IS DISTINCT FROM b.grade) ORDER BY l.id FOR UPDATE OF l"
+        )
+        changed_ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"UPDATE {lead_table} AS l SET score = b.score, grade = b.grade, "  # noqa: S608
             "fit_score = b.fit, engagement_score = b.eng, score_factors = b.factors, "
@@ -80,8 +89,8 @@ def _write_postgres(
         cursor.execute(
             f"INSERT INTO {snap_table} (lead_id, score, grade, fit_score, engagement_score, "  # noqa: S608
             "factors, model_label, reason, created_at) SELECT id, score, grade, fit, eng, "
-            "factors, %s, %s, %s FROM scoring_batch WHERE changed",
-            [model_label, reason, now],
+            "factors, %s, %s, %s FROM scoring_batch WHERE id = ANY(%s)",
+            [model_label, reason, now, changed_ids],
         )
         cursor.execute("TRUNCATE scoring_batch")
 

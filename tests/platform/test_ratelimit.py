@@ -96,4 +96,3 @@ def test_redis_down_degrades_to_a_per_process_limiter(monkeypatch, caplog):
 def test_every_configured_rate_parses(settings):
     for scope, rate in settings.RATE_LIMITS.items():
         assert ratelimit.parse_rate(rate).count > 0, scope
-
