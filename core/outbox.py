@@ -36,6 +36,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 TASK_ID_PREFIX = "outbox-"
+SKIPPED_FLAG = "outbox_duplicate_skipped"  # set on a run's request by core.task_class
 
 
 class OutboxMessage(models.Model):
@@ -249,10 +250,17 @@ def _row_id(task_id: str | None) -> int | None:
 
 
 @task_postrun.connect(dispatch_uid="core.outbox.done")
-def _mark_done(task_id: str | None = None, state: str | None = None, **_: Any) -> None:
+def _mark_done(
+    task_id: str | None = None, state: str | None = None, task: Any = None, **_: Any
+) -> None:
     row_id = _row_id(task_id)
-    if row_id is None or state not in ("SUCCESS", "FAILURE", "IGNORED"):
-        return  # RETRY: the broker holds the next attempt; the lease covers a lost one
+    if row_id is None or getattr(getattr(task, "request", None), SKIPPED_FLAG, False):
+        return  # not an outbox run, or a skipped duplicate: the run that claimed it decides
+    if state == "RETRY":  # the broker holds the next attempt, which must be able to claim
+        OutboxMessage.objects.filter(pk=row_id).update(started_at=None)
+        return
+    if state not in ("SUCCESS", "FAILURE", "IGNORED"):
+        return
     update: dict[str, Any] = {"done_at": timezone.now()}
     if state == "FAILURE":
         update = {"failures": F("failures") + 1}  # re-published after the lease, then dead

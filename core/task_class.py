@@ -16,8 +16,9 @@ class OutboxTask(Task):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         request = self.request
         if not request.called_directly and not request.is_eager:
-            from core.outbox import claim_run
+            from core.outbox import SKIPPED_FLAG, claim_run
 
             if not claim_run(request.id):
+                setattr(request, SKIPPED_FLAG, True)  # postrun must not mark the row done
                 return None
         return super().__call__(*args, **kwargs)

@@ -92,3 +92,26 @@ def test_the_project_task_class_skips_a_duplicate(monkeypatch):
     finally:
         probe.pop_request()
     assert calls == []
+
+
+def test_a_retry_can_claim_and_a_skipped_duplicate_marks_nothing_done():
+    from types import SimpleNamespace
+
+    from core.outbox import SKIPPED_FLAG, _mark_done
+
+    row = _row(published_at=T0)
+    assert claim_run(row.task_id) is True
+    # A duplicate delivery, skipped while the first run works: its postrun changes nothing.
+    skipped = SimpleNamespace(request=SimpleNamespace(**{SKIPPED_FLAG: True}))
+    _mark_done(task_id=row.task_id, state="SUCCESS", task=skipped)
+    row.refresh_from_db()
+    assert row.done_at is None and row.started_at is not None
+    # The first run asks for a retry: the next delivery may claim the row at once.
+    plain = SimpleNamespace(request=SimpleNamespace())
+    _mark_done(task_id=row.task_id, state="RETRY", task=plain)
+    assert claim_run(row.task_id) is True
+    _mark_done(
+        task_id=row.task_id, state="SUCCESS", task=SimpleNamespace(request=SimpleNamespace())
+    )
+    row.refresh_from_db()
+    assert row.done_at is not None
