@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import re
 
-from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for callers
-    AFFIRM_RE,
+from chat.vocabulary import (
     AUTHORITY_PHRASES,
-    BUDGET_CHOICES,
-    CONTACT_ORDER,
-    DENY_RE,
     EMAIL_RE,
     INDUSTRIES,
     KNOWN_TOOLS,
-    PAIN_PATTERNS,
-    PROPOSED_BUDGET,
-    QUALIFY_ORDER,
-    QUESTIONS,
-    TIMELINE_CHOICES,
-    describe,
-    missing,
-    qualification_progress,
-    question_for,
 )
 
 
