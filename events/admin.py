@@ -82,17 +82,7 @@ class EventRegistrationAdmin(ModelAdmin):
                 "fields": (
                     "created_at",
                     "updated_at",
-                    "seat_confirmed_at",
-                    "waitlisted_at",
-                    "promoted_at",
-                    "cancelled_at",
-                    "confirmation_sent_at",
-                    "waitlist_email_sent_at",
-                    "promotion_email_sent_at",
-                    "reminder_24h_sent_at",
-                    "reminder_1h_sent_at",
-                    "cancellation_email_sent_at",
-                    "event_cancelled_email_sent_at",
+                    *EventRegistration.CYCLE_FIELDS,
                     "follow_up_kind",
                     "follow_up_sent_at",
                 )

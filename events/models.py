@@ -338,6 +338,22 @@ class EventPage(SeoMixin, Page):  # noqa: DJ008 - Page defines __str__
 class EventRegistration(models.Model):
     """One lead's registration for one event (unique per lead and event)."""
 
+    # One registration cycle's timestamps: shown together in the admin, cleared together
+    # when a cancelled registration is taken up again.
+    CYCLE_FIELDS = (
+        "seat_confirmed_at",
+        "waitlisted_at",
+        "promoted_at",
+        "cancelled_at",
+        "confirmation_sent_at",
+        "waitlist_email_sent_at",
+        "promotion_email_sent_at",
+        "reminder_24h_sent_at",
+        "reminder_1h_sent_at",
+        "cancellation_email_sent_at",
+        "event_cancelled_email_sent_at",
+    )
+
     class Status(models.TextChoices):
         REGISTERED = "registered", "Registered"
         WAITLISTED = "waitlisted", "Waitlisted"

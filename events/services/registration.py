@@ -262,19 +262,7 @@ def event_register(
 
 def _reset_for_new_cycle(registration: EventRegistration) -> None:
     """A cancelled registration taken up again starts over: new emails, no old flags."""
-    for name in (
-        "seat_confirmed_at",
-        "waitlisted_at",
-        "promoted_at",
-        "cancelled_at",
-        "confirmation_sent_at",
-        "waitlist_email_sent_at",
-        "promotion_email_sent_at",
-        "reminder_24h_sent_at",
-        "reminder_1h_sent_at",
-        "cancellation_email_sent_at",
-        "event_cancelled_email_sent_at",
-    ):
+    for name in EventRegistration.CYCLE_FIELDS:
         setattr(registration, name, None)
 
 
