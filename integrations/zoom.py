@@ -116,9 +116,9 @@ def wants_meeting(event: Any) -> bool:
 def meeting_for_event(*, event_id: int) -> str:
     """Create the Zoom meeting/webinar of a published virtual event (once) and push its
     current registrations. Returns the Zoom id."""
-    from events.models import EventPage  # TODO(facade): events.facade
+    from events.facade import event_meeting
 
-    event = EventPage.objects.filter(pk=event_id).first()
+    event = event_meeting(event_id=event_id)
     if event is None or not wants_meeting(event):
         return ""
     existing = ZoomMeeting.objects.filter(event_id=event_id).exclude(zoom_id="").first()
@@ -142,41 +142,39 @@ def meeting_for_event(*, event_id: int) -> str:
         defaults={"kind": kind, "zoom_id": str(created["id"]), "join_url": created["join_url"]},
     )
     if not event.join_url:
-        # TODO(facade): events.facade.event_set_join_url; the event's reminders carry it.
-        EventPage.objects.filter(pk=event_id, join_url="").update(
-            join_url=created["join_url"], platform="Zoom"
-        )
+        from events.facade import event_set_join_url
+
+        event_set_join_url(event_id=event_id, join_url=created["join_url"], platform="Zoom")
     registrants_push(event_id=event_id)
     return meeting.zoom_id
 
 
 def registrants_push(*, event_id: int) -> int:
     """Register each confirmed registration of the event with Zoom (once each)."""
-    from events.models import EventRegistration  # TODO(facade): events.facade
+    from events.facade import registrants_confirmed
 
     meeting = ZoomMeeting.objects.filter(event_id=event_id).exclude(zoom_id="").first()
     if meeting is None:
         return 0
-    pending = (
-        EventRegistration.objects.filter(event_id=event_id, status="registered")
-        .filter(zoom_registrant__isnull=True)
-        .select_related("lead")
+    pushed_ids = ZoomRegistrant.objects.filter(registration__event_id=event_id).values_list(
+        "registration_id", flat=True
     )
+    pending = registrants_confirmed(event_id=event_id, exclude_ids=set(pushed_ids))
     pushed = 0
     for reg in pending:
-        first, _, last = (reg.lead.name or "").partition(" ")
+        first, _, last = reg.name.partition(" ")
         data = _request(
             "POST",
             f"/{meeting.kind}s/{meeting.zoom_id}/registrants",
             json={
-                "email": reg.lead.email,
-                "first_name": first or reg.lead.email.split("@")[0],
+                "email": reg.email,
+                "first_name": first or reg.email.split("@")[0],
                 "last_name": last,
             },
         )
         try:
             ZoomRegistrant.objects.create(
-                registration=reg,
+                registration_id=reg.registration_id,
                 registrant_id=str(data.get("registrant_id") or data.get("id")),
                 join_url=data.get("join_url", ""),
             )
@@ -211,8 +209,7 @@ def _time(value: str | None) -> datetime | None:
 
 def report_pull(*, event_id: int) -> Any:
     """Pull the participant, Q&A and poll reports of a finished event into attendance."""
-    from events.attendance import Attendee
-    from events.services import attendance_import_api  # TODO(facade): events.facade
+    from events.facade import Attendee, attendance_import_api
 
     meeting = ZoomMeeting.objects.get(event_id=event_id)
     base = f"/report/{meeting.kind}s/{meeting.zoom_id}"
