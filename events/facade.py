@@ -7,9 +7,9 @@ reports they fetched. Foreign keys to events stay string labels (``"events.Event
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Collection
 from typing import Any
 
 from events.attendance import Attendee
@@ -79,9 +79,7 @@ def event_set_join_url(*, event_id: int, join_url: str, platform: str) -> None:
     EventPage.objects.filter(pk=event_id, join_url="").update(join_url=join_url, platform=platform)
 
 
-def registrants_confirmed(
-    *, event_id: int, exclude_ids: Collection[Any] = ()
-) -> list[Registrant]:
+def registrants_confirmed(*, event_id: int, exclude_ids: Collection[Any] = ()) -> list[Registrant]:
     """The event's confirmed (``registered``) registrations, minus ``exclude_ids``."""
     from events.models import EventRegistration
 
@@ -90,7 +88,9 @@ def registrants_confirmed(
         .exclude(pk__in=exclude_ids)
         .select_related("lead")
     )
-    return [Registrant(registration_id=r.pk, email=r.lead.email, name=r.lead.name or "") for r in regs]
+    return [
+        Registrant(registration_id=r.pk, email=r.lead.email, name=r.lead.name or "") for r in regs
+    ]
 
 
 def attendance_import_api(
