@@ -255,9 +255,9 @@ def catalogue_items() -> QuerySet:
 def _tracking_allowed(request) -> bool:
     allowed = getattr(request, "analytics_allowed", None)
     if allowed is None:
-        from privacy.selectors import analytics_allowed
+        from privacy.facade import analytics_allowed
 
-        allowed = analytics_allowed(request)
+        allowed = analytics_allowed(request=request)
     return bool(allowed)
 
 

@@ -81,11 +81,11 @@ def personal_data_models() -> set[tuple[str, str]]:
     registry, plus proxies of those models)."""
     from django.apps import apps
 
-    from privacy.registry import REGISTRY
+    from privacy.facade import personal_data_labels
 
     personal: set[tuple[str, str]] = set()
-    for entry in REGISTRY:
-        app_label, _, name = entry.label.partition(".")
+    for label in personal_data_labels():
+        app_label, _, name = label.partition(".")
         personal.add((app_label.lower(), name.lower()))
     for model in apps.get_models():
         concrete = model._meta.concrete_model

@@ -114,12 +114,12 @@ def resolve(request: HttpRequest, slug: str) -> Resolution:
     if slug in memo:
         return memo[slug]
     from leads.selectors import visitor_id_from_request
-    from privacy.selectors import analytics_allowed
+    from privacy.facade import analytics_allowed
 
     res = resolve_for_visitor(
         slug,
         visitor_id=visitor_id_from_request(request),
-        consented=analytics_allowed(request),
+        consented=analytics_allowed(request=request),
     )
     memo[slug] = res
     return res

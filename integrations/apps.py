@@ -32,6 +32,6 @@ class IntegrationsConfig(AppConfig):
             dispatch_uid="integrations-zoom-registrant",
         )
         from integrations.erasure import on_erasure
-        from privacy.registry import register_erasure_hook  # TODO(facade): privacy.facade
+        from privacy.facade import register_erasure_hook
 
-        register_erasure_hook(on_erasure)
+        register_erasure_hook(hook=on_erasure)

@@ -31,9 +31,9 @@ def continue_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         return _remember_this_device(request, token)
     if not allowed:
-        from privacy.selectors import consent_state
+        from privacy.facade import consent_state
 
-        state = consent_state(request)
+        state = consent_state(request=request)
         response = render(
             request, "leads/continue_confirm.html", {"signal": state.signal}, status=200
         )
@@ -52,13 +52,14 @@ def continue_link(request: HttpRequest, token: str) -> HttpResponse:
 def _remember_this_device(request: HttpRequest, token: str) -> HttpResponse:
     """The button: record analytics consent (the person asked to be recognised here), then
     come back to the link, which now verifies this browser."""
-    from privacy.api import set_consent_cookie
-    from privacy.services import consent_banner_record
+    from privacy.facade import consent_banner_record, set_consent_cookie
 
     choice = consent_banner_record(
         request=request, analytics=True, marketing=False, page_url="/continue/"
     )
     response = HttpResponseRedirect(request.path)
     if choice.effective_analytics:
-        set_consent_cookie(response, request, analytics=True, marketing=choice.marketing)
+        set_consent_cookie(
+            response=response, request=request, analytics=True, marketing=choice.marketing
+        )
     return response

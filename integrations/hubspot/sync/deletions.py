@@ -37,8 +37,7 @@ def contact_deleted_remotely(*, hubspot_id: str) -> bool:
 def contact_erased_remotely(*, hubspot_id: str) -> bool:
     """HubSpot GDPR-deleted the contact: erase the person here too (their address is
     suppressed so no import brings it back)."""
-    from privacy.models import DeletionLog
-    from privacy.services import lead_erase  # TODO(facade): privacy.facade
+    from privacy.facade import lead_erase_by_staff
 
     link = (
         CrmLink.objects.filter(kind=CrmLink.Kind.CONTACT, hubspot_id=hubspot_id)
@@ -48,9 +47,7 @@ def contact_erased_remotely(*, hubspot_id: str) -> bool:
     if link is None or link.lead is None:
         return False
     CrmLink.objects.filter(pk=link.pk).update(status=CrmLink.Status.DELETED, dirty=False)
-    lead_erase(
-        lead=link.lead, method=DeletionLog.Method.STAFF, verified_by="hubspot:privacyDeletion"
-    )
+    lead_erase_by_staff(lead=link.lead, verified_by="hubspot:privacyDeletion")
     return True
 
 

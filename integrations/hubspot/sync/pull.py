@@ -62,8 +62,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
     """Apply HubSpot's version of these contacts to our leads, field by field according to
     ownership; conflicts are logged; contacts we do not know become leads (unless their
     address was erased here)."""
-    from privacy.hashing import email_hash
-    from privacy.models import Suppression
+    from privacy.facade import suppressed_emails
 
     Lead = _lead_model()  # noqa: N806
     from leads.models import LeadAudit
@@ -91,11 +90,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
             email_normalized__in=emails, erased_at__isnull=True
         )
     }
-    suppressed = set(
-        Suppression.objects.filter(email_hash__in=[email_hash(e) for e in emails]).values_list(
-            "email_hash", flat=True
-        )
-    )
+    suppressed = suppressed_emails(emails=emails)
     now = timezone.now()
     new_leads: list = []
     new_links: list[CrmLink] = []
@@ -118,7 +113,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
         if lead is None:
             if (
                 not email
-                or email_hash(email) in suppressed
+                or email in suppressed
                 or email in {ld.email_normalized for ld in new_leads}
             ):
                 result.skipped += 1
