@@ -30,9 +30,9 @@ def download(request, token: str):
         document = services.download_open(token=token, visitor=visitor, request=request)
     except services.DownloadDenied as exc:
         return HttpResponseForbidden(str(exc), content_type="text/plain")
-    from integrations.storage import download_url  # TODO(facade): integrations.facade
+    from integrations.facade import download_url
 
-    presigned = download_url(document.file, filename=document.filename)
+    presigned = download_url(file=document.file, filename=document.filename)
     if presigned:  # on S3: a presigned URL that expires within a minute
         response = HttpResponseRedirect(presigned)
     else:

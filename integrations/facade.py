@@ -1,4 +1,6 @@
-"""The integrations app's public surface for other apps."""
+"""The integrations app's public surface: the only module another app imports from
+``integrations``. Lifecycle hooks (a booked demo, a hand-off), Slack alerts and the
+presigned URL of a stored download."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from typing import Any
 from django.conf import settings
 
 from integrations.queue import enqueue
+from integrations.slack import SlackUnavailable
+
+__all__ = ["SlackUnavailable", "demo_booked", "download_url", "handoff_alert", "slack_alert"]
 
 
 def demo_booked(*, booking_id: Any, lead_id: Any) -> None:
@@ -37,3 +42,11 @@ def handoff_alert(*, conversation_id: Any) -> None:
 
     if slack.enabled("handoff"):
         enqueue(tasks.slack_handoff, str(conversation_id))
+
+
+def download_url(*, file: Any, filename: str) -> str | None:
+    """A short-lived presigned URL for a gated download (``file`` is the document's file
+    field), or ``None`` when the file is stored locally (then the caller streams it)."""
+    from integrations.storage import download_url as _url
+
+    return _url(file, filename=filename)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 from celery import shared_task
 
-from integrations.slack import SlackUnavailable  # TODO(facade)
+from integrations.facade import SlackUnavailable
 from scoring import services
 
 
