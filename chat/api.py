@@ -76,30 +76,45 @@ def _consent_given(raw) -> bool:
     return raw is True or (isinstance(raw, dict) and raw.get("data_processing") is True)
 
 
+STREAM_RESPONSES = {
+    (200, "text/event-stream"): OpenApiResponse(
+        response=inline_serializer(
+            "ChatEvent",
+            {
+                "event": serializers.CharField(
+                    help_text="conversation (id and token), token, tool, confirm, "
+                    "sources, booked, held or done"
+                ),
+                "data": serializers.CharField(help_text="The event's JSON object."),
+            },
+        ),
+        description="Server-sent events, one JSON object in each event's data.",
+    )
+}
+
+
+class RegisterInputSerializer(InputSerializer):
+    event_id = serializers.UUIDField()
+    confirm = None
+
+    def validate(self, attrs):
+        return attrs  # the first call may carry no message: the assistant asks first
+
+
 class ChatStreamApi(APIView):
     """One visitor message in, the assistant's reply streamed out."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     mode = Conversation.Mode.QUALIFY
+    input_serializer = InputSerializer
+
+    def turn(self, conv: Conversation, data: dict, ip: str, raw_ip: str) -> Iterator[dict]:
+        return services.chat_turn(conversation=conv, text=data["message"], ip=ip, client_ip=raw_ip)
 
     @extend_schema(
         request=InputSerializer,
-        responses={
-            (200, "text/event-stream"): OpenApiResponse(
-                response=inline_serializer(
-                    "ChatEvent",
-                    {
-                        "event": serializers.CharField(
-                            help_text="conversation (id and token), token, tool, confirm, "
-                            "sources, booked, held or done"
-                        ),
-                        "data": serializers.CharField(help_text="The event's JSON object."),
-                    },
-                ),
-                description="Server-sent events, one JSON object in each event's data.",
-            )
-        },
+        responses=STREAM_RESPONSES,
         examples=[
             OpenApiExample(
                 "A first message",
@@ -124,7 +139,7 @@ class ChatStreamApi(APIView):
         limited = rate_limit(request._request, "chat-http")
         if limited is not None:
             return limited
-        body = InputSerializer(data=request.data)
+        body = self.input_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         existing = data.get("conversation_id")
@@ -143,7 +158,7 @@ class ChatStreamApi(APIView):
             wait = limits.new_conversation_wait(visitor_id=visitor_id, client_ip=client_ip(request))
             if wait:
                 return too_many_requests(wait)
-        if data.get("message"):
+        if data.get("message") or not data.get("confirm"):
             wait = limits.message_wait(
                 conversation_id=found.pk if found else None, visitor_id=visitor_id
             )
@@ -173,10 +188,9 @@ class ChatStreamApi(APIView):
                     client_ip=raw_ip,
                 )  # fmt: skip
         else:
-            message = data["message"]
 
             def make() -> Iterator[dict]:
-                return services.chat_turn(conversation=conv, text=message, ip=ip, client_ip=raw_ip)
+                return self.turn(conv, data, ip, raw_ip)
 
         token = conversation_token(conv.pk)
         head = {"type": "conversation", "conversation_id": str(conv.pk), "token": token}
@@ -216,3 +230,31 @@ class ChatQualifyApi(ChatStreamApi):
 
 class ChatRagApi(ChatStreamApi):
     mode = Conversation.Mode.RAG
+
+
+class ChatRegisterApi(ChatStreamApi):
+    """Conversational event registration (seed 3.1.3): ``event_id`` names the event; each
+    call answers the assistant's last question (the first may have no message) and the
+    stream asks the next one, until ``done`` carries ``registration`` with the status."""
+
+    input_serializer = RegisterInputSerializer
+
+    @extend_schema(
+        request=RegisterInputSerializer,
+        responses=STREAM_RESPONSES,
+        examples=[
+            OpenApiExample(
+                "Start on an event page",
+                value={"event_id": "8a1f5c2e-0b7d-4a52-9a36-1c2d3e4f5a6b", "message": "Sign me up"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        return super().post(request)
+
+    def turn(self, conv: Conversation, data: dict, ip: str, raw_ip: str) -> Iterator[dict]:
+        return services.chat_register_turn(
+            conversation=conv, text=data.get("message") or "", event_id=str(data["event_id"]),
+            ip=ip,
+        )  # fmt: skip

@@ -21,6 +21,7 @@ from chat.services.conversations import (
     message_public,
     staff_reply,
 )
+from chat.services.registration import chat_register_turn, registration_wanted
 from chat.services.resources import resource_send
 from chat.services.turn import chat_resume, chat_turn, enqueue_analysis, validate_text
 
@@ -32,6 +33,7 @@ __all__ = [
     "broadcast_on_commit",
     "chat_confirm",
     "chat_pick_slot",
+    "chat_register_turn",
     "chat_resume",
     "chat_turn",
     "conversation_analyse",
@@ -46,6 +48,7 @@ __all__ = [
     "conversation_store_profile",
     "enqueue_analysis",
     "message_public",
+    "registration_wanted",
     "resource_send",
     "staff_reply",
     "validate_text",

@@ -64,9 +64,15 @@ def conversation_open(
         except (ValueError, ValidationError):
             conv = None
         if conv is not None:
+            changed = []
             if tz_name and _valid_zone(tz_name) and (conv.state or {}).get("tz") != tz_name:
                 conv.state = {**(conv.state or {}), "tz": tz_name}
-                conv.save(update_fields=["state", "updated_at"])
+                changed.append("state")
+            if page_url and page_url[:500] != conv.page_url:  # the page the chat is on now
+                conv.page_url = page_url[:500]
+                changed.append("page_url")
+            if changed:
+                conv.save(update_fields=[*changed, "updated_at"])
             return conv
     from leads.services import visitor_touch
 

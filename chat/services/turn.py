@@ -29,6 +29,7 @@ from chat.services.conversations import (
     handoff_resume_if_unanswered,
     message_public,
 )
+from chat.services.registration import chat_register_turn, registration_wanted
 from chat.tools import ALL_TOOLS, TOOLS_FOR_AGENT, tool_execute
 from core.queue import enqueue
 from ementech.ai import llm_config
@@ -75,6 +76,8 @@ def chat_resume(
     """Carry on after the visitor ticked the consent box mid-booking (no new message)."""
     conversation.refresh_from_db()
     state = conversation.state or {}
+    if (state.get("registration") or {}).get("asked") == "consent":
+        return chat_register_turn(conversation=conversation, text="", ip=ip)
     complete = all((conversation.collected or {}).get(k) for k in slots.CONTACT_ORDER)
     if (
         conversation.status == Conversation.Status.ESCALATED
@@ -138,6 +141,11 @@ def chat_turn(
                 conversation, {"type": "message", "message": message_public(user_msg)}
             )
             yield {"type": "done", "conversation_id": str(conversation.pk), "handoff": True}
+            return
+        if conversation.mode == Conversation.Mode.QUALIFY and registration_wanted(
+            conversation, text
+        ):
+            yield from chat_register_turn(conversation=conversation, text=text, ip=ip)
             return
         spent = _budget_spent(conversation, client_ip)
         if spent:

@@ -33,6 +33,15 @@
   var rateBox = $("[data-chat-rate]");
   var unread = $("[data-chat-unread]");
   var maxChars = parseInt(root.getAttribute("data-max-chars"), 10) || 4000;
+  // On an event page the assistant can register the visitor in the chat (seed 3.1.3):
+  // the server knows the event from the page the chat was opened on.
+  if (document.querySelector("article[data-event-id]")) {
+    var hello = log.querySelector(".em-chat-bot p");
+    if (hello) {
+      hello.textContent = "Hi! I can register you for this event right here: just say " +
+        "\u201cregister me\u201d. Or ask me anything about AI for your business.";
+    }
+  }
 
   var ws = null;
   var ready = false;

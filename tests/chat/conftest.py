@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
 from tests.ai_providers.conftest import llm_settings, stub_llm  # noqa: F401 - shared fixtures
+from tests.events.conftest import events_index, make_event  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)
