@@ -94,3 +94,37 @@ def register_knowledge_urls():
     from django.urls import path
 
     return [path("knowledge/rebuild/", knowledge_rebuild_view, name="content_knowledge_rebuild")]
+
+
+@hooks.register("register_admin_urls")
+def register_writing_urls():
+    from django.urls import path
+
+    from content.writing_views import writing_help_view
+
+    return [path("writing/<int:page_id>/", writing_help_view, name="content_writing_help")]
+
+
+def _writing_button(page, user):
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from content.writing import writable_fields, writing_help_available
+
+    if (
+        writing_help_available()
+        and writable_fields(page.specific)
+        and page.permissions_for_user(user).can_edit()
+    ):
+        url = reverse("content_writing_help", args=[page.pk])
+        yield Button("AI writing help", url, icon_name="edit", priority=90)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def writing_listing_button(page, user, next_url=None):
+    yield from _writing_button(page, user)
+
+
+@hooks.register("register_page_header_buttons")
+def writing_header_button(page, user, view_name, next_url=None):
+    yield from _writing_button(page, user)
