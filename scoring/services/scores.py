@@ -167,13 +167,29 @@ class ScoreOutcome:
         return explain(self.factors, weights)
 
 
-@transaction.atomic
 def lead_rescore(
     *, lead_id: Any, reason: str = "manual", with_actions: bool = False, now=None
 ) -> ScoreOutcome:
     """Rescore one lead now (row-locked, idempotent): write its score columns, add a history
     row if the score or grade changed, raise the grade-A alert the first time it gets A and
-    push the change to the live dashboard after commit."""
+    push the change to the live dashboard after commit.
+
+    ``with_actions`` adds next-best actions, computed after the score is committed: they may
+    ask an LLM, and no network call runs while the lead row is locked."""
+    outcome = _rescore_locked(lead_id=lead_id, reason=reason, now=now)
+    if with_actions:
+        from leads.models import Lead
+        from scoring.actions import next_best_actions
+
+        lead = Lead.all_objects.get(pk=outcome.lead_id)
+        outcome.actions = next_best_actions(
+            lead=lead, score=outcome.score, grade=outcome.grade, factors=outcome.factors
+        )
+    return outcome
+
+
+@transaction.atomic
+def _rescore_locked(*, lead_id: Any, reason: str, now=None) -> ScoreOutcome:
     from leads.models import Lead
 
     now = now or timezone.now()
@@ -199,7 +215,15 @@ def lead_rescore(
     )
     if s.changed:
         _snapshot(s, now=now, model_label=model.label, reason=reason, factors=factors).save()
-    outcome = ScoreOutcome(
+    if s.grade == "A" and s.previous_grade != "A":
+        alert_raise(
+            lead=Lead.all_objects.get(pk=s.lead_id),
+            reason=GRADE_A,
+            details={"score": s.score, "previous_grade": s.previous_grade},
+        )
+    if s.first_time or s.changed:
+        _push_scored(s, model_label=model.label)
+    return ScoreOutcome(
         lead_id=s.lead_id,
         score=s.score,
         grade=s.grade,
@@ -211,24 +235,6 @@ def lead_rescore(
         previous_score=None if s.first_time else s.previous_score,
         previous_grade=s.previous_grade,
     )
-    lead = None
-    if with_actions or (s.grade == "A" and s.previous_grade != "A"):
-        lead = Lead.all_objects.get(pk=s.lead_id)
-    if s.grade == "A" and s.previous_grade != "A":
-        alert_raise(
-            lead=lead,
-            reason=GRADE_A,
-            details={"score": s.score, "previous_grade": s.previous_grade},
-        )
-    if with_actions:
-        from scoring.actions import next_best_actions
-
-        outcome.actions = next_best_actions(
-            lead=lead, score=s.score, grade=s.grade, factors=factors
-        )
-    if s.first_time or s.changed:
-        _push_scored(s, model_label=model.label)
-    return outcome
 
 
 def _push_scored(s: Scored, *, model_label: str) -> None:

@@ -26,6 +26,11 @@ class Reply:
     output_tokens: int = 40
     chunk: int = 4  # characters per streamed text delta
     drop_after_tokens: int | None = None  # close the stream mid-way
+    # A reply that waits: ``started`` is set when the request arrives, then the answer is
+    # held until ``release`` is set (bounded by ``hold_limit`` seconds so a test never hangs).
+    started: threading.Event | None = None
+    release: threading.Event | None = None
+    hold_limit: float = 60.0
 
 
 class StubLLM:
@@ -61,6 +66,10 @@ class StubLLM:
                             "headers": dict(self.headers),
                         }  # fmt: skip
                     )
+                if reply.started is not None:
+                    reply.started.set()
+                if reply.release is not None:
+                    reply.release.wait(reply.hold_limit)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.status != 200:
