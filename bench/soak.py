@@ -137,7 +137,7 @@ def _state(prefix: str, captured: list[str]) -> dict:
     from analytics.models import Interaction
     from core.outbox import outbox_stats
     from leads.models import Lead
-    from nurture.models import OutboundEmail
+    from mail.models import OutboundEmail
 
     interactions = Interaction.objects.filter(session_id=prefix)
     welcome = OutboundEmail.objects.filter(to_email__in=captured, template="welcome")

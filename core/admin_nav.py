@@ -53,7 +53,7 @@ NAVIGATION: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Entry("Issue deliveries", "outgoing_mail", "nurture.issuedelivery"),
             Entry("Sequences", "route", "nurture.sequence"),
             Entry("Enrolments", "playlist_add_check", "nurture.enrolment"),
-            Entry("Outbound emails", "mail", "nurture.outboundemail"),
+            Entry("Outbound emails", "mail", "mail.outboundemail"),
             Entry("Tool results", "calculate", "tools.toolresult"),
             Entry("Exit offers", "logout", "tools.exitoffer"),
             Entry("Inferred leads", "psychology", "tools.inferredlead"),

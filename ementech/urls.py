@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("chat.urls")),
     path("", include("privacy.urls")),
     path("", include("scoring.urls")),
+    path("", include("mail.urls")),
     path("", include("nurture.urls")),
     path("", include("tools.urls")),
     path("", include("integrations.urls")),

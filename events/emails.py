@@ -7,8 +7,9 @@ Every email links to the signed cancellation page while a seat can still be give
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -28,6 +29,18 @@ SUBJECTS = {
 WITH_INVITE = {"confirmation", "promoted"}
 
 
+@dataclass(frozen=True)
+class EventEmail:
+    """One rendered registration email, handed to ``mail.facade.queue_email``."""
+
+    kind: str  # the outbox's template column: ``event-<template name>``
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[tuple[str, bytes | str, str], ...] = ()
+
+
 def cancel_url(registration) -> str:
     from events.services import registration_cancel_token
 
@@ -41,7 +54,7 @@ def template_name(kind: str, registration) -> str:
     return kind
 
 
-def build(kind: str, registration) -> EmailMultiAlternatives:
+def build(kind: str, registration) -> EventEmail:
     event = registration.event
     lead = registration.lead
     name = template_name(kind, registration)
@@ -63,18 +76,22 @@ def build(kind: str, registration) -> EmailMultiAlternatives:
     subject = SUBJECTS[name].format(title=event.title)
     text = render_to_string(f"events/email/{name}.txt", context)
     html = render_to_string("events/email/base.html", {**context, "body_text": text})
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[lead.email],
-        headers={"X-Ementech-Email": f"event-{name}"},
-    )
-    message.attach_alternative(html, "text/html")
+    attachments: tuple[tuple[str, bytes | str, str], ...] = ()
     if kind in WITH_INVITE:
-        message.attach(f"{event.slug}.ics", build_ics(registration), "text/calendar")
+        attachments = ((f"{event.slug}.ics", build_ics(registration), "text/calendar"),)
     elif kind in ("cancelled", "event_cancelled"):
-        message.attach(
-            f"{event.slug}-cancelled.ics", build_ics(registration, method="CANCEL"), "text/calendar"
+        attachments = (
+            (
+                f"{event.slug}-cancelled.ics",
+                build_ics(registration, method="CANCEL"),
+                "text/calendar",
+            ),
         )
-    return message
+    return EventEmail(
+        kind=f"event-{name}",
+        to=lead.email,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=attachments,
+    )

@@ -1,79 +1,22 @@
-"""Django admin of the nurture app: the outbox (every email sent, for staff), subscribers,
-sequences and enrolments. Marketers edit lists, issues and sequences in Wagtail (``/cms/``)."""
+"""Django admin of the nurture app: subscribers, sequences and enrolments. Marketers edit
+lists, issues and sequences in Wagtail (``/cms/``); the outbox is the mail app's."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.contrib import admin
 from unfold.admin import ModelAdmin, TabularInline
 
-from nurture import services
 from nurture.models import (
     Enrolment,
     IssueDelivery,
     Newsletter,
     NewsletterIssue,
-    OutboundEmail,
     Sequence,
     SequenceStep,
     StepSend,
     Subscriber,
     Subscription,
 )
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ModelAdmin):
-    """The outbox. In embedded mode this is where staff read what would have been sent."""
-
-    list_display = (
-        "created_at",
-        "to_email",
-        "subject",
-        "template",
-        "category",
-        "status",
-        "sent_at",
-        "open_count",
-        "click_count",
-    )
-    list_filter = ("status", "category", "template")
-    search_fields = ("to_email", "subject", "token")
-    date_hierarchy = "created_at"
-    list_select_related = ("lead",)
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields] + ["html_preview"]
-    exclude = ("body_html",)
-    actions = ("retry_failed", "mark_bounced")
-
-    @admin.display(description="HTML body")
-    def html_preview(self, obj: OutboundEmail) -> str:
-        if not obj.body_html:
-            return "—"
-        return format_html(
-            '<iframe sandbox="" srcdoc="{}" style="width:100%;height:480px;border:1px solid #ccc">'
-            "</iframe>",
-            obj.body_html,
-        )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.action(description="Send failed emails again", permissions=["change"])
-    def retry_failed(self, request, queryset) -> None:
-        retried = 0
-        for email in queryset.filter(status=OutboundEmail.Status.FAILED):
-            services.email_retry(email=email)
-            retried += 1
-        self.message_user(request, f"Retried {retried} email(s).", messages.INFO)
-
-    @admin.action(description="Mark as bounced", permissions=["change"])
-    def mark_bounced(self, request, queryset) -> None:
-        for email in queryset:
-            services.email_mark_bounced(email=email, reason="marked bounced by staff")
-        self.message_user(request, "Marked as bounced.", messages.INFO)
 
 
 class SubscriptionInline(TabularInline):

@@ -1,7 +1,5 @@
-"""Models of the nurture app: the outbox, newsletters with double opt-in, nurture sequences.
+"""Models of the nurture app: newsletters with double opt-in, nurture sequences.
 
-- ``OutboundEmail``: one row per email we send (any app), with its tracking token, status
-  and open/click counters. The row is written before sending and never lost.
 - ``Newsletter`` / ``Subscriber`` / ``Subscription``: the lists, the people (one row per
   case-insensitive address) and their per-list status. An address receives nothing until
   it confirmed (double opt-in); unsubscribing is one click.
@@ -13,8 +11,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -22,59 +18,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import StreamField
 
 from nurture.blocks import IssueBodyBlock
-
-
-class OutboundEmail(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        BOUNCED = "bounced", "Bounced"
-        LIMITED = "limited", "Held: recipient limit"
-
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    template = models.CharField(max_length=100)
-    category = models.CharField(max_length=50, blank=True, default="", db_index=True)
-    to_email = models.EmailField(max_length=254)
-    lead = models.ForeignKey(
-        "leads.Lead",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="outbound_emails",
-    )
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True, default="")
-    headers = models.JSONField(default=dict, blank=True)
-    attachment_names = models.JSONField(default=list, blank=True)
-    # Attachments of an email whose delivery was deferred to the worker (base64, small).
-    attachments_data = models.JSONField(default=list, blank=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True, default="")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # Set when a delivery claims the row (status "sending"): a duplicate run sends nothing.
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    bounced_at = models.DateTimeField(null=True, blank=True)
-    open_count = models.PositiveIntegerField(default=0)
-    first_opened_at = models.DateTimeField(null=True, blank=True)
-    click_count = models.PositiveIntegerField(default=0)
-    first_clicked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["lead", "-created_at"], name="outbound_lead_idx"),
-            models.Index(fields=["status", "-created_at"], name="outbound_status_idx"),
-            models.Index(fields=["to_email", "sent_at"], name="outbound_recipient_sent_idx"),
-        ]
-        verbose_name = "outbound email"
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.to_email} ({self.status})"
 
 
 class Newsletter(models.Model):
@@ -221,7 +164,9 @@ class IssueDelivery(models.Model):
 
     issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
-    email = models.ForeignKey(OutboundEmail, null=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.ForeignKey(
+        "mail.OutboundEmail", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,7 +253,7 @@ class SequenceStep(models.Model):
     template = models.CharField(
         max_length=100,
         choices=NURTURE_TEMPLATES,
-        help_text="Email layout (templates/nurture/email/<name>.txt and .html).",
+        help_text="Email layout (templates/mail/<name>.txt and .html).",
     )
     subject = models.CharField(max_length=200)
     intro = models.TextField(blank=True, default="", help_text="Opening paragraph.")
@@ -387,7 +332,9 @@ class StepSend(models.Model):
     step = models.ForeignKey(SequenceStep, on_delete=models.CASCADE, related_name="sends")
     status = models.CharField(max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=100, blank=True, default="")
-    email = models.ForeignKey(OutboundEmail, null=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.ForeignKey(
+        "mail.OutboundEmail", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

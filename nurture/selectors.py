@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 
 from leads.models import Lead
 from nurture.ai import llm_json
-from nurture.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -160,10 +158,3 @@ def digest_for(*, lead: Lead | None, limit: int = 3) -> Digest | None:
         else:
             intro = "Picked for you from what readers like you read most:"
     return Digest(intro=intro, items=items, personalised_by=personalised_by)
-
-
-def outbox_list(*, status: str | None = None) -> QuerySet[OutboundEmail]:
-    qs = OutboundEmail.objects.select_related("lead").order_by("-created_at", "-id")
-    if status:
-        qs = qs.filter(status=status)
-    return qs

@@ -23,6 +23,4 @@ urlpatterns: list = [
         views.newsletter_preferences,
         name="newsletter-preferences",
     ),
-    path("e/o/<uuid:token>.gif", views.email_open_pixel, name="email-open"),
-    path("e/c/<uuid:token>", views.email_click, name="email-click"),
 ]

@@ -1,13 +1,10 @@
-"""HTML views of the nurture app: sign-up page, confirmation click, preference centre, and the
-email tracking endpoints (open pixel, signed click redirect)."""
+"""HTML views of the nurture app: sign-up page, confirmation click, preference centre."""
 
 from __future__ import annotations
 
-import base64
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,8 +13,6 @@ from core.net import client_ip
 from core.ratelimit import rate_limit
 from nurture import services
 from nurture.models import Newsletter, Subscriber, Subscription
-
-PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
 class SignupForm(forms.Form):
@@ -132,26 +127,3 @@ def newsletter_preferences(request: HttpRequest, token: str) -> HttpResponse:
         "nurture/preferences.html",
         {"form": form, "subscriber": subscriber, "saved": saved},
     )
-
-
-@never_cache
-@require_GET
-def email_open_pixel(request: HttpRequest, token) -> HttpResponse:
-    services.email_opened(token=str(token), request=request)
-    response = HttpResponse(PIXEL, content_type="image/gif")
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
-@never_cache
-@require_GET
-def email_click(request: HttpRequest, token) -> HttpResponse:
-    result = services.email_clicked(
-        token=str(token),
-        url=request.GET.get("u", ""),
-        signature=request.GET.get("s", ""),
-        request=request,
-    )
-    if not result.allowed:
-        return render(request, "nurture/link_refused.html", {"reason": result.reason}, status=400)
-    return HttpResponseRedirect(result.url)

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -197,12 +196,14 @@ def data_request_send_link(*, request_id: str) -> bool:
             f"hold about you.\n\nConfirm the erasure here (one use, valid {hours} hours):\n"
             f"{link}\n\nIf you did not ask for this, ignore this email; nothing is erased."
         )
-    from nurture.services import email_message_queue
+    from mail.facade import queue_email
 
-    email_message_queue(
-        message=EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [lead.email]),
-        template=f"privacy_{request.kind}_link",
-        lead=lead,
+    queue_email(
+        to=lead.email,
+        subject=subject,
+        text=body,
+        kind=f"privacy_{request.kind}_link",
+        lead_id=lead.pk,
     )
     return True
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from leads.models import Lead, LeadAudit, Visitor
+from mail.facade import queue_template_email
 from nurture.ai import llm_json
-from nurture.services import email_send
 from tools import assessment, inference, offers, roi
 from tools.models import ExitOffer, ProfileInference, ToolResult
 
@@ -260,7 +260,7 @@ def tool_result_email(
             lead=lead,
             request=request,
         )
-    email_send(
+    queue_template_email(
         to=lead.email,
         template=template,
         context={
@@ -275,10 +275,9 @@ def tool_result_email(
             if result.kind == ToolResult.Kind.ASSESSMENT
             else [],
         },
-        lead=lead,
+        lead_id=lead.pk,
         attachments=attachments,
         category="tools",
-        defer=True,
     )
     result.lead = lead
     result.emailed_at = now

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -201,12 +200,12 @@ def _hold(
 
 def _send_hold_request(booking: DemoBooking, token: str) -> None:
     """The confirmation request to the address's owner (queued; its stored copy keeps no
-    usable link: ``nurture.redaction``)."""
-    from nurture.services import email_send
+    usable link: ``mail.redaction``)."""
+    from mail.facade import queue_template_email
 
     lead = booking.lead
     hours = float(settings.CHAT_DEMO_HOLD_HOURS)
-    email_send(
+    queue_template_email(
         to=lead.email,
         template="demo_hold_confirm",
         context={
@@ -214,10 +213,9 @@ def _send_hold_request(booking: DemoBooking, token: str) -> None:
             "label": _label(booking),
             "hours": f"{hours:g}",
         },
-        lead=lead,
+        lead_id=lead.pk,
         category="transactional",
         track=False,
-        defer=True,
     )
 
 
@@ -329,13 +327,13 @@ def _send_invite(booking_id: Any) -> None:
     ev.add("dtend", booking.ends_at)
     ev.add("dtstamp", timezone.now())
     cal.add_component(ev)
-    mail = EmailMessage(
-        subject="Your EmenTech demo",
-        body=f"Your demo is booked for {_label(booking)} (Nairobi time). See you then!",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[booking.lead.email],
-    )
-    mail.attach("demo.ics", cal.to_ical(), "text/calendar")
-    from nurture.services import email_message_queue
+    from mail.facade import queue_email
 
-    email_message_queue(message=mail, template="demo_invite", lead=booking.lead)
+    queue_email(
+        to=booking.lead.email,
+        subject="Your EmenTech demo",
+        text=f"Your demo is booked for {_label(booking)} (Nairobi time). See you then!",
+        kind="demo_invite",
+        lead_id=booking.lead_id,
+        attachments=[("demo.ics", cal.to_ical(), "text/calendar")],
+    )

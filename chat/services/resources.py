@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 
 from chat.models import Conversation
 from chat.tools import ToolRefused
@@ -21,16 +20,13 @@ def resource_send(*, conversation: Conversation, resource_id: str) -> dict[str, 
     if page is None:
         raise ToolRefused("unknown resource")
     url = f"{settings.SITE_URL}{page.url or ''}"
-    from nurture.services import email_message_queue
+    from mail.facade import queue_email
 
-    email_message_queue(  # sent by the worker: no SMTP inside the chat turn
-        message=EmailMessage(
-            subject=f"{page.title} from EmenTech",
-            body=f"Here is the resource you asked for in our chat:\n\n{page.title}\n{url}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[conversation.lead.email],
-        ),
-        template="chat_resource",
-        lead=conversation.lead,
+    queue_email(  # sent by the worker: no SMTP inside the chat turn
+        to=conversation.lead.email,
+        subject=f"{page.title} from EmenTech",
+        text=f"Here is the resource you asked for in our chat:\n\n{page.title}\n{url}\n",
+        kind="chat_resource",
+        lead_id=conversation.lead_id,
     )
     return {"sent": True, "title": page.title, "url": url}

@@ -157,14 +157,9 @@ def _email_link(*, lead_email: str, name: str, page, url: str) -> None:
     body = render_to_string("content/email/download_link.txt", context)
     subject = f"Your download: {page.title}"
     # Queued for the worker with the grant (no SMTP in the request; per-recipient limits).
-    from django.core.mail import EmailMessage
+    from mail.facade import queue_email
 
-    from nurture.services import email_message_queue
-
-    email_message_queue(
-        message=EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [lead_email]),
-        template="download_link",
-    )
+    queue_email(to=lead_email, subject=subject, text=body, kind="download_link")
 
 
 @transaction.atomic

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "analytics",
     "privacy",
     "scoring",
+    "mail",
     "nurture",
     "tools",
     "experiments",
@@ -278,7 +279,7 @@ else:
     EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 # Every message is delivered by EMAIL_DELIVERY_BACKEND and kept as an OutboundEmail row.
-EMAIL_BACKEND = "nurture.backends.RecordingEmailBackend"
+EMAIL_BACKEND = "mail.backends.RecordingEmailBackend"
 # Outgoing email limits, checked by the worker before each delivery (a held email is kept
 # with status "limited"): per recipient address per hour and per day, and a global cap.
 EMAIL_RECIPIENT_LIMIT_PER_HOUR = env.int("EMAIL_RECIPIENT_LIMIT_PER_HOUR", default=5)

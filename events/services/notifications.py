@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from events.models import (
@@ -34,13 +35,15 @@ EMAIL_FLAGS: dict[str, tuple[str, tuple[str, ...]]] = {
 def registration_email_send(
     *, registration_id: uuid.UUID | str, kind: str, now: datetime | None = None
 ) -> bool:
-    """Send one email of ``kind`` if it has not gone out yet; True when this call sent it.
+    """Queue one email of ``kind`` if it has not gone out yet; True when this call queued it.
 
     The sent-at column is claimed by a conditional UPDATE (``... WHERE sent_at IS NULL``)
-    before sending, so two workers or two beat runs cannot both send. If sending fails the
-    claim is released so a retry can send.
+    before queueing, so two workers or two beat runs cannot both send. The email is
+    written and handed to the mail worker in one transaction with the claim (``mail``
+    retries a failed delivery); if queueing fails the claim is rolled back.
     """
     from events import emails
+    from mail.facade import queue_email
 
     if kind not in EMAIL_FLAGS:
         raise ValueError(f"unknown email kind {kind!r}")
@@ -64,18 +67,23 @@ def registration_email_send(
         )
         updates["follow_up_kind"] = follow_kind
         registration.follow_up_kind = follow_kind
-    claimed = EventRegistration.objects.filter(
-        pk=registration.pk, status__in=statuses, **{f"{column}__isnull": True}
-    ).update(**updates)
-    if not claimed:
-        return False
-    try:
-        emails.build(kind, registration).send()
-    except Exception:
-        EventRegistration.objects.filter(pk=registration.pk).update(
-            **{column: None, **({"follow_up_kind": ""} if kind == "follow_up" else {})}
+    with transaction.atomic():
+        claimed = EventRegistration.objects.filter(
+            pk=registration.pk, status__in=statuses, **{f"{column}__isnull": True}
+        ).update(**updates)
+        if not claimed:
+            return False
+        email = emails.build(kind, registration)
+        queue_email(
+            to=email.to,
+            subject=email.subject,
+            text=email.text,
+            html=email.html,
+            kind=email.kind,
+            lead_id=registration.lead_id,
+            category="events",
+            attachments=email.attachments,
         )
-        raise
     return True
 
 

@@ -163,10 +163,14 @@ def _send_welcome(lead_id: Any) -> None:
     lead = Lead.objects.filter(pk=lead_id).first()
     if lead is None or (lead.preferences or {}).get("do_not_contact"):
         return
-    from nurture.services import email_send
+    from mail.facade import queue_template_email
 
-    email_send(
-        to=lead.email, template="welcome", context={}, lead=lead, category="lifecycle", defer=True
+    queue_template_email(
+        to=lead.email,
+        template="welcome",
+        context={"lead": lead},
+        lead_id=lead.pk,
+        category="lifecycle",
     )
 
 

@@ -72,19 +72,18 @@ def verification_link_send(*, lead: Lead, requested_by: Visitor | None = None) -
         requested_by=requested_by,
         expires_at=timezone.now() + LINK_LIFETIME,
     )
-    from nurture.services import email_send
+    from mail.facade import queue_template_email
 
-    email_send(
+    queue_template_email(
         to=lead.email,
         template="continue_link",
         context={
             "continue_url": f"{settings.SITE_URL}{CONTINUE_PATH}{token}",
             "hours": int(LINK_LIFETIME.total_seconds() // 3600),
         },
-        lead=lead,
+        lead_id=lead.pk,
         category="transactional",
         track=False,
-        defer=True,
     )
     return True
 

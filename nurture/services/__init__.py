@@ -1,11 +1,8 @@
 """Writes of the nurture app, one module per concern (re-exported here, so
 ``from nurture.services import ...`` keeps working):
 
-- ``outbound``: ``email_send``, the one way the product sends email: renders
-  ``templates/nurture/email/<template>.{subject.txt,txt,html}``, writes an ``OutboundEmail``
-  row *before* sending, sends through Django's email backend (SMTP from ``EMAIL_URL``, the
-  local outbox otherwise) and records the outcome on the row (sent, failed, bounced). HTML
-  bodies get an open pixel and signed click links that only lead to allowed hosts.
+Emails go out through ``mail.facade`` (the mail app records, sends and tracks them).
+
 - ``newsletters``: double opt-in: sign-up stores a pending subscription and sends a
   confirmation without advertising; the click confirms, captures the lead and appends the
   consent record (the sign-up wording and the click time). Unsubscribing is one POST.
@@ -29,27 +26,6 @@ from nurture.services.newsletters import (
     newsletter_preferences_update,
     newsletter_subscribe,
     newsletter_unsubscribe,
-)
-from nurture.services.outbound import (
-    CLICK_SALT,
-    NEVER_TRACK,
-    ClickResult,
-    EmailError,
-    _track_html,
-    absolute_url,
-    click_signature_valid,
-    click_url,
-    email_clicked,
-    email_deliver,
-    email_limit_reason,
-    email_mark_bounced,
-    email_message_queue,
-    email_opened,
-    email_retry,
-    email_send,
-    pixel_url,
-    redirect_allowed_hosts,
-    redirect_url_allowed,
 )
 from nurture.services.sequences import (
     enrolment_advance,
@@ -78,32 +54,16 @@ from nurture.services.subscribers import (
 )
 
 __all__ = [
-    "CLICK_SALT",
     "CONFIRMATION_RESEND_GAP",
     "CONFIRMATION_WORDING",
     "CONFIRM_MAX_AGE",
     "CONFIRM_SALT",
-    "ClickResult",
-    "EmailError",
     "MONTHLY_MAX_GAP",
-    "NEVER_TRACK",
     "NEWSLETTER_CONSENT_WORDING",
     "PREFERENCES_SALT",
     "UNSUBSCRIBE_SALT",
-    "_track_html",
-    "absolute_url",
-    "click_signature_valid",
-    "click_url",
     "confirm_token",
     "consent_wording_for",
-    "email_clicked",
-    "email_deliver",
-    "email_limit_reason",
-    "email_mark_bounced",
-    "email_message_queue",
-    "email_opened",
-    "email_retry",
-    "email_send",
     "enrolment_advance",
     "enrolments_exit",
     "issue_recipients",
@@ -117,11 +77,8 @@ __all__ = [
     "newsletter_preferences_update",
     "newsletter_subscribe",
     "newsletter_unsubscribe",
-    "pixel_url",
     "preferences_token",
     "preferences_url",
-    "redirect_allowed_hosts",
-    "redirect_url_allowed",
     "sequence_enrol",
     "sequence_run_due",
     "sequence_triggers_scan",

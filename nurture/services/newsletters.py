@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.queue import enqueue
 from leads.models import ConsentRecord, Lead
+from mail.facade import absolute_url, queue_template_email
 from nurture.models import (
     IssueDelivery,
     Newsletter,
@@ -27,7 +28,6 @@ from nurture.models import (
     Subscriber,
     Subscription,
 )
-from nurture.services.outbound import absolute_url, email_send
 from nurture.services.sequences import enrolments_exit, sequence_enrol
 from nurture.services.subscribers import (
     _subscriber_for,
@@ -111,7 +111,7 @@ def newsletter_subscribe(
         subscriber.confirmation_sent_at = now
     subscriber.save(update_fields=["consent_wording", "page_url", "confirmation_sent_at"])
     if not recently:
-        email_send(
+        queue_template_email(
             to=subscriber.email,
             template="newsletter_confirm",
             context={
@@ -120,7 +120,6 @@ def newsletter_subscribe(
             },
             category="transactional",
             track=False,
-            defer=True,
         )
     return subscriber
 
@@ -328,7 +327,7 @@ def newsletter_issue_send_batch(*, issue_id: int, subscriber_ids: list[int]) -> 
         except IntegrityError:
             continue  # already sent to this subscriber
         digest = digest_for(lead=subscriber.lead) if issue.include_digest else None
-        email = email_send(
+        email = queue_template_email(
             to=subscriber.email,
             template="newsletter_issue",
             context={
@@ -339,12 +338,12 @@ def newsletter_issue_send_batch(*, issue_id: int, subscriber_ids: list[int]) -> 
                 "unsubscribe_url": unsubscribe_url(subscriber, issue.newsletter),
                 "preferences_url": preferences_url(subscriber),
             },
-            lead=subscriber.lead,
+            lead_id=subscriber.lead_id,
             headers=list_unsubscribe_headers(subscriber, issue.newsletter),
             category="newsletter",
             subject=issue.subject,
         )
-        delivery.email = email
+        delivery.email_id = email.id
         delivery.save(update_fields=["email"])
         sent += 1
     return sent

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leads.models import ConsentRecord, Lead
+from mail.facade import queue_template_email
 from nurture.models import (
     Enrolment,
     Sequence,
@@ -19,7 +20,6 @@ from nurture.models import (
     Subscriber,
     TriggerCursor,
 )
-from nurture.services.outbound import email_send
 from nurture.services.subscribers import (
     _subscriber_for,
     list_unsubscribe_headers,
@@ -160,15 +160,15 @@ def enrolment_advance(*, enrolment_id: int, now: dt.datetime | None = None) -> l
             if met:
                 context = _step_context(step, lead)
                 subscriber = context.pop("_subscriber")
-                send.email = email_send(
+                send.email_id = queue_template_email(
                     to=lead.email,
                     template=step.template,
                     context=context,
-                    lead=lead,
+                    lead_id=lead.pk,
                     headers=list_unsubscribe_headers(subscriber, None),
                     category=f"nurture:{enrolment.sequence.slug}",
                     subject=step.subject,
-                )
+                ).id
                 send.save(update_fields=["email"])
             decided.append(send)
             done.add(step.pk)

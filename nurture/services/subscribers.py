@@ -9,11 +9,11 @@ import datetime as dt
 from django.core import signing
 from django.db import IntegrityError, transaction
 
+from mail.facade import absolute_url
 from nurture.models import (
     Newsletter,
     Subscriber,
 )
-from nurture.services.outbound import absolute_url
 
 CONFIRM_SALT = "nurture.newsletter.confirm"
 UNSUBSCRIBE_SALT = "nurture.unsubscribe"

@@ -129,7 +129,7 @@ REGISTRY: tuple[PersonalData, ...] = (
         note="Unmatched attendee rows from an uploaded list: the person's entries are removed.",
     ),
     PersonalData(
-        "nurture.OutboundEmail",
+        "mail.OutboundEmail",
         lead="lead",
         email="to_email",
         erase=ANONYMISE,
@@ -143,7 +143,7 @@ REGISTRY: tuple[PersonalData, ...] = (
             "attachments_data",
             "error",
         ),
-        kept=("template", "category"),
+        kept=("template", "category", "key"),  # keys name a purpose and ids, no personal data
         replacements={"to_email": _erased_to_email},
         note="Send/open/click counts stay for campaign totals; address and bodies go.",
     ),

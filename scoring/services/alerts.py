@@ -176,15 +176,15 @@ def alert_deliver(*, alert_id: int) -> dict[str, str]:
             settings.SCORING_ALERT_FALLBACK_EMAIL
         )
         if to:
-            from nurture.services import email_send
+            from mail.facade import queue_template_email
 
-            # A tracked OutboundEmail row like every other email; linked to the lead so
-            # the lead's export and erasure cover what it says about them.
-            email_send(
+            # A tracked OutboundEmail row like every other email, sent by the mail worker;
+            # linked to the lead so its export and erasure cover what it says about them.
+            queue_template_email(
                 to=to,
                 template="sales_alert",
                 context={"body": _email_body(payload)},
-                lead=alert.lead,
+                lead_id=alert.lead_id,
                 category="sales_alert",
                 subject=f"[Hot lead] {payload['reason_label']}: "
                 f"{payload['name'] or payload['company'] or 'lead'} ({payload['score']})",

@@ -26,8 +26,8 @@ from chat import services
 from chat.models import DemoBooking, Message
 from chat.scheduling import demo_book, demo_holds_expire, demo_slots_open
 from leads.models import Lead
-from nurture.models import OutboundEmail
-from nurture.redaction import MARKER
+from mail.models import OutboundEmail
+from mail.redaction import MARKER
 from tests.chat.conftest import ChatSocket, in_own_loop
 from tests.factories import make_lead, make_visitor, staff_user, visitor_cookie
 

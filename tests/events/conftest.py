@@ -112,9 +112,17 @@ def event_mail(to: str | None = None) -> list:
     """Emails sent by the events app (leads' welcome emails and others left out)."""
     from django.core import mail
 
+    from mail.facade import EMAIL_HEADER
+    from mail.models import OutboundEmail
+
+    tokens = {
+        str(t)
+        for t in OutboundEmail.objects.filter(template__startswith="event-").values_list(
+            "token", flat=True
+        )
+    }
     return [
         m
         for m in mail.outbox
-        if m.extra_headers.get("X-Ementech-Email", "").startswith("event-")
-        and (to is None or m.to == [to])
+        if m.extra_headers.get(EMAIL_HEADER) in tokens and (to is None or m.to == [to])
     ]

@@ -7,14 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from analytics.models import Interaction
 from events.models import EventPage, EventRegistration
 from leads.models import ConsentRecord, Lead, Visitor
-from tests.events.conftest import CONSENT, register_payload
+from tests.events.conftest import CONSENT, event_mail, register_payload
 from tests.factories import visitor_cookie
 
 pytestmark = pytest.mark.django_db
@@ -258,9 +257,7 @@ def test_confirmation_email_goes_out_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         register(api_client, event, "mail@example.com")
-    sent = [
-        m for m in mail.outbox if m.extra_headers.get("X-Ementech-Email", "").startswith("event-")
-    ]
+    sent = event_mail()
     assert len(sent) == 1
     assert sent[0].subject == f"You're registered: {event.title}"
     assert "https://zoom.us/j/123456789" in sent[0].body

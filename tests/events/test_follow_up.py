@@ -17,7 +17,7 @@ from tests.events.conftest import CONSENT, event_mail
 pytestmark = pytest.mark.django_db
 
 
-def test_follow_ups_after_attendance_is_recorded(make_event):
+def test_follow_ups_after_attendance_is_recorded(make_event, django_capture_on_commit_callbacks):
     now = timezone.now().replace(microsecond=0)
     with time_machine.travel(now, tick=False):
         event = make_event(
@@ -31,7 +31,7 @@ def test_follow_ups_after_attendance_is_recorded(make_event):
             for email in ("came@example.com", "absent@example.com")
         }
     after = event.ends_at + timedelta(hours=2)
-    with time_machine.travel(after, tick=False):
+    with time_machine.travel(after, tick=False), django_capture_on_commit_callbacks(execute=True):
         assert send_due_follow_ups.delay().get() == 0  # attendance not recorded yet
         attendance_mark(registration_ids=[regs["came@example.com"].pk])
         send_due_follow_ups.delay()
@@ -46,7 +46,9 @@ def test_follow_ups_after_attendance_is_recorded(make_event):
     assert kinds == {"came@example.com": "recording", "absent@example.com": "missed"}
 
 
-def test_follow_ups_go_out_48h_after_the_end_without_attendance(make_event):
+def test_follow_ups_go_out_48h_after_the_end_without_attendance(
+    make_event, django_capture_on_commit_callbacks
+):
     now = timezone.now().replace(microsecond=0)
     with time_machine.travel(now, tick=False):
         event = make_event(start=now + timedelta(hours=5))
@@ -55,7 +57,10 @@ def test_follow_ups_go_out_48h_after_the_end_without_attendance(make_event):
         )
     with time_machine.travel(event.ends_at + timedelta(hours=47), tick=False):
         assert send_due_follow_ups.delay().get() == 0
-    with time_machine.travel(event.ends_at + timedelta(hours=49), tick=False):
+    with (
+        time_machine.travel(event.ends_at + timedelta(hours=49), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert send_due_follow_ups.delay().get() == 1
         assert send_due_follow_ups.delay().get() == 0
     assert [m.subject for m in event_mail("someone@example.com")] == [

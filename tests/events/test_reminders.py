@@ -23,6 +23,7 @@ def reminders(kind_subject: str) -> list[str]:
 
 
 def test_24h_and_1h_reminders_each_exactly_once(make_event, django_capture_on_commit_callbacks):
+    sent_after_commit = django_capture_on_commit_callbacks  # the mail worker runs on commit
     now = timezone.now().replace(microsecond=0)
     with time_machine.travel(now, tick=False):
         event = make_event(start=now + timedelta(days=3))
@@ -32,7 +33,10 @@ def test_24h_and_1h_reminders_each_exactly_once(make_event, django_capture_on_co
         registration_cancel(registration_id=quitter.pk)
     start = event.starts_at
 
-    with time_machine.travel(start - timedelta(hours=30), tick=False):
+    with (
+        time_machine.travel(start - timedelta(hours=30), tick=False),
+        sent_after_commit(execute=True),
+    ):
         send_due_reminders.delay()
     assert reminders("Tomorrow") == []
 
@@ -40,24 +44,36 @@ def test_24h_and_1h_reminders_each_exactly_once(make_event, django_capture_on_co
         late = event_register(
             event_id=event.uuid, email="late@example.com", consent=CONSENT, answers={"name": "L"}
         ).registration
-    with time_machine.travel(start - timedelta(hours=23, minutes=55), tick=False):
-        mail.outbox.clear()
+    mail.outbox.clear()
+    with (
+        time_machine.travel(start - timedelta(hours=23, minutes=55), tick=False),
+        sent_after_commit(execute=True),
+    ):
         assert send_due_reminders.delay().get() == 1
         assert send_due_reminders.delay().get() == 0
     assert reminders("Tomorrow") == ["early@example.com"]
     assert reminders("Starting in one hour") == []
 
-    with time_machine.travel(start - timedelta(hours=3), tick=False):
+    with (
+        time_machine.travel(start - timedelta(hours=3), tick=False),
+        sent_after_commit(execute=True),
+    ):
         send_due_reminders.delay()
     assert reminders("Tomorrow") == ["early@example.com"]
 
-    with time_machine.travel(start - timedelta(minutes=55), tick=False):
+    with (
+        time_machine.travel(start - timedelta(minutes=55), tick=False),
+        sent_after_commit(execute=True),
+    ):
         send_due_reminders.delay()
         send_due_reminders.delay()
     assert reminders("Starting in one hour") == ["early@example.com", "late@example.com"]
     assert reminders("Tomorrow") == ["early@example.com"]
 
-    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+    with (
+        time_machine.travel(start + timedelta(minutes=5), tick=False),
+        sent_after_commit(execute=True),
+    ):
         send_due_reminders.delay()
     assert len(reminders("Starting in one hour")) == 2
     late.refresh_from_db()
@@ -66,7 +82,9 @@ def test_24h_and_1h_reminders_each_exactly_once(make_event, django_capture_on_co
     assert "https://zoom.us/j/123456789" in one_hour.body
 
 
-def test_the_send_claims_its_flag_so_a_concurrent_duplicate_cannot_send(make_event):
+def test_the_send_claims_its_flag_so_a_concurrent_duplicate_cannot_send(
+    make_event, django_capture_on_commit_callbacks
+):
     from events.services import registration_email_send
 
     now = timezone.now().replace(microsecond=0)
@@ -75,8 +93,11 @@ def test_the_send_claims_its_flag_so_a_concurrent_duplicate_cannot_send(make_eve
         reg = event_register(
             event_id=event.uuid, email="dup@example.com", consent=CONSENT, answers={"name": "D"}
         ).registration
-    with time_machine.travel(event.starts_at - timedelta(hours=20), tick=False):
-        mail.outbox.clear()
+    mail.outbox.clear()
+    with (
+        time_machine.travel(event.starts_at - timedelta(hours=20), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         results = [
             registration_email_send(registration_id=reg.pk, kind="reminder_24h") for _ in range(3)
         ]
@@ -95,13 +116,12 @@ def test_failed_send_releases_the_claim_for_a_retry(make_event, monkeypatch):
             event_id=event.uuid, email="retry@example.com", consent=CONSENT, answers={"name": "R"}
         ).registration
 
-    class Broken:
-        def send(self):
-            raise ConnectionError("smtp down")
+    def broken(kind, registration):
+        raise ConnectionError("could not build or queue the email")
 
     with time_machine.travel(event.starts_at - timedelta(hours=20), tick=False):
         original = emails.build
-        monkeypatch.setattr(emails, "build", lambda kind, r: Broken())
+        monkeypatch.setattr(emails, "build", broken)
         with pytest.raises(ConnectionError):
             registration_email_send(registration_id=reg.pk, kind="reminder_24h")
         reg.refresh_from_db()

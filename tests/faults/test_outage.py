@@ -109,7 +109,7 @@ def _state(prefix: str) -> dict:
     from analytics.models import Interaction, TrackedBatch
     from core.outbox import outbox_stats
     from leads.models import Lead
-    from nurture.models import OutboundEmail
+    from mail.models import OutboundEmail
     from privacy.models import DataRequest
     from scoring.models import ScoreSnapshot
 

@@ -10,7 +10,6 @@ import uuid
 from collections import Counter
 
 import pytest
-from django.core.mail import EmailMessage
 from django.db import transaction
 
 from tests.faults.harness import RedisServer, Stack, require_service_mode, wait_for
@@ -25,7 +24,7 @@ def _queue_work(prefix: str) -> list:
     the outbox, as a request would."""
     from core.queue import enqueue
     from leads.models import Lead
-    from nurture.services import email_message_queue
+    from mail.facade import queue_email
     from scoring import tasks as scoring_tasks
 
     leads = Lead.objects.bulk_create(
@@ -34,10 +33,8 @@ def _queue_work(prefix: str) -> list:
     )  # fmt: skip
     with transaction.atomic():
         for lead in leads:
-            email_message_queue(
-                message=EmailMessage("Hello", "Body", "site@example.org", [lead.email]),
-                template="kill_test",
-                lead=lead,
+            queue_email(
+                to=lead.email, subject="Hello", text="Body", kind="kill_test", lead_id=lead.pk
             )
             enqueue(scoring_tasks.rescore_lead, str(lead.pk), key=f"rescore:{prefix}:{lead.pk}")
     return leads
@@ -59,7 +56,7 @@ def test_worker_killed_mid_batch_sends_each_email_once(tmp_path, monkeypatch):
     monkeypatch.setattr("core.outbox.publish", lambda row_id, countdown=None: False)
     try:
         from core.outbox import OutboxMessage
-        from nurture.models import OutboundEmail
+        from mail.models import OutboundEmail
         from scoring.models import ScoreSnapshot
 
         leads = _queue_work(prefix)

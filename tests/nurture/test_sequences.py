@@ -12,13 +12,27 @@ from django.core import mail
 
 from analytics.services import interaction_record
 from leads.models import Lead
+from mail.facade import EMAIL_HEADER
+from mail.models import OutboundEmail
 from nurture import services
-from nurture.models import Enrolment, OutboundEmail, StepSend, Subscriber
+from nurture.models import Enrolment, StepSend, Subscriber
 
 pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
 WELCOME = ["welcome_resources", "industry_case_study", "webinar_invite"]
+
+
+@pytest.fixture(autouse=True)
+def _beat_commits(monkeypatch, django_capture_on_commit_callbacks):
+    """A beat run commits, then the mail worker delivers what it queued."""
+    run_due = services.sequence_run_due
+
+    def committed_run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return run_due(**kwargs)
+
+    monkeypatch.setattr(services, "sequence_run_due", committed_run)
 
 
 def _run_days(traveller, days: int, *, every_hours: int = 12, on_hour=None) -> None:
@@ -93,7 +107,7 @@ def test_conversion_and_unsubscribe_end_the_sequence(nurture_demo, make_lead, cl
         # The stored copy keeps no usable token: the link is read from what was delivered.
         assert "[link removed]" in email.headers["List-Unsubscribe"]
         delivered = next(
-            m for m in mail.outbox if m.extra_headers.get("X-EmenTech-Email") == str(email.token)
+            m for m in mail.outbox if m.extra_headers.get(EMAIL_HEADER) == str(email.token)
         )
         unsubscribe = delivered.extra_headers["List-Unsubscribe"].strip("<>")
         assert client.post(unsubscribe.replace("http://127.0.0.1:8000", "")).status_code == 200

@@ -37,7 +37,7 @@ def _first_party_packages() -> set[str]:
 
 def test_every_app_is_a_package_of_the_distribution():
     apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
-    assert {"scoring", "nurture", "tools", "core", "experiments", "integrations"} <= apps
+    assert {"scoring", "mail", "nurture", "tools", "core", "experiments", "integrations"} <= apps
     missing = sorted(apps - _packaged())
     assert not missing, f"apps left out of pyproject's package list: {missing}"
 

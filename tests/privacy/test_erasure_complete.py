@@ -60,7 +60,7 @@ def _var_hits(root: Path) -> list[str]:
 def file_outbox():
     outbox = Path(settings.VAR_DIR) / "outbox"
     with override_settings(
-        EMAIL_BACKEND="nurture.backends.RecordingEmailBackend",
+        EMAIL_BACKEND="mail.backends.RecordingEmailBackend",
         EMAIL_DELIVERY_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(outbox),
     ):

@@ -111,7 +111,7 @@ def test_no_raw_ip_after_registration_newsletter_and_email_tracking(
             )
         assert all(code < 500 for code in codes), codes
         assert any(code in (200, 201, 202) for code in codes), codes
-    from nurture.models import OutboundEmail
+    from mail.models import OutboundEmail
 
     for email in OutboundEmail.objects.all()[:3]:
         for address in ADDRESSES:

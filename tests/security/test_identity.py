@@ -16,7 +16,7 @@ from django.test import Client
 
 from analytics.models import Interaction
 from leads.models import ConsentRecord, Lead, LeadAudit, Visitor
-from nurture.models import OutboundEmail
+from mail.models import OutboundEmail
 from tests.factories import continue_link_path, staff_user, visitor_id_of
 
 pytestmark = pytest.mark.django_db

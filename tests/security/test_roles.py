@@ -55,7 +55,7 @@ def test_marketer_gets_403_on_every_personal_data_admin_page(client, marketer):
             assert b"victim@example.com" not in resp.content, url
     # The pages the issue names are among those refused.
     for name in (
-        "nurture_outboundemail",
+        "mail_outboundemail",
         "nurture_subscriber",
         "nurture_enrolment",
         "tools_exitoffer",

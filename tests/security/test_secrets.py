@@ -19,15 +19,15 @@ from django.urls import reverse
 
 from chat.models import DemoBooking, Message
 from leads.models import VerificationLink
-from nurture.models import OutboundEmail
-from nurture.redaction import MARKER, redact_secret_links
+from mail.models import OutboundEmail
+from mail.redaction import MARKER, redact_secret_links
 from privacy.models import DataRequest
 from tests.factories import make_lead
 
 pytestmark = pytest.mark.django_db
 
 RECORDING = {
-    "EMAIL_BACKEND": "nurture.backends.RecordingEmailBackend",
+    "EMAIL_BACKEND": "mail.backends.RecordingEmailBackend",
     "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }
 LINK = re.compile(

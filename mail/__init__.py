@@ -1,0 +1,1 @@
+"""Outbound email: recording, sending (always by a worker), open and click tracking."""

@@ -1,0 +1,8 @@
+"""App config for mail."""
+
+from django.apps import AppConfig
+
+
+class MailConfig(AppConfig):
+    name = "mail"
+    verbose_name = "Mail"
