@@ -9,6 +9,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+NAMED_BOOST = 0.15  # a page the question names by its title answers before look-alikes
 REFERS_BACK = re.compile(r"\b(it|its|that|this|these|those|they|them|there|the same|such)\b", re.I)
 
 
@@ -32,14 +33,25 @@ def sources_for(
     pin_query = f"{context} {query}" if follow_up and context else query
     page_id = _page_id(page_url)
     pinned_ids = [page_id]
-    if follow_up and topic_url and topic_url != page_url:
-        pinned_ids.insert(0, _page_id(topic_url))
+    topic_id = _page_id(topic_url) if follow_up and topic_url != page_url else None
+    pinned_ids.insert(0, topic_id)
+    named = _named_page_ids(query)  # "what's in your implementation guide?"
+    pinned_ids[:0] = named
+    # What the question names answers before look-alikes from other pages.
+    boosted = set(named)
     pinned: list[dict[str, Any]] = []
     for pin in dict.fromkeys(p for p in pinned_ids if p):
-        pinned += _retrieved(pin_query, k=1, filters={"page_id": pin})
+        got = _retrieved(pin_query, k=1, filters={"page_id": pin})
+        for src in got if pin in boosted else []:
+            src["boost"] = NAMED_BOOST
+        pinned += got
     if pinned:
         urls = {s["url"] for s in pinned}
         found = pinned + [s for s in found if s["url"] not in urls][: k - (1 if page_id else 0)]
+        for i, src in enumerate(found, start=1):
+            src["n"] = i
+    if wants_events(query):
+        found = events_sources(query, first_n=1) + found
         for i, src in enumerate(found, start=1):
             src["n"] = i
     if not wants_catalogue(query):
@@ -80,6 +92,84 @@ def topic(conversation) -> tuple[str, str]:
         .values_list("content", flat=True)[1:2]
     )
     return url, (earlier[0] if earlier else "")
+
+
+TITLE_STOP = {
+    "a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "by", "your", "our", "is",
+    "ai", "how", "what", "when", "why", "that", "it", "its", "we", "you", "do", "at", "from",
+}  # fmt: skip
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[a-z0-9]+", (text or "").lower()):
+        if w in TITLE_STOP or len(w) < 3:
+            continue
+        out.add(w[:-1] if len(w) > 4 and w.endswith("s") else w)
+    return out
+
+
+def _named_page_ids(query: str) -> list[int]:
+    """Knowledge pages the question names by their title: at least two of the title's
+    words and most of them ("your implementation guide" names "The AI Implementation
+    Guide"), best match first."""
+    asked = _words(query)
+    if len(asked) < 2:
+        return []
+    try:
+        from content.selectors import knowledge_page_titles
+
+        titles = knowledge_page_titles()
+    except Exception:  # noqa: BLE001 - the title hint is a bonus, never a failure
+        return []
+    scored = []
+    for pk, title in titles:
+        words = _words(title)
+        hits = len(words & asked)
+        if hits >= 2 and hits / len(words) >= 0.6:
+            scored.append((hits / len(words), hits, pk))
+    return [pk for *_, pk in sorted(scored, reverse=True)[:1]]
+
+
+EVENTS_RE = re.compile(
+    r"\b(webinars?|workshops?|events?|masterclass(es)?|meetups?|roundtables?|"
+    r"training sessions?|recordings?)\b",
+    re.I,
+)
+
+
+def wants_events(query: str) -> bool:
+    return bool(EVENTS_RE.search(query or ""))
+
+
+def events_sources(query: str, *, first_n: int, k: int = 2) -> list[dict[str, Any]]:
+    """The upcoming events (and past ones with a recording) closest to the question, each
+    as a source citing its own page: the events are not in the knowledge index (their seats
+    and dates change), so they are read live."""
+    try:
+        from events.selectors import event_list_past, event_list_upcoming
+
+        events = list(event_list_upcoming()[:8]) + [
+            e for e in event_list_past()[:8] if e.recording_url
+        ]
+    except Exception:  # noqa: BLE001 - the events are a bonus, never a failure
+        log.exception("events unavailable")
+        return []
+    asked = _words(query)
+    ranked = sorted(
+        events, key=lambda e: -len(asked & _words(f"{e.title} {e.summary} {e.event_type}"))
+    )
+    out = []
+    for event in ranked[:k]:
+        when = event.starts_at_local.strftime("%A %-d %B %Y at %H:%M")
+        kind = event.get_event_type_display().lower()
+        if event.recording_url:
+            said = f"The recording of our {kind} “{event.title}” is on its page."
+        else:
+            said = f"Our next {kind} is “{event.title}” on {when} ({event.timezone} time)."
+        out.append({"n": first_n + len(out), "title": event.title, "url": event.url or "",
+                    "type": "event", "score": 1.0, "text": f"{said} {event.summary}"})  # fmt: skip
+    return out
 
 
 def _page_id(page_url: str) -> int | None:

@@ -107,6 +107,42 @@ def test_a_question_referring_back_pins_the_page_just_discussed(demo_kb):
     assert not fresh or fresh[0]["url"].rstrip("/") != url.rstrip("/")
 
 
+def test_a_page_named_by_its_title_is_the_first_source_and_wins_the_answer(demo_kb):
+    from chat.knowledge import sources_for
+
+    url = "/resources/ai-implementation-guide/"
+    for question in ("Could you tell me about the implementation guide?",
+                     "is your AI implementation guide any good for a small team"):  # fmt: skip
+        found = sources_for(question, page_url="/services/ai-chatbots/")
+        assert found[0]["url"] == url and found[0]["boost"] > 0, found
+    # Two title words out of many do not name a page.
+    found = sources_for("How do insurers process claims faster?")
+    assert all(not s.get("boost") for s in found)
+    provider = LocalProvider()
+    for favoured in (1, 2):
+        sources = [
+            {"n": 1, "text": "The guide explains how to pick a first project.", "title": "A"},
+            {"n": 2, "text": "The guide explains how to measure the returns.", "title": "B"},
+        ]
+        sources[favoured - 1]["boost"] = 0.15
+        picked, _ = provider.best_sentences("what does the guide explain", sources, limit=1)
+        assert picked[0][1] == favoured
+
+
+@pytest.mark.django_db
+def test_event_questions_are_answered_from_the_live_events(demo_kb):
+    from chat.knowledge import sources_for
+    from events import demo
+
+    demo.load(lambda message: None)
+    found = sources_for("Are there any webinars or workshops coming up soon?")
+    events = [s for s in found if s["type"] == "event"]
+    assert events and all(s["url"].startswith("/events/") for s in events)
+    assert [s["n"] for s in found] == list(range(1, len(found) + 1))
+    assert not [s for s in sources_for("How long does a chatbot pilot take?") if
+                s["type"] == "event"]  # fmt: skip
+
+
 @pytest.mark.django_db
 def test_price_question_cites_the_catalogue_line_and_its_service_page(demo_kb):
     from chat.models import Conversation

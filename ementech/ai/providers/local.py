@@ -130,6 +130,7 @@ class LocalProvider:
         cands: list[tuple[str, int]] = []
         answers: dict[int, str] = {}  # a question in the text (an FAQ) → the sentence after it
         titles = {s.get("title") for s in sources}
+        boosts: list[float] = []  # a source's ``boost``: the caller knows it is asked about
         for src in sources:
             said = sentences(src.get("text", ""))[:25]
             for i, sent in enumerate(said):
@@ -138,12 +139,14 @@ class LocalProvider:
                 cands.append((sent, src["n"]))
             if src.get("title"):
                 cands.append((src["title"] + ".", src["n"]))
+            boosts += [float(src.get("boost") or 0.0)] * (len(cands) - len(boosts))
         if not cands or not query.strip():
             return [], 0.0
         texts = [c[0] for c in cands]
         vecs = self.embed([query, context or query, *texts])
         sims = np.maximum(vecs[2:] @ vecs[0], CONTEXT_DISCOUNT * (vecs[2:] @ vecs[1]))
         sims = sims + LEXICAL_WEIGHT * lexical_scores(query, texts)
+        sims = sims + np.asarray(boosts, dtype=sims.dtype)
         order = np.argsort(-sims)
         top = float(sims[order[0]])
         picked: list[tuple[str, int, float]] = []
