@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.fastpath import first_touch
 from analytics.serializers import (
     TrackAcceptedSerializer,
     TrackBatchSerializer,
@@ -27,25 +28,6 @@ from core.errors import error_response
 from core.ratelimit import rate_limit
 from leads.cookies import visitor_cookie_set
 from leads.identity import visitor_id_from_request
-
-
-def _first_touch(events: list) -> dict[str, str]:
-    """UTM, referrer and landing page from the first page view of the batch."""
-    for event in events:
-        if isinstance(event, dict) and event.get("type") == "page_view":
-            props = event.get("properties")
-            if not isinstance(props, dict):
-                return {}
-            touch = {
-                key: props[key]
-                for key in ("utm_source", "utm_medium", "utm_campaign", "referrer")
-                if isinstance(props.get(key), str)
-            }
-            landing = props.get("path") or props.get("url")
-            if isinstance(landing, str):
-                touch["landing_page"] = landing
-            return touch
-    return {}
 
 
 def _integration(request: Request) -> bool:
@@ -139,7 +121,7 @@ class TrackApi(APIView):
             clean=clean,
             visitor_id=visitor_id,
             request=request._request,
-            touch=_first_touch(events),
+            touch=first_touch(events),
             batch_id=batch_id,
         )
         answer = {"accepted": stored}

@@ -114,3 +114,16 @@ class TrackedBatch(models.Model):
 
     def __str__(self) -> str:
         return self.batch_id
+
+
+class IngestCheckpoint(models.Model):
+    """How far the worker has copied the tracking buffer (``analytics.ingest``): the last
+    Redis stream entry id stored, committed in the same transaction as the rows it covers,
+    so a drain that dies after its commit never stores an entry twice."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_id = models.CharField(max_length=40, default="0-0")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_id}"

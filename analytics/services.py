@@ -21,7 +21,14 @@ from analytics.validation import EventsInvalid, validate_event, validate_events
 from core.queue import enqueue
 from leads.models import Visitor
 
-__all__ = ["EventsInvalid", "interaction_record", "interactions_insert", "interactions_record"]
+__all__ = [
+    "EventsInvalid",
+    "interaction_record",
+    "interactions_insert",
+    "interactions_record",
+    "schedule_lead_processing",
+    "track_ingest",
+]
 
 
 def _lead_id_of(visitor: Any, lead: Any) -> Any:
@@ -32,7 +39,8 @@ def _lead_id_of(visitor: Any, lead: Any) -> Any:
     return None
 
 
-def _schedule(lead_id: Any) -> None:
+def schedule_lead_processing(lead_id: Any) -> None:
+    """Enqueue the lead's behaviours and triggers (after commit, through the outbox)."""
     if lead_id is None:
         return
     from leads.tasks import process_lead_events
@@ -93,7 +101,7 @@ def interactions_insert(
                 for item in clean
             ]
         )
-    _schedule(lead_id)
+    schedule_lead_processing(lead_id)
     return len(clean)
 
 
@@ -178,7 +186,7 @@ def interaction_record(
         context=context,
         occurred_at=occurred_at or item["occurred_at"],
     )
-    _schedule(lead_id)
+    schedule_lead_processing(lead_id)
     return interaction
 
 
@@ -313,5 +321,5 @@ RETURNING lead_id
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     lead_id = rows[0][0] if rows else None
-    _schedule(lead_id)
+    schedule_lead_processing(lead_id)
     return vid, len(rows)

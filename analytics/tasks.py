@@ -41,3 +41,12 @@ def prune_tracked_batches() -> int:
     cutoff = timezone.now() - timedelta(days=settings.TRACK_BATCH_TTL_DAYS)
     deleted, _ = TrackedBatch.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def drain_track_buffer() -> int:
+    """Copy the tracking buffer into PostgreSQL (scheduled by requests, and by beat in case
+    a publish was lost); returns the events stored."""
+    from analytics.ingest import track_buffer_drain
+
+    return track_buffer_drain().events

@@ -1,64 +1,46 @@
-"""Benchmark of ``POST /api/track`` against the running ASGI server (service mode).
+"""``POST /api/track`` against a bare Django endpoint, side by side in one run (issue 20).
 
-Starts uvicorn (``ementech.asgi:application``) on a free port with PostgreSQL and Redis,
-drives it from this process with threads, and prints:
+Service mode as in production: PostgreSQL, Redis, the project under uvicorn (2 workers,
+DEBUG off), one Celery worker (concurrency 2) draining the tracking buffer, and the bare
+Django ceiling (``bench/bare_django.py``: parse the JSON body, answer 202; no database, no
+middleware) under uvicorn with 2 workers too. The same wrk load goes to both, shape by
+shape, so the ratio is of one moment on a shared machine:
 
-- batched throughput (events/s through ``{"events": [...]}`` batches of 100),
-- single-event latency p50/p95/p99 at moderate load (a few concurrent clients),
-- events sent (accepted) versus events stored (rows in the database),
-- the server's peak resident memory (VmHWM from /proc/<pid>/status).
+- one page view per request at 4 and 16 connections (no visitor cookie: a new visitor
+  each request, as a first page view is), then batches of 100 at 4 connections;
+- req/s, p50 and p99 of each, the ratio of req/s and of p99 to the ceiling's;
+- events accepted (2xx) against events stored, the backlog left when the load stops and
+  how fast the worker drains it.
 
-Targets (issue 3, acceptance 7): >= 5,000 events/s batched, p95 <= 25 ms single.
+Targets: single event >= 0.50 of the ceiling's req/s and p99 <= 3x its p99; batches
+>= 30,000 events/s; sent = stored, the backlog drained within the length of the run.
 
-    .venv/bin/python bench/track.py [--batches 300] [--singles 1500] [--concurrency 4]
+    .venv/bin/python bench/track.py [--seconds 10] [--shapes single:4,single:16,batch:4]
+        [--app DIR]   # another checkout of the project (e.g. main, for a before/after)
 
-Environment: ``DATABASE_URL`` (default the leads engineer's ``ementech_h3``), ``REDIS_URL``
-(default Redis db 3), ``BENCH_WEB_WORKERS`` (uvicorn workers, default 2 as ``make web``).
+Needs wrk (``apt-get install wrk``). Environment: ``DATABASE_URL`` (default database
+``engage_perf``), ``REDIS_URL`` (default Redis db 9), ``BENCH_WEB_WORKERS`` (2).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+import uuid
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ementech_h3"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
-CONSENT_COOKIE = {"em_consent": "1.a1.m0"}  # the visitor accepted analytics
-
-
-def service_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("DATABASE_URL", DEFAULT_DB)
-    env.setdefault("REDIS_URL", DEFAULT_REDIS)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "ementech.settings.base",
-            "DEBUG": "false",
-            "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-            "RATE_LIMIT_TRACK": "100000000/m",
-            "RATE_LIMIT_LEAD_CAPTURE": "100000000/m",
-            "CACHE_KEY_PREFIX": "bench",
-        }
-    )
-    env.update(extra)
-    return env
 
 
 def free_port() -> int:
@@ -67,225 +49,280 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def django_setup(env: dict[str, str]) -> None:
-    """Configure Django in this process against the same database as the server."""
-    for key in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"):
-        os.environ[key] = env[key]
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    sys.path.insert(0, str(ROOT))
-    import logging
+def service_env(out: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/engage_perf")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+    env.update(
+        DJANGO_SETTINGS_MODULE="ementech.settings.base",
+        DEBUG="false",
+        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        RATE_LIMIT_TRACK="100000000/m",
+        EMENTECH_VAR_DIR=str(out / "var"),
+    )
+    return env
 
-    import django
 
-    django.setup()
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+def spawn(cmd: list[str], cwd: Path, env: dict, log: Path) -> subprocess.Popen:
+    with open(log, "wb") as handle:
+        return subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
-def migrate(env: dict[str, str]) -> None:
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def uvicorn(app: str, port: int, workers: int, extra: list[str] | None = None) -> list[str]:
+    return [
+        PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--lifespan", "off", "--log-level", "warning",
+        "--no-access-log", *(extra or []),
+    ]  # fmt: skip
+
+
+def wait_ready(url: str, body: bytes, timeout: float = 120) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            req = urllib.request.Request(
+                url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+            )
+            with urllib.request.urlopen(req, timeout=2):  # noqa: S310 - localhost
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def lua(body: dict) -> str:
+    return "\n".join(
+        [
+            'wrk.method = "POST"',
+            'wrk.headers["Content-Type"] = "application/json"',
+            'wrk.headers["Cookie"] = "em_consent=1.a1.m0"',
+            f"wrk.body = {json.dumps(json.dumps(body))}",
+        ]
     )
 
 
-class Server:
-    """uvicorn serving the project's ASGI app in a subprocess."""
-
-    def __init__(self, env: dict[str, str], workers: int = 1):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "ementech.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--workers",
-            str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-        ]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/health", timeout=2).status_code < 500:
-                    return
-            time.sleep(0.3)
-        raise RuntimeError("server did not become ready")
-
-    def pids(self) -> list[int]:
-        """The server process and its worker children."""
-        pids = [self.proc.pid]
-        with contextlib.suppress(OSError):
-            for entry in Path("/proc").iterdir():
-                if not entry.name.isdigit():
-                    continue
-                with contextlib.suppress(OSError):
-                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(stat[1]) == self.proc.pid:
-                        pids.append(int(entry.name))
-        return pids
-
-    def peak_rss_mb(self) -> float:
-        """Sum of VmHWM (peak resident set) of the server and its workers, in MB."""
-        total_kb = 0
-        for pid in self.pids():
-            with contextlib.suppress(OSError):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        total_kb += int(line.split()[1])
-        return total_kb / 1024
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def run_threads(count: int, concurrency: int, work) -> tuple[list[float], list[int], float]:
-    """Run ``work(client, i)`` ``count`` times over ``concurrency`` threads (closed loop).
-    Returns per-call latencies (s), per-call accepted counts and the wall time."""
-    latencies: list[float] = []
-    accepted: list[int] = []
-    lock = threading.Lock()
-    next_index = iter(range(count))
-
-    def worker() -> None:
-        with httpx.Client(cookies=CONSENT_COOKIE, timeout=30) as client:
-            while True:
-                with lock:
-                    i = next(next_index, None)
-                if i is None:
-                    return
-                t0 = time.perf_counter()
-                n = work(client, i)
-                elapsed = time.perf_counter() - t0
-                with lock:
-                    latencies.append(elapsed)
-                    accepted.append(n)
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, accepted, time.perf_counter() - start
-
-
-def page_view(i: int) -> dict:
-    return {
+def bodies(session: str) -> dict[str, dict]:
+    single = {
+        "session_id": session,
         "type": "page_view",
-        "session_id": f"bench-{i // 20}",
-        "properties": {"path": f"/blog/post-{i % 50}", "title": "Bench", "duration": i % 90},
+        "properties": {"url": "http://site.test/pricing", "path": "/pricing", "duration": 42},
     }
+    batch = {
+        "events": [
+            {
+                "session_id": session,
+                "type": "page_view",
+                "properties": {"url": f"http://site.test/p{i}", "path": f"/p{i}", "duration": 42},
+            }
+            for i in range(100)
+        ]
+    }
+    return {"single": single, "batch": batch}
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * _UNITS[unit]
+
+
+def wrk(port: int, script: Path, conns: int, seconds: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "-s", str(script), "--latency",
+         f"http://127.0.0.1:{port}/api/track"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50": _ms(re.search(r"50%\s+(\S+)", out)[1]),
+        "p99": _ms(re.search(r"99%\s+(\S+)", out)[1]),
+        "requests": int(re.search(r"(\d+) requests in", out)[1]),
+        "non2xx": int(non2xx[1]) if non2xx else 0,
+        "errors": errors[1] if errors else "",
+    }
+
+
+def psql(env: dict, sql: str) -> str:
+    return subprocess.run(
+        ["psql", env["DATABASE_URL"], "-tAc", sql], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def stored_count(env: dict, session: str) -> int:
+    where = f"session_id = '{session}'"  # the bench's own hex id
+    sql = "SELECT count(*) FROM analytics_interaction WHERE " + where  # noqa: S608
+    return int(psql(env, sql))
+
+
+def exact_phase(port: int, session: str, singles: int = 1000, batches: int = 100) -> int:
+    """Closed-loop requests counted exactly (wrk's totals miss requests in flight when it
+    stops): single events, then batches each sent twice with its batch id (the retry must
+    store nothing). Returns the events the server accepted (its ``accepted``, duplicates
+    excluded)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    url = f"http://127.0.0.1:{port}/api/track"
+    body = bodies(session)
+
+    def one(i: int) -> int:
+        with httpx.Client(cookies={"em_consent": "1.a1.m0"}, timeout=60) as client:
+            if i < singles:
+                resp = client.post(url, json=body["single"])
+                resp.raise_for_status()
+                return resp.json()["accepted"]
+            batch = {**body["batch"], "batch_id": f"{session}-{i}"}
+            total = 0
+            for _attempt in range(2):
+                resp = client.post(url, json=batch)
+                resp.raise_for_status()
+                if not resp.json().get("duplicate"):
+                    total += resp.json()["accepted"]
+            return total
+
+    with ThreadPoolExecutor(8) as pool:
+        return sum(pool.map(one, range(singles + batches)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--batches", type=int, default=300, help="batched requests (100 each)")
-    parser.add_argument("--singles", type=int, default=1500, help="single-event requests")
-    parser.add_argument("--concurrency", type=int, default=4, help="batched client threads")
-    parser.add_argument(
-        "--single-concurrency", default="1,2", help="comma-separated client counts for singles"
-    )
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per shape")
+    parser.add_argument("--shapes", default="single:4,single:16,batch:4")
+    parser.add_argument("--app", default=str(ROOT), help="the project checkout to measure")
+    parser.add_argument("--drain-timeout", type=float, default=300)
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
 
-    env = service_env()
+    app = Path(args.app).resolve()
+    out = Path(tempfile.mkdtemp(prefix="bench-track-"))
+    env = service_env(out)
     workers = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
-    migrate(env)
-    django_setup(env)
-    from analytics.models import Interaction
-    from leads.models import Visitor
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=app, env=env, check=True
+    )
+    session = f"bench-{uuid.uuid4().hex[:12]}"
+    scripts = {}
+    for name, body in bodies(session).items():
+        scripts[name] = out / f"{name}.lua"
+        scripts[name].write_text(lua(body))
 
-    batch_visitors = [Visitor.objects.create().pk for _ in range(args.concurrency * 4)]
-    single_levels = [int(n) for n in str(args.single_concurrency).split(",") if n.strip()]
-    single_visitors = [Visitor.objects.create().pk for _ in range(max(single_levels) * 4)]
-    run_visitors = batch_visitors + single_visitors
-
-    server = Server(env, workers=workers)
+    port, bare_port = free_port(), free_port()
+    bare_env = {k: v for k, v in env.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    procs = [
+        spawn(uvicorn("ementech.asgi:application", port, workers), app, env, out / "web.log"),
+        spawn(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "ementech",
+                "worker",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "WARNING",
+            ],
+            app,
+            env,
+            out / "worker.log",
+        ),  # fmt: skip
+        spawn(
+            uvicorn("bare_django:application", bare_port, workers, ["--app-dir", "bench"]),
+            ROOT,
+            bare_env,
+            out / "bare.log",
+        ),  # fmt: skip
+    ]
+    results: list[tuple[str, int, dict, dict]] = []
+    sent = 0
     try:
-        server.wait_ready()
-        url = f"{server.base}/api/track"
-        ua = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"}
-
-        def batch(client: httpx.Client, i: int) -> int:
-            vid = str(batch_visitors[i % len(batch_visitors)])
-            events = [page_view(i * 100 + j) for j in range(100)]
-            resp = client.post(url, json={"events": events, "visitor_id": vid}, headers=ua)
-            if resp.status_code != 202:
-                raise RuntimeError(f"batch refused: {resp.status_code} {resp.text[:300]}")
-            return resp.json()["accepted"]
-
-        def single(client: httpx.Client, i: int) -> int:
-            vid = str(single_visitors[i % len(single_visitors)])
-            event = {**page_view(i), "visitor_id": vid}
-            resp = client.post(url, json=event, headers=ua)
-            if resp.status_code != 202:
-                raise RuntimeError(f"event refused: {resp.status_code} {resp.text[:300]}")
-            return resp.json()["accepted"]
-
-        # Warm-up (connections, code paths, UA cache) — not measured.
-        run_threads(20, 2, batch)
-        run_threads(50, 2, single)
-        warm = Interaction.objects.filter(visitor_id__in=run_visitors).count()
-
-        b_lat, b_acc, b_wall = run_threads(args.batches, args.concurrency, batch)
-        singles = [(n, *run_threads(args.singles, n, single)) for n in single_levels]
-        stored = Interaction.objects.filter(visitor_id__in=run_visitors).count() - warm
-        sent = sum(b_acc) + sum(sum(acc) for _, _, acc, _ in singles)
-        peak = server.peak_rss_mb()
+        probe = json.dumps(bodies(session + "-warm")["single"]).encode()
+        wait_ready(f"http://127.0.0.1:{port}/api/track", probe)
+        wait_ready(f"http://127.0.0.1:{bare_port}/api/track", probe)
+        for name in ("single", "batch"):  # warm both (connections, code paths)
+            warm = out / f"warm-{name}.lua"
+            warm.write_text(lua(bodies(session + "-warm")[name]))
+            wrk(port, warm, 4, 2)
+            wrk(bare_port, warm, 4, 2)
+        load_started = time.monotonic()
+        for shape in args.shapes.split(","):
+            name, conns = shape.split(":")
+            project = wrk(port, scripts[name], int(conns), args.seconds)
+            bare = wrk(bare_port, scripts[name], int(conns), args.seconds)
+            results.append((name, int(conns), project, bare))
+            sent += (project["requests"] - project["non2xx"]) * (100 if name == "batch" else 1)
+        load_seconds = time.monotonic() - load_started
+        at_end = stored_count(env, session)
+        exact_session = session + "-exact"
+        exact_sent = exact_phase(port, exact_session)
+        drain_started = time.monotonic()
+        stored = at_end
+        while stored < sent and time.monotonic() - drain_started < args.drain_timeout:
+            time.sleep(0.5)
+            stored = stored_count(env, session)
+        drain_seconds = time.monotonic() - drain_started
+        exact_stored = stored_count(env, exact_session)
+        while exact_stored < exact_sent and time.monotonic() - drain_started < args.drain_timeout:
+            time.sleep(0.5)
+            exact_stored = stored_count(env, exact_session)
+        time.sleep(3)  # anything stored twice would show now
+        exact_stored = stored_count(env, exact_session)
     finally:
-        server.stop()
+        for proc in procs:
+            stop(proc)
 
-    ms = 1000
-    print(f"server: uvicorn ementech.asgi:application, workers={workers}, DB={env['DATABASE_URL']}")
-    print(
-        f"batched:  {args.batches} requests x 100 events, {args.concurrency} clients: "
-        f"{sum(b_acc) / b_wall:,.0f} events/s "
-        f"(request p50 {percentile(b_lat, 50) * ms:.1f} ms, "
-        f"p95 {percentile(b_lat, 95) * ms:.1f} ms)"
-    )
-    for clients, s_lat, _, s_wall in singles:
+    print(f"bench/track.py  app={app}  web workers={workers}  {args.seconds} s per shape")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print("| shape | this project | bare Django | req/s ratio (>= 0.50) | p99 ratio (<= 3) |")
+    print("|---|---|---|---|---|")
+    for name, conns, project, bare in results:
+        events = 100 if name == "batch" else 1
+        extra = f" = {project['rps'] * events:,.0f} events/s" if events > 1 else ""
+        bad = f", {project['non2xx']} non-2xx" if project["non2xx"] else ""
         print(
-            f"single:   {args.singles} requests, {clients} client(s): "
-            f"{len(s_lat) / s_wall:,.0f} req/s, p50 {percentile(s_lat, 50) * ms:.1f} ms, "
-            f"p95 {percentile(s_lat, 95) * ms:.1f} ms, p99 {percentile(s_lat, 99) * ms:.1f} ms, "
-            f"mean {statistics.fmean(s_lat) * ms:.1f} ms"
+            f"| {name}, {conns} conns | {project['rps']:,.0f} req/s{extra}, "
+            f"p50 {project['p50']:.1f} ms, p99 {project['p99']:.1f} ms{bad} "
+            f"| {bare['rps']:,.0f} req/s, p50 {bare['p50']:.1f} ms, p99 {bare['p99']:.1f} ms "
+            f"| {project['rps'] / bare['rps']:.2f} | {project['p99'] / bare['p99']:.2f} |"
         )
+    backlog = sent - at_end
+    rate = f"{backlog / drain_seconds:,.0f} events/s" if backlog > 0 and drain_seconds else "n/a"
     print(
-        f"events:   sent (accepted) {sent:,} / stored {stored:,} -> "
-        f"{'OK' if sent == stored else 'MISMATCH'}"
+        f"wrk load: {sent:,} events in the 2xx answers wrk counted, {stored:,} stored "
+        f"(wrk does not count requests in flight when it stops, so stored may be a little "
+        f"more); {max(backlog, 0):,} events were still buffered when the load stopped, drained "
+        f"in {drain_seconds:.1f} s ({rate}); the load lasted {load_seconds:.0f} s"
     )
-    print(f"memory:   server peak RSS (VmHWM) {peak:.1f} MB")
-    print(f"machine:  {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    # Clean up the benchmark rows so repeated runs stay comparable.
-    Interaction.objects.filter(visitor_id__in=run_visitors).delete()
-    Visitor.objects.filter(pk__in=run_visitors).delete()
+    print(
+        f"counted exactly (1,000 single events + 100 batches of 100, each batch sent twice "
+        f"with its id): accepted {exact_sent:,}, stored {exact_stored:,} -> "
+        f"{'OK' if exact_stored == exact_sent else 'MISMATCH'}"
+    )
+    print(f"logs: {out}")
 
 
 if __name__ == "__main__":

@@ -19,13 +19,16 @@ environment variable ``RATE_LIMIT_<SCOPE>`` (scope upper-cased, ``-`` and ``.`` 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import redis
+import redis.asyncio as aioredis
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
@@ -121,17 +124,60 @@ def _count(key: str, cost: int, period: int, window_end: float) -> int:
     return _local.incr(key, cost, window_end)
 
 
-def check(scope: str, key: str, *, cost: int = 1, rate: str | None = None) -> Decision:
-    """Count ``cost`` against ``key`` in ``scope``'s current window and say if it is allowed."""
+_async_clients: dict[tuple[int, str], aioredis.Redis] = {}
+
+
+def _async_client(url: str) -> aioredis.Redis:
+    """One asyncio client per event loop (its connections belong to the loop)."""
+    key = (id(asyncio.get_running_loop()), url)
+    client = _async_clients.get(key)
+    if client is None:
+        client = aioredis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
+        _async_clients[key] = client
+    return client
+
+
+async def _acount(key: str, cost: int, period: int, window_end: float) -> int:
+    breaker = degrade.cache_breaker()
+    if not breaker.skip():
+        try:
+            pipe = _async_client(settings.REDIS_URL).pipeline(transaction=False)
+            pipe.incrby(key, cost)
+            pipe.expire(key, period + 1)
+            count, _ = await pipe.execute()
+        except degrade.DOWN_ERRORS as exc:
+            breaker.failed(exc)
+        else:
+            breaker.ok()
+            return int(count)
+    return _local.incr(key, cost, window_end)
+
+
+def _window(scope: str, key: str, rate: str | None) -> tuple[Rate, float, float, str]:
     limit = parse_rate(rate) if rate else rate_for(scope)
     now = time.time()
     window = int(now // limit.period)
     window_end = (window + 1) * limit.period
-    redis_key = f"{_key_prefix()}:rl:{scope}:{key}:{window}"
-    count = _count(redis_key, cost, limit.period, window_end)
+    return limit, now, window_end, f"{_key_prefix()}:rl:{scope}:{key}:{window}"
+
+
+def _decide(limit: Rate, count: int, now: float, window_end: float) -> Decision:
     if count <= limit.count:
         return Decision(True, count, limit.count, 0)
     return Decision(False, count, limit.count, max(1, int(window_end - now + 0.999)))
+
+
+def check(scope: str, key: str, *, cost: int = 1, rate: str | None = None) -> Decision:
+    """Count ``cost`` against ``key`` in ``scope``'s current window and say if it is allowed."""
+    limit, now, window_end, redis_key = _window(scope, key, rate)
+    return _decide(limit, _count(redis_key, cost, limit.period, window_end), now, window_end)
+
+
+async def acheck(scope: str, key: str, *, cost: int = 1, rate: str | None = None) -> Decision:
+    """``check`` for async code (the same keys, breaker and fallback; one round trip)."""
+    limit, now, window_end, redis_key = _window(scope, key, rate)
+    count = await _acount(redis_key, cost, limit.period, window_end)
+    return _decide(limit, count, now, window_end)
 
 
 def rate_limit(request: HttpRequest, scope: str, *, key: str | None = None) -> HttpResponse | None:
@@ -146,9 +192,60 @@ def rate_limit(request: HttpRequest, scope: str, *, key: str | None = None) -> H
     return too_many_requests(decision.retry_after)
 
 
+@dataclass(frozen=True)
+class PendingCount:
+    """One count to send in a pipeline shared with other commands (even other requests'):
+    ``add_to(pipe)`` queues INCRBY and EXPIRE, ``decide(result_of_incrby)`` judges it;
+    ``decide_locally()`` counts in this process when Redis is down."""
+
+    limit: Rate
+    now: float
+    window_end: float
+    key: str
+    cost: int
+
+    def add_to(self, pipe: Any) -> None:
+        pipe.incrby(self.key, self.cost)
+        pipe.expire(self.key, self.limit.period + 1)
+
+    def decide(self, count: int) -> Decision:
+        return _decide(self.limit, int(count), self.now, self.window_end)
+
+    def decide_locally(self) -> Decision:
+        return self.decide(_local.incr(self.key, self.cost, self.window_end))
+
+
+def pending_count(scope: str, key: str, *, cost: int = 1) -> PendingCount:
+    """A count of ``key`` in ``scope``'s current window, to pipeline with other commands."""
+    limit, now, window_end, redis_key = _window(scope, key, None)
+    return PendingCount(limit, now, window_end, redis_key, cost)
+
+
+async def arate_limit(
+    request: HttpRequest, scope: str, *, key: str | None = None
+) -> HttpResponse | None:
+    """``rate_limit`` for async views and middleware."""
+    decision = await acheck(scope, key or client_ip(request) or "unknown")
+    if decision.allowed:
+        return None
+    return too_many_requests(decision.retry_after)
+
+
 def reset_local() -> None:
     """Forget the per-process fallback counts (tests)."""
     _local.clear()
 
 
-__all__ = ["Decision", "Rate", "check", "parse_rate", "rate_for", "rate_limit", "reset_local"]
+__all__ = [
+    "Decision",
+    "Rate",
+    "acheck",
+    "PendingCount",
+    "pending_count",
+    "arate_limit",
+    "check",
+    "parse_rate",
+    "rate_for",
+    "rate_limit",
+    "reset_local",
+]

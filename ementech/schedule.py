@@ -18,6 +18,11 @@ def beat_schedule() -> dict[str, dict]:
             "task": "core.tasks.outbox_relay",
             "schedule": settings.OUTBOX_SWEEP_SECONDS,
         },
+        # --- analytics: copy the tracking buffer (requests schedule drains; this catches lost ones)
+        "analytics-drain-track-buffer": {
+            "task": "analytics.tasks.drain_track_buffer",
+            "schedule": settings.TRACK_BUFFER_SWEEP_SECONDS,
+        },
         "ops-heartbeat": {
             "task": "core.tasks.heartbeat",
             "schedule": 300.0,

@@ -92,3 +92,10 @@ RATE_LIMITS = {
 }
 # Client batch ids of /api/track are remembered this long (a retried batch is stored once).
 TRACK_BATCH_TTL_DAYS = env.int("TRACK_BATCH_TTL_DAYS", default=2)
+# Accepted /api/track events go to a Redis stream that the worker copies into PostgreSQL
+# (analytics.handoff, analytics.ingest); off, on SQLite, or while Redis is down, the request
+# writes them itself. A drain is published at most once per TRACK_BUFFER_KICK_SECONDS while
+# one is due, and beat drains every TRACK_BUFFER_SWEEP_SECONDS in case a publish was lost.
+TRACK_BUFFER = env.bool("TRACK_BUFFER", default=True)
+TRACK_BUFFER_KICK_SECONDS = env.int("TRACK_BUFFER_KICK_SECONDS", default=5)
+TRACK_BUFFER_SWEEP_SECONDS = env.float("TRACK_BUFFER_SWEEP_SECONDS", default=10.0)

@@ -123,6 +123,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # POST /api/track answered without the stack below (consent gate, validation, rate
+    # limit, hand-off, security headers); anything else it passes on untouched.
+    "analytics.fastpath.TrackFastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API responses gzip-compressed (static files come precompressed).

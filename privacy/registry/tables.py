@@ -198,6 +198,7 @@ REGISTRY: tuple[PersonalData, ...] = (
 NON_PERSONAL: dict[str, str] = {
     "core.OutboxMessage": "task names and their id arguments (tasks take ids, never values)",
     "analytics.TrackedBatch": "random client batch ids and event counts",
+    "analytics.IngestCheckpoint": "the name of a buffer and a Redis stream entry id",
     "privacy.DeletionLog": "hashed address, method and counts only (by design)",
     "privacy.Suppression": "keyed hash of an erased address only (by design)",
     "leads.RoundRobinState": "last staff user picked by a rotation",

@@ -178,7 +178,10 @@ def _run(tmp_path: Path, *, broker_only: bool) -> None:
 
             down = _state(prefix)
             assert down["leads"] == CAPTURES
-            assert down["interactions"] == 2 * BATCHES
+            # All of Redis down: the requests wrote their events themselves. Only the broker
+            # down: they wait in the tracking buffer (Redis) for a worker; counted below.
+            if not broker_only:
+                assert down["interactions"] == 2 * BATCHES
             assert down["welcome_sent"] == 0 and down["links_sent"] == 0
             assert down["outbox"]["unpublished"] > 0  # intents waited in PostgreSQL
 

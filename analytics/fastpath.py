@@ -1,0 +1,303 @@
+"""``POST /api/track`` without the site's middleware stack (the ingestion hot path).
+
+First in ``MIDDLEWARE``: a tracking request that a browser with analytics consent sends,
+as a JSON body within the size limit, is answered here after doing only what must happen
+before the 202 — the consent gate, the envelope and per-event validation, the rate limit
+(one Redis round trip) and the hand-off (one more: ``analytics.handoff``) — then the
+security headers the rest of the stack would have added. Sessions, CSRF, authentication,
+messages, allauth, axes, CSP and redirects are never run for it, and under ASGI it runs on
+the event loop, with no thread hop.
+
+Anything else falls through, untouched and before any count, to the full stack and
+``analytics.api.TrackApi``, which gives the same answers it always has: no consent (the
+privacy gate's 202), a server integration's token, another content type, an oversized or
+malformed body, an invalid event (400 with per-index errors). While Redis is down the
+request writes its events itself (``analytics.services.track_ingest``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestAborted, ValidationError
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.db import close_old_connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.urls import set_script_prefix
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.log import log_response
+from rest_framework import serializers
+
+from analytics import handoff
+from analytics.context import request_context
+from analytics.serializers import BATCH_ID
+from analytics.validation import EventsInvalid, validate_events
+from core import degrade
+from core.errors import too_many_requests
+from core.parsers import parse_json_body
+from core.ratelimit import arate_limit, rate_limit
+from leads.cookies import visitor_cookie_set
+from leads.identity import visitor_id_from_request
+from privacy.selectors import analytics_allowed
+
+TRACK_PATH = "/api/track"
+_BATCH_KEYS = frozenset({"events", "batch_id", "visitor_id"})
+
+
+def first_touch(events: list) -> dict[str, str]:
+    """UTM, referrer and landing page from the first page view of the batch."""
+    for event in events:
+        if isinstance(event, dict) and event.get("type") == "page_view":
+            props = event.get("properties")
+            if not isinstance(props, dict):
+                return {}
+            touch = {
+                key: props[key]
+                for key in ("utm_source", "utm_medium", "utm_campaign", "referrer")
+                if isinstance(props.get(key), str)
+            }
+            landing = props.get("path") or props.get("url")
+            if isinstance(landing, str):
+                touch["landing_page"] = landing
+            return touch
+    return {}
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A request the fast path answers: its validated events and who sent them."""
+
+    clean: list[dict]
+    batch_id: str | None
+    visitor_id: uuid.UUID | None  # from the signed cookie
+    touch: dict[str, str]
+
+
+def accept(request: HttpRequest) -> Accepted | None:
+    """The request's events if the fast path may answer it; None to fall through.
+
+    Reads nothing but the request (no Redis, no database): the consent gate comes first.
+    """
+    if request.method != "POST" or request.path != TRACK_PATH:
+        return None
+    if not analytics_allowed(request):
+        return None  # the privacy gate answers (privacy.middleware)
+    meta = request.META
+    if "HTTP_AUTHORIZATION" in meta or request.content_type != "application/json":
+        return None
+    try:
+        length = int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= settings.API_MAX_BODY_BYTES:
+        return None
+    request.get_host()  # ALLOWED_HOSTS, as the stack would check it
+    try:
+        data = parse_json_body(request.body)
+    except (ValidationError, serializers.ValidationError):
+        return None
+    batch_id = None
+    if "events" in data:
+        if not _BATCH_KEYS.issuperset(data):
+            return None
+        events = data["events"]
+        batch_id = data.get("batch_id")
+        if batch_id is not None and not (isinstance(batch_id, str) and BATCH_ID.match(batch_id)):
+            return None
+        if not isinstance(data.get("visitor_id") or "", str):
+            return None
+    else:
+        if not isinstance(data.get("visitor_id") or "", str):
+            return None
+        events = [data]
+    try:
+        clean = validate_events(events)
+    except EventsInvalid:
+        return None
+    return Accepted(
+        clean=clean,
+        batch_id=batch_id,
+        visitor_id=visitor_id_from_request(request),  # never a body's id (browsers)
+        touch=first_touch(events),
+    )
+
+
+def _entry(request: HttpRequest, accepted: Accepted) -> handoff.Entry:
+    context = request_context(request)
+    return handoff.Entry(
+        visitor_id=str(accepted.visitor_id or uuid.uuid4()),
+        events=accepted.clean,
+        user_agent=context["user_agent"],
+        ip_truncated=context["ip_truncated"],
+        touch=accepted.touch,
+        batch_id=accepted.batch_id,
+        received_at=timezone.now(),
+    )
+
+
+def _write_direct(request: HttpRequest, accepted: Accepted) -> tuple[uuid.UUID, int, bool]:
+    """The events written by the request itself (no buffer, or Redis down)."""
+    from analytics.services import track_ingest
+
+    vid, stored = track_ingest(
+        clean=accepted.clean,
+        visitor_id=str(accepted.visitor_id) if accepted.visitor_id else None,
+        request=request,
+        touch=accepted.touch,
+        batch_id=accepted.batch_id,
+    )
+    duplicate = accepted.batch_id is not None and not stored
+    return vid, (len(accepted.clean) if duplicate else stored), duplicate
+
+
+def _write_direct_closing(request: HttpRequest, accepted: Accepted) -> tuple[uuid.UUID, int, bool]:
+    """``_write_direct`` from the event loop: the connection goes back to the pool here (no
+    ``request_finished`` signal is sent on the fast path)."""
+    try:
+        return _write_direct(request, accepted)
+    finally:
+        close_old_connections()
+
+
+class _Responder:
+    """The 202 (or 429) with the headers the full stack would have added: the visitor
+    cookie, ``Cache-Control: no-store, private``, SecurityMiddleware's and X-Frame-Options."""
+
+    def __init__(self) -> None:
+        self._security = SecurityMiddleware(lambda request: None)
+        self._frame = XFrameOptionsMiddleware(lambda request: None)
+        self._kicks: set[Any] = set()
+
+    def secure_enough(self, request: HttpRequest) -> bool:
+        return self._security.process_request(request) is None  # else: the SSL redirect
+
+    def answer(
+        self, request: HttpRequest, response: HttpResponse, vid: uuid.UUID | None = None
+    ) -> HttpResponse:
+        if vid is not None:
+            visitor_cookie_set(request, response, vid)
+        patch_cache_control(response, no_store=True, private=True)
+        response["Content-Length"] = str(len(response.content))
+        response = self._security.process_response(request, response)
+        return self._frame.process_response(request, response)
+
+    def accepted(self, request: HttpRequest, vid: uuid.UUID, n: int, duplicate: bool):
+        answer: dict[str, Any] = {"accepted": n}
+        if duplicate:
+            answer["duplicate"] = True  # a retry: stored the first time
+        return self.answer(request, JsonResponse(answer, status=202), vid)
+
+    def buffered(self, request: HttpRequest, entry: handoff.Entry, result: int) -> HttpResponse:
+        vid = uuid.UUID(entry.visitor_id)
+        return self.accepted(request, vid, len(entry.events), result == handoff.DUPLICATE)
+
+    def track(self, request: HttpRequest) -> HttpResponse | None:
+        """The answer (sync), or None to fall through to the full stack."""
+        accepted = accept(request)
+        if accepted is None or not self.secure_enough(request):
+            return None
+        limited = rate_limit(request, "track")
+        if limited is not None:
+            return self.answer(request, limited)
+        if handoff.enabled():
+            entry = _entry(request, accepted)
+            try:
+                result = handoff.push(entry)
+            except degrade.DOWN_ERRORS:
+                pass
+            else:
+                if result == handoff.SCHEDULE:
+                    handoff.schedule_drain()
+                return self.buffered(request, entry, result)
+        return self.accepted(request, *_write_direct(request, accepted))
+
+    async def atrack(self, request: HttpRequest) -> HttpResponse | None:
+        """``track`` on the event loop: no thread hop unless Redis is down."""
+        accepted = accept(request)
+        if accepted is None or not self.secure_enough(request):
+            return None
+        if handoff.enabled():
+            entry = _entry(request, accepted)
+            decision, result = await handoff.alimited_push(request, entry)
+            if not decision.allowed:
+                return self.answer(request, too_many_requests(decision.retry_after))
+            if result is not None:
+                if result == handoff.SCHEDULE:
+                    kick = asyncio.get_running_loop().run_in_executor(None, handoff.schedule_drain)
+                    self._kicks.add(kick)
+                    kick.add_done_callback(self._kicks.discard)
+                return self.buffered(request, entry, result)
+        else:
+            limited = await arate_limit(request, "track")
+            if limited is not None:
+                return self.answer(request, limited)
+        written = await sync_to_async(_write_direct_closing)(request, accepted)
+        return self.accepted(request, *written)
+
+
+class TrackFastPathMiddleware:
+    """First in ``MIDDLEWARE``: the fast path for the synchronous (WSGI) handler and the
+    test client. Under ASGI, ``TrackASGIHandler`` answers before any middleware runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.responder = _Responder()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.responder.track(request) or self.get_response(request)
+
+
+class TrackASGIHandler(ASGIHandler):
+    """Django's ASGI handler, answering ``POST /api/track`` on the event loop before the
+    middleware chain and the request signals (whose sync receivers and sync middleware each
+    cost a hop to a thread, and a new thread per request); anything the fast path declines
+    goes through the chain as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.responder = _Responder()
+
+    async def handle(self, scope, receive, send) -> None:
+        if scope.get("method") != "POST" or scope.get("path") != TRACK_PATH:
+            await super().handle(scope, receive, send)
+            return
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            set_script_prefix(get_script_prefix(scope))
+            request, error_response = self.create_request(scope, body_file)
+            response = None
+            if request is not None:
+                response = await self.responder.atrack(request)
+            if response is not None:
+                await self.send_response(response, send)
+                if response.status_code >= 400:
+                    await sync_to_async(log_response, thread_sensitive=False)(
+                        "%s: %s",
+                        response.reason_phrase,
+                        request.path,
+                        response=response,
+                        request=request,
+                    )
+                return
+            # Declined: Django's own flow, with the body already read.
+            await signals.request_started.asend(sender=self.__class__, scope=scope)
+            if request is None:
+                response = error_response
+            else:
+                response = await self.run_get_response(request)
+            await self.send_response(response, send)
+            await sync_to_async(response.close)()
+        finally:
+            body_file.close()
