@@ -47,7 +47,7 @@ from core.parsers import parse_json_body
 from core.ratelimit import arate_limit, rate_limit
 from leads.cookies import visitor_cookie_set
 from leads.identity import visitor_id_from_request
-from privacy.selectors import analytics_allowed
+from privacy.facade import analytics_allowed
 
 TRACK_PATH = "/api/track"
 _BATCH_KEYS = frozenset({"events", "batch_id", "visitor_id"})
@@ -89,7 +89,7 @@ def accept(request: HttpRequest) -> Accepted | None:
     """
     if request.method != "POST" or request.path != TRACK_PATH:
         return None
-    if not analytics_allowed(request):
+    if not analytics_allowed(request=request):
         return None  # the privacy gate answers (privacy.middleware)
     meta = request.META
     if "HTTP_AUTHORIZATION" in meta or request.content_type != "application/json":
