@@ -18,6 +18,8 @@ request writes its events itself (``analytics.services.track_ingest``).
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +45,7 @@ from analytics.serializers import BATCH_ID
 from analytics.validation import EventsInvalid, validate_events
 from core import degrade
 from core.errors import too_many_requests
-from core.parsers import parse_json_body
+from core.parsers import parse_json_body, snake_body
 from core.ratelimit import arate_limit, rate_limit
 from leads.cookies import visitor_cookie_set
 from leads.identity import visitor_id_from_request
@@ -70,6 +72,58 @@ def first_touch(events: list) -> dict[str, str]:
                 touch["landing_page"] = landing
             return touch
     return {}
+
+
+# A NUL or a UTF-16 surrogate written as an escape: left to the full parser's checks.
+_RISKY_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON.")
+
+
+def _shallow(data: Any, max_depth: int) -> bool:
+    """No object or array nested deeper than ``max_depth`` (level by level; strings are
+    not visited)."""
+    level, depth = [data], 1
+    while level:
+        if depth > max_depth:
+            return False
+        deeper = []
+        for item in level:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) is dict or type(child) is list:
+                    deeper.append(child)
+        level, depth = deeper, depth + 1
+    return True
+
+
+def parse_body(raw: bytes) -> dict | None:
+    """The body as ``core.parsers.parse_json_body`` gives it, or None when that would refuse
+    it. The common body is checked once as text (no NUL, no surrogate escape, no string
+    longer than the limit since the whole text is not) and its nesting without visiting
+    strings; anything else goes through ``parse_json_body`` itself."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    max_depth = getattr(settings, "API_JSON_MAX_DEPTH", 20)
+    max_string = getattr(settings, "API_JSON_MAX_STRING", 20_000)
+    if "\x00" in text or len(text) > max_string or _RISKY_ESCAPE.search(text):
+        try:
+            return parse_json_body(raw)
+        except (ValidationError, serializers.ValidationError):
+            return None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return None
+    if type(data) is not dict or not _shallow(data, max_depth):
+        return None
+    try:
+        return snake_body(data)
+    except serializers.ValidationError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -101,9 +155,8 @@ def accept(request: HttpRequest) -> Accepted | None:
     if not 0 < length <= settings.API_MAX_BODY_BYTES:
         return None
     request.get_host()  # ALLOWED_HOSTS, as the stack would check it
-    try:
-        data = parse_json_body(request.body)
-    except (ValidationError, serializers.ValidationError):
+    data = parse_body(request.body)
+    if data is None:
         return None
     batch_id = None
     if "events" in data:
