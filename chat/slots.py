@@ -142,7 +142,9 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
                  r"within the month|already begun|right now", t):  # fmt: skip
         return "immediate"
     if re.search(r"no rush|no timeline|not sure when|someday|next year or later|long.?term", t):
-        return "12mo+"
+        # "no rush, maybe in 9 months": the horizon given wins over the mood
+        months = horizon_months(t) if TIME_UNIT.search(t) else None
+        return _bucket_months(months) if months is not None else "12mo+"
     t = re.sub(r"\bby the way\b", " ", t)
     if not TIME_UNIT.search(t) or (not asked and not TIMELINE_CONTEXT.search(t)):
         return None

@@ -42,6 +42,12 @@ AUTHORITY_OF_TITLE = [
     (r"agent|engineer|developer|scientist|analyst|specialist|student|researcher|consultant",
      "user"),
 ]  # fmt: skip
+# "I'm Mary, the marketing lead at …": the title after one's own name is one's own.
+OWN_NAME_THEN_THE = re.compile(
+    r"\b(?:i'?m|i am|this is|my name is|name'?s)\s+[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?,\s*"
+    r"the\s+$",
+    re.I,
+)
 NOT_MINE = re.compile(r"\b(our|my boss|the|to|with|by|your|their|his|her)\s+$", re.I)
 HEAD_UP = re.compile(r"\bi(?:'?m| am)? (?:head(?: up)?|run|lead|manage|in charge of) "
                      r"((?:the |our )?[a-z ]{2,30}?)\b"
@@ -53,7 +59,11 @@ def extract_role(text: str) -> tuple[str, str] | None:
     "I'm Head of Customer Support at …", "CEO, Shamba Fresh", never "our COO who signs off"."""
     for m in TITLE_RE.finditer(text):
         before = text[: m.start()]
-        if NOT_MINE.search(before) and not re.search(r"\b(i'?m|i am|as)\s+the\s+$", before, re.I):
+        if (
+            NOT_MINE.search(before)
+            and not re.search(r"\b(i'?m|i am|as)\s+the\s+$", before, re.I)
+            and not OWN_NAME_THEN_THE.search(before)
+        ):
             continue
         if re.search(r"\b(with|to|for)\s+(a|an)\s+$", before, re.I):
             continue
@@ -222,6 +232,29 @@ NOT_COMPANY_FIRST = {
 }  # fmt: skip
 
 
+PLACES = {
+    "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
+    "Zanzibar", "Kericho", "Athi", "East", "Africa", "UK", "Kisumu", "Nakuru", "Eldoret",
+    "Thika", "Nyeri", "Meru", "Malindi", "Naivasha", "Kitale", "Garissa", "Embu", "Kakamega",
+    "Uganda", "Tanzania", "Rwanda", "Ethiopia", "Nigeria", "Ghana", "Dar", "Arusha", "Addis",
+    "Accra", "Johannesburg", "Cairo", "Dubai", "Kinshasa", "Juba", "Mogadishu", "Lusaka",
+}  # fmt: skip
+PERIOD_RE = re.compile(r"Q[1-4]|H[12]|FY\d{0,4}", re.I)
+BUSINESS_NOUN = re.compile(
+    r"(services|ltd|limited|plc|bank|group|logistics|foods?|hospital|clinic|traders|trading|"
+    r"holdings|enterprises|company|co|sacco|motors|airways|cement|breweries|insurance|"
+    r"assurance|pharma(cy|ceuticals)?|farms?|exporters|industries|solutions|systems|"
+    r"technologies|tech|labs?|media|energy|power|port|school|academy|university|college)\.?",
+    re.I,
+)
+
+
+def _placed_company(words: list[str]) -> bool:
+    """A company named after a place ("Mombasa Port Services", "Kenya Airways"), not the
+    place itself ("from Mombasa")."""
+    return len(words) >= 2 and any(BUSINESS_NOUN.fullmatch(w) for w in words[1:])
+
+
 def extract_company(text: str, asked: bool = False) -> str | None:
     """The visitor's company as typed, legal suffix kept ("Polypak Kenya Ltd"): after "at",
     "of", "we're", "company is", or right after a job title ("CEO, Shamba Fresh Exporters")."""
@@ -231,7 +264,13 @@ def extract_company(text: str, asked: bool = False) -> str | None:
         words = name.split()
         while words and (words[-1] in WEEKDAY_WORDS or words[-1] == "&"):
             words.pop()
-        if not words or words[0] in NOT_COMPANY_FIRST or words[0] in KNOWN_TOOLS:
+        if words and PERIOD_RE.fullmatch(words[0]):  # "by end of Q2" names a time
+            continue
+        if words and words[0] in PLACES and not _placed_company(words):
+            continue
+        if not words or (words[0] in NOT_COMPANY_FIRST and words[0] not in PLACES):
+            continue
+        if words[0] in KNOWN_TOOLS:
             continue
         lone = len(words) == 1 and m.group(0).strip().lower() in ("at", "from", "of", "for", "")
         if lone and not re.search(r"\b(at|of)\s+" + re.escape(words[0]) + r"\b", text):

@@ -187,6 +187,16 @@ def test_budget_question_wording_reaches_the_catalogue():
         ("Correction: our budget is 12k, not 120k.", {"budget": "10k-50k"}),
         ("I'm the one who approves spending here.", {"authority": "decision_maker"}),
         ("Everything goes through our procurement committee.", {"authority": "influencer"}),
+        ("No hurry, probably in 8 months or so.", {"timeline": "6-12mo"}),
+        (
+            "Hello, Njeri here from Nakuru Dairy Farmers Sacco.",
+            {"company": "Nakuru Dairy Farmers Sacco"},
+        ),
+        ("I work for Kenya Power.", {"company": "Kenya Power"}),
+        (
+            "I'm Otieno, the support lead at Duka Express.",
+            {"role": "support lead", "company": "Duka Express"},
+        ),
     ],
 )
 def test_slot_values_from_more_phrasings(text, expected):
@@ -199,6 +209,8 @@ def test_slot_values_from_more_phrasings(text, expected):
     ("text", "absent"),
     [
         ("We hope to launch by end of April.", "company"),  # a month is not a company
+        ("We need it running by the end of Q3.", "company"),  # nor is a quarter
+        ("I'm from Kisumu, we sell solar kits.", "company"),  # a place is not a company
         ("honestly the company is tiny", "company"),  # an adjective is not a name
         ("Please sign me up for the newsletter.", "authority"),  # not about deciding
     ],
