@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(acks_late=True)
 def send_registration_email(registration_id: str, kind: str) -> bool:
-    """Send one registration email unless it went out already (claimed atomically)."""
+    """Queue one registration email unless it went out already (claimed atomically); the
+    mail worker sends it and retries a mail-server failure."""
     from events.services import registration_email_send
 
     return registration_email_send(registration_id=registration_id, kind=kind)
