@@ -23,8 +23,7 @@ from analytics.serializers import (
     TrackNotStoredSerializer,
 )
 from analytics.services import track_ingest
-from analytics.validation import EventsInvalid, validate_events
-from core.errors import error_response
+from analytics.validation import validate_events
 from core.ratelimit import rate_limit
 from leads.cookies import visitor_cookie_set
 from leads.identity import visitor_id_from_request
@@ -113,10 +112,7 @@ class TrackApi(APIView):
         cookie_vid = visitor_id_from_request(request._request)
         if not (visitor_id and _integration(request)):
             visitor_id = str(cookie_vid) if cookie_vid else None
-        try:
-            clean = validate_events(events)  # refuse before touching the visitor row
-        except EventsInvalid as exc:
-            return error_response("Invalid events.", status_code=400, details=exc.details)
+        clean = validate_events(events)  # refuse before touching the visitor row
         visitor_id, stored = track_ingest(
             clean=clean,
             visitor_id=visitor_id,

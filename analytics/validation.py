@@ -1,8 +1,8 @@
 """Per-type validation of tracked events (no Django forms: this is the ingestion hot path).
 
-``validate_events`` returns clean dicts or raises ``ValidationError`` whose ``message_dict``
-is ``{"events": {index: {field: [messages]}}}``-like (``details``) so a whole batch is
-refused with per-index errors.
+``validate_events`` returns clean dicts or raises ``EventsInvalid`` (an
+``ApplicationError``) whose ``details`` are ``{"events": {index: {field: [messages]}}}`` so
+a whole batch is refused with per-index errors.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from analytics.models import CATEGORY_OF_TYPE, SERVER_ONLY_TYPES
+from core.errors import ApplicationError
 
 MAX_BATCH = 100
 MAX_PAST = dt.timedelta(days=1)
@@ -244,10 +244,9 @@ def validate_events(events: Any, *, strict: bool = True) -> list[dict]:
     return clean
 
 
-class EventsInvalid(ValidationError):
+class EventsInvalid(ApplicationError):
     """A refused batch; ``details`` is ``{"events": {index: {field: [messages]}}}`` or
     ``{"events": [messages]}`` for the batch as a whole."""
 
     def __init__(self, details: dict[str, Any]):
-        self.details = details
-        super().__init__("Invalid events.")
+        super().__init__("Invalid events.", details)

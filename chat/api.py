@@ -34,7 +34,7 @@ from chat import limits, services
 from chat.models import Conversation
 from chat.ownership import CHAT_COOKIE, CHAT_COOKIE_MAX_AGE, conversation_token, is_owner
 from chat.streaming import drain_sync, pump
-from core.errors import error_response, too_many_requests
+from core.errors import ApplicationError, too_many_requests
 from core.net import client_ip, client_ip_truncated
 from core.ratelimit import rate_limit
 from leads.identity import visitor_id_from_request
@@ -146,13 +146,13 @@ class ChatStreamApi(APIView):
         visitor_id = visitor_id_from_request(request._request)  # signed cookie only
         found = Conversation.objects.filter(pk=existing).first() if existing else None
         if data.get("confirm") and found is None:
-            return error_response("Unknown conversation.", status_code=404)
+            raise ApplicationError("Unknown conversation.", code=ApplicationError.NOT_FOUND)
         tokens = (data.get("conversation_token"), request.COOKIES.get(CHAT_COOKIE))
         if found is not None and not is_owner(found, tokens=tokens, visitor_id=visitor_id):
-            return error_response(
+            raise ApplicationError(
                 "This conversation belongs to another browser.",
-                status_code=403,
-                details={"conversation_id": ["Not a conversation this browser opened."]},
+                {"conversation_id": ["Not a conversation this browser opened."]},
+                code=ApplicationError.FORBIDDEN,
             )
         if found is None:
             wait = limits.new_conversation_wait(visitor_id=visitor_id, client_ip=client_ip(request))

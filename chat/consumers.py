@@ -290,7 +290,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 conversation=self.conversation, rating=content.get("rating")
             )
         except services.ChatInputError as exc:
-            return await self.error("Invalid rating.", exc.details)
+            return await self.error(exc.message, exc.details)
         await self.send_json({"type": "rated", "rating": content.get("rating")})
 
     # -- group events (staff replies, hand-off, typing from the other side) -------------------

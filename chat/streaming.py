@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import close_old_connections
 
-from chat.services import ChatInputError
+from core.errors import ApplicationError
 
 log = logging.getLogger(__name__)
 _DONE = object()
@@ -29,8 +29,8 @@ async def pump(make: Callable[[], Iterator[dict[str, Any]]]) -> AsyncIterator[di
         try:
             for event in make():
                 put(event)
-        except ChatInputError as exc:
-            put({"type": "error", "error": "Invalid message.", "details": exc.details})
+        except ApplicationError as exc:
+            put({"type": "error", "error": exc.message, "details": exc.details})
         except Exception:  # noqa: BLE001 - the visitor gets an error event, we get the trace
             log.exception("chat turn failed")
             put({"type": "error", "error": "Something went wrong.", "details": {}})
@@ -53,8 +53,8 @@ def drain_sync(make: Callable[[], Iterator[dict[str, Any]]]) -> Iterator[dict[st
     """The same contract for synchronous callers (WSGI), errors as events."""
     try:
         yield from make()
-    except ChatInputError as exc:
-        yield {"type": "error", "error": "Invalid message.", "details": exc.details}
+    except ApplicationError as exc:
+        yield {"type": "error", "error": exc.message, "details": exc.details}
     except Exception:  # noqa: BLE001
         log.exception("chat turn failed")
         yield {"type": "error", "error": "Something went wrong.", "details": {}}

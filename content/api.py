@@ -20,7 +20,7 @@ from content.serializers import (
     RecommendationsSerializer,
     SearchResultsSerializer,
 )
-from core.errors import error_response
+from core.errors import ApplicationError
 from core.ratelimit import rate_limit
 
 CARD_EXAMPLE = {
@@ -142,7 +142,7 @@ class ContentDetailApi(APIView):
 
         page = selectors.content_get(slug=slug)
         if page is None:
-            return error_response("Content not found.", status_code=404)
+            raise ApplicationError("Content not found.", code=ApplicationError.NOT_FOUND)
         lead, visitor = selectors.request_subject(request)
         services.engagement_record(
             page_id=page.pk, kind=EngagementKind.VIEW, visitor=visitor, lead=lead
@@ -303,7 +303,7 @@ class DownloadApi(APIView):
     def get(self, request, slug: str):
         page = self._page(slug)
         if page is None:
-            return error_response("Resource not found.", status_code=404)
+            raise ApplicationError("Resource not found.", code=ApplicationError.NOT_FOUND)
         lead, _visitor = selectors.request_subject(request)
         return Response(
             {
@@ -349,16 +349,13 @@ class DownloadApi(APIView):
             return limited
         page = self._page(slug)
         if page is None:
-            return error_response("Resource not found.", status_code=404)
+            raise ApplicationError("Resource not found.", code=ApplicationError.NOT_FOUND)
         body = DownloadInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         lead, visitor = selectors.request_subject(request)
-        try:
-            link = services.download_request(
-                page=page, data=body.validated_data, visitor=visitor, lead=lead, request=request
-            )
-        except services.DownloadError as exc:
-            return error_response("Invalid input.", status_code=exc.status, details=exc.details)
+        link = services.download_request(
+            page=page, data=body.validated_data, visitor=visitor, lead=lead, request=request
+        )
         return Response(
             {
                 "download_url": link.url,

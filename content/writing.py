@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
+from core.errors import ApplicationError
 from ementech.ai import llm_config
 from ementech.ai.providers.base import ChatRequest
 
@@ -31,8 +32,10 @@ DEFAULT_AUDIENCE = "business decision makers exploring AI"
 PAGE_META_FIELDS = {"title", "seo_title", "search_description", "meta_description", "og_title"}
 
 
-class WritingHelpError(Exception):
+class WritingHelpError(ApplicationError):
     """Every configured model failed; the marketer is told to try again."""
+
+    default_code = ApplicationError.UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ def writing_help(
 def writing_accept(*, page, field: str, text: str, user):
     """Put the accepted text in ``field`` of a new draft revision of the page (not live)."""
     if field not in writable_fields(page):
-        raise WritingHelpError(f"“{field}” is not a text field of this page.")
+        raise WritingHelpError(
+            f"“{field}” is not a text field of this page.", code=ApplicationError.INVALID
+        )
     latest = page.get_latest_revision_as_object()
     setattr(latest, field, text.strip())
     return latest.save_revision(user=user, log_action=True)

@@ -1,6 +1,14 @@
-"""One JSON error shape for every API failure: ``{"error": "...", "details": {...}}``.
+"""One error type and one JSON error shape for every API failure:
+``{"error": "...", "details": {...}}``.
 
-Covers DRF exceptions (400/401/403/404/405/415/429), Django's own 404/500 on ``/api/``
+Services raise :class:`ApplicationError` (a message for the person, ``details`` as
+``{field: [messages]}``, and a ``code`` from a small vocabulary); they never name an HTTP
+status. The edge renders it: DRF's ``EXCEPTION_HANDLER`` (:func:`exception_handler`) for API
+views and :class:`ApplicationErrorMiddleware` for plain Django views on ``/api/`` paths, with
+the status that the code maps to in ``STATUS_BY_CODE``. A Django ``ValidationError`` escaping
+a service is rendered as a 400 the same way.
+
+Also covers DRF exceptions (400/401/403/404/405/415/429), Django's own 404/500 on ``/api/``
 paths, and bodies over ``API_MAX_BODY_BYTES`` (413, refused before anything is parsed).
 """
 
@@ -11,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.common import CommonMiddleware
@@ -22,6 +31,57 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 DATABASE_BUSY_RETRY_AFTER = 5  # seconds
+
+
+class ApplicationError(Exception):
+    """A refusal a service raises: ``message`` for the person, ``details`` as
+    ``{field: [messages]}``, ``code`` one of the ``ApplicationError.*`` codes below.
+
+    App errors subclass it (``CaptureError``, ``RegistrationError``, ...) to be caught by
+    name; ``retry_after`` (seconds) goes with ``RATE_LIMITED`` and ``UNAVAILABLE``.
+    """
+
+    INVALID = "invalid"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    GONE = "gone"
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
+
+    default_message = "Invalid input."
+    default_code = INVALID
+
+    def __init__(
+        self,
+        message: str | None = None,
+        details: dict[str, Any] | None = None,
+        *,
+        code: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        code = code or self.default_code
+        if code not in STATUS_BY_CODE:
+            raise ValueError(f"unknown ApplicationError code {code!r}")
+        self.message = message or self.default_message
+        self.details = dict(details or {})
+        self.code = code
+        self.retry_after = retry_after
+        super().__init__(self.message)
+
+
+# The only place a code becomes an HTTP status.
+STATUS_BY_CODE = {
+    ApplicationError.INVALID: 400,
+    ApplicationError.UNAUTHENTICATED: 401,
+    ApplicationError.FORBIDDEN: 403,
+    ApplicationError.NOT_FOUND: 404,
+    ApplicationError.CONFLICT: 409,
+    ApplicationError.GONE: 410,
+    ApplicationError.RATE_LIMITED: 429,
+    ApplicationError.UNAVAILABLE: 503,
+}
 
 
 def is_api_path(path: str) -> bool:
@@ -72,18 +132,44 @@ _SUMMARIES = {
 }
 
 
+def application_error_response(exc: ApplicationError) -> JsonResponse:
+    """The contract's response for an :class:`ApplicationError`."""
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    details = {str(k): _flatten(v) for k, v in exc.details.items()}
+    if exc.retry_after and exc.code == ApplicationError.RATE_LIMITED:
+        details.setdefault("retry_after", [str(exc.retry_after)])
+    return error_response(
+        exc.message, status_code=STATUS_BY_CODE[exc.code], details=details, headers=headers
+    )
+
+
+def validation_error_details(exc: DjangoValidationError) -> dict[str, Any]:
+    """A Django ``ValidationError`` as ``{field: [messages]}``."""
+    if hasattr(exc, "error_dict"):
+        return {str(k): [str(m) for m in v] for k, v in exc.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
 def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's ``EXCEPTION_HANDLER``: reshape every error into the contract's envelope."""
+    if isinstance(exc, ApplicationError):
+        return application_error_response(exc)
+    if isinstance(exc, DjangoValidationError):
+        return error_response(
+            _SUMMARIES[400], status_code=400, details=validation_error_details(exc)
+        )
     if isinstance(exc, RequestDataTooBig):
         return error_response("Request body too large.", status_code=413)
     if isinstance(exc, DatabaseOperationalError):
         # The database is unreachable or every pooled connection is busy (overload): a
         # retryable 503, logged, never a 500 with nothing said about when to come back.
         logger.error("database unavailable: %s", exc)
-        return error_response(
-            "The service is busy; try again shortly.",
-            status_code=503,
-            headers={"Retry-After": str(DATABASE_BUSY_RETRY_AFTER)},
+        return application_error_response(
+            ApplicationError(
+                "The service is busy; try again shortly.",
+                code=ApplicationError.UNAVAILABLE,
+                retry_after=DATABASE_BUSY_RETRY_AFTER,
+            )
         )
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -102,6 +188,23 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
         )
     response.data = {"error": message, "details": details}
     return response
+
+
+class ApplicationErrorMiddleware:
+    """Render an :class:`ApplicationError` that a plain Django view let escape (an API
+    path without DRF, a webhook) in the contract's shape; DRF views go through
+    :func:`exception_handler`. Pages catch the errors they show in their forms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, ApplicationError):
+            return application_error_response(exception)
+        return None
 
 
 class ApiBodyLimitMiddleware:
@@ -193,16 +296,18 @@ def handler500(request: HttpRequest) -> HttpResponse:
 
 def too_many_requests(retry_after: int) -> HttpResponse:
     """The contract's 429: ``Retry-After`` header and ``details.retry_after``."""
-    return error_response(
-        "Too many requests.",
-        status_code=429,
-        details={"retry_after": [str(retry_after)]},
-        headers={"Retry-After": str(retry_after)},
+    return application_error_response(
+        ApplicationError(
+            "Too many requests.", code=ApplicationError.RATE_LIMITED, retry_after=retry_after
+        )
     )
 
 
 __all__ = [
+    "STATUS_BY_CODE",
     "ApiBodyLimitMiddleware",
+    "ApplicationError",
+    "ApplicationErrorMiddleware",
     "ApiNotFoundMiddleware",
     "Http404",
     "PermissionDenied",

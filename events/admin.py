@@ -159,10 +159,7 @@ class EventRegistrationAdmin(ModelAdmin):
                     )
                 except AttendanceImportError as exc:
                     row_errors = exc.errors
-                    messages.error(
-                        request,
-                        f"Nothing was imported: {len(row_errors)} problem(s) in the file.",
-                    )
+                    messages.error(request, exc.message)
                 else:
                     msg = (
                         f"Imported {result.log.rows} row(s): {result.marked} attendee(s) marked "

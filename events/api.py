@@ -20,7 +20,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response
 from core.net import client_ip
 from core.parsers import seed_consent
 from core.permissions import HasPerm
@@ -33,7 +32,7 @@ from events.models import (
     validate_timezone,
 )
 from events.selectors import event_list_upcoming
-from events.services import RegistrationError, event_create, event_register
+from events.services import event_create, event_register
 from events.views import visitor_from_request
 
 
@@ -302,15 +301,7 @@ class EventListCreateApi(APIView):
             ("item", {k: a.get(k, "") for k in ("time", "title", "description")})
             for a in data["agenda"]
         ]
-        try:
-            event = event_create(data=data, actor=request.user, publish=publish)
-        except DjangoValidationError as exc:
-            details = (
-                {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            )
-            return error_response("Invalid input.", status_code=400, details=details)
+        event = event_create(data=data, actor=request.user, publish=publish)
         out = EventOutputSerializer(event, context={"now": timezone.now()}).data
         return Response({"event": out}, status=status.HTTP_201_CREATED)
 
@@ -424,20 +415,17 @@ class EventRegisterApi(APIView):
             page_url=data["consent"]["page_url"],
         )
         answers = {k: data[k] for k in REGISTRATION_FIELDS if data.get(k)}
-        try:
-            result = event_register(
-                event_id=event_id,
-                email=data["email"],
-                consent=consent,
-                answers=answers,
-                join_waitlist=data["join_waitlist"],
-                visitor=visitor_from_request(request),
-                source="api",
-                ip=client_ip(request),
-                request=request,
-            )
-        except RegistrationError as exc:
-            return error_response(exc.message, status_code=exc.status_code, details=exc.details)
+        result = event_register(
+            event_id=event_id,
+            email=data["email"],
+            consent=consent,
+            answers=answers,
+            join_waitlist=data["join_waitlist"],
+            visitor=visitor_from_request(request),
+            source="api",
+            ip=client_ip(request),
+            request=request,
+        )
         registration = result.registration
         body = {
             "registration": {

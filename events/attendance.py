@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.errors import ApplicationError
+
 MAX_BYTES = 5 * 1024 * 1024
 SECTION_TITLES = {
     "attendee report",
@@ -60,16 +62,16 @@ TIME_FORMATS = (
 )
 
 
-class AttendanceImportError(ValidationError):
-    """The file cannot be imported; ``errors`` is ``{line_number: [messages]}`` (0 = file)."""
+class AttendanceImportError(ApplicationError):
+    """The file cannot be imported; ``errors`` is ``{line_number: [messages]}`` (0 = file),
+    ``details`` the same keyed ``file`` / ``line N``."""
 
     def __init__(self, errors: dict[int, list[str]]):
         self.errors = dict(sorted(errors.items()))
-        lines = [
-            f"{'File' if n == 0 else f'Line {n}'}: {'; '.join(msgs)}"
-            for n, msgs in self.errors.items()
-        ]
-        super().__init__(lines)
+        super().__init__(
+            f"Nothing was imported: {len(self.errors)} problem(s) in the file.",
+            {("file" if n == 0 else f"line {n}"): list(msgs) for n, msgs in self.errors.items()},
+        )
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from core.errors import STATUS_BY_CODE
 from core.net import client_ip
 from events.forms import CONSENT_WORDING, MARKETING_WORDING, RegistrationForm
 from events.models import EventPage, EventRegistration
@@ -81,8 +82,9 @@ def event_page_serve(event: EventPage, request: HttpRequest, *args, **kwargs) ->
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
             context["registration_error"] = exc
-            status = 400 if exc.status_code == 400 else exc.status_code
-            return TemplateResponse(request, event.get_template(request), context, status=status)
+            return TemplateResponse(
+                request, event.get_template(request), context, status=STATUS_BY_CODE[exc.code]
+            )
         if result.status == EventRegistration.Status.REGISTERED:
             messages.success(
                 request,

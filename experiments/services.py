@@ -12,6 +12,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from experiments import resolution
 from experiments.models import Experiment, ExperimentAudit, Exposure, Variant
 
@@ -22,8 +23,10 @@ PAGE_FIELD_TARGETS = {
 }
 
 
-class ExperimentError(Exception):
+class ExperimentError(ApplicationError):
     """A life-cycle step that is not allowed (message for the marketer)."""
+
+    default_code = ApplicationError.CONFLICT
 
 
 def exposure_record(*, experiment_id: int, variant_id: int, visitor_id: uuid.UUID) -> None:

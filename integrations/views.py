@@ -9,36 +9,34 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError
 from integrations import tasks
 from integrations.hubspot import webhooks
 from integrations.queue import enqueue
 
-
-def _error(status: int, message: str, details: dict | None = None) -> JsonResponse:
-    return JsonResponse({"error": message, "details": details or {}}, status=status)
+BODY_ERROR = {"body": ["Expected a JSON array of events."]}
 
 
 @csrf_exempt
 @require_POST
 def hubspot_webhook(request: HttpRequest) -> JsonResponse:
-    try:
-        webhooks.verify(
-            method=request.method or "POST",
-            uri=request.build_absolute_uri(),
-            body=request.body,
-            signature=request.headers.get("X-HubSpot-Signature-v3", ""),
-            timestamp=request.headers.get("X-HubSpot-Request-Timestamp", ""),
-        )
-    except webhooks.SignatureError as exc:
-        return _error(401, str(exc))
+    """Errors (``SignatureError``, a bad body) are ``ApplicationError``s, rendered by
+    ``core.errors.ApplicationErrorMiddleware``."""
+    webhooks.verify(
+        method=request.method or "POST",
+        uri=request.build_absolute_uri(),
+        body=request.body,
+        signature=request.headers.get("X-HubSpot-Signature-v3", ""),
+        timestamp=request.headers.get("X-HubSpot-Request-Timestamp", ""),
+    )
     try:
         events = json.loads(request.body or b"[]")
-    except ValueError:
-        return _error(400, "Invalid JSON.", {"body": ["Expected a JSON array of events."]})
+    except ValueError as exc:
+        raise ApplicationError("Invalid JSON.", BODY_ERROR) from exc
     if isinstance(events, dict):
         events = [events]
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        return _error(400, "Invalid payload.", {"body": ["Expected a JSON array of events."]})
+        raise ApplicationError("Invalid payload.", BODY_ERROR)
     with transaction.atomic():
         fresh = webhooks.receipts_new(events=events)
         if fresh:

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response
+from core.errors import ApplicationError
 from core.parsers import snake_query
 from core.permissions import StaffModelPermissions
 from core.ratelimit import rate_limit
@@ -176,11 +176,7 @@ class LeadsApi(APIView):
         query = snake_query(request.query_params)  # the seed's dateFrom/dateTo
         unknown = sorted(set(query) - allowed)
         if unknown:
-            return error_response(
-                "Invalid input.",
-                status_code=400,
-                details={key: ["Unknown filter."] for key in unknown},
-            )
+            raise ApplicationError(details={key: ["Unknown filter."] for key in unknown})
         params = self.FilterSerializer(data=query)
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
@@ -188,11 +184,7 @@ class LeadsApi(APIView):
         limit = data.pop("limit")
         page = data.pop("page", None)
         if page is not None and cursor:
-            return error_response(
-                "Invalid input.",
-                status_code=400,
-                details={"page": ["Send page or cursor, not both."]},
-            )
+            raise ApplicationError(details={"page": ["Send page or cursor, not both."]})
         tz = timezone.get_current_timezone()
         date_from, date_to = data.pop("date_from", None), data.pop("date_to", None)
         if date_from is not None:
@@ -203,18 +195,13 @@ class LeadsApi(APIView):
             data["created_before"] = min(end, data.get("created_before") or end)
         filters = selectors.LeadFilters(**data)
         total = selectors.lead_count(filters=filters)
-        try:
-            rows, next_cursor = selectors.lead_page(
-                filters=filters,
-                limit=limit,
-                cursor=cursor,
-                fields=SUMMARY_FIELDS,
-                offset=(page - 1) * limit if page else 0,
-            )
-        except ValueError:
-            return error_response(
-                "Invalid input.", status_code=400, details={"cursor": ["Invalid cursor."]}
-            )
+        rows, next_cursor = selectors.lead_page(
+            filters=filters,
+            limit=limit,
+            cursor=cursor,
+            fields=SUMMARY_FIELDS,
+            offset=(page - 1) * limit if page else 0,
+        )
         next_url = None
         if next_cursor:
             query = {k: v for k, v in request.query_params.items() if k != "cursor"}
@@ -280,21 +267,18 @@ class LeadsApi(APIView):
         # The visitor is the signed cookie's only: a body ``visitor_id`` is ignored.
         profile.pop("visitor_id", None)
         visitor_id = selectors.visitor_id_from_request(request._request)
-        try:
-            result = services.lead_signup(
-                email=email,
-                consent=services.ConsentInput(**consent),
-                source=source,
-                form=form,
-                visitor_id=visitor_id,
-                profile=profile,
-                page_url=page_url,
-                request=request._request,
-                medium=medium,
-                campaign=campaign,
-            )
-        except services.CaptureError as exc:
-            return error_response("Invalid input.", status_code=400, details=exc.details)
+        result = services.lead_signup(
+            email=email,
+            consent=services.ConsentInput(**consent),
+            source=source,
+            form=form,
+            visitor_id=visitor_id,
+            profile=profile,
+            page_url=page_url,
+            request=request._request,
+            medium=medium,
+            campaign=campaign,
+        )
         # The same answer whether or not the address was known: no id, no "created", the same
         # status; next fields come from what this browser may see (its own lead only when it
         # is verified for it, otherwise only what it just sent).
@@ -344,10 +328,7 @@ class LeadDetailApi(APIView):
         lead = selectors.lead_get(lead_id=lead_id)
         body = LeadUpdateInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            lead = services.lead_update(lead=lead, data=body.validated_data, actor=request.user)
-        except services.CaptureError as exc:
-            return error_response("Invalid input.", status_code=400, details=exc.details)
+        lead = services.lead_update(lead=lead, data=body.validated_data, actor=request.user)
         return Response(lead_detail(selectors.lead_get(lead_id=lead.pk)))
 
     @extend_schema(
@@ -382,10 +363,8 @@ class NextFieldsApi(APIView):
     def get(self, request: Request) -> Response:
         form = request.query_params.get("form", "")
         if form not in selectors.FORM_NAMES:
-            return error_response(
-                "Invalid input.",
-                status_code=400,
-                details={"form": [f"One of: {', '.join(sorted(selectors.FORM_NAMES))}."]},
+            raise ApplicationError(
+                details={"form": [f"One of: {', '.join(sorted(selectors.FORM_NAMES))}."]}
             )
         lead = selectors.lead_for_request(request._request)
         return Response(

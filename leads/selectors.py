@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.dateparse import parse_datetime
 
+from core.errors import ApplicationError
 from leads import profiling
 from leads.identity import (  # noqa: F401 - re-exported for the apps that read the cookie
     VISITOR_COOKIE,
@@ -154,7 +155,10 @@ def lead_page(
     if fields is not None:
         qs = qs.only("id", "created_at", *fields, "assigned_to__id", "assigned_to__username")
     if cursor:
-        created, pk = decode_cursor(cursor)
+        try:
+            created, pk = decode_cursor(cursor)
+        except ValueError as exc:
+            raise ApplicationError(details={"cursor": ["Invalid cursor."]}) from exc
         qs = qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))
     rows = list(qs[offset : offset + limit + 1])
     has_more = len(rows) > limit

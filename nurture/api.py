@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -23,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response
+from core.errors import ApplicationError
 from core.ratelimit import rate_limit
 from nurture import services
 from nurture.models import Newsletter
@@ -114,14 +113,11 @@ class NewsletterSubscribeApi(APIView):
             return blocked
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.newsletter_subscribe(
-                email=data.validated_data["email"],
-                newsletters=data.validated_data.get("newsletters") or None,
-                page_url=data.validated_data.get("page_url", ""),
-            )
-        except ValidationError as exc:
-            return error_response("Invalid input.", status_code=400, details=exc.message_dict)
+        services.newsletter_subscribe(
+            email=data.validated_data["email"],
+            newsletters=data.validated_data.get("newsletters") or None,
+            page_url=data.validated_data.get("page_url", ""),
+        )
         return Response(
             {
                 "status": "confirmation_sent",
@@ -149,7 +145,7 @@ class UnsubscribeView(View):
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         target = services.unsubscribe_target(token)
         if target is None:
-            return error_response("Unknown or invalid link.", status_code=404)
+            raise ApplicationError("Unknown or invalid link.", code=ApplicationError.NOT_FOUND)
         subscriber, newsletter = target
         services.newsletter_unsubscribe(subscriber=subscriber, newsletter=newsletter)
         return render(

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import ratelimit
-from core.errors import error_response
+from core.errors import ApplicationError
 from core.permissions import HasPerm
 from leads.models import Lead
 from privacy import services
@@ -180,7 +180,9 @@ class ConsentApi(APIView):
     )
     def post(self, request: Request) -> Response:
         if _cross_site(request):
-            return error_response("Cross-site consent changes are refused.", status_code=403)
+            raise ApplicationError(
+                "Cross-site consent changes are refused.", code=ApplicationError.FORBIDDEN
+            )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -286,12 +288,10 @@ class LeadExportApi(APIView):
     def get(self, request: Request, lead_id) -> HttpResponse:
         fmt = request.query_params.get("format", "json")
         if fmt not in FORMATS:
-            return error_response(
-                "Invalid input.", status_code=400, details={"format": ["Use json or csv."]}
-            )
+            raise ApplicationError(details={"format": ["Use json or csv."]})
         lead = _lead_or_404(lead_id)
         if lead is None:
-            return error_response("Not found.", status_code=404)
+            raise ApplicationError("Not found.", code=ApplicationError.NOT_FOUND)
         data = personal_data_collect(subject_for_lead(lead))
         services.lead_export_audit(lead=lead, actor=request.user, fmt=fmt)
         body, content_type, ext = export_render(data, fmt)
@@ -324,9 +324,9 @@ class LeadEraseApi(APIView):
     def delete(self, request: Request, lead_id) -> Response:
         lead = _lead_or_404(lead_id)
         if lead is None:
-            return error_response("Not found.", status_code=404)
+            raise ApplicationError("Not found.", code=ApplicationError.NOT_FOUND)
         if getattr(lead, "erased_at", None):
-            return error_response("This lead has already been erased.", status_code=410)
+            raise ApplicationError("This lead has already been erased.", code=ApplicationError.GONE)
         log = services.lead_erase(
             lead=lead,
             method=DeletionLog.Method.STAFF,

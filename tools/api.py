@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response
+from core.errors import ApplicationError
 from core.net import client_ip
 from core.ratelimit import rate_limit
 from tools import assessment, extract, roi, selectors, services
@@ -66,31 +66,21 @@ def consent_input(data: dict):
     )
 
 
-def _email_result(request: Request, result: ToolResult, data: dict) -> Response | None:
-    """Email ``result`` when the request carries an email; the error response or None."""
-    from leads.services import CaptureError
-
+def _email_result(request: Request, result: ToolResult, data: dict) -> None:
+    """Email ``result`` when the request carries an email (``CaptureError`` if invalid)."""
     if not data.get("email"):
-        return None
+        return
     if "consent" not in data:
-        return error_response(
-            "Invalid input.",
-            status_code=400,
-            details={"consent": ["Consent to data processing is required."]},
-        )
-    try:
-        services.tool_result_email(
-            result=result,
-            email=data["email"],
-            consent=consent_input(data["consent"]),
-            profile=data.get("profile") or {},
-            visitor=selectors.visitor_for_request(request),
-            ip=client_ip(request),
-            request=request,
-        )
-    except CaptureError as exc:
-        return error_response("Invalid input.", status_code=400, details=exc.details)
-    return None
+        raise ApplicationError(details={"consent": ["Consent to data processing is required."]})
+    services.tool_result_email(
+        result=result,
+        email=data["email"],
+        consent=consent_input(data["consent"]),
+        profile=data.get("profile") or {},
+        visitor=selectors.visitor_for_request(request),
+        ip=client_ip(request),
+        request=request,
+    )
 
 
 class PublicApi(APIView):
@@ -168,9 +158,7 @@ class RoiApi(PublicApi):
             lead=selectors.lead_for_visitor(visitor),
             request=request,
         )
-        failed = _email_result(request, result, v)
-        if failed is not None:
-            return failed
+        _email_result(request, result, v)
         result.refresh_from_db()
         return Response(
             {
@@ -271,10 +259,7 @@ class AssessmentApi(PublicApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        try:
-            answers = assessment.validate_answers(v["answers"])
-        except assessment.AnswerError as exc:
-            return error_response("Invalid input.", status_code=400, details=exc.details)
+        answers = assessment.validate_answers(v["answers"])
         context = {k: val for k, val in (v.get("context") or {}).items() if val}
         visitor = selectors.visitor_for_request(request)
         result = services.assessment_run(
@@ -284,9 +269,7 @@ class AssessmentApi(PublicApi):
             lead=selectors.lead_for_visitor(visitor),
             request=request,
         )
-        failed = _email_result(request, result, {**v, "profile": context})
-        if failed is not None:
-            return failed
+        _email_result(request, result, {**v, "profile": context})
         result.refresh_from_db()
         return Response(
             {
@@ -332,12 +315,10 @@ class ResultEmailApi(PublicApi):
             return blocked
         result = ToolResult.objects.filter(pk=result_id).first()
         if result is None:
-            return error_response("Not found.", status_code=404)
+            raise ApplicationError("Not found.", code=ApplicationError.NOT_FOUND)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        failed = _email_result(request, result, data.validated_data)
-        if failed is not None:
-            return failed
+        _email_result(request, result, data.validated_data)
         return Response({"status": "sent"}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from core.errors import ApplicationError
+
 
 @dataclass(frozen=True)
 class Question:
@@ -125,10 +127,11 @@ NEXT_STEPS: dict[str, list[str]] = {
 }
 
 
-class AnswerError(ValueError):
+class AnswerError(ApplicationError):
+    """Assessment answers that cannot be scored; ``details`` is ``{question: [messages]}``."""
+
     def __init__(self, details: dict[str, list[str]]):
-        self.details = details
-        super().__init__(details)
+        super().__init__("Invalid input.", details)
 
 
 def validate_answers(answers: object) -> dict[str, int]:

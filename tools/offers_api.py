@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import error_response
+from core.errors import ApplicationError
 from core.permissions import HasPerm
 from core.ratelimit import rate_limit
 from nurture.models import Subscriber
@@ -112,7 +112,7 @@ class ExitOutcomeApi(PublicApi):
         data.is_valid(raise_exception=True)
         row = services.exit_offer_outcome(offer_id=offer_id, outcome=data.validated_data["outcome"])
         if row is None:
-            return error_response("Not found.", status_code=404)
+            raise ApplicationError("Not found.", code=ApplicationError.NOT_FOUND)
         return Response({"id": str(row.pk), "outcome": row.outcome})
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from chat import slots
 from chat.models import Conversation, Message
+from core.errors import ApplicationError
 from core.realtime import push_on_commit
 
 log = logging.getLogger("chat.services")
@@ -28,10 +29,11 @@ LEAD_FIELDS = {
 }  # fmt: skip
 
 
-class ChatInputError(ValidationError):
-    def __init__(self, details: dict[str, list[str]]):
-        self.details = details
-        super().__init__(details)
+class ChatInputError(ApplicationError):
+    """A chat message or action that cannot be taken; ``details`` is ``{field: [messages]}``."""
+
+    def __init__(self, details: dict[str, list[str]], message: str = "Invalid message."):
+        super().__init__(message, details)
 
 
 def broadcast_on_commit(conversation: Conversation, event: dict) -> None:
@@ -380,7 +382,7 @@ def staff_reply(*, conversation: Conversation, user, text: str) -> Message:
 
 def conversation_rate(*, conversation: Conversation, rating: int) -> Conversation:
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ChatInputError({"rating": ["Give a rating from 1 to 5."]})
+        raise ChatInputError({"rating": ["Give a rating from 1 to 5."]}, "Invalid rating.")
     conversation.satisfaction = rating
     conversation.save(update_fields=["satisfaction", "updated_at"])
     return conversation

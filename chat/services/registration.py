@@ -286,7 +286,7 @@ def chat_register_turn(
             ip=ip,
         )
     except RegistrationError as exc:
-        if exc.code == "full" and "join_waitlist" in exc.details and not reg["waitlist_offered"]:
+        if exc.reason == "full" and "join_waitlist" in exc.details and not reg["waitlist_offered"]:
             reg.update(asked="waitlist", waitlist_offered=True)
             _save_state(conversation, reg)
             yield from _say(
@@ -295,7 +295,7 @@ def chat_register_turn(
                 "waitlist? We'll email you if a seat frees up.",
             )
             return
-        if exc.code == "invalid" and exc.details:
+        if exc.reason == "invalid" and exc.details:
             bad = next((f for f in exc.details if f in QUESTIONS), None)
             if bad:
                 reg["answers"].pop(bad, None)

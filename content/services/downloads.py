@@ -9,19 +9,18 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from content.services.engagement import engagement_record
+from core.errors import ApplicationError
 
 # --- Gated downloads ------------------------------------------------------------------------------
 
 DOWNLOAD_SALT = "content.resource-download"
 
 
-class DownloadError(Exception):
+class DownloadError(ApplicationError):
     """A download request that cannot be granted; ``details`` is ``{field: [messages]}``."""
 
-    def __init__(self, details: dict[str, list[str]], status: int = 400):
-        super().__init__(details)
-        self.details = details
-        self.status = status
+    def __init__(self, details: dict[str, list[str]], *, code: str = ApplicationError.INVALID):
+        super().__init__("Invalid input.", details, code=code)
 
 
 class DownloadDenied(Exception):
@@ -88,7 +87,9 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
     from leads.services import CaptureError, ConsentInput, capture_ip, lead_capture
 
     if page.document_id is None:
-        raise DownloadError({"document": ["This resource has no document yet."]}, status=409)
+        raise DownloadError(
+            {"document": ["This resource has no document yet."]}, code=DownloadError.CONFLICT
+        )
     if lead is None and visitor is not None and visitor.lead_id:
         lead = visitor.lead
     ask = gate_fields_to_ask(page=page, lead=lead)

@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "core.errors.ApiBodyLimitMiddleware",
     "core.errors.ApiNotFoundMiddleware",
+    "core.errors.ApplicationErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.errors.ApiCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from core.queue import enqueue
 from events.models import (
     EVENT_FIELDS,
@@ -34,15 +35,15 @@ CANCEL_SALT = "events.registration.cancel"
 MAX_ANSWER_LENGTH = 1000
 
 
-class RegistrationError(Exception):
-    """A registration refused; ``status_code`` is the HTTP status the API answers with."""
+class RegistrationError(ApplicationError):
+    """A registration refused. ``code`` is the ``ApplicationError`` code (what the edge
+    answers with); ``reason`` says which refusal it is for a caller that reacts to it
+    (``not_found``, ``ended``, ``invalid``, ``qualification_required``,
+    ``already_registered``, ``full``)."""
 
-    def __init__(self, message: str, *, status_code: int, code: str, details: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
-        self.code = code
-        self.details = details or {}
+    def __init__(self, message: str, *, code: str, reason: str, details: dict | None = None):
+        super().__init__(message, details, code=code)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,9 @@ def event_register(
     """Register a person for an event: capture or update the lead (consent required), check
     qualification, then take a seat, join the waitlist or refuse — atomically.
 
-    Raises ``RegistrationError`` (404 unknown/cancelled/unpublished, 400 invalid input,
-    403 not qualified, 409 already registered / full / ended). Nothing is stored on error.
+    Raises ``RegistrationError`` (not found: unknown/cancelled/unpublished; invalid input;
+    forbidden: not qualified; conflict: already registered / full / ended). Nothing is
+    stored on error.
     """
     from leads.services import CaptureError, lead_capture
 
@@ -137,12 +139,14 @@ def event_register(
         else None
     )
     if event is None:
-        raise RegistrationError("Event not found.", status_code=404, code="not_found")
+        raise RegistrationError(
+            "Event not found.", code=RegistrationError.NOT_FOUND, reason="not_found"
+        )
     if event.status_at(now) == EventPage.Status.COMPLETED:
         raise RegistrationError(
             "This event has already taken place; registration is closed.",
-            status_code=409,
-            code="ended",
+            code=RegistrationError.CONFLICT,
+            reason="ended",
         )
 
     cleaned, errors = _clean_answers(answers or {})
@@ -153,8 +157,8 @@ def event_register(
     if errors:
         raise RegistrationError(
             "Some registration fields are missing or invalid.",
-            status_code=400,
-            code="invalid",
+            code=RegistrationError.INVALID,
+            reason="invalid",
             details=errors,
         )
 
@@ -174,8 +178,8 @@ def event_register(
         except CaptureError as exc:
             raise RegistrationError(
                 "Invalid registration.",
-                status_code=400,
-                code="invalid",
+                code=RegistrationError.INVALID,
+                reason="invalid",
                 details=getattr(exc, "details", {}) or {"email": [str(exc)]},
             ) from exc
         lead = capture.lead
@@ -185,8 +189,8 @@ def event_register(
                 "confidential session for teams already working with us on a concrete "
                 "project. Tell us about your project through the contact form or the chat "
                 "and our team will invite you to the next one.",
-                status_code=403,
-                code="qualification_required",
+                code=RegistrationError.FORBIDDEN,
+                reason="qualification_required",
                 details={"stage": [f"Your profile is at the “{lead.stage}” stage."]},
             )
 
@@ -202,8 +206,8 @@ def event_register(
             )
             raise RegistrationError(
                 message,
-                status_code=409,
-                code="already_registered",
+                code=RegistrationError.CONFLICT,
+                reason="already_registered",
                 details={"status": [existing.status]},
             )
 
@@ -215,12 +219,14 @@ def event_register(
             raise RegistrationError(
                 "This event is full. You can join the waitlist and we will email you if a "
                 "seat frees up.",
-                status_code=409,
-                code="full",
+                code=RegistrationError.CONFLICT,
+                reason="full",
                 details={"join_waitlist": ["Send join_waitlist: true to join the waitlist."]},
             )
         else:
-            raise RegistrationError("This event is full.", status_code=409, code="full")
+            raise RegistrationError(
+                "This event is full.", code=RegistrationError.CONFLICT, reason="full"
+            )
 
         registration = existing or EventRegistration(event=locked, lead=lead)
         _reset_for_new_cycle(registration)
@@ -237,8 +243,8 @@ def event_register(
         except IntegrityError as exc:  # a concurrent request for the same lead won
             raise RegistrationError(
                 "You are already registered for this event.",
-                status_code=409,
-                code="already_registered",
+                code=RegistrationError.CONFLICT,
+                reason="already_registered",
             ) from exc
 
         _record_interaction(

@@ -18,14 +18,17 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from core.errors import ApplicationError
 from integrations.hubspot.client import call, client
 from integrations.models import WebhookReceipt
 
 log = logging.getLogger(__name__)
 
 
-class SignatureError(Exception):
-    pass
+class SignatureError(ApplicationError):
+    """A webhook that is not HubSpot's, or not recent."""
+
+    default_code = ApplicationError.UNAUTHENTICATED
 
 
 def sign(*, secret: str, method: str, uri: str, body: bytes, timestamp: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from core import validators
+from core.errors import ApplicationError
 from leads import profiling
 from leads.models import Lead
 
@@ -37,12 +38,11 @@ class CaptureResult:
     verified: bool = True
 
 
-class CaptureError(ValidationError):
+class CaptureError(ApplicationError):
     """Invalid capture input; ``details`` is ``{field: [messages]}``."""
 
     def __init__(self, details: dict[str, list[str]]):
-        self.details = details
-        super().__init__(details)
+        super().__init__("Invalid input.", details)
 
 
 # Profile fields a public form or a staff PATCH may set, and how each is checked.
