@@ -5,9 +5,11 @@ whether a drain must be scheduled; the worker (``analytics.ingest.track_buffer_d
 copies the stream into PostgreSQL, touches the visitors and schedules lead processing,
 exactly once per entry (a checkpoint row committed with the rows it covers).
 
-A drain is scheduled at most once per ``TRACK_BUFFER_KICK_SECONDS`` window (a flag the
-drain clears when it starts), so a busy site publishes one Celery message per drain, not
-per request; the beat schedule drains too, in case a publish was lost.
+A drain is scheduled by the first request after the previous drain started (a flag the
+drain clears when it starts; it also expires after ``TRACK_BUFFER_KICK_SECONDS`` in case
+a publish was lost) and runs ``TRACK_BUFFER_DRAIN_DELAY_SECONDS`` later, so each drain
+copies what a busy site sent meanwhile in a few statements, and a busy site publishes one
+Celery message per drain, not per request. The beat schedule drains too.
 
 While Redis is down the caller writes the events itself (``analytics.services.track_ingest``)
 so nothing accepted is lost.
@@ -250,6 +252,6 @@ def schedule_drain() -> None:
     from analytics.tasks import drain_track_buffer
 
     try:
-        drain_track_buffer.apply_async()
+        drain_track_buffer.apply_async(countdown=settings.TRACK_BUFFER_DRAIN_DELAY_SECONDS)
     except Exception:  # noqa: BLE001 - broker down: the beat schedule drains later
         logger.warning("track buffer: drain not scheduled (broker down?)", exc_info=True)

@@ -140,9 +140,9 @@ def bodies(session: str) -> dict[str, dict]:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * _UNITS[unit]
+def _ms(found: re.Match | None) -> float:
+    match = re.match(r"([\d.]+)(\w+)", found[1]) if found else None
+    return float(match[1]) * _UNITS[match[2]] if match else float("nan")
 
 
 def wrk(port: int, script: Path, conns: int, seconds: int) -> dict:
@@ -155,12 +155,35 @@ def wrk(port: int, script: Path, conns: int, seconds: int) -> dict:
     errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        "p50": _ms(re.search(r"50%\s+(\S+)", out)[1]),
-        "p99": _ms(re.search(r"99%\s+(\S+)", out)[1]),
+        "p50": _ms(re.search(r"50%\s+(\S+)", out)),
+        "p99": _ms(re.search(r"99%\s+(\S+)", out)),
         "requests": int(re.search(r"(\d+) requests in", out)[1]),
         "non2xx": int(non2xx[1]) if non2xx else 0,
         "errors": errors[1] if errors else "",
     }
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process and its descendants (uvicorn's and Celery's
+    workers), in seconds: a figure the other load on a shared machine does not change."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
 
 
 def psql(env: dict, sql: str) -> str:
@@ -271,8 +294,13 @@ def main() -> None:
         load_started = time.monotonic()
         for shape in args.shapes.split(","):
             name, conns = shape.split(":")
+            cpu = tree_cpu_seconds(procs[0].pid), tree_cpu_seconds(procs[1].pid)
             project = wrk(port, scripts[name], int(conns), args.seconds)
+            project["web_cpu"] = tree_cpu_seconds(procs[0].pid) - cpu[0]
+            project["worker_cpu"] = tree_cpu_seconds(procs[1].pid) - cpu[1]
+            cpu_bare = tree_cpu_seconds(procs[2].pid)
             bare = wrk(bare_port, scripts[name], int(conns), args.seconds)
+            bare["web_cpu"] = tree_cpu_seconds(procs[2].pid) - cpu_bare
             results.append((name, int(conns), project, bare))
             sent += (project["requests"] - project["non2xx"]) * (100 if name == "batch" else 1)
         load_seconds = time.monotonic() - load_started
@@ -308,6 +336,17 @@ def main() -> None:
             f"p50 {project['p50']:.1f} ms, p99 {project['p99']:.1f} ms{bad} "
             f"| {bare['rps']:,.0f} req/s, p50 {bare['p50']:.1f} ms, p99 {bare['p99']:.1f} ms "
             f"| {project['rps'] / bare['rps']:.2f} | {project['p99'] / bare['p99']:.2f} |"
+        )
+    print(
+        "CPU per request (user + system of the server's processes, so the other load on the "
+        "machine does not count; the project's worker drains during the next shape too):"
+    )
+    for name, conns, project, bare in results:
+        done = max(project["requests"], 1)
+        print(
+            f"  {name}, {conns} conns: project web {project['web_cpu'] / done * 1e6:,.0f} us "
+            f"+ worker {project['worker_cpu'] / done * 1e6:,.0f} us; bare Django "
+            f"{bare['web_cpu'] / max(bare['requests'], 1) * 1e6:,.0f} us"
         )
     backlog = sent - at_end
     rate = f"{backlog / drain_seconds:,.0f} events/s" if backlog > 0 and drain_seconds else "n/a"

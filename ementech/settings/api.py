@@ -94,8 +94,11 @@ RATE_LIMITS = {
 TRACK_BATCH_TTL_DAYS = env.int("TRACK_BATCH_TTL_DAYS", default=2)
 # Accepted /api/track events go to a Redis stream that the worker copies into PostgreSQL
 # (analytics.handoff, analytics.ingest); off, on SQLite, or while Redis is down, the request
-# writes them itself. A drain is published at most once per TRACK_BUFFER_KICK_SECONDS while
-# one is due, and beat drains every TRACK_BUFFER_SWEEP_SECONDS in case a publish was lost.
+# writes them itself. The first request after a drain started publishes the next one (again
+# after TRACK_BUFFER_KICK_SECONDS if that publish was lost), and beat drains every
+# TRACK_BUFFER_SWEEP_SECONDS too.
 TRACK_BUFFER = env.bool("TRACK_BUFFER", default=True)
 TRACK_BUFFER_KICK_SECONDS = env.int("TRACK_BUFFER_KICK_SECONDS", default=5)
+# A drain runs this long after the request that scheduled it: it copies what came meanwhile.
+TRACK_BUFFER_DRAIN_DELAY_SECONDS = env.float("TRACK_BUFFER_DRAIN_DELAY_SECONDS", default=0.5)
 TRACK_BUFFER_SWEEP_SECONDS = env.float("TRACK_BUFFER_SWEEP_SECONDS", default=10.0)
