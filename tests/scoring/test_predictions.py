@@ -8,11 +8,17 @@ possible held-out figure (computed from the generator's true probabilities / exp
 beat its baseline with the whole 95% interval of the gain above zero, and refuse to
 activate on history without signal. Figures are printed (``pytest -s``) for the report.
 
-Propensity and CLV use the same ``evaluate_*`` functions with ``synthetic.propensity_history``
-and ``synthetic.clv_history``; their tests are not here yet (not verified before landing).
+Propensity is one binary model per service over a history of 12,000 won customers (at
+6,000 the weakest service, security audit, whose signal is an interaction of industry and
+size, came 0.032 short of the best possible). CLV is measured as normalised mean absolute
+error against the realised value; its baseline is the first deal times the training
+period's average lifetime multiple.
 """
 
 from __future__ import annotations
+
+import numpy as np
+import pytest
 
 from predictions import learning, synthetic
 
@@ -71,3 +77,51 @@ def test_churn_risk():
         "churn", d.records, d.y, d.times, d.baseline, true_p=d.truth
     )
     _check_signal(ev)
+
+
+def test_churn_without_signal_refuses_to_activate():
+    d = synthetic.churn_history(signal=False)
+    model, ev = learning.evaluate_classifier(
+        "churn", d.records, d.y, d.times, d.baseline, true_p=d.truth
+    )
+    _show(ev)
+    assert model is None and ev.status == "refused"
+
+
+@pytest.mark.parametrize("signal", [True, False])
+def test_propensity_per_service(signal):
+    for service, d in synthetic.propensity_history(n=12_000, signal=signal).items():
+        model, ev = learning.evaluate_classifier(
+            f"propensity:{service}", d.records, d.y, d.times, d.baseline, true_p=d.truth
+        )
+        if signal:
+            _check_signal(ev)
+        else:
+            _show(ev)
+            assert model is None and ev.status == "refused", ev.message
+
+
+def _clv(signal: bool):
+    d = synthetic.clv_history(signal=signal)
+    train, _ = learning.temporal_split(d.times)
+    first = np.array([r["first_amount"] for r in d.records])
+    multiple = d.y[train].sum() / first[train].sum()
+    return d, learning.evaluate_regressor(
+        "clv", d.records, d.y, d.times, first * multiple, true_mean=d.truth
+    )
+
+
+def test_clv_error_within_three_points_of_the_best_possible():
+    _, (model, ev) = _clv(True)
+    _show(ev)
+    assert ev.status == "activated", ev.message
+    # An error: lower is better, and the truth's own error is the floor.
+    assert ev.model - ev.best_possible <= 0.03
+    assert ev.gain_interval[0] > 0
+    assert ev.model_interval[0] <= ev.model <= ev.model_interval[1]
+
+
+def test_clv_without_signal_refuses_to_activate():
+    _, (model, ev) = _clv(False)
+    _show(ev)
+    assert model is None and ev.status == "refused"
