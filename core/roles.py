@@ -33,6 +33,7 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
         "mail": None,
         "nurture": None,
         "tools": ("view",),
+        "experiments": None,
     },
     SALES: {
         "leads": None,

@@ -47,6 +47,8 @@ class ExperimentDef:
     traffic_percent: int
     variants: tuple[VariantDef, ...]
     winner_key: str = ""
+    page_id: int | None = None
+    target: str = ""
 
     @property
     def control(self) -> VariantDef:

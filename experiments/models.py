@@ -12,11 +12,13 @@ reads the lead's pipeline (created, qualified, demo booked, won) after the expos
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from waffle.models import AbstractUserFlag
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
 
@@ -80,7 +82,9 @@ class Experiment(ClusterableModel):
         MultiFieldPanel(
             [
                 FieldPanel("target"),
-                FieldPanel("page"),
+                # A plain list, not Wagtail's page-chooser modal: the site's CSP
+                # (script-src 'self') blocks the modal's inline script under /cms/.
+                FieldPanel("page", widget=forms.Select),
                 FieldPanel("goal"),
                 FieldPanel("traffic_percent"),
             ],
@@ -167,3 +171,46 @@ class ExperimentAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.experiment_id}"
+
+
+class Flag(AbstractUserFlag):
+    """A feature flag (django-waffle's, so ``{% flag %}``, ``flag_is_active`` and the
+    decorators work) whose percentage rollout uses the experiments' sticky hash, salted
+    with ``flag:<name>``, instead of waffle's random draw and cookie: a visitor keeps their
+    bucket on every page and in emails, and an experiment grown from the flag keeps them.
+
+    Evaluation (``experiments.flags``): "everyone" overrides all; roles (waffle's groups,
+    users, staff, superusers) switch it on for those staff; otherwise a subject (a visitor,
+    or a lead in a task) must match every segment condition that is set (grades,
+    industries, consent) and fall inside the percentage (blank = the whole segment).
+    """
+
+    class Consent(models.TextChoices):
+        ANY = "any", "Anyone"
+        ANALYTICS = "analytics", "Only visitors who accepted analytics"
+        NO_ANALYTICS = "no_analytics", "Only visitors without analytics consent"
+
+    grades = models.CharField(
+        max_length=20, blank=True, default="", help_text="Lead grades, comma-separated (A,B)."
+    )
+    industries = models.CharField(
+        max_length=300, blank=True, default="", help_text="Lead industries, comma-separated."
+    )
+    consent = models.CharField(max_length=15, choices=Consent.choices, default=Consent.ANY)
+
+    class Meta(AbstractUserFlag.Meta):
+        verbose_name = "Feature flag"
+        verbose_name_plural = "Feature flags"
+
+    @property
+    def salt(self) -> str:
+        return f"flag:{self.name}"
+
+    @property
+    def has_segment(self) -> bool:
+        return bool(self.grades or self.industries or self.consent != self.Consent.ANY)
+
+    def _is_active_for_percent(self, request, read_only):  # waffle's hook, last in line
+        from experiments.flags import active_for_subject, subject_from_request
+
+        return active_for_subject(self, subject_from_request(request, self)) or None

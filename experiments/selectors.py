@@ -38,6 +38,8 @@ def experiment_definitions() -> dict[str, ExperimentDef]:
             traffic_percent=e.traffic_percent,
             variants=variants,
             winner_key=e.winner.key if e.winner else "",
+            page_id=e.page_id,
+            target=e.target,
         )
     return out
 

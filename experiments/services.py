@@ -37,6 +37,14 @@ def exposure_record(*, experiment_id: int, variant_id: int, visitor_id: uuid.UUI
     )
 
 
+def exposures_record(rows: list[tuple[int, int, uuid.UUID]]) -> None:
+    """Record a batch of ``(experiment_id, variant_id, visitor_id)`` exposures at once."""
+    Exposure.objects.bulk_create(
+        [Exposure(experiment_id=e, variant_id=v, visitor_id=vid) for e, v, vid in rows],
+        ignore_conflicts=True,
+    )
+
+
 def _audit(experiment: Experiment, actor, action: str, **details) -> None:
     ExperimentAudit.objects.create(
         experiment=experiment, actor=actor, action=action, details=details
@@ -52,6 +60,16 @@ def experiment_start(*, experiment: Experiment, actor=None) -> Experiment:
         raise ExperimentError("An experiment needs at least two variants.")
     if sum(v.weight for v in variants) <= 0:
         raise ExperimentError("At least one variant needs a positive weight.")
+    if experiment.target in PAGE_FIELD_TARGETS and not experiment.page_id:
+        raise ExperimentError("Choose the page whose field this test changes.")
+    if experiment.page_id and (
+        Experiment.objects.filter(
+            page_id=experiment.page_id, target=experiment.target, status=Experiment.Status.RUNNING
+        )
+        .exclude(pk=experiment.pk)
+        .exists()
+    ):
+        raise ExperimentError("Another test is already running on that field of the page.")
     experiment.status = Experiment.Status.RUNNING
     experiment.started_at = experiment.started_at or timezone.now()
     experiment.ended_at = None

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "waffle",
     "core",
     "leads",
     "content",
@@ -461,5 +462,12 @@ MIDDLEWARE += [
 ]
 
 INSTALLED_APPS += ["integrations"]
+
+# Feature flags (django-waffle) with the experiments app's model: percentage rollouts use
+# the experiments' sticky hash (no waffle cookie), plus roles (groups) and lead segments.
+WAFFLE_FLAG_MODEL = "experiments.Flag"
+WAFFLE_CREATE_MISSING_FLAGS = False
+WAFFLE_FLAG_DEFAULT = False
+WAFFLE_ENABLE_ADMIN_PAGES = False  # experiments.admin registers the flag model
 if AWS_STORAGE_BUCKET_NAME:  # noqa: F405 - uploads and documents on S3
     STORAGES["default"] = {"BACKEND": "integrations.storage.PrivateS3Storage"}

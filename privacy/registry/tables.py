@@ -236,6 +236,7 @@ NON_PERSONAL: dict[str, str] = {
     "experiments.Experiment": "experiment definitions written by marketers",
     "experiments.Variant": "experiment variants written by marketers",
     "experiments.ExperimentAudit": "staff actions on experiments (no visitor data)",
+    "experiments.Flag": "feature flag settings; its users are staff accounts",
 }
 # Whole third-party apps with no visitor or lead data (CMS content, settings, admin).
 NON_PERSONAL_APPS: dict[str, str] = {
@@ -249,4 +250,5 @@ NON_PERSONAL_APPS: dict[str, str] = {
     "wagtailsearch": "search index of published pages",
     "wagtailsnippets": "snippets",
     "wagtailsettings": "site settings",
+    "waffle": "django-waffle's own flag, switch and sample settings (no visitor data)",
 }
