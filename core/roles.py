@@ -43,6 +43,7 @@ ROLE_APP_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
         "privacy": ("view", "add"),
         "scoring": None,
         "mail": ("view",),
+        "predictions": None,
         "nurture": ("view",),
         "tools": ("view",),
     },

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("tools.urls")),
     path("", include("integrations.urls")),
     path("", include("analytics.dashboard_urls")),
+    path("", include("predictions.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "nurture",
     "tools",
     "experiments",
+    "predictions",
 ]
 
 MIDDLEWARE = [

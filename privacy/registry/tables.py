@@ -170,6 +170,15 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("integrations.ZoomRegistrant", lead="registration__lead"),
     PersonalData("experiments.Exposure", visitor="visitor", note="experiment exposures"),
     PersonalData(
+        "predictions.Deal",
+        lead="lead",
+        erase=ANONYMISE,
+        personal=("name",),
+        kept=("amount", "source", "service", "stage"),
+        note="The deal stays (revenue totals, the forecast); its name, which may name the "
+        "person, goes.",
+    ),
+    PersonalData(
         "admin.LogEntry",
         finder=_admin_log_finder,
         erase=ANONYMISE,

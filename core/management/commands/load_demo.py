@@ -24,11 +24,20 @@ DEMO_MODULES = (
     "tools.demo",
     "chat.demo",
     "privacy.demo",
+    "predictions.demo",
 )
 
 
 class Command(BaseCommand):
     help = "Load demo content: pages, resources, events, leads (idempotent)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="Also generate a SYNTHETIC year of deals (predictions.synthetic) so the "
+            "forecast and the models have history on the first run.",
+        )
 
     def handle(self, *args, **options) -> None:
         # An app without demo content has no ``demo`` module; a broken one still raises.
@@ -41,6 +50,11 @@ class Command(BaseCommand):
         for module in tqdm(modules, desc="demo", unit="app", disable=None):
             with transaction.atomic():
                 module.load(messages.append)
+        if options.get("history"):
+            for module in modules:
+                if hasattr(module, "load_history"):
+                    with transaction.atomic():
+                        module.load_history(messages.append)
         for message in messages:
             self.stdout.write(message)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
