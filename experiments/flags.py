@@ -66,9 +66,9 @@ def _lead_segment(lead_id) -> tuple[str, str]:
 
 def subject_from_request(request, flag) -> FlagSubject:
     from leads.identity import identity_for_request
-    from privacy.selectors import analytics_allowed
+    from privacy.facade import analytics_allowed
 
-    consented = analytics_allowed(request)
+    consented = analytics_allowed(request=request)
     ident = identity_for_request(request) if consented else None
     unit = str(ident.visitor_id) if ident and ident.visitor_id else None
     grade = industry = ""
