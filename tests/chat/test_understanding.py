@@ -129,6 +129,32 @@ def test_a_page_named_by_its_title_is_the_first_source_and_wins_the_answer(demo_
         assert picked[0][1] == favoured
 
 
+def test_the_visitors_uncommon_word_finds_the_sentence_that_names_it(monkeypatch):
+    from ementech.ai.providers.local import rare_words
+
+    assert rare_words("does it sync with Xero and HubSpot?") == {"xero", "hubspot"}
+    # Common or merely derived English words are not names.
+    assert not rare_words("Could an insurer use your optimisation for claims?")
+    from ementech.ai.providers import local
+
+    sources = [
+        {"n": 1, "text": "Measure how often agents ask what the bot already asked.", "title": "A"},
+        {"n": 2, "text": "The chat is passed to a human agent in HubSpot or our inbox.",
+         "title": "B"},
+    ]  # fmt: skip
+    provider, query = LocalProvider(), "can the bot hand over to agents in hubspot"
+
+    def scores() -> dict[int, float]:
+        picked, _ = provider.best_sentences(query, sources, limit=2)
+        return {n: score for _, n, score in picked}
+
+    with_bonus = scores()
+    monkeypatch.setattr(local, "RARE_WORD_BONUS", 0.0)
+    without = scores()
+    assert with_bonus[2] - without[2] == pytest.approx(0.12, abs=1e-4)
+    assert with_bonus[1] == pytest.approx(without[1])
+
+
 @pytest.mark.django_db
 def test_event_questions_are_answered_from_the_live_events(demo_kb):
     from chat.knowledge import sources_for

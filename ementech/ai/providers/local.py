@@ -13,6 +13,7 @@ retrieved text closest in embedding space to a question, each with its source nu
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from .base import ChatRequest, ChatResult, StreamEvent, ToolCall, Usage, split_t
 
 SENTENCE_MIN = 0.30
 LEXICAL_WEIGHT = 0.35  # how much the words a visitor used count beside the embedding
+RARE_WORD_BONUS = 0.12  # a sentence holding the visitor's uncommon word ("Freshdesk", "Odoo")
 CONTEXT_DISCOUNT = 0.9  # a sentence matched only through the earlier context counts less
 SENTENCE_CACHE = 20_000  # sentence vectors kept per process
 
@@ -82,6 +84,41 @@ def lexical_scores(query: str, texts: list[str]) -> np.ndarray:
         return np.zeros(len(texts), dtype=np.float32)
     sims = (matrix[:-1] @ matrix[-1].T).toarray().ravel()
     return sims.astype(np.float32)
+
+
+# Inflected or derived English words missing from the vocabulary as a whole ("insurer",
+# "optimisation") are not names.
+DERIVED = re.compile(
+    r"(er|or|ers|ing|ed|ation|isation|ization|ise|ize|ment|ness|ity|ance|ence|able|ible|"
+    r"ful|less|ly|ist|ism|ive|al|ial|ic|ous)$"
+)
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Whole words of the local sentence model's WordPiece vocabulary (about 20,000 common
+    English words): a word outside it is a name, a product or jargon. Empty when the model
+    is not there (then no word counts as rare)."""
+    try:
+        from ..embeddings import load_local_model
+
+        vocab = load_local_model().tokenizer.get_vocab()
+    except Exception:  # noqa: BLE001 - a hint, never a failure
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))
+
+
+def rare_words(text: str) -> set[str]:
+    """The uncommon words of ``text`` (not in the model's vocabulary, nor their singular)."""
+    common = _common_words()
+    if not common:
+        return set()
+    words = {w for w in re.findall(r"[a-z][a-z0-9\-]{3,}", (text or "").lower())}
+    return {
+        w
+        for w in words
+        if w not in common and _stem(w) not in common and not DERIVED.search(_stem(w))
+    }
 
 
 class LocalProvider:
@@ -147,6 +184,11 @@ class LocalProvider:
         sims = np.maximum(vecs[2:] @ vecs[0], CONTEXT_DISCOUNT * (vecs[2:] @ vecs[1]))
         sims = sims + LEXICAL_WEIGHT * lexical_scores(query, texts)
         sims = sims + np.asarray(boosts, dtype=sims.dtype)
+        rare = rare_words(query)
+        if rare:  # the visitor's own uncommon words, where a sentence names them
+            rare = {_stem(w) for w in rare}
+            has = [len(rare & {_stem(w.lower()) for w in re.findall(r"[\w\-]+", t)}) for t in texts]
+            sims = sims + RARE_WORD_BONUS * np.asarray(has, dtype=sims.dtype) / len(rare)
         order = np.argsort(-sims)
         top = float(sims[order[0]])
         picked: list[tuple[str, int, float]] = []
