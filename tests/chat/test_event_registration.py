@@ -127,3 +127,30 @@ def test_full_event_offers_the_waitlist_over_the_api(make_event):
 def test_register_api_needs_an_event(client):
     status, body = post_chat(client, "/api/chat/register", {"message": "register me"})
     assert status == 400 and "event_id" in body[0]["details"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_widget_on_an_event_page_registers_over_the_socket(make_event, chat_socket):
+    """The widget joins with the page it is on; 'register me' there starts the dialogue."""
+    from channels.db import database_sync_to_async
+
+    from tests.chat.conftest import in_own_loop
+
+    url = make_event(registration_fields=["name"]).url
+
+    @in_own_loop
+    async def run():
+        ws = chat_socket()
+        await ws.connect(page_url=url)
+        turn = await ws.say("Hi! Can I register for this one?")
+        assert "email" in turn["text"].lower(), turn["text"]
+        turn = await ws.say("I'm Amina Widget, amina@widget.example")
+        assert "consent" in turn["text"].lower(), turn["text"]  # the name was given: skipped
+        await ws.send({"type": "consent", "granted": True, "wording": "I agree."})
+        events = await ws.events_until("done")
+        assert events[-1]["registration"]["status"] == "registered", events
+        reg = await database_sync_to_async(EventRegistration.objects.select_related("lead").get)()
+        assert reg.source == "chat" and reg.lead.name == "Amina Widget"
+        await ws.close()
+
+    run()
