@@ -24,22 +24,22 @@ def catalogue_source(n: int) -> dict[str, Any] | None:
     """The live catalogue as source ``n``: its lines both as text (for models) and as
     structured items (for the local assistant), each with its service page (cited beside
     the catalogue when that line answers)."""
-    from content.selectors import catalogue_items
+    from content.facade import catalogue_lines
 
     items = [
         {
-            "name": item.name,
-            "summary": item.summary,
-            "price_from": item.price_from,
-            "price_to": item.price_to,
-            "duration": item.duration,
+            "name": line.name,
+            "summary": line.summary,
+            "price_from": line.price_from,
+            "price_to": line.price_to,
+            "duration": line.duration,
             "page": (
-                {"title": item.service_page.title, "url": item.service_page.url or ""}
-                if item.service_page_id
+                {"title": line.page_title, "url": line.page_url}
+                if line.page_title is not None
                 else None
             ),
         }
-        for item in catalogue_items()
+        for line in catalogue_lines()
     ]
     if not items:
         return None

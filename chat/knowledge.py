@@ -196,10 +196,10 @@ def _retrieved(
     """
     if not query.strip():
         return []
-    from content.selectors import retrieve
+    from content.facade import knowledge_retrieve
 
     try:
-        chunks = retrieve(query, filters, k=k + 2)
+        chunks = knowledge_retrieve(query=query, filters=filters, k=k + 2)
     except Exception:  # noqa: BLE001 - a broken index must not break the chat
         log.exception("knowledge retrieval failed")
         return []

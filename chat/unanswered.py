@@ -64,8 +64,8 @@ def question_groups(*, limit: int = 500) -> list[QuestionGroup]:
 @transaction.atomic
 def question_answer_as_faq(*, question_ids: list[str], question: str, answer: str):
     """Publish an FAQ for a group of questions and index it for the chat's knowledge."""
-    from content.models import FAQ
+    from content.facade import faq_publish
 
-    faq = FAQ.objects.create(question=question.strip()[:250], answer=answer.strip(), live=True)
+    faq = faq_publish(question=question.strip()[:250], answer=answer.strip())
     UnansweredQuestion.objects.filter(pk__in=question_ids).update(answered_by_faq=faq)
     return faq

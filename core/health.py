@@ -77,9 +77,9 @@ def _knowledge_state() -> dict:
     """The knowledge index: configured embedding model, the one serving, rebuild state.
     Informational: while a rebuild runs the previous index keeps answering searches."""
     try:
-        from content.knowledge import index_status
+        from content.facade import knowledge_index_status
 
-        return index_status()
+        return knowledge_index_status()
     except Exception as exc:  # noqa: BLE001 - health must answer whatever breaks
         return {"state": "unknown", "error": f"{type(exc).__name__}"}
 

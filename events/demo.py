@@ -230,11 +230,11 @@ def _cover(slug: str, title: str, colour: tuple[int, int, int]):
 
 
 def _index() -> EventIndexPage:
-    from content.models import HomePage
+    from content.facade import home_page
 
     index = EventIndexPage.objects.first()
     if index is None:
-        home = HomePage.objects.first()
+        home = home_page()
         if home is None:
             raise RuntimeError("events demo needs the home page (load content.demo first)")
         index = EventIndexPage(title="Events & webinars", slug="events")

@@ -25,7 +25,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 
-from content.models import SeoMixin
+from core.pages import SeoMixin
 from core.timefmt import local_datetime
 
 DEFAULT_TIMEZONE = "Africa/Nairobi"

@@ -30,14 +30,6 @@ class Recommendation:
     industry: str = ""
 
 
-def _page_models(names: tuple[str, ...]) -> list:
-    """The content app's page models named in ``names`` (in that order)."""
-    from content.models import BlogPage, CaseStudyPage, ResourcePage
-
-    known = {model.__name__: model for model in (BlogPage, ResourcePage, CaseStudyPage)}
-    return [known[name] for name in names if name in known]
-
-
 def _seen_paths(lead: Lead | None) -> set[str]:
     if lead is None:
         return set()
@@ -50,26 +42,26 @@ def _seen_paths(lead: Lead | None) -> set[str]:
 
 
 def _as_recommendation(page: Any) -> Recommendation:
-    url = page.get_url() or page.url_path
+    url = page.url or page.url_path
     if url and url.startswith("/"):
         url = settings.SITE_URL + url
     return Recommendation(
         title=page.title,
         url=url or settings.SITE_URL,
-        summary=getattr(page, "summary", "") or "",
-        kind=getattr(page, "content_kind", page._meta.model_name),
-        industry=getattr(page, "industry", "") or "",
+        summary=page.summary,
+        kind=page.kind,
+        industry=page.industry,
     )
 
 
 def _from_content_recommender(lead: Lead | None, limit: int) -> list[Recommendation] | None:
     """The content app's recommender (``content.recommendations``): personalised items for
     a lead with engagement history, the most-viewed content otherwise. ``None`` if missing."""
-    from content import recommendations
+    from content.facade import recommendations_for_lead, recommendations_popular
 
-    items = recommendations.compute(lead=lead) if lead is not None else []
+    items = recommendations_for_lead(lead=lead) if lead is not None else []
     if not items:
-        items = recommendations.popular(limit=limit)
+        items = recommendations_popular(limit=limit)
     out = []
     for item in items[:limit]:
         url = item.url or ""
@@ -94,13 +86,13 @@ def recommendations_for(
             return picked
     industry = (lead.industry or "").lower() if lead else ""
     seen = _seen_paths(lead)
-    candidates = []
-    for model in _page_models(kinds):
-        candidates.extend(model.objects.live().order_by("-first_published_at")[:50])
+    from content.facade import published_pages
+
+    candidates = published_pages(kinds=kinds, per_kind=50)
 
     def rank(page) -> tuple:
-        url = page.get_url() or ""
-        page_industry = getattr(page, "industry", "") or ""
+        url = page.url
+        page_industry = page.industry
         return (
             url in seen,
             0

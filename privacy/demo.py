@@ -95,15 +95,15 @@ def policy_body() -> list[dict]:
 
 
 def load(log) -> None:
-    from content.models import HomePage, StandardPage
+    from content.facade import home_page, standard_page
 
-    home = HomePage.objects.filter(slug="home").first()
+    home = home_page(slug="home")
     if home is None:
         log("privacy: no home page, privacy policy skipped")
         return
-    page = StandardPage.objects.filter(slug=SLUG).first()
-    if page is None:
-        page = StandardPage(title="Privacy policy", slug=SLUG)
+    page = standard_page(slug=SLUG)
+    if page.pk is None:
+        page.title = "Privacy policy"
     page.intro = (
         "What EmenTech collects about visitors and leads, why, for how long, and how to get "
         "a copy or have it erased."

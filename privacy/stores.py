@@ -20,7 +20,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Q
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +70,10 @@ def vector_matches(needles: Iterable[str]) -> list[str]:
     wanted = [n.decode() for n in _normalise(needles)]
     if not wanted:
         return []
-    from content.models import ContentChunk
+    from content.facade import chunk_ids_mentioning
     from ementech.ai import config as ai_config
 
-    query = Q(pk__in=[])
-    for needle in wanted:
-        query |= Q(text__icontains=needle)
-    chunks = ContentChunk.objects.filter(query).values_list("pk", flat=True)
-    hits = [f"chunk:{pk}" for pk in chunks]
+    hits = [f"chunk:{pk}" for pk in chunk_ids_mentioning(needles=wanted)]
     texts = ai_config.cached_query_texts()
     hits += [f"query:{k}" for k in texts if any(n in str(k).lower() for n in wanted)]
     return hits

@@ -12,19 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from content.blocks import BodyBlock
-
-
-class SeoMixin(models.Model):
-    """Search-engine fields shared by every page type."""
-
-    seo_description = models.CharField(
-        max_length=300, blank=True, help_text="Shown in search results; 150–160 characters."
-    )
-
-    promote_panels = [*Page.promote_panels, FieldPanel("seo_description")]
-
-    class Meta:
-        abstract = True
+from core.pages import SeoMixin
 
 
 class HomePage(SeoMixin, Page):  # noqa: DJ008 - Page defines __str__
