@@ -25,8 +25,7 @@ from analytics.serializers import (
 from analytics.services import track_ingest
 from analytics.validation import validate_events
 from core.ratelimit import rate_limit
-from leads.cookies import visitor_cookie_set
-from leads.identity import visitor_id_from_request
+from leads.facade import visitor_cookie_set, visitor_id_from_request
 
 
 def _integration(request: Request) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -99,10 +99,9 @@ def chat_tables_ready() -> bool:
     """Whether the chat app is installed and its tables exist (metrics read them)."""
     if not apps.is_installed("chat"):
         return False
-    from chat.models import Conversation, DemoBooking
+    from chat.facade import tables_exist
 
-    tables = set(connection.introspection.table_names())
-    return Conversation._meta.db_table in tables and DemoBooking._meta.db_table in tables
+    return tables_exist(table_names=set(connection.introspection.table_names()))
 
 
 def chat_metrics(*, rng: DateRange) -> dict[str, Any]:
@@ -115,28 +114,23 @@ def chat_metrics(*, rng: DateRange) -> dict[str, Any]:
             "satisfaction_avg": None,
             "satisfaction_n": 0,
         }
-    from chat.models import Conversation, DemoBooking
+    from chat.facade import chat_counts
 
-    rated = Conversation.objects.filter(
-        started_at__gte=rng.since, started_at__lt=rng.until, satisfaction__isnull=False
-    ).aggregate(avg=Avg("satisfaction"), n=Count("pk"))
+    counts = chat_counts(since=rng.since, until=rng.until)
+    avg = counts.satisfaction_avg
     return {
         "enabled": True,
-        "active_chats": Conversation.objects.filter(
-            started_at__gte=rng.since, started_at__lt=rng.until
-        ).count(),
-        "demos_booked": DemoBooking.objects.filter(
-            status="confirmed", created_at__gte=rng.since, created_at__lt=rng.until
-        ).count(),
-        "satisfaction_avg": round(rated["avg"], 2) if rated["avg"] is not None else None,
-        "satisfaction_n": rated["n"],
+        "active_chats": counts.active_chats,
+        "demos_booked": counts.demos_booked,
+        "satisfaction_avg": round(avg, 2) if avg is not None else None,
+        "satisfaction_n": counts.satisfaction_n,
     }
 
 
 def lead_metrics(*, rng: DateRange) -> dict[str, Any]:
     """Totals, funnel, conversion rates, grades and score distribution of the leads created
     in the range, in one grouped query (plus one for sources)."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     leads = Lead.objects.filter(
         erased_at__isnull=True, created_at__gte=rng.since, created_at__lt=rng.until
@@ -193,15 +187,9 @@ def lead_metrics(*, rng: DateRange) -> dict[str, Any]:
 
 def custom_metrics(*, rng: DateRange) -> dict[str, Any]:
     """The seed's custom metrics (14.2) recorded in the range."""
-    from scoring.models import Metric
+    from scoring.facade import metric_totals
 
-    row = Metric.objects.filter(occurred_at__gte=rng.since, occurred_at__lt=rng.until).aggregate(
-        captured=Count("pk", filter=Q(kind="lead_captured")),
-        conversions=Count("pk", filter=Q(kind="conversion")),
-        conversion_value=Coalesce(Sum("value", filter=Q(kind="conversion")), 0.0),
-        satisfaction_avg=Avg("value", filter=Q(kind="ai_satisfaction")),
-        satisfaction_n=Count("pk", filter=Q(kind="ai_satisfaction")),
-    )
+    row = metric_totals(since=rng.since, until=rng.until)
     if row["satisfaction_avg"] is not None:
         row["satisfaction_avg"] = round(row["satisfaction_avg"], 2)
     return row
@@ -224,8 +212,8 @@ def live_viewers(*, now: dt.datetime | None = None, limit: int = 10) -> list[dic
 
 def live_feed(*, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
     """The newest leads and the latest hot-lead alerts."""
-    from leads.models import Lead
-    from scoring.models import ScoreAlert
+    from leads.facade import Lead
+    from scoring.facade import alerts_latest
 
     new = [
         {
@@ -245,13 +233,13 @@ def live_feed(*, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
     hot = [
         {
             "lead_id": str(a.lead_id),
-            "name": a.lead.name or a.lead.company or "(no name)",
-            "reason": a.get_reason_display() if hasattr(a, "get_reason_display") else a.reason,
-            "score": a.lead.score,
-            "grade": a.lead.grade,
+            "name": a.lead_name or a.lead_company or "(no name)",
+            "reason": a.reason_label,
+            "score": a.lead_score,
+            "grade": a.lead_grade,
             "at": a.created_at,
         }
-        for a in ScoreAlert.objects.select_related("lead").order_by("-created_at", "-id")[:limit]
+        for a in alerts_latest(limit=limit)
     ]
     return {"new": new, "hot": hot}
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from analytics.models import Interaction
-from leads.services import visitor_touch
+from leads.facade import visitor_touch
 
 
 def load(log) -> None:

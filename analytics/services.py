@@ -18,8 +18,7 @@ from django.utils import timezone
 from analytics.context import request_context
 from analytics.models import Interaction, TrackedBatch
 from analytics.validation import EventsInvalid, validate_event, validate_events
-from core.queue import enqueue
-from leads.models import Visitor
+from leads.facade import Visitor
 
 __all__ = [
     "EventsInvalid",
@@ -43,9 +42,9 @@ def schedule_lead_processing(lead_id: Any) -> None:
     """Enqueue the lead's behaviours and triggers (after commit, through the outbox)."""
     if lead_id is None:
         return
-    from leads.tasks import process_lead_events
+    from leads.facade import lead_events_process_later
 
-    enqueue(process_lead_events, str(lead_id))
+    lead_events_process_later(lead_id=lead_id)
 
 
 @transaction.atomic
@@ -218,7 +217,7 @@ def track_ingest(
     attributed to the visitor's lead, in a single round trip. Elsewhere it is a batch claim,
     ``visitor_touch`` and ``interactions_insert`` in one transaction.
     """
-    from leads.services import visitor_touch
+    from leads.facade import visitor_touch
 
     connection = connections[Interaction.objects.db]
     if connection.vendor != "postgresql":

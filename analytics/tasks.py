@@ -9,13 +9,12 @@ from __future__ import annotations
 from celery import shared_task
 
 from analytics.models import Interaction
-from core.queue import enqueue
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def process_pending(limit: int = 1000) -> int:
     """Enqueue lead processing for leads that have unprocessed interactions."""
-    from leads.tasks import process_lead_events
+    from leads.facade import lead_events_process_later
 
     lead_ids = list(
         Interaction.objects.filter(processed_at__isnull=True, lead__isnull=False)
@@ -23,7 +22,7 @@ def process_pending(limit: int = 1000) -> int:
         .distinct()[:limit]
     )
     for lead_id in lead_ids:
-        enqueue(process_lead_events, str(lead_id))
+        lead_events_process_later(lead_id=lead_id)
     return len(lead_ids)
 
 

@@ -37,7 +37,7 @@ from chat.streaming import drain_sync, pump
 from core.errors import ApplicationError, too_many_requests
 from core.net import client_ip, client_ip_truncated
 from core.ratelimit import rate_limit
-from leads.identity import visitor_id_from_request
+from leads.facade import visitor_id_from_request
 
 
 def sse(event: dict) -> str:

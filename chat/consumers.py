@@ -38,7 +38,7 @@ from chat.ownership import CHAT_COOKIE, conversation_token, is_owner
 from chat.streaming import pump
 from core.net import truncate_ip
 from core.permissions import is_sales
-from leads.identity import visitor_id_from_scope
+from leads.facade import visitor_id_from_scope
 
 
 def _history(conv: Conversation) -> list[dict]:

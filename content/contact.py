@@ -32,8 +32,7 @@ def _form(page, request: HttpRequest):
 
 
 def serve_contact(page, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    from leads.selectors import VISITOR_COOKIE
-    from leads.services import CaptureError, ConsentInput, lead_signup, notify_sales
+    from leads.facade import VISITOR_COOKIE, CaptureError, ConsentInput, lead_signup, notify_sales
 
     form = _form(page, request)
     context = page.get_context(request, *args, **kwargs)

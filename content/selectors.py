@@ -273,8 +273,7 @@ def _tracking_allowed(request) -> bool:
 def request_subject(request) -> tuple[Any, Any]:
     """(lead, visitor) of the ``em_vid`` cookie; either may be None. Without analytics
     consent (or with Global Privacy Control) the visitor is not recognised at all."""
-    from leads.models import Visitor
-    from leads.selectors import visitor_id_from_request
+    from leads.facade import Visitor, visitor_id_from_request
 
     if not _tracking_allowed(request):
         return None, None

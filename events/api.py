@@ -404,7 +404,7 @@ class EventRegisterApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        from leads.services import ConsentInput
+        from leads.facade import ConsentInput
 
         consent = ConsentInput(
             data_processing=data["consent"]["data_processing"],

@@ -76,7 +76,7 @@ def event_fields_to_ask(*, event: EventPage, lead=None) -> list[str]:
     """Registration fields still to ask (besides email): the lead fields the
     ``event_registration`` form or the event requires that the lead lacks, then the event's
     own questions (asked on every registration)."""
-    from leads.selectors import next_fields
+    from leads.facade import next_fields
 
     required_lead = [f for f in event.registration_fields if f in LEAD_FIELDS]
     missing = [
@@ -161,7 +161,7 @@ def registrations_due_follow_up(*, now: datetime) -> list[str]:
 
 def event_page_context(*, event: EventPage, request: HttpRequest | None) -> dict:
     """What the public event page shows: status, seats, and the form for this visitor."""
-    from leads.selectors import lead_for_request
+    from leads.facade import lead_for_request
 
     lead = lead_for_request(request) if request is not None else None
     seats = event_seat_counts(event=event)

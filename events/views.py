@@ -25,8 +25,7 @@ def visitor_from_request(request: HttpRequest):
     """The visitor of the ``em_vid`` cookie, if it exists. Never created here (setting
     tracking cookies is the privacy app's business), and never taken from a request body:
     linking a visitor to a lead stitches its history, so only the browser itself may."""
-    from leads.models import Visitor
-    from leads.selectors import visitor_id_from_request
+    from leads.facade import Visitor, visitor_id_from_request
 
     visitor_id = visitor_id_from_request(request)
     if visitor_id is None:
@@ -54,7 +53,7 @@ def event_page_serve(event: EventPage, request: HttpRequest, *args, **kwargs) ->
     form = registration_form(event, context, data=request.POST)
     context["form"] = form
     if form.is_valid():
-        from leads.services import ConsentInput
+        from leads.facade import ConsentInput
 
         consent = ConsentInput(
             data_processing=form.cleaned_data["consent_data_processing"],

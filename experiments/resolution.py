@@ -163,7 +163,7 @@ def resolve(request: HttpRequest, slug: str) -> Resolution:
         request._experiment_variants = memo
     if slug in memo:
         return memo[slug]
-    from leads.selectors import visitor_id_from_request
+    from leads.facade import visitor_id_from_request
     from privacy.facade import analytics_allowed
 
     res = resolve_for_visitor(

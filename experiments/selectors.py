@@ -49,7 +49,7 @@ def experiment_list() -> QuerySet[Experiment]:
 
 
 def _converted(goal: str):
-    from leads.models import Visitor
+    from leads.facade import Visitor
 
     visitors = Visitor.objects.filter(pk=OuterRef("visitor_id"), lead__isnull=False)
     if goal == Experiment.Goal.LEAD_CAPTURED:

@@ -52,7 +52,7 @@ def _event_uuid(*parts: Any) -> str:
 
 
 def _consent(lead: Any) -> dict[str, bool]:
-    from leads.selectors import consent_current  # TODO(facade): leads.facade
+    from leads.facade import consent_current
 
     return consent_current(lead=lead)
 
@@ -65,7 +65,7 @@ def lifecycle_enqueue(*, lead_id: Any, event: str, key: str) -> None:
 
 def lifecycle_send(*, lead_id: Any, event: str, key: str) -> bool:
     """Send one lifecycle event if the lead (still) consents to analytics."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     if not enabled():
         return False
@@ -113,13 +113,14 @@ def lifecycle_send(*, lead_id: Any, event: str, key: str) -> bool:
 def pageviews_forward(*, limit: int = 1000) -> int:
     """Send page views recorded since the last run (stored only with analytics consent;
     a lead who withdrew since is skipped)."""
-    from analytics.models import Interaction  # TODO(facade): analytics.facade
+    from analytics.facade import interactions
 
     if not enabled():
         return 0
     cursor, _ = SyncCursor.objects.get_or_create(name=PAGEVIEW_CURSOR)
     rows = list(
-        Interaction.objects.filter(type="page_view", pk__gt=cursor.position)
+        interactions()
+        .filter(type="page_view", pk__gt=cursor.position)
         .select_related("lead")
         .order_by("pk")[:limit]
     )

@@ -135,15 +135,14 @@ def alert_post(*, kind: str, payload: dict[str, Any]) -> bool:
 def handoff_payload(*, conversation_id: Any) -> dict[str, Any]:
     from django.urls import reverse
 
-    from chat.models import Conversation  # TODO(facade): chat.facade
+    from chat.facade import handoff
 
-    conversation = Conversation.objects.select_related("lead").get(pk=conversation_id)
-    lead = conversation.lead
+    found = handoff(conversation_id=conversation_id)
     return {
-        "name": getattr(lead, "name", ""),
-        "company": getattr(lead, "company", ""),
-        "email": getattr(lead, "email", ""),
-        "reason": conversation.escalation_reason,
+        "name": found.lead_name,
+        "company": found.lead_company,
+        "email": found.lead_email,
+        "reason": found.reason,
         "url": settings.SITE_URL
-        + reverse("admin:chat_conversation_change", args=[conversation.pk]),
+        + reverse("admin:chat_conversation_change", args=[found.conversation_id]),
     }

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from analytics.models import Interaction
+from analytics.facade import interactions, interactions_seed
 from leads.services import (
     ConsentInput,
     lead_capture,
@@ -60,11 +60,11 @@ def load(log) -> None:
         lead = lead_capture(
             email=email, consent=consent, source="demo", visitor=visitor, profile=profile
         ).lead
-        if not Interaction.objects.filter(lead=lead).exists():
+        if not interactions().filter(lead=lead).exists():
             start = now - dt.timedelta(days=10 - index)
-            Interaction.objects.bulk_create(
-                [
-                    Interaction(
+            interactions_seed(
+                rows=[
+                    dict(
                         type="page_view",
                         category="page_view",
                         visitor=visitor,

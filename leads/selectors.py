@@ -180,10 +180,10 @@ def lead_timeline(*, lead: Lead, limit: int = 500) -> list[dict]:
     """Everything that happened to the lead, oldest first: interactions, consents, audit
     entries, feed entries and rows of other apps that point at the lead (conversations,
     registrations, emails...), found through the lead's reverse relations."""
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     entries: list[dict] = []
-    for i in Interaction.objects.filter(lead=lead).order_by("-occurred_at", "-id")[:limit]:
+    for i in interactions().filter(lead=lead).order_by("-occurred_at", "-id")[:limit]:
         props = i.properties or {}
         label = props.get("path") or props.get("url") or props.get("resource_id") or ""
         entries.append(_entry(i.occurred_at, f"interaction:{i.type}", str(label), i, props))

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.conf import settings
 
-from leads.models import Lead
-from nurture.ai import llm_json
+from ementech.ai.structured import llm_json
+from leads.facade import Lead
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +33,13 @@ class Recommendation:
 def _seen_paths(lead: Lead | None) -> set[str]:
     if lead is None:
         return set()
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
-    paths = Interaction.objects.filter(lead=lead, type="page_view").values_list(
-        "properties__path", flat=True
-    )[:500]
+    paths = (
+        interactions()
+        .filter(lead=lead, type="page_view")
+        .values_list("properties__path", flat=True)[:500]
+    )
     return {p for p in paths if isinstance(p, str)}
 
 

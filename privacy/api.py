@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 from core import ratelimit
 from core.errors import ApplicationError
 from core.permissions import HasPerm
-from leads.models import Lead
+from leads.facade import Lead
 from privacy import services
 from privacy.export import FORMATS, export_render
 from privacy.hashing import email_hash

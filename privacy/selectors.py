@@ -17,7 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpRequest
 
-from leads.models import Lead, Visitor
+from leads.facade import Lead, Visitor
 from privacy.hashing import email_hash, normalize_email
 from privacy.models import Suppression
 from privacy.registry import PersonalData, Subject, active_entries

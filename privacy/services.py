@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from core.net import client_ip_truncated
 from core.queue import enqueue
-from leads.models import ConsentRecord, Lead, LeadAudit, Visitor
+from leads.facade import ConsentRecord, Lead, LeadAudit, Visitor
 from privacy.hashing import email_hash, normalize_email, token_hash
 from privacy.models import DataRequest, DeletionLog, Suppression
 from privacy.registry import (
@@ -75,7 +75,7 @@ class BannerChoice:
 
 
 def _visitor_for(request: HttpRequest):
-    from leads.identity import visitor_id_from_request
+    from leads.facade import visitor_id_from_request
 
     vid = visitor_id_from_request(request)
     if not vid:

@@ -87,7 +87,7 @@ class LeadScoreApi(APIView):
         ],
     )
     def post(self, request, lead_id):
-        from leads.models import Lead
+        from leads.facade import Lead
 
         try:
             outcome = services.lead_rescore(lead_id=lead_id, reason="api", with_actions=True)

@@ -10,7 +10,7 @@ from scoring.models import Metric
 
 
 def load(log: Callable[[str], None]) -> None:
-    from leads.models import Lead
+    from leads.facade import Lead
 
     stats = services.leads_rescore_bulk(reason="demo")
     log(f"scoring: scored {stats.leads} leads ({stats.changed} changed, {stats.alerts} alerts)")

@@ -48,12 +48,13 @@ def _activities(rows) -> dict[Any, Activity]:
 def activity_for(lead_ids: Sequence[Any]) -> dict[Any, Activity]:
     """Interaction aggregates (counts per type, sessions, distinct pages, seconds, last
     activity) for these leads, in one grouped query."""
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     if not lead_ids:
         return {}
     return _activities(
-        Interaction.objects.filter(lead_id__in=list(lead_ids))
+        interactions()
+        .filter(lead_id__in=list(lead_ids))
         .order_by()
         .values("lead_id")
         .annotate(**_activity_aggregates())
@@ -65,12 +66,13 @@ def activity_for_range(first_id: Any, last_id: Any) -> dict[Any, Activity]:
     scan, for bulk chunks of consecutive ids)."""
     from django.db import connection
 
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     if connection.vendor == "postgresql":
         return _pg_activity_range(first_id, last_id)
     return _activities(
-        Interaction.objects.filter(lead_id__gte=first_id, lead_id__lte=last_id)
+        interactions()
+        .filter(lead_id__gte=first_id, lead_id__lte=last_id)
         .order_by()
         .values("lead_id")
         .annotate(**_activity_aggregates())
@@ -79,7 +81,7 @@ def activity_for_range(first_id: Any, last_id: Any) -> dict[Any, Activity]:
 
 def lead_rows(lead_ids: Sequence[Any]) -> list[tuple]:
     """``LEAD_COLUMNS`` tuples of live (not deleted or erased) leads."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     return list(
         Lead.objects.filter(pk__in=list(lead_ids), erased_at__isnull=True).values_list(
@@ -96,7 +98,7 @@ def lead_row_chunks(*, chunk_size: int, lead_ids: Sequence[Any] | None = None) -
     if connection.vendor == "postgresql" and lead_ids is None:
         yield from _pg_row_chunks(chunk_size)
         return
-    from leads.models import Lead
+    from leads.facade import Lead
 
     base = Lead.objects.filter(erased_at__isnull=True)
     if lead_ids is not None:
@@ -132,7 +134,7 @@ def fast_cursor():
 def _pg_row_chunks(chunk_size: int) -> Iterator[list]:
     from django.db import connection
 
-    from leads.models import Lead
+    from leads.facade import Lead
 
     table = connection.ops.quote_name(Lead._meta.db_table)
     columns = ", ".join(
@@ -161,9 +163,9 @@ def _pg_row_chunks(chunk_size: int) -> Iterator[list]:
 def _pg_activity_range(first_id: Any, last_id: Any) -> dict[Any, Activity]:
     from django.db import connection
 
-    from analytics.models import Interaction
+    from analytics.facade import interaction_table
 
-    table = connection.ops.quote_name(Interaction._meta.db_table)
+    table = connection.ops.quote_name(interaction_table())
     counts = ", ".join(f"count(*) FILTER (WHERE type = '{t}')" for t in INTERACTION_TYPES)
     sql = (
         f"SELECT lead_id, {counts}, "  # noqa: S608 - fixed identifiers only
@@ -191,7 +193,7 @@ def _pg_activity_range(first_id: Any, last_id: Any) -> dict[Any, Activity]:
 
 
 def live_lead_count() -> int:
-    from leads.models import Lead
+    from leads.facade import Lead
 
     return Lead.objects.filter(erased_at__isnull=True).count()
 
@@ -227,7 +229,7 @@ def alerts_recent(*, limit: int = 20) -> QuerySet[ScoreAlert]:
 
 def labelled_leads() -> QuerySet:
     """Leads with a known outcome: won/lost, or stage customer (won), oldest first."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     return (
         Lead.objects.filter(erased_at__isnull=True)

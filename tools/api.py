@@ -53,7 +53,7 @@ class ProfileSerializer(serializers.Serializer):
 
 
 def consent_input(data: dict):
-    from leads.services import ConsentInput
+    from leads.facade import ConsentInput
 
     wording = services.EMAIL_CONSENT_WORDING
     if data.get("marketing"):

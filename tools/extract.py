@@ -13,7 +13,7 @@ import re
 
 from django.core.cache import cache
 
-from nurture.ai import llm_json
+from ementech.ai.structured import llm_json
 
 # Industry keys follow the content taxonomy (content.models.Industry) where it has one.
 INDUSTRIES: list[tuple[str, str, str]] = [

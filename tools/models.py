@@ -17,7 +17,7 @@ import uuid
 from django.db import models
 
 from core.timefmt import local_datetime
-from leads.models import Lead
+from leads.facade import Lead
 
 
 class ToolResult(models.Model):

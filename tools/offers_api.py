@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError
 from core.permissions import HasPerm
 from core.ratelimit import rate_limit
-from nurture.models import Subscriber
+from nurture.facade import newsletter_subscribed
 from tools import offers, selectors, services
 from tools.api import _RESULT_ID, PublicApi
 from tools.models import ExitOffer
@@ -80,12 +80,7 @@ class ExitIntentApi(PublicApi):
             stage=lead.stage if lead else "",
             role=lead.role if lead else "",
             industry=lead.industry if lead else "",
-            subscribed=bool(lead)
-            and Subscriber.objects.filter(
-                email_normalized=lead.email_normalized,
-                confirmed_at__isnull=False,
-                unsubscribed_at__isnull=True,
-            ).exists(),
+            subscribed=bool(lead) and newsletter_subscribed(email_normalized=lead.email_normalized),
         )
         row, copy = services.exit_offer_choose(
             signals=signals, visitor=visitor, lead=lead, session_id=v.get("session_id", "")

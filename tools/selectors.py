@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from leads.models import Lead, Visitor
+from leads.facade import Lead, Visitor
 from tools.models import ExitOffer
 
 VISITOR_COOKIE = "em_vid"
@@ -13,7 +13,7 @@ VISITOR_COOKIE = "em_vid"
 
 def visitor_for_request(request: HttpRequest) -> Visitor | None:
     """The visitor of the ``em_vid`` cookie (only set once analytics consent was given)."""
-    from leads.identity import visitor_id_from_request
+    from leads.facade import visitor_id_from_request
 
     vid = visitor_id_from_request(request)
     return Visitor.objects.filter(pk=vid).select_related("lead").first() if vid else None

@@ -16,9 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from leads.models import Lead, LeadAudit, Visitor
+from ementech.ai.structured import llm_json
+from leads.facade import Lead, LeadAudit, Visitor
 from mail.facade import queue_template_email
-from nurture.ai import llm_json
 from tools import assessment, inference, offers, roi
 from tools.models import ExitOffer, ProfileInference, ToolResult
 
@@ -34,7 +34,7 @@ MARKETING_WORDING = "Also send me occasional practical insights on AI. Unsubscri
 def _record(type_: str, properties: dict, *, visitor, lead, request) -> None:
     if visitor is None and lead is None:
         return
-    from analytics.services import interaction_record
+    from analytics.facade import interaction_record
 
     interaction_record(
         type=type_, properties=properties, visitor=visitor, lead=lead, request=request
@@ -196,7 +196,7 @@ def tool_result_email(
     Raises ``leads.services.CaptureError`` (nothing stored) on invalid email, missing
     consent or invalid profile values.
     """
-    from leads.services import lead_capture
+    from leads.facade import lead_capture
 
     merged = {**_profile_from(result), **{k: v for k, v in (profile or {}).items() if v}}
     captured = lead_capture(
@@ -447,14 +447,15 @@ def lead_inferences_apply(
 
 def profile_infer(*, lead_id, now: dt.datetime | None = None) -> list[ProfileInference]:
     """Infer a lead's missing profile data from its interactions (rules, or LLM + rules)."""
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     lead = Lead.objects.filter(pk=lead_id).first()
     if lead is None:
         return []
     now = now or timezone.now()
     interactions = list(
-        Interaction.objects.filter(lead=lead)
+        interactions()
+        .filter(lead=lead)
         .order_by("-occurred_at")
         .values("type", "properties", "occurred_at")[:500]
     )
@@ -471,10 +472,11 @@ def profile_infer(*, lead_id, now: dt.datetime | None = None) -> list[ProfileInf
 
 
 def profiles_infer_recent(*, since: dt.timedelta = dt.timedelta(hours=2)) -> int:
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     ids = (
-        Interaction.objects.filter(created_at__gte=timezone.now() - since, lead__isnull=False)
+        interactions()
+        .filter(created_at__gte=timezone.now() - since, lead__isnull=False)
         .order_by()
         .values_list("lead_id", flat=True)
         .distinct()[:1000]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.net import client_ip
 from core.ratelimit import rate_limit
-from leads.models import Lead
+from leads.facade import Lead
 from tools import assessment, extract, roi, selectors, services
 from tools.api import radar_url
 from tools.models import ToolResult
@@ -74,7 +74,7 @@ class EmailResultForm(forms.Form):
 
 
 def _email_step(request: HttpRequest, kind: str) -> tuple[EmailResultForm, ToolResult | None, bool]:
-    from leads.services import CaptureError
+    from leads.facade import CaptureError
     from tools.api import consent_input
 
     form = EmailResultForm(request.POST)

@@ -130,7 +130,7 @@ def _hold(
     conversation: Conversation, pending: dict, action_id: str, client_ip: str
 ) -> Iterator[dict[str, Any]]:
     """Hold the slot for the claimed address and ask its owner to confirm (module doc)."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     state = dict(conversation.state or {})
     lead = Lead.objects.filter(
@@ -296,8 +296,7 @@ def _after_booking(booking: DemoBooking) -> None:
     lead = booking.lead
     if lead is None or booking.status != DemoBooking.Status.CONFIRMED:
         return
-    from leads.models import Lead
-    from leads.services import lead_assign, lead_change_stage
+    from leads.facade import Lead, lead_assign, lead_change_stage
 
     if Lead.stage_rank(lead.stage) < Lead.stage_rank(Lead.Stage.OPPORTUNITY):
         lead = lead_change_stage(lead=lead, stage=Lead.Stage.OPPORTUNITY, actor=None)

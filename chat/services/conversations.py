@@ -76,7 +76,7 @@ def conversation_open(
             if changed:
                 conv.save(update_fields=[*changed, "updated_at"])
             return conv
-    from leads.services import visitor_touch
+    from leads.facade import visitor_touch
 
     visitor = visitor_touch(visitor_id=visitor_id) if visitor_id else None
     if mode not in Conversation.Mode.values:
@@ -108,7 +108,7 @@ def _valid_zone(name: str) -> bool:
 def _carry_lead(conv: Conversation) -> None:
     """Start from what the returning lead already told us, with the consent they gave on
     the form (the latest data-processing decision)."""
-    from leads.models import ConsentRecord
+    from leads.facade import ConsentRecord
 
     lead = conv.lead
     known = {}
@@ -159,7 +159,7 @@ def conversation_store_profile(
     conversation's only when the browser is verified for it (it created it, or its visitor
     is linked to it); an existing lead's address from any other browser is only *claimed*:
     nothing of that lead changes from here (fields, stage, owner)."""
-    from leads.services import CaptureError, ConsentInput, lead_capture, lead_update
+    from leads.facade import CaptureError, ConsentInput, lead_capture, lead_update
 
     collected = dict(conversation.collected or {})
     accepted: dict[str, Any] = {}
@@ -251,7 +251,7 @@ def _rescore(lead_id: Any) -> None:
     """Ask the scoring engine to rescore the lead (debounced, after commit)."""
     if not lead_id:
         return
-    from scoring.services import lead_rescore_soon
+    from scoring.facade import lead_rescore_soon
 
     lead_rescore_soon(lead_id=lead_id, reason="chat")
 
@@ -270,7 +270,7 @@ def conversation_escalate(*, conversation: Conversation, reason: str) -> Convers
     )
     conversation.refresh_from_db()
     if conversation.lead_id:
-        from leads.services import notify_sales
+        from leads.facade import notify_sales
 
         notify_sales(
             lead=conversation.lead,
@@ -295,7 +295,7 @@ def conversation_queue_followup(*, conversation: Conversation, reason: str) -> C
     conversation.escalation_reason = reason[:300]
     conversation.save(update_fields=["state", "next_action", "escalation_reason", "updated_at"])
     if conversation.lead_id:
-        from leads.services import notify_sales
+        from leads.facade import notify_sales
 
         notify_sales(
             lead=conversation.lead,

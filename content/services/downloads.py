@@ -49,8 +49,7 @@ def _signer():
 def gate_fields_to_ask(*, page, lead) -> list[str]:
     """The gate's required fields the visitor has not given yet (email only when we do not
     know who they are), in the order the marketer listed them."""
-    from leads import profiling
-    from leads.selectors import next_fields
+    from leads.facade import next_fields, profile_field_filled, profile_form_fields
 
     if not page.is_gated:
         return []
@@ -59,7 +58,7 @@ def gate_fields_to_ask(*, page, lead) -> list[str]:
         required.insert(0, "email")
     if lead is None:
         return required
-    form_fields = set(profiling.FORM_FIELDS["resource_download"])
+    form_fields = set(profile_form_fields(form="resource_download"))
     missing = set(next_fields(form="resource_download", lead=lead))
     ask = []
     for name in required:
@@ -68,7 +67,7 @@ def gate_fields_to_ask(*, page, lead) -> list[str]:
         if name in form_fields:
             if name in missing:
                 ask.append(name)
-        elif not profiling.is_filled(getattr(lead, name, None)):
+        elif not profile_field_filled(value=getattr(lead, name, None)):
             ask.append(name)
     return ask
 
@@ -84,7 +83,7 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
     from django.utils import timezone
 
     from content.models import DownloadGrant, EngagementKind
-    from leads.services import CaptureError, ConsentInput, capture_ip, lead_capture
+    from leads.facade import CaptureError, ConsentInput, capture_ip, lead_capture
 
     if page.document_id is None:
         raise DownloadError(
@@ -192,7 +191,7 @@ def download_open(*, token: str, visitor=None, request=None):
     lead = grant.lead
     engagement_record(page_id=page.pk, kind=EngagementKind.DOWNLOAD, visitor=visitor, lead=lead)
     if lead is not None or visitor is not None:
-        from analytics.services import interaction_record
+        from analytics.facade import interaction_record
 
         interaction_record(
             type="resource_download",

@@ -62,7 +62,7 @@ def engagement_record(*, page_id: int, kind: str, visitor=None, lead=None) -> No
 
 
 def _subject(subject_key: str):
-    from leads.models import Lead, Visitor
+    from leads.facade import Lead, Visitor
 
     kind, _, raw = subject_key.partition(":")
     if kind == "lead":

@@ -65,9 +65,9 @@ def _mark_attended(
 def attendance_interaction_type() -> str:
     """``event_attended`` once analytics has it; until then the attendance is recorded as an
     ``event_register`` interaction with ``properties.action == "attended"``."""
-    from analytics.models import InteractionType
+    from analytics.facade import interaction_types
 
-    values = set(InteractionType.values)
+    values = interaction_types()
     return "event_attended" if "event_attended" in values else "event_register"
 
 

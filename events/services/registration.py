@@ -126,7 +126,7 @@ def event_register(
     forbidden: not qualified; conflict: already registered / full / ended). Nothing is
     stored on error.
     """
-    from leads.services import CaptureError, lead_capture
+    from leads.facade import CaptureError, lead_capture
 
     now = now or timezone.now()
     try:
@@ -273,7 +273,7 @@ def _reset_for_new_cycle(registration: EventRegistration) -> None:
 
 
 def _record_interaction(*, type_: str, lead, visitor=None, request=None, properties: dict) -> None:
-    from analytics.services import interaction_record
+    from analytics.facade import interaction_record
 
     interaction_record(
         type=type_, properties=properties, visitor=visitor, lead=lead, request=request

@@ -50,13 +50,14 @@ def _fire_once(lead: Lead, kind: str, key: str = "") -> bool:
 def lead_process_events(*, lead_id: Any) -> Lead | None:
     """Recompute the lead's behaviours from its interactions and run the triggers for the
     interactions not processed yet (each trigger at most once per condition)."""
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     lead = Lead.all_objects.select_for_update().filter(pk=lead_id).first()
     if lead is None:
         return None
     pages = list(
-        Interaction.objects.filter(lead=lead, category="page_view")
+        interactions()
+        .filter(lead=lead, category="page_view")
         .order_by("occurred_at", "id")
         .values_list("type", "occurred_at", "properties")
     )
@@ -69,9 +70,9 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
         last = at
     scroll_depths = [
         float(d)
-        for d in Interaction.objects.filter(lead=lead, type="scroll").values_list(
-            "properties__scroll_depth", flat=True
-        )
+        for d in interactions()
+        .filter(lead=lead, type="scroll")
+        .values_list("properties__scroll_depth", flat=True)
         if isinstance(d, int | float)
     ]
     lead.page_views = len(view_times)
@@ -92,9 +93,7 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
     ]
 
     pending = list(
-        Interaction.objects.filter(lead=lead, processed_at__isnull=True).order_by(
-            "occurred_at", "id"
-        )
+        interactions().filter(lead=lead, processed_at__isnull=True).order_by("occurred_at", "id")
     )
     for interaction in pending:
         props = interaction.properties or {}
@@ -113,7 +112,7 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
                     message=f"High intent: {lead.email} spent over a minute on pricing",
                     data={"path": path, "duration": _duration(props)},
                 )
-                from scoring.services import alert_raise
+                from scoring.facade import alert_raise
 
                 alert_raise(
                     lead=lead,
@@ -149,9 +148,7 @@ def lead_process_events(*, lead_id: Any) -> Lead | None:
         fields.append("buying_stage")
     lead.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     if pending:
-        Interaction.objects.filter(pk__in=[i.pk for i in pending]).update(
-            processed_at=timezone.now()
-        )
+        interactions().filter(pk__in=[i.pk for i in pending]).update(processed_at=timezone.now())
         _rescore_soon(lead.pk)
     return lead
 

@@ -170,7 +170,7 @@ def _schedule_lead_work(lead_id: Any, *, created: bool = False) -> None:
 def _rescore_soon(lead_id: Any, *, first: bool = False) -> None:
     """Ask the scoring app for a (debounced) rescore once this transaction commits; a new
     lead is scored at once (its ``lead.new`` reaches the live dashboard)."""
-    from scoring.services import lead_rescore_soon
+    from scoring.facade import lead_rescore_soon
 
     lead_rescore_soon(lead_id=lead_id, reason="created" if first else "lead_changed", first=first)
 
@@ -212,7 +212,7 @@ def lead_signup(
 ) -> SignupResult:
     """A visitor submits a value-exchange form: touch the visitor, capture the lead, and
     record the submission as an interaction. Any ``CaptureError`` rolls everything back."""
-    from analytics.services import interaction_record
+    from analytics.facade import interaction_record
 
     visitor = visitor_touch(visitor_id=visitor_id, request=request)
     if page_url and not consent.page_url:

@@ -55,9 +55,9 @@ def visitor_touch(
     if visitor is None:
         ua = {}
         if request is not None:
-            from analytics.context import parse_user_agent
+            from analytics.facade import parse_user_agent
 
-            ua = parse_user_agent((request.META.get("HTTP_USER_AGENT") or "")[:400])
+            ua = parse_user_agent(ua=(request.META.get("HTTP_USER_AGENT") or "")[:400])
         visitor = Visitor(
             id=vid or uuid.uuid4(),
             user_agent_family=ua.get("browser", "")[:100],
@@ -93,7 +93,7 @@ def visitor_link(*, visitor: Visitor, lead: Lead) -> int:
     """Link ``visitor`` to ``lead`` and attribute its unattributed interactions to the lead
     (identity stitching). Interactions already attributed to another lead stay there: two
     leads are never merged. Returns how many interactions were stitched."""
-    from analytics.models import Interaction
+    from analytics.facade import interactions_attach_to_lead
 
     if visitor.lead_id != lead.pk:
         previous = visitor.lead_id
@@ -105,7 +105,5 @@ def visitor_link(*, visitor: Visitor, lead: Lead) -> int:
                 action="visitor_relinked",
                 changes={"visitor": str(visitor.pk), "from_lead": str(previous)},
             )
-    stitched = Interaction.objects.filter(visitor_id=visitor.pk, lead__isnull=True).update(
-        lead=lead
-    )
+    stitched = interactions_attach_to_lead(visitor_id=visitor.pk, lead_id=lead.pk)
     return stitched

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.queue import enqueue
-from leads.models import ConsentRecord, Lead
+from leads.facade import ConsentRecord, Lead
 from mail.facade import absolute_url, queue_template_email
 from nurture.models import (
     IssueDelivery,
@@ -127,7 +127,7 @@ def newsletter_subscribe(
 @transaction.atomic
 def newsletter_confirm(*, subscriber: Subscriber, ip: str = "") -> Subscriber:
     """The confirmation click: activate pending lists, capture the lead, log the consent."""
-    from leads.services import ConsentInput, lead_capture
+    from leads.facade import ConsentInput, lead_capture
 
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     pending = list(
@@ -162,7 +162,7 @@ def newsletter_confirm(*, subscriber: Subscriber, ip: str = "") -> Subscriber:
     subscriber.unsubscribed_at = None
     subscriber.lead = result.lead
     subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "lead"])
-    from analytics.services import interaction_record
+    from analytics.facade import interaction_record
 
     for sub in pending:
         interaction_record(

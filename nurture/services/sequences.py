@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from leads.models import ConsentRecord, Lead
+from leads.facade import ConsentRecord, Lead
 from mail.facade import queue_template_email
 from nurture.models import (
     Enrolment,
@@ -200,7 +200,7 @@ def sequence_run_due(*, now: dt.datetime | None = None, limit: int = 1000) -> in
 
 def sequence_triggers_scan(*, lookback: dt.timedelta = dt.timedelta(days=2)) -> int:
     """Enrol leads from triggers: newly identified leads and new resource downloads."""
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     enrolled = 0
     since = timezone.now() - lookback
@@ -221,9 +221,8 @@ def sequence_triggers_scan(*, lookback: dt.timedelta = dt.timedelta(days=2)) -> 
             name="resource_download"
         )
         rows = list(
-            Interaction.objects.filter(
-                type="resource_download", pk__gt=cursor.position, lead__isnull=False
-            )
+            interactions()
+            .filter(type="resource_download", pk__gt=cursor.position, lead__isnull=False)
             .order_by("pk")
             .values_list("pk", "lead_id")[:500]
         )

@@ -20,7 +20,7 @@ def _admin_log_finder(subject: Subject) -> Q | None:
     """Django admin history rows about the subject's lead and visitor objects."""
     from django.contrib.contenttypes.models import ContentType
 
-    from leads.models import Lead, Visitor
+    from leads.facade import Lead, Visitor
 
     parts = Q(pk__in=[])
     for model, ids in ((Lead, subject.lead_ids), (Visitor, subject.visitor_ids)):
@@ -72,9 +72,9 @@ def _typed_text_q(subject: Subject, prefix: str = "") -> Q:
 def _conversations_typed_in(subject: Subject) -> Q:
     """Conversations found by what the person typed, whoever they were linked to: details
     given before the consent box was ticked never reached a lead or visitor."""
-    from chat.models import Message
+    from chat.facade import conversation_ids_with_messages_where
 
-    typed = Message.objects.filter(_typed_text_q(subject)).values("conversation_id")
+    typed = conversation_ids_with_messages_where(where=_typed_text_q(subject))
     parts = Q(pk__in=typed)
     for address in subject.emails:
         parts |= Q(collected__email__iexact=address)
@@ -94,9 +94,9 @@ def _conversation_finder(subject: Subject) -> Q | None:
 def _message_finder(subject: Subject) -> Q | None:
     if not (subject.emails or subject.phones):
         return None
-    from chat.models import Conversation
+    from chat.facade import conversation_ids_where
 
-    found = Conversation._base_manager.filter(_conversations_typed_in(subject)).values("pk")
+    found = conversation_ids_where(where=_conversations_typed_in(subject))
     return Q(conversation__in=found)
 
 

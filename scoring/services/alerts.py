@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,21 +55,16 @@ def _chat_summary(lead: Any) -> str:
 def _conversation_digest(lead: Any) -> str:
     """A short digest of the lead's latest conversation from the chat app's analysis
     (intent, sentiment, urgency, progress, next action), when the chat app is installed."""
-    from analytics.dashboard import chat_tables_ready
+    from analytics.facade import chat_tables_ready
 
     if not chat_tables_ready():
         return ""
-    from chat.models import Conversation
+    from chat.facade import latest_conversation_digest
 
-    conv = (
-        Conversation.objects.filter(lead_id=lead.pk)
-        .annotate(n_messages=Count("messages"))
-        .order_by("-started_at")
-        .first()
-    )
+    conv = latest_conversation_digest(lead_id=lead.pk)
     if conv is None:
         return ""
-    parts = [f"{conv.n_messages} messages ({conv.get_status_display().lower()})"]
+    parts = [f"{conv.n_messages} messages ({conv.status_label.lower()})"]
     if conv.primary_intent:
         parts.append(f"intent: {conv.primary_intent}")
     if conv.sentiment:
@@ -84,11 +78,12 @@ def _conversation_digest(lead: Any) -> str:
 
 
 def _pages_viewed(lead: Any, limit: int = 8) -> list[str]:
-    from analytics.models import Interaction
+    from analytics.facade import interactions
 
     seen: list[str] = []
     for props in (
-        Interaction.objects.filter(lead_id=lead.pk, type="page_view")
+        interactions()
+        .filter(lead_id=lead.pk, type="page_view")
         .order_by("-occurred_at")
         .values_list("properties", flat=True)[:200]
     ):
@@ -158,7 +153,7 @@ def alert_deliver(*, alert_id: int) -> dict[str, str]:
     """Deliver one alert on each channel not done yet (retries skip the done ones):
     the dashboard groups, the assigned rep's email, Slack's hot-lead channel when Slack is
     configured. Raises ``SlackUnavailable`` when Slack fails so the task retries."""
-    from analytics.dashboard import dashboard_send
+    from analytics.facade import dashboard_send
 
     alert = (
         ScoreAlert.objects.select_related("lead", "lead__assigned_to").filter(pk=alert_id).first()
@@ -168,7 +163,7 @@ def alert_deliver(*, alert_id: int) -> dict[str, str]:
     done = dict(alert.deliveries)
     payload = alert_payload(alert)
     if "dashboard" not in done:
-        dashboard_send("lead.hot", payload)
+        dashboard_send(event="lead.hot", data=payload)
         _mark(alert.pk, "dashboard")
     if "email" not in done:
         rep = alert.lead.assigned_to

@@ -85,9 +85,11 @@ def leads_rescore_bulk(
             gc.enable()
     stats.seconds = time.perf_counter() - started
     if stats.leads:
-        from analytics.dashboard import dashboard_push
+        from analytics.facade import dashboard_push
 
-        dashboard_push("scores.refreshed", {"leads": stats.leads, "changed": stats.changed})
+        dashboard_push(
+            event="scores.refreshed", data={"leads": stats.leads, "changed": stats.changed}
+        )
     return stats
 
 
@@ -153,15 +155,16 @@ def leads_rescore_recent(*, now: dt.datetime | None = None, overlap_seconds: int
     """The safety net behind event-driven rescoring (beat, every minute): rescore the leads
     that changed or had interactions since the last sweep, and raise the high-intent alerts
     of the leads app's ``high_intent`` triggers fired since then. Idempotent."""
-    from analytics.models import Interaction
-    from leads.models import Lead, LeadTrigger
+    from analytics.facade import interactions
+    from leads.facade import Lead, LeadTrigger
 
     now = now or timezone.now()
     since = cache.get(SWEEP_KEY) or (now - dt.timedelta(minutes=10))
     since = since - dt.timedelta(seconds=overlap_seconds)
     ids = set(Lead.objects.filter(updated_at__gte=since).values_list("pk", flat=True)[:50000])
     ids |= set(
-        Interaction.objects.filter(created_at__gte=since, lead_id__isnull=False)
+        interactions()
+        .filter(created_at__gte=since, lead_id__isnull=False)
         .values_list("lead_id", flat=True)
         .distinct()[:50000]
     )

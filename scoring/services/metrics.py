@@ -17,7 +17,7 @@ def metrics_sweep(*, since: dt.datetime) -> int:
     lead captured (the leads app's ``created`` audit rows), conversion (stage moves to
     qualified/opportunity/customer and outcome won) and AI satisfaction (rated chat
     conversations). Each once per lead and stage / conversation. Returns rows recorded."""
-    from leads.models import LeadAudit
+    from leads.facade import LeadAudit
 
     rows: list[Metric] = []
     audits = LeadAudit.objects.filter(
@@ -71,24 +71,20 @@ def metrics_sweep(*, since: dt.datetime) -> int:
     rows += _satisfaction_metrics(since)
     Metric.objects.bulk_create(rows, batch_size=1000)
     if rows:
-        from analytics.dashboard import dashboard_push
+        from analytics.facade import dashboard_push
 
-        dashboard_push("metric", {"kind": "sweep", "recorded": len(rows)})
+        dashboard_push(event="metric", data={"kind": "sweep", "recorded": len(rows)})
     return len(rows)
 
 
 def _satisfaction_metrics(since: dt.datetime) -> list[Metric]:
-    from analytics.dashboard import chat_tables_ready
+    from analytics.facade import chat_tables_ready
 
     if not chat_tables_ready():
         return []
-    from chat.models import Conversation
+    from chat.facade import rated_conversations
 
-    rated = list(
-        Conversation.objects.filter(updated_at__gte=since, satisfaction__isnull=False).values_list(
-            "pk", "lead_id", "satisfaction", "updated_at"
-        )
-    )
+    rated = rated_conversations(updated_since=since)
     if not rated:
         return []
     done = set(
@@ -131,9 +127,9 @@ def metric_record(
         lead_id=getattr(lead, "pk", lead),
         occurred_at=occurred_at or timezone.now(),
     )
-    from analytics.dashboard import dashboard_push
+    from analytics.facade import dashboard_push
 
-    dashboard_push("metric", {"kind": kind, "value": value})
+    dashboard_push(event="metric", data={"kind": kind, "value": value})
     return metric
 
 

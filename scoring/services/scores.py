@@ -41,7 +41,7 @@ def _write_postgres(
 ) -> None:
     """COPY the results into a temporary table, then one UPDATE ... FROM and one INSERT of
     history rows for the scores that changed."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     lead_table = connection.ops.quote_name(Lead._meta.db_table)
     snap_table = connection.ops.quote_name(ScoreSnapshot._meta.db_table)
@@ -98,7 +98,7 @@ def _write_postgres(
 def _write_generic(
     results: Sequence[Scored], *, now: dt.datetime, model_label: str, reason: str
 ) -> None:
-    from leads.models import Lead
+    from leads.facade import Lead
 
     objs = []
     for s in results:
@@ -178,7 +178,7 @@ def lead_rescore(
     ask an LLM, and no network call runs while the lead row is locked."""
     outcome = _rescore_locked(lead_id=lead_id, reason=reason, now=now)
     if with_actions:
-        from leads.models import Lead
+        from leads.facade import Lead
         from scoring.actions import next_best_actions
 
         lead = Lead.all_objects.get(pk=outcome.lead_id)
@@ -190,7 +190,7 @@ def lead_rescore(
 
 @transaction.atomic
 def _rescore_locked(*, lead_id: Any, reason: str, now=None) -> ScoreOutcome:
-    from leads.models import Lead
+    from leads.facade import Lead
 
     now = now or timezone.now()
     row = (
@@ -238,11 +238,11 @@ def _rescore_locked(*, lead_id: Any, reason: str, now=None) -> ScoreOutcome:
 
 
 def _push_scored(s: Scored, *, model_label: str) -> None:
-    from analytics.dashboard import dashboard_push
+    from analytics.facade import dashboard_push
 
     dashboard_push(
-        "lead.new" if s.first_time else "lead.scored",
-        {
+        event="lead.new" if s.first_time else "lead.scored",
+        data={
             "lead_id": str(s.lead_id),
             "score": s.score,
             "grade": s.grade,
@@ -275,7 +275,7 @@ def debounce_key(lead_id: Any) -> str:
 def lead_rescore_debounced(*, lead_id: Any) -> ScoreOutcome | None:
     """What the debounced task runs: clear the pending mark first (events arriving during
     the run schedule another), then rescore; a lead erased meanwhile is skipped."""
-    from leads.models import Lead
+    from leads.facade import Lead
 
     cache.delete(debounce_key(lead_id))
     try:

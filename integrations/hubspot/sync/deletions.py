@@ -18,7 +18,7 @@ from integrations.models import CrmLink, RemoteErasure
 def contact_deleted_remotely(*, hubspot_id: str) -> bool:
     """The contact was deleted in HubSpot: soft-delete the lead here (restorable, like a
     staff delete)."""
-    from leads.services import lead_soft_delete  # TODO(facade): leads.facade
+    from leads.facade import lead_soft_delete
 
     with transaction.atomic():
         link = (

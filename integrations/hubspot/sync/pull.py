@@ -65,7 +65,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
     from privacy.facade import suppressed_emails
 
     Lead = _lead_model()  # noqa: N806
-    from leads.models import LeadAudit
+    from leads.facade import LeadAudit
 
     result = ApplyResult()
     if not contacts:

@@ -28,7 +28,7 @@ BATCH = 100  # HubSpot's batch and page limit
 
 def _lead_model():
     # TODO(facade): leads.facade once i12 lands it; the Lead model is the narrowest surface.
-    from leads.models import Lead
+    from leads.facade import Lead
 
     return Lead
 
@@ -335,9 +335,9 @@ def meeting_push(*, booking_id: Any) -> str:
         PublicObjectId,
     )
 
-    from chat.models import DemoBooking  # TODO(facade): chat.facade
+    from chat.facade import booking_info
 
-    booking = DemoBooking.objects.filter(pk=booking_id).first()
+    booking = booking_info(booking_id=booking_id)
     if booking is None or booking.lead_id is None:
         return ""
     contact = CrmLink.objects.filter(kind=CrmLink.Kind.CONTACT, lead_id=booking.lead_id).first()
@@ -352,15 +352,13 @@ def meeting_push(*, booking_id: Any) -> str:
         _upsert_input(
             [
                 (
-                    str(booking.pk),
+                    str(booking.id),
                     {
                         "hs_timestamp": start,
                         "hs_meeting_title": "EmenTech demo",
                         "hs_meeting_start_time": start,
                         "hs_meeting_end_time": end,
-                        "hs_meeting_outcome": "CANCELED"
-                        if booking.status == DemoBooking.Status.CANCELLED
-                        else "SCHEDULED",
+                        "hs_meeting_outcome": "CANCELED" if booking.cancelled else "SCHEDULED",
                     },
                 )
             ],
@@ -370,7 +368,7 @@ def meeting_push(*, booking_id: Any) -> str:
     meeting_id = response.results[0].id
     CrmLink.objects.update_or_create(
         kind=CrmLink.Kind.MEETING,
-        local_id=str(booking.pk),
+        local_id=str(booking.id),
         defaults={
             "lead_id": booking.lead_id,
             "hubspot_id": meeting_id,

@@ -1,4 +1,5 @@
-"""A small bridge to the LLM layer for tasks that want a JSON answer or fall back to rules.
+"""The one "ask the model for a JSON object, validate, fall back" helper, for tasks that
+want a JSON answer or fall back to their rules (tools, scoring, nurture).
 
 When no remote provider is configured (no OpenAI/Anthropic key) the callers use their rules:
 ``llm_json`` returns ``None`` and nothing is sent anywhere. When a provider is configured

@@ -1,0 +1,97 @@
+"""The leads app's public surface: the only module another app imports from ``leads``.
+
+- **Capture and identity**: ``lead_capture``/``lead_signup`` (create-or-update by email
+  with consent), ``ConsentInput``, ``CaptureError``, ``capture_ip``, ``visitor_touch``,
+  the visitor cookie (``VISITOR_COOKIE``, ``visitor_id_from_request``,
+  ``visitor_id_from_scope``, ``visitor_cookie_set``) and ``lead_for_request``.
+- **Staff and sales writes** (audited, with an ``actor``): ``lead_update``,
+  ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``.
+- **Progressive profiling**: ``next_fields``, ``profile_form_fields``,
+  ``profile_field_filled``; the consent ledger's current state: ``consent_current``.
+- **Processing**: ``lead_events_process_later`` (behaviours, triggers and stage checks of
+  a lead's new interactions, in Celery).
+- **Tables other apps still query** (``Lead``, ``Visitor``, ``ConsentRecord``,
+  ``LeadAudit``, ``LeadTrigger``): transitional; scoring writes the score columns,
+  privacy erases, the CRM sync and the tools read and write lead rows through them.
+  Each use is to become a function here (issue 12); new code adds a function instead.
+
+The functions are the services' and selectors' own (keyword-only, typed), resolved on
+first use so that importing the facade loads only ``leads.models``. Foreign keys to leads
+stay string labels (``"leads.Lead"``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from leads.identity import VISITOR_COOKIE
+from leads.models import ConsentRecord, Lead, LeadAudit, LeadTrigger, Visitor
+from leads.services.inputs import CaptureError, CaptureResult, ConsentInput
+
+# name -> the leads module that defines it (imported on first use)
+_LAZY = {
+    "capture_ip": "leads.services",
+    "lead_assign": "leads.services",
+    "lead_capture": "leads.services",
+    "lead_change_stage": "leads.services",
+    "lead_signup": "leads.services",
+    "lead_soft_delete": "leads.services",
+    "lead_update": "leads.services",
+    "notify_sales": "leads.services",
+    "visitor_touch": "leads.services",
+    "consent_current": "leads.selectors",
+    "lead_for_request": "leads.selectors",
+    "next_fields": "leads.selectors",
+    "visitor_id_from_request": "leads.identity",
+    "visitor_id_from_scope": "leads.identity",
+    "visitor_cookie_set": "leads.cookies",
+}
+
+__all__ = [
+    "VISITOR_COOKIE",
+    "CaptureError",
+    "CaptureResult",
+    "ConsentInput",
+    "ConsentRecord",
+    "Lead",
+    "LeadAudit",
+    "LeadTrigger",
+    "Visitor",
+    "lead_events_process_later",
+    "profile_field_filled",
+    "profile_form_fields",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'leads.facade' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def lead_events_process_later(*, lead_id: Any) -> None:
+    """Process the lead's new interactions (behaviours, triggers, stage) in Celery, after
+    the current transaction commits."""
+    from core.queue import enqueue
+    from leads.tasks import process_lead_events
+
+    enqueue(process_lead_events, str(lead_id))
+
+
+def profile_form_fields(*, form: str) -> tuple[str, ...]:
+    """The profile fields a form may ask for (progressive profiling)."""
+    from leads import profiling
+
+    return tuple(profiling.FORM_FIELDS[form])
+
+
+def profile_field_filled(*, value: Any) -> bool:
+    """Whether a profile field's value counts as known."""
+    from leads import profiling
+
+    return profiling.is_filled(value)
