@@ -1,8 +1,9 @@
 """The events app's public surface: the only module another app imports from ``events``.
 
-Other apps (today: the Zoom integration) read an event's meeting details, its confirmed
-registrants, set the join link the platform created, and hand back the attendance
-reports they fetched. Foreign keys to events stay string labels (``"events.EventPage"``).
+The Zoom integration reads an event's meeting details and confirmed registrants, sets the
+join link the platform created and hands back the attendance reports it fetched; the chat
+finds the event a visitor is looking at and registers them like the page's form does.
+Foreign keys to events stay string labels (``"events.EventPage"``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from events.attendance import Attendee
+from events.models import REGISTRATION_FIELDS
+from events.services.registration import RegistrationError, event_register
 
 __all__ = [
+    "REGISTRATION_FIELDS",
     "Attendee",
     "EventMeeting",
     "Registrant",
+    "RegistrationError",
     "attendance_import_api",
+    "event_register",
+    "event_required_fields",
+    "events_live",
     "event_meeting",
     "event_set_join_url",
     "registrants_confirmed",
@@ -105,3 +113,22 @@ def attendance_import_api(
     from events.services import attendance_import_api as _import
 
     return _import(event_id=event_id, attendees=attendees, questions=questions, polls=polls)
+
+
+def events_live(*, slug: str | None = None, uuid: Any = None) -> list[Any]:
+    """Published, not cancelled event pages, by slug and/or uuid."""
+    from events.models import EventPage
+
+    pages = EventPage.objects.live().filter(cancelled=False)
+    if slug is not None:
+        pages = pages.filter(slug=slug)
+    if uuid is not None:
+        pages = pages.filter(uuid=uuid)
+    return list(pages)
+
+
+def event_required_fields(*, event: Any, lead: Any = None) -> list[str]:
+    """The registration fields this person must still answer for ``event``."""
+    from events.selectors import event_required_fields as _required
+
+    return _required(event=event, lead=lead)
