@@ -52,13 +52,13 @@ SIZE_FOR_COUNT = ((10, "1-10"), (50, "11-50"), (200, "51-200"), (500, "201-500")
 
 def event_for_page(page_url: str):
     """The published event whose page is ``page_url`` (path or absolute URL), or None."""
-    from events.models import EventPage
+    from events.facade import events_live
 
     path = urlparse(page_url or "").path
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     if not slug:
         return None
-    for page in EventPage.objects.live().filter(slug=slug, cancelled=False):
+    for page in events_live(slug=slug):
         if (page.url or "").rstrip("/") == path.rstrip("/"):
             return page
     return None
@@ -74,7 +74,7 @@ def registration_wanted(conversation: Conversation, text: str) -> bool:
 
 def _answer_for(field: str, text: str) -> str | None:
     """Read ``text`` as the answer to the registration field we asked."""
-    from events.models import REGISTRATION_FIELDS
+    from events.facade import REGISTRATION_FIELDS
 
     found = slots.extract(text, asked=field)
     if field in ("email", "name", "company", "role", "phone", "industry"):
@@ -133,7 +133,7 @@ def _known_lead(conversation: Conversation, email: str):
 
 
 def _next_field(event, reg: dict, conversation: Conversation) -> str | None:
-    from events.selectors import event_required_fields
+    from events.facade import event_required_fields
 
     if not reg.get("email"):
         return "email"
@@ -181,9 +181,8 @@ def chat_register_turn(
 ) -> Iterator[dict[str, Any]]:
     """One visitor message in the registration dialogue; yields ``token`` and ``done``
     events (``done`` carries ``registration`` with the status once registered)."""
-    from events.models import EventPage
-    from events.services import RegistrationError, event_register
-    from leads.services import ConsentInput
+    from events.facade import RegistrationError, event_register, events_live
+    from leads.facade import ConsentInput
 
     conversation.refresh_from_db()
     text = (text or "").strip()
@@ -196,7 +195,7 @@ def chat_register_turn(
         reg = {}
     if not reg:
         event = (
-            EventPage.objects.live().filter(uuid=event_id, cancelled=False).first()
+            next(iter(events_live(uuid=event_id)), None)
             if event_id
             else event_for_page(conversation.page_url)
         )
@@ -216,7 +215,7 @@ def chat_register_turn(
             "waitlist_offered": False,
         }
     else:
-        event = EventPage.objects.live().filter(uuid=reg["event"], cancelled=False).first()
+        event = next(iter(events_live(uuid=reg["event"])), None)
         if event is None:
             _save_state(conversation, None)
             yield from _say(conversation, "That event is no longer open for registration.")
