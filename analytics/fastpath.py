@@ -47,8 +47,7 @@ from core import degrade
 from core.errors import too_many_requests
 from core.parsers import parse_json_body, snake_body
 from core.ratelimit import arate_limit, rate_limit
-from leads.cookies import visitor_cookie_set
-from leads.identity import visitor_id_from_request
+from leads.facade import visitor_cookie_set, visitor_id_from_request
 from privacy.facade import analytics_allowed
 
 TRACK_PATH = "/api/track"

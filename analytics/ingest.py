@@ -26,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 from analytics import handoff
 from analytics.context import parse_user_agent
 from analytics.models import IngestCheckpoint, Interaction, TrackedBatch
-from leads.models import Visitor
+from leads.facade import Visitor
 
 CHECKPOINT = "track"
 SLICE = 500  # stream entries per transaction (a batch entry holds up to 100 events)

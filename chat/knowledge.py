@@ -117,7 +117,7 @@ def _named_page_ids(query: str) -> list[int]:
     if len(asked) < 2:
         return []
     try:
-        from content.selectors import knowledge_page_titles
+        from content.facade import knowledge_page_titles
 
         titles = knowledge_page_titles()
     except Exception:  # noqa: BLE001 - the title hint is a bonus, never a failure
@@ -147,7 +147,7 @@ def events_sources(query: str, *, first_n: int, k: int = 2) -> list[dict[str, An
     as a source citing its own page: the events are not in the knowledge index (their seats
     and dates change), so they are read live."""
     try:
-        from events.selectors import event_list_past, event_list_upcoming
+        from events.facade import event_list_past, event_list_upcoming
 
         events = list(event_list_upcoming()[:8]) + [
             e for e in event_list_past()[:8] if e.recording_url

@@ -26,6 +26,7 @@ __all__ = [
     "faq_publish",
     "home_page",
     "knowledge_index_status",
+    "knowledge_page_titles",
     "knowledge_retrieve",
     "published_pages",
     "recommendations_for_lead",
@@ -67,6 +68,13 @@ def knowledge_retrieve(
     from content.selectors import retrieve
 
     return retrieve(query, filters, k=k)
+
+
+def knowledge_page_titles() -> list[tuple[int, str]]:
+    """``(page id, title)`` of the pages in the knowledge index."""
+    from content.selectors import knowledge_page_titles as _titles
+
+    return list(_titles())
 
 
 def catalogue_lines() -> list[CatalogueLine]:

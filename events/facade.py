@@ -24,6 +24,8 @@ __all__ = [
     "Registrant",
     "RegistrationError",
     "attendance_import_api",
+    "event_list_past",
+    "event_list_upcoming",
     "event_register",
     "event_required_fields",
     "events_live",
@@ -132,3 +134,17 @@ def event_required_fields(*, event: Any, lead: Any = None) -> list[str]:
     from events.selectors import event_required_fields as _required
 
     return _required(event=event, lead=lead)
+
+
+def event_list_upcoming() -> Any:
+    """Published upcoming events, soonest first (a queryset of event pages)."""
+    from events.selectors import event_list_upcoming as _upcoming
+
+    return _upcoming()
+
+
+def event_list_past() -> Any:
+    """Published past events, latest first (a queryset of event pages)."""
+    from events.selectors import event_list_past as _past
+
+    return _past()

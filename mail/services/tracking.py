@@ -15,7 +15,7 @@ from mail.services.links import absolute_url, click_signature_valid, redirect_ur
 def _record_email_interaction(email: OutboundEmail, type_: str, properties: dict, request) -> None:
     if email.lead_id is None:
         return
-    from analytics.services import interaction_record
+    from analytics.facade import interaction_record
 
     interaction_record(
         type=type_,

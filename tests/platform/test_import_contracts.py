@@ -23,6 +23,7 @@ ROOT_PACKAGES = (
     "experiments",
     "integrations",
     "leads",
+    "mail",
     "nurture",
     "predictions",
     "privacy",
