@@ -58,14 +58,13 @@ def active_for_subject(flag, subject: FlagSubject) -> bool:
 
 
 def _lead_segment(lead_id) -> tuple[str, str]:
-    from leads.models import Lead
+    from leads.facade import lead_segment
 
-    row = Lead.objects.filter(pk=lead_id).values_list("grade", "industry").first()
-    return row or ("", "")
+    return lead_segment(lead_id=lead_id)
 
 
 def subject_from_request(request, flag) -> FlagSubject:
-    from leads.identity import identity_for_request
+    from leads.facade import identity_for_request
     from privacy.facade import analytics_allowed
 
     consented = analytics_allowed(request=request)
@@ -83,14 +82,9 @@ def subject_from_request(request, flag) -> FlagSubject:
 
 def subject_for_lead(lead) -> FlagSubject:
     """A lead outside a request (tasks, emails): its latest visitor is the unit."""
-    from leads.models import Visitor
+    from leads.facade import visitor_latest_id
 
-    vid = (
-        Visitor.objects.filter(lead_id=lead.pk)
-        .order_by("-last_seen")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    vid = visitor_latest_id(lead_id=lead.pk)
     unit = str(vid) if vid else f"lead:{lead.pk}"
     return FlagSubject(
         unit=unit,

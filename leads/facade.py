@@ -3,7 +3,8 @@
 - **Capture and identity**: ``lead_capture``/``lead_signup`` (create-or-update by email
   with consent), ``ConsentInput``, ``CaptureError``, ``capture_ip``, ``visitor_touch``,
   the visitor cookie (``VISITOR_COOKIE``, ``visitor_id_from_request``,
-  ``visitor_id_from_scope``, ``visitor_cookie_set``) and ``lead_for_request``.
+  ``visitor_id_from_scope``, ``visitor_cookie_set``), ``identity_for_request``,
+  ``lead_for_request``, ``visitor_latest_id`` and ``lead_segment`` (grade, industry).
 - **Staff and sales writes** (audited, with an ``actor``): ``lead_update``,
   ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``.
 - **Progressive profiling**: ``next_fields``, ``profile_form_fields``,
@@ -43,6 +44,7 @@ _LAZY = {
     "consent_current": "leads.selectors",
     "lead_for_request": "leads.selectors",
     "next_fields": "leads.selectors",
+    "identity_for_request": "leads.identity",
     "visitor_id_from_request": "leads.identity",
     "visitor_id_from_scope": "leads.identity",
     "visitor_cookie_set": "leads.cookies",
@@ -59,8 +61,10 @@ __all__ = [
     "LeadTrigger",
     "Visitor",
     "lead_events_process_later",
+    "lead_segment",
     "profile_field_filled",
     "profile_form_fields",
+    "visitor_latest_id",
     *_LAZY,
 ]
 
@@ -95,3 +99,19 @@ def profile_field_filled(*, value: Any) -> bool:
     from leads import profiling
 
     return profiling.is_filled(value)
+
+
+def lead_segment(*, lead_id: Any) -> tuple[str, str]:
+    """``(grade, industry)`` of a live lead; empty strings when there is none."""
+    row = Lead.objects.filter(pk=lead_id).values_list("grade", "industry").first()
+    return row or ("", "")
+
+
+def visitor_latest_id(*, lead_id: Any) -> Any:
+    """The id of the lead's most recently seen visitor (browser), or None."""
+    return (
+        Visitor.objects.filter(lead_id=lead_id)
+        .order_by("-last_seen")
+        .values_list("pk", flat=True)
+        .first()
+    )
