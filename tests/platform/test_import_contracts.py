@@ -9,26 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from tests.platform.source_tree import ROOT
 
-ROOT_PACKAGES = (
-    "analytics",
-    "chat",
-    "content",
-    "core",
-    "ementech",
-    "events",
-    "experiments",
-    "integrations",
-    "leads",
-    "mail",
-    "nurture",
-    "predictions",
-    "privacy",
-    "scoring",
-    "tools",
+# The packages the contracts cover, as pyproject.toml lists them.
+ROOT_PACKAGES = tuple(
+    tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
 )
 
 
@@ -90,3 +78,16 @@ def test_the_copy_without_the_plant_passes(tmp_path):
     _copy_tree(tmp_path)
     result = _lint_imports(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_first_party_app_is_under_the_contracts():
+    """A new app in INSTALLED_APPS is checked too (else its imports would go unseen)."""
+    from django.conf import settings
+
+    first_party = {
+        name.split(".")[0]
+        for name in settings.INSTALLED_APPS
+        if (ROOT / name.split(".")[0] / "__init__.py").is_file()
+    }
+    assert first_party, settings.INSTALLED_APPS
+    assert first_party <= set(ROOT_PACKAGES), first_party - set(ROOT_PACKAGES)
