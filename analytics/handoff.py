@@ -72,11 +72,9 @@ def claim_key(batch_id: str) -> str:
 
 def enabled() -> bool:
     """Hand off to the buffer? (PostgreSQL only: the drain copies; Redis not known down.)"""
-    from django.db import connections
-
     return (
         bool(settings.TRACK_BUFFER)
-        and connections["default"].vendor == "postgresql"
+        and "postgresql" in settings.DATABASES["default"]["ENGINE"]
         and not degrade.cache_breaker().skip()
     )
 
@@ -94,6 +92,14 @@ class Entry:
     received_at: dt.datetime
 
     def encode(self) -> bytes:
+        iso: dict[int, str] = {}  # a batch's events mostly share one time (the request's)
+
+        def when(value: dt.datetime) -> str:
+            found = iso.get(id(value))
+            if found is None:
+                found = iso[id(value)] = value.isoformat()
+            return found
+
         return json.dumps(
             {
                 "v": self.visitor_id,
@@ -108,7 +114,7 @@ class Entry:
                         e["category"],
                         e["session_id"],
                         e["properties"],
-                        e["occurred_at"].isoformat(),
+                        when(e["occurred_at"]),
                     ]
                     for e in self.events
                 ],
