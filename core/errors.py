@@ -26,6 +26,7 @@ from django.middleware.common import CommonMiddleware
 from django.shortcuts import render
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ def validation_error_details(exc: DjangoValidationError) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's ``EXCEPTION_HANDLER``: reshape every error into the contract's envelope."""
+    if isinstance(exc, ApplicationError | DjangoValidationError):
+        set_rollback()  # as DRF does for its own exceptions (ATOMIC_REQUESTS)
     if isinstance(exc, ApplicationError):
         return application_error_response(exc)
     if isinstance(exc, DjangoValidationError):
@@ -186,8 +189,12 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
         message = (
             str(detail) if detail is not None else _SUMMARIES.get(response.status_code, "Error.")
         )
-    response.data = {"error": message, "details": details}
-    return response
+    # DRF's own headers (WWW-Authenticate on 401, Retry-After when throttled) are kept.
+    kept = ("WWW-Authenticate", "Retry-After")
+    headers = {k: response[k] for k in kept if response.has_header(k)}
+    return error_response(
+        message, status_code=response.status_code, details=details, headers=headers
+    )
 
 
 class ApplicationErrorMiddleware:
