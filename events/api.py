@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.net import client_ip
-from core.parsers import seed_consent
 from core.permissions import HasPerm
 from core.ratelimit import rate_limit
 from events.models import (
@@ -34,6 +33,7 @@ from events.models import (
 from events.selectors import event_list_upcoming
 from events.services import event_create, event_register
 from events.views import visitor_from_request
+from leads.facade import ConsentSerializer
 
 
 def _image_url(image) -> str:
@@ -306,19 +306,6 @@ class EventListCreateApi(APIView):
         return Response({"event": out}, status=status.HTTP_201_CREATED)
 
 
-class ConsentSerializer(serializers.Serializer):
-    """Also the seed's ``{given, dataProcessing, marketing}`` and a bare ``true``."""
-
-    data_processing = serializers.BooleanField()
-    marketing = serializers.BooleanField(default=False)
-    analytics = serializers.BooleanField(default=False)
-    wording = serializers.CharField(max_length=2000, required=False, default="")
-    page_url = serializers.CharField(max_length=500, required=False, default="")
-
-    def to_internal_value(self, data):
-        return super().to_internal_value(seed_consent(data))
-
-
 class RegistrationOutputSerializer(serializers.Serializer):
     registration = inline_serializer(
         "Registration",
@@ -404,16 +391,7 @@ class EventRegisterApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        from leads.facade import ConsentInput
-
-        consent = ConsentInput(
-            data_processing=data["consent"]["data_processing"],
-            marketing=data["consent"]["marketing"],
-            analytics=data["consent"]["analytics"],
-            method="checkbox",
-            wording=data["consent"]["wording"],
-            page_url=data["consent"]["page_url"],
-        )
+        consent = data["consent"]  # a ConsentInput (leads' consent parser)
         answers = {k: data[k] for k in REGISTRATION_FIELDS if data.get(k)}
         result = event_register(
             event_id=event_id,

@@ -269,7 +269,7 @@ class LeadsApi(APIView):
         visitor_id = selectors.visitor_id_from_request(request._request)
         result = services.lead_signup(
             email=email,
-            consent=services.ConsentInput(**consent),
+            consent=consent,
             source=source,
             form=form,
             visitor_id=visitor_id,

@@ -1,8 +1,9 @@
 """The leads app's public surface: the only module another app imports from ``leads``.
 
 - **Capture and identity**: ``lead_capture``/``lead_signup`` (create-or-update by email
-  with consent), ``ConsentInput``, ``CaptureError``, ``capture_ip``, ``visitor_touch``,
-  the visitor cookie (``VISITOR_COOKIE``, ``visitor_id_from_request``,
+  with consent), ``ConsentInput`` and the one consent parser ``ConsentSerializer`` (the
+  contract's consent object -> ``ConsentInput``), ``CaptureError``, ``capture_ip``,
+  ``visitor_touch``, the visitor cookie (``VISITOR_COOKIE``, ``visitor_id_from_request``,
   ``visitor_id_from_scope``, ``visitor_cookie_set``), ``identity_for_request``,
   ``lead_for_request``, ``visitor_latest_id`` and ``lead_segment`` (grade, industry).
 - **Staff and sales writes** (audited, with an ``actor``): ``lead_update``,
@@ -48,6 +49,7 @@ _LAZY = {
     "visitor_id_from_request": "leads.identity",
     "visitor_id_from_scope": "leads.identity",
     "visitor_cookie_set": "leads.cookies",
+    "ConsentSerializer": "leads.serializers",
 }
 
 __all__ = [

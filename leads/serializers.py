@@ -12,7 +12,7 @@ from core.parsers import seed_consent
 from core.serializers import StrictBooleanField, StrictCharField, StrictSerializer, StringListField
 from leads import selectors
 from leads.models import Lead
-from leads.services.inputs import PROFILE_FIELDS
+from leads.services.inputs import PROFILE_FIELDS, ConsentInput
 
 LIST_FIELDS = (
     "email",
@@ -161,9 +161,14 @@ class LeadProfileSerializer(StrictSerializer):
 
 @extend_schema_serializer(component_name="LeadConsent")
 class ConsentSerializer(serializers.Serializer):
-    """Consent as given on the form. Also accepted: ``true`` (consent to data processing)
-    and the seed's ``{given, dataProcessing, marketing}`` (``given`` stands for
-    ``data_processing`` when that is not sent)."""
+    """The one consent parser: the contract's consent object as a ``ConsentInput``
+    (``validated_data`` of a field of this type is a ``ConsentInput``).
+
+    Also accepted: ``true`` (consent to data processing), ``false``, and the seed's
+    ``{given, dataProcessing, marketing}`` (``given`` stands for ``data_processing`` when
+    that is not sent). ``require`` names fields the caller must send (the banner sends
+    ``analytics`` and ``marketing``); ``method`` and ``wording`` are what the form showed
+    when the body says nothing."""
 
     given = StrictBooleanField(
         required=False, help_text="The seed's name for data_processing (used when it is absent)."
@@ -177,16 +182,34 @@ class ConsentSerializer(serializers.Serializer):
     )
     page_url = StrictCharField(max_length=2000, allow_blank=True, default="")
 
+    def __init__(
+        self,
+        *args: Any,
+        require: tuple[str, ...] = (),
+        method: str = "checkbox",
+        wording: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_method, self.default_wording = method, wording
+        for name in require:
+            field = self.fields[name]
+            field.required, field.default = True, serializers.empty
+
     def to_internal_value(self, data: Any) -> Any:
         if data is False:
             data = {"data_processing": False}
         return super().to_internal_value(seed_consent(data))
 
-    def validate(self, attrs: dict) -> dict:
-        attrs.pop("given", None)
-        attrs["method"] = attrs.get("method") or "checkbox"
-        attrs["page_url"] = attrs.get("page_url", "")[:500]
-        return attrs
+    def validate(self, attrs: dict) -> ConsentInput:  # type: ignore[override]
+        return ConsentInput(
+            data_processing=attrs["data_processing"],
+            marketing=attrs["marketing"],
+            analytics=attrs["analytics"],
+            method=attrs.get("method") or self.default_method,
+            wording=attrs.get("wording") or self.default_wording,
+            page_url=attrs.get("page_url", "")[:500],
+        )
 
 
 @extend_schema_serializer(component_name="LeadCaptureInput")

@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_serializer,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -30,7 +31,7 @@ from rest_framework.views import APIView
 from core import ratelimit
 from core.errors import ApplicationError
 from core.permissions import HasPerm
-from leads.facade import Lead
+from leads.facade import ConsentSerializer, Lead
 from privacy import services
 from privacy.export import FORMATS, export_render
 from privacy.hashing import email_hash
@@ -76,10 +77,15 @@ def _cross_site(request: HttpRequest) -> bool:
     return request.META.get("HTTP_SEC_FETCH_SITE", "") == "cross-site"
 
 
-class ConsentInputSerializer(serializers.Serializer):
-    analytics = serializers.BooleanField()
-    marketing = serializers.BooleanField()
-    page_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+@extend_schema_serializer(component_name="BannerConsent")
+class BannerConsentSerializer(ConsentSerializer):
+    """The consent banner's choice: the one consent parser, with ``analytics`` and
+    ``marketing`` required (the banner always sends both)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("require", ("analytics", "marketing"))
+        kwargs.setdefault("method", "banner")
+        super().__init__(*args, **kwargs)
 
 
 CONSENT_STATE = inline_serializer(
@@ -123,7 +129,7 @@ ERASED = inline_serializer(
 class ConsentApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    InputSerializer = ConsentInputSerializer
+    InputSerializer = BannerConsentSerializer
 
     @extend_schema(
         responses=CONSENT_STATE,
@@ -155,7 +161,7 @@ class ConsentApi(APIView):
         )
 
     @extend_schema(
-        request=ConsentInputSerializer,
+        request=BannerConsentSerializer,
         responses={200: CONSENT_STATE},
         summary="Store the banner choice (em_consent cookie; ConsentRecords if known)",
         examples=[
@@ -185,12 +191,12 @@ class ConsentApi(APIView):
             )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        consent = serializer.validated_data
         choice = services.consent_banner_record(
             request=request,
-            analytics=data["analytics"],
-            marketing=data["marketing"],
-            page_url=data["page_url"],
+            analytics=consent.analytics,
+            marketing=consent.marketing,
+            page_url=consent.page_url,
         )
         response = Response(
             {

@@ -12,6 +12,7 @@ The exit-intent offer endpoints are in ``tools.offers_api``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -24,6 +25,7 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError
 from core.net import client_ip
 from core.ratelimit import rate_limit
+from leads.facade import ConsentInput, ConsentSerializer
 from tools import assessment, extract, roi, selectors, services
 from tools.models import ToolResult
 from tools.serializers import (
@@ -37,11 +39,6 @@ from tools.serializers import (
 _RESULT_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
-class ConsentSerializer(serializers.Serializer):
-    data_processing = serializers.BooleanField()
-    marketing = serializers.BooleanField(default=False)
-
-
 class ProfileSerializer(serializers.Serializer):
     """Smart-fill values the visitor confirmed (validated again by ``lead_capture``)."""
 
@@ -52,18 +49,14 @@ class ProfileSerializer(serializers.Serializer):
     industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-def consent_input(data: dict):
-    from leads.facade import ConsentInput
-
+def with_form_wording(consent: ConsentInput) -> ConsentInput:
+    """The tools' own consent text when the body sent none (what the form shows)."""
+    if consent.wording:
+        return consent
     wording = services.EMAIL_CONSENT_WORDING
-    if data.get("marketing"):
+    if consent.marketing:
         wording += "\n" + services.MARKETING_WORDING
-    return ConsentInput(
-        data_processing=data["data_processing"] is True,
-        marketing=data.get("marketing") is True,
-        method="checkbox",
-        wording=wording,
-    )
+    return replace(consent, wording=wording)
 
 
 def _email_result(request: Request, result: ToolResult, data: dict) -> None:
@@ -75,7 +68,7 @@ def _email_result(request: Request, result: ToolResult, data: dict) -> None:
     services.tool_result_email(
         result=result,
         email=data["email"],
-        consent=consent_input(data["consent"]),
+        consent=with_form_wording(data["consent"]),
         profile=data.get("profile") or {},
         visitor=selectors.visitor_for_request(request),
         ip=client_ip(request),

@@ -74,8 +74,8 @@ class EmailResultForm(forms.Form):
 
 
 def _email_step(request: HttpRequest, kind: str) -> tuple[EmailResultForm, ToolResult | None, bool]:
-    from leads.facade import CaptureError
-    from tools.api import consent_input
+    from leads.facade import CaptureError, ConsentInput
+    from tools.api import with_form_wording
 
     form = EmailResultForm(request.POST)
     try:
@@ -93,7 +93,9 @@ def _email_step(request: HttpRequest, kind: str) -> tuple[EmailResultForm, ToolR
         services.tool_result_email(
             result=result,
             email=d["email"],
-            consent=consent_input(d),
+            consent=with_form_wording(
+                ConsentInput(data_processing=d["data_processing"], marketing=d["marketing"])
+            ),
             profile={k: d[k] for k in ("role", "company_size", "industry") if d[k]},
             visitor=selectors.visitor_for_request(request),
             ip=client_ip(request),
