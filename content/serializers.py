@@ -11,7 +11,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from core.serializers import StrictBooleanField, StrictCharField
+from core.serializers import StrictCharField
+from leads.facade import ConsentSerializer
 
 
 @extend_schema_serializer(component_name="ContentCard")
@@ -121,14 +122,6 @@ class DownloadFormSerializer(serializers.Serializer):
     value_exchange = serializers.CharField(help_text="What the visitor gets for them.")
 
 
-class _DownloadConsentSerializer(serializers.Serializer):
-    data_processing = StrictBooleanField(
-        default=False, help_text="Must be true when the form asks for any field."
-    )
-    marketing = StrictBooleanField(default=False)
-    wording = StrictCharField(max_length=2000, allow_blank=True, default="")
-
-
 def _gate_text(max_length: int) -> serializers.Field:
     return StrictCharField(max_length=max_length, required=False, allow_blank=True, allow_null=True)
 
@@ -145,7 +138,11 @@ class DownloadInputSerializer(serializers.Serializer):
     company_size = _gate_text(20)
     industry = _gate_text(100)
     phone = _gate_text(40)
-    consent = _DownloadConsentSerializer(required=False, allow_null=True)
+    consent = ConsentSerializer(
+        required=False,
+        allow_null=True,
+        help_text="data_processing must be true when any field is asked.",
+    )
 
 
 @extend_schema_serializer(component_name="DownloadLink")

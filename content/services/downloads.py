@@ -4,7 +4,7 @@ and opening it (counted once, recorded on the lead).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -74,8 +74,9 @@ def gate_fields_to_ask(*, page, lead) -> list[str]:
 
 @transaction.atomic
 def download_request(*, page, data: dict, visitor=None, lead=None, request=None) -> DownloadLink:
-    """Check the gate, capture the lead with consent, and issue a signed, expiring link
-    (also emailed). Raises ``DownloadError`` with per-field details."""
+    """Check the gate, capture the lead with consent (``data["consent"]`` is a
+    ``ConsentInput``, from leads' consent parser), and issue a signed, expiring link (also
+    emailed). Raises ``DownloadError`` with per-field details."""
     import datetime as dt
 
     from django.conf import settings
@@ -97,11 +98,8 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
         value = data.get(name)
         if value in (None, "") or (isinstance(value, str) and not value.strip()):
             errors[name] = ["This field is required."]
-    consent = data.get("consent") or {}
-    if not isinstance(consent, dict):
-        errors["consent"] = ["Expected an object."]
-        consent = {}
-    if ask and not consent.get("data_processing"):
+    consent = data.get("consent") or ConsentInput(data_processing=False)
+    if ask and not consent.data_processing:
         errors.setdefault("consent", []).append(
             "Please agree to us processing your details to send the resource."
         )
@@ -113,11 +111,10 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
         try:
             captured = lead_capture(
                 email=email,
-                consent=ConsentInput(
-                    data_processing=True,
-                    marketing=bool(consent.get("marketing")),
+                consent=replace(
+                    consent,
                     method="checkbox",
-                    wording=str(consent.get("wording") or page.value_exchange)[:1000],
+                    wording=(consent.wording or page.value_exchange)[:1000],
                     page_url=page.get_url() or "",
                 ),
                 source="resource_download",
