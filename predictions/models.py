@@ -49,3 +49,47 @@ class Deal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage not in (self.Stage.WON, self.Stage.LOST)
+
+
+class ModelRun(models.Model):
+    """One training of a prediction model on the project's own history: its held-out
+    report (``predictions.learning.Evaluation.as_dict()``) and whether it was activated.
+    Only the latest run of a kind counts; its ``LeadPrediction`` rows are what it scored."""
+
+    class Kind(models.TextChoices):
+        CHURN = "churn", "Churn risk"
+        PROPENSITY = "propensity", "Propensity"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    service = models.CharField(max_length=100, blank=True, default="")
+    status = models.CharField(max_length=20)  # activated | refused
+    message = models.TextField(blank=True, default="")
+    evaluation = models.JSONField(default=dict, blank=True)
+    trained_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-trained_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "service", "-trained_at"], name="run_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}{':' + self.service if self.service else ''} {self.status}"
+
+    @property
+    def active(self) -> bool:
+        return self.status == "activated"
+
+
+class LeadPrediction(models.Model):
+    """A lead's score from one activated run, with its top factors (signed effects)."""
+
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="predictions")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    factors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        indexes = [models.Index(fields=["run", "-score"], name="leadpred_run_score_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.lead_id}: {self.score:.2f}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from predictions.forecast import DealRow, Forecast, forecast
-from predictions.models import Deal
+from predictions.models import Deal, LeadPrediction, ModelRun
 
 HORIZONS = (30, 90)
 HISTORY_DAYS = 540
@@ -59,4 +60,47 @@ def forecast_dashboard(*, now: dt.datetime | None = None, draws: int = 2000) -> 
         "n_deals": len(rows),
         "forecasts": forecasts,
         "enough": sum(1 for r in rows if r.closes is not None) >= 30,
+        **prediction_lists(),
+    }
+
+
+def _latest_runs(kind: str) -> list[ModelRun]:
+    """The latest run of ``kind`` per service (one for churn)."""
+    seen: dict[str, ModelRun] = {}
+    for run in ModelRun.objects.filter(kind=kind).order_by("-trained_at", "-pk"):
+        seen.setdefault(run.service, run)
+    return sorted(seen.values(), key=lambda r: r.service)
+
+
+def _rows(run: ModelRun, limit: int) -> list[dict[str, Any]]:
+    preds = LeadPrediction.objects.filter(run=run).select_related("lead").order_by("-score")
+    out = []
+    for p in preds[:limit]:
+        lead = p.lead
+        out.append(
+            {
+                "lead": lead,
+                "label": lead.company or lead.name or lead.email,
+                "url": reverse("admin:leads_lead_change", args=[lead.pk]),
+                "score": p.score,
+                "factors": p.factors,
+            }
+        )
+    return out
+
+
+def prediction_lists(*, limit: int = 10) -> dict[str, Any]:
+    """The churn-risk list (won accounts most likely to go quiet) and, per service, the
+    leads most likely to buy it; a model that is not active has a reason and no rows."""
+    churn_runs = _latest_runs(ModelRun.Kind.CHURN)
+    churn = churn_runs[0] if churn_runs else None
+    return {
+        "churn": {
+            "run": churn,
+            "rows": _rows(churn, limit) if churn and churn.active else [],
+        },
+        "propensity": [
+            {"run": run, "rows": _rows(run, limit) if run.active else []}
+            for run in _latest_runs(ModelRun.Kind.PROPENSITY)
+        ],
     }

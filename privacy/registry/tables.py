@@ -179,6 +179,11 @@ REGISTRY: tuple[PersonalData, ...] = (
         "person, goes.",
     ),
     PersonalData(
+        "predictions.LeadPrediction",
+        lead="lead",
+        note="a model's churn or propensity score for the lead and its top factors",
+    ),
+    PersonalData(
         "admin.LogEntry",
         finder=_admin_log_finder,
         erase=ANONYMISE,
@@ -205,6 +210,7 @@ REGISTRY: tuple[PersonalData, ...] = (
 
 # Models that hold no data about visitors or leads, with the reason.
 NON_PERSONAL: dict[str, str] = {
+    "predictions.ModelRun": "a model's held-out metrics and status message (aggregates only)",
     "core.OutboxMessage": "task names and their id arguments (tasks take ids, never values)",
     "analytics.TrackedBatch": "random client batch ids and event counts",
     "analytics.IngestCheckpoint": "the name of a buffer and a Redis stream entry id",
