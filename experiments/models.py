@@ -12,7 +12,6 @@ reads the lead's pipeline (created, qualified, demo booked, won) after the expos
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -82,9 +81,7 @@ class Experiment(ClusterableModel):
         MultiFieldPanel(
             [
                 FieldPanel("target"),
-                # A plain list, not Wagtail's page-chooser modal: the site's CSP
-                # (script-src 'self') blocks the modal's inline script under /cms/.
-                FieldPanel("page", widget=forms.Select),
+                FieldPanel("page"),  # Wagtail's page chooser (core.csp allows it)
                 FieldPanel("goal"),
                 FieldPanel("traffic_percent"),
             ],

@@ -325,7 +325,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # The policy applies everywhere, the admins included; the Django admin's theme (Alpine.js)
-# also needs 'unsafe-eval' there (core.csp.SiteCSPMiddleware adds it under /admin/ only).
+# also needs 'unsafe-eval' there, and Wagtail's admin 'unsafe-inline' for its widgets' inline
+# scripts (core.csp.SiteCSPMiddleware adds each under /admin/ or /cms/ only).
 
 # --- Internationalisation -------------------------------------------------------------------
 

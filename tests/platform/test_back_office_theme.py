@@ -140,3 +140,17 @@ def test_admin_sign_in_returns_to_the_admin_not_the_sales_dashboard(marketer):
 def test_cms_asks_no_third_party_for_avatars(marketer):
     html = _client(marketer).get("/cms/").content.decode()
     assert "gravatar.com" not in html
+
+
+def test_only_the_cms_may_run_inline_scripts(marketer, demo_site):
+    """Wagtail's admin (/cms/) starts its choosers and inline panels with inline scripts;
+    the public site's policy keeps ``script-src 'self'`` with no inline script or eval."""
+    cms_csp = _client(marketer).get("/cms/pages/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" in cms_csp.split("script-src")[1].split(";")[0]
+    assert "'unsafe-eval'" not in cms_csp
+    admin_csp = _client(marketer).get("/admin/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in admin_csp.split("script-src")[1].split(";")[0]
+    for path in ("/", "/about/", "/contact/", "/insights/", "/health"):
+        csp = Client().get(path).get("Content-Security-Policy", "")
+        script_src = csp.split("script-src")[1].split(";")[0] if "script-src" in csp else ""
+        assert script_src.split() == ["'self'"], (path, csp)
