@@ -22,6 +22,7 @@ from integrations.admin import CrmLinkInline, SyncConflictInline  # TODO(facade)
 from leads import selectors, services
 from leads.models import ConsentRecord, Lead, LeadAudit, SalesNotification, Visitor
 from leads.services.identity import UNVERIFIED_SUBMISSION, unverified_submission_accept
+from predictions.admin import lead_predictions
 from privacy.admin import erase_leads_action
 from scoring.admin import ScoreHistoryInline, why_this_score
 
@@ -160,6 +161,7 @@ class LeadAdmin(ModelAdmin):
         "created_at",
         "updated_at",
         why_this_score,
+        lead_predictions,
     )
     fieldsets = (
         (None, {"fields": ("id", "email", "name", "stage", "outcome", "assigned_to")}),
@@ -222,6 +224,7 @@ class LeadAdmin(ModelAdmin):
             },
         ),
         ("Why this score", {"classes": ["tab"], "fields": (why_this_score,)}),
+        ("Predictions", {"classes": ["tab"], "fields": (lead_predictions,)}),
     )
 
     @admin.display(description="Lead", ordering="email")

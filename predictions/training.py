@@ -172,4 +172,7 @@ def train_churn(*, now: dt.datetime | None = None) -> ModelRun:
 def train_all(*, now: dt.datetime | None = None) -> dict[str, Any]:
     churn = train_churn(now=now)
     prop = train_propensity(now=now)
+    from predictions.ai_data import fill_ai_data
+
+    fill_ai_data(now=now)
     return {"churn": churn.status, **{f"propensity:{r.service}": r.status for r in prop}}

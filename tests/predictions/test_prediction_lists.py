@@ -147,3 +147,38 @@ def test_trained_lists_link_to_leads_with_factors(client, sales_user, planted_hi
     assert reverse("admin:leads_lead_change", args=[first.pk]) in html
     assert "Churn risk" in html and "Most likely to buy" in html and "industry = " in html
     assert "not active" not in html.lower()
+
+
+def test_training_fills_ai_data_with_sources_shown_in_admin(client, superuser, planted_history):
+    leads, recent = planted_history
+    lead = Lead.objects.create(
+        email="keep@example.com", email_normalized="keep@example.com", visits=3, industry="retail"
+    )
+    Lead.objects.filter(pk=lead.pk).update(ai_data={"sophistication": "advanced"})
+    training.train_all()
+    lead.refresh_from_db()
+    predicted = lead.ai_data["predicted"]
+    assert lead.ai_data["sophistication"] == "advanced"  # other keys kept
+    assert set(predicted) >= {"propensity", "top_service", "cluster", "next_best_action"}
+    for entry in predicted.values():
+        assert entry["source"] and entry["at"]
+    assert "ai-strategy" in predicted["propensity"]["value"]
+    assert predicted["cluster"]["value"]["name"] in {"most engaged", "engaged", "light", "dormant"}
+    # Not predicted by any model yet, so not written (no guess).
+    assert not {"intent_score", "budget_band", "timeline"} & set(predicted)
+    # A recently won account carries its churn risk and the action follows the rule.
+    won = Lead.objects.get(pk=recent[0].pk).ai_data["predicted"]
+    assert (
+        0 <= won["churn_risk"]["value"] <= 1 and "churn model, run" in won["churn_risk"]["source"]
+    )
+    from predictions.ai_data import next_best_action
+
+    assert next_best_action({"churn_risk": 0.9}).startswith("Check in")
+    assert next_best_action({"top_service": {"service": "x", "probability": 0.6}}) == (
+        "Offer x (most likely purchase)"
+    )
+    client.force_login(superuser)
+    page = client.get(reverse("admin:leads_lead_change", args=[lead.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'class="bo-predictions"' in html
+    assert "k-means" in html and "next best action" in html
