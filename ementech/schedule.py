@@ -50,6 +50,12 @@ def beat_schedule() -> dict[str, dict]:
             "task": "scoring.tasks.rescore_all_leads",
             "schedule": crontab(hour=2, minute=30),
         },
+        # --- predictions: churn and per-service propensity retrained nightly on the project's
+        # own history (each activates only when it beats its baseline), then ai_data refilled
+        "predictions-train-models": {
+            "task": "predictions.tasks.train_models",
+            "schedule": crontab(hour=3, minute=30),
+        },
         "scoring-rescore-recent": {
             "task": "scoring.tasks.rescore_recent_leads",
             "schedule": 60.0,
