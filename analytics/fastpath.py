@@ -27,7 +27,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import RequestAborted, ValidationError
+from django.core.exceptions import DisallowedHost, RequestAborted, ValidationError
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -153,7 +153,10 @@ def accept(request: HttpRequest) -> Accepted | None:
         return None
     if not 0 < length <= settings.API_MAX_BODY_BYTES:
         return None
-    request.get_host()  # ALLOWED_HOSTS, as the stack would check it
+    try:
+        request.get_host()  # ALLOWED_HOSTS: a forged Host is the full stack's 400
+    except DisallowedHost:
+        return None  # raised here it would escape the ASGI handler uncaught
     data = parse_body(request.body)
     if data is None:
         return None
