@@ -223,7 +223,8 @@ def related_pages(page, *, k: int = 3) -> list:
     if len(related) < k and hasattr(page, "topics"):
         from content.models import CONTENT_PAGE_MODELS
 
-        topic_ids = list(page.topics.values_list("pk", flat=True))
+        # A preview (or a revision) holds topics in a modelcluster FakeQuerySet: no "pk" lookup.
+        topic_ids = [topic.pk for topic in page.topics.all()]
         for model in CONTENT_PAGE_MODELS:
             for other in model.objects.live().public().filter(topics__in=topic_ids).distinct():
                 if other.pk != page.pk and all(other.pk != r.pk for r in related):
@@ -237,7 +238,8 @@ def faqs_for_page(page) -> QuerySet:
     from content.models import FAQ
 
     qs = FAQ.objects.filter(live=True).select_related("topic")
-    topic_ids = list(page.topics.values_list("pk", flat=True))
+    # A preview (or a revision) holds topics in a modelcluster FakeQuerySet: no "pk" lookup.
+    topic_ids = [topic.pk for topic in page.topics.all()]
     if topic_ids:
         qs = qs.filter(topic_id__in=topic_ids)
     return qs[:6]

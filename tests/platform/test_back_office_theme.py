@@ -154,3 +154,15 @@ def test_only_the_cms_may_run_inline_scripts(marketer, demo_site):
         csp = Client().get(path).get("Content-Security-Policy", "")
         script_src = csp.split("script-src")[1].split(";")[0] if "script-src" in csp else ""
         assert script_src.split() == ["'self'"], (path, csp)
+
+
+def test_related_pages_of_a_preview(demo_site):
+    """A preview (a revision's page) holds its topics in a modelcluster FakeQuerySet; the blog
+    page's preview panel used to 500 with "Topic has no field named 'pk'"."""
+    from content.models import BlogPage
+    from content.selectors import faqs_for_page, related_pages
+
+    page = BlogPage.objects.live().filter(topics__isnull=False).first()
+    preview = page.save_revision().as_object()
+    assert related_pages(preview) is not None
+    assert faqs_for_page(preview) is not None
