@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -55,3 +57,12 @@ def test_a_failing_layer_is_logged_not_raised(monkeypatch, caplog):
     monkeypatch.setattr(layer, "group_send", boom)
     push_now("rt-d", {"type": "x.event"})
     assert "realtime push to rt-d failed" in caplog.text
+
+
+async def test_a_push_from_a_thread_running_an_event_loop_is_sent(layer):
+    """Async code that calls a sync helper which pushes (the loop's own thread): the send is
+    scheduled on the loop, not lost to ``async_to_sync``'s refusal."""
+    push_now(["rt-e", "rt-f"], {"type": "x.event"})
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert layer.sent == [("rt-e", {"type": "x.event"}), ("rt-f", {"type": "x.event"})]
