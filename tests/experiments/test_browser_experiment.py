@@ -99,7 +99,10 @@ def test_marketer_creates_starts_reads_and_ships_an_experiment(
     page.fill("#id_slug", "hero-headline")
     page.fill("#id_hypothesis", "A concrete promise brings more leads than a slogan.")
     page.select_option("#id_target", "hero_title")
-    page.select_option("#id_page", label="EmenTech")
+    # The page is picked in Wagtail's page chooser (a modal; see test_cms_csp_browser).
+    page.locator("#id_page-chooser [data-chooser-action-choose]").click()
+    page.locator(f'.modal-content a.choose-page[data-id="{home.pk}"]').click()
+    page.locator(".modal-content").wait_for(state="hidden")
     page.select_option("#id_goal", "lead_captured")
     page.fill("#id_variants-0-key", "control")
     page.fill("#id_variants-0-name", "Current headline")
