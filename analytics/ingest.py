@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from analytics import handoff
 from analytics.context import parse_user_agent
 from analytics.models import IngestCheckpoint, Interaction, TrackedBatch
+from analytics.visitor_sql import VISITOR_COLUMNS, VISITOR_MERGE
 from leads.facade import Visitor
 
 CHECKPOINT = "track"
@@ -210,26 +211,10 @@ def _touch_visitors(connection, items: list[dict]) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-INSERT INTO {table} AS old (id, first_seen, last_seen, utm_source, utm_medium, utm_campaign,
-    referrer, landing_page, user_agent_family, device, os_family)
+INSERT INTO {table} AS old ({VISITOR_COLUMNS})
 SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[],
     %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-ON CONFLICT (id) DO UPDATE SET
-    last_seen = GREATEST(old.last_seen, EXCLUDED.last_seen),
-    utm_source = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
-        THEN EXCLUDED.utm_source ELSE old.utm_source END,
-    utm_medium = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
-        THEN EXCLUDED.utm_medium ELSE old.utm_medium END,
-    utm_campaign = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
-        THEN EXCLUDED.utm_campaign ELSE old.utm_campaign END,
-    referrer = CASE WHEN old.referrer = '' THEN EXCLUDED.referrer ELSE old.referrer END,
-    landing_page = CASE WHEN old.landing_page = ''
-        THEN EXCLUDED.landing_page ELSE old.landing_page END
-WHERE old.last_seen < EXCLUDED.last_seen - make_interval(secs => %s)
-    OR (old.utm_source || old.utm_medium || old.utm_campaign = ''
-        AND EXCLUDED.utm_source || EXCLUDED.utm_medium || EXCLUDED.utm_campaign <> '')
-    OR (old.referrer = '' AND EXCLUDED.referrer <> '')
-    OR (old.landing_page = '' AND EXCLUDED.landing_page <> '')
+{VISITOR_MERGE}
 """,  # noqa: S608 - the table name comes from the model, values are parameters
             [
                 ids,

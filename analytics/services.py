@@ -18,6 +18,7 @@ from django.utils import timezone
 from analytics.context import request_context
 from analytics.models import Interaction, TrackedBatch
 from analytics.validation import EventsInvalid, validate_event, validate_events
+from analytics.visitor_sql import VISITOR_COLUMNS, VISITOR_MERGE
 from leads.facade import Visitor
 
 __all__ = [
@@ -255,25 +256,9 @@ def track_ingest(
         claim_params = [batch_id, len(clean), now]
     sql = f"""
 WITH {claim_sql}v AS (
-    INSERT INTO {visitor_table} AS old (id, first_seen, last_seen, utm_source, utm_medium,
-        utm_campaign, referrer, landing_page, user_agent_family, device, os_family)
+    INSERT INTO {visitor_table} AS old ({VISITOR_COLUMNS})
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-    ON CONFLICT (id) DO UPDATE SET
-        last_seen = GREATEST(old.last_seen, EXCLUDED.last_seen),
-        utm_source = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
-            THEN EXCLUDED.utm_source ELSE old.utm_source END,
-        utm_medium = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
-            THEN EXCLUDED.utm_medium ELSE old.utm_medium END,
-        utm_campaign = CASE WHEN old.utm_source || old.utm_medium || old.utm_campaign = ''
-            THEN EXCLUDED.utm_campaign ELSE old.utm_campaign END,
-        referrer = CASE WHEN old.referrer = '' THEN EXCLUDED.referrer ELSE old.referrer END,
-        landing_page = CASE WHEN old.landing_page = ''
-            THEN EXCLUDED.landing_page ELSE old.landing_page END
-    WHERE old.last_seen < EXCLUDED.last_seen - make_interval(secs => %s)
-        OR (old.utm_source || old.utm_medium || old.utm_campaign = ''
-            AND EXCLUDED.utm_source || EXCLUDED.utm_medium || EXCLUDED.utm_campaign <> '')
-        OR (old.referrer = '' AND EXCLUDED.referrer <> '')
-        OR (old.landing_page = '' AND EXCLUDED.landing_page <> '')
+{VISITOR_MERGE}
     RETURNING lead_id
 ), owner AS (
     SELECT COALESCE(
