@@ -26,30 +26,17 @@ from django.utils.dateparse import parse_datetime
 from analytics import handoff
 from analytics.context import parse_user_agent
 from analytics.models import IngestCheckpoint, Interaction, TrackedBatch
-from analytics.visitor_sql import VISITOR_COLUMNS, VISITOR_MERGE
+from analytics.tracking_sql import (
+    INTERACTION_COLUMNS,
+    TOUCH_FIELDS,
+    VISITOR_COLUMNS,
+    VISITOR_MERGE,
+    VISITOR_TOUCH_SECONDS,
+)
 from leads.facade import Visitor
 
 CHECKPOINT = "track"
 SLICE = 500  # stream entries per transaction (a batch entry holds up to 100 events)
-_TOUCH = (
-    ("utm_source", 100),
-    ("utm_medium", 100),
-    ("utm_campaign", 200),
-    ("referrer", 500),
-    ("landing_page", 500),
-)
-_VISITOR_TOUCH_SECONDS = 60
-_COLUMNS = (
-    "type",
-    "category",
-    "visitor_id",
-    "lead_id",
-    "session_id",
-    "properties",
-    "context",
-    "occurred_at",
-    "created_at",
-)
 
 
 @dataclass
@@ -136,7 +123,7 @@ def _store_slice(entries: list, result: DrainResult) -> None:
                 )
             )
     table = connection.ops.quote_name(Interaction._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    columns = ", ".join(connection.ops.quote_name(c) for c in INTERACTION_COLUMNS)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
@@ -180,7 +167,7 @@ def _touch_visitors(connection, items: list[dict]) -> dict[str, Any]:
     """Upsert every visitor of the slice in one statement; their lead ids."""
     visitors: dict[str, dict[str, Any]] = {}
     for item in items:
-        touch = {key: str(item["t"].get(key) or "")[:length] for key, length in _TOUCH}
+        touch = {key: str(item["t"].get(key) or "")[:length] for key, length in TOUCH_FIELDS}
         at = parse_datetime(item["at"])
         found = visitors.get(item["v"])
         if found is None:
@@ -228,7 +215,7 @@ SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[], %s::text[
                 column("browser"),
                 column("device"),
                 column("os"),
-                _VISITOR_TOUCH_SECONDS,
+                VISITOR_TOUCH_SECONDS,
             ],
         )
         cursor.execute(

@@ -17,8 +17,14 @@ from django.utils import timezone
 
 from analytics.context import request_context
 from analytics.models import Interaction, TrackedBatch
+from analytics.tracking_sql import (
+    INTERACTION_COLUMNS,
+    TOUCH_FIELDS,
+    VISITOR_COLUMNS,
+    VISITOR_MERGE,
+    VISITOR_TOUCH_SECONDS,
+)
 from analytics.validation import EventsInvalid, validate_event, validate_events
-from analytics.visitor_sql import VISITOR_COLUMNS, VISITOR_MERGE
 from leads.facade import Visitor
 
 __all__ = [
@@ -105,26 +111,13 @@ def interactions_insert(
     return len(clean)
 
 
-_COPY_COLUMNS = (
-    "type",
-    "category",
-    "visitor_id",
-    "lead_id",
-    "session_id",
-    "properties",
-    "context",
-    "occurred_at",
-    "created_at",
-)
-
-
 COPY_THRESHOLD = 10  # below this many rows one INSERT is a round trip cheaper than COPY
 
 
 def _raw_insert(connection, clean: list[dict], visitor_id, lead_id, context: dict) -> None:
     """One statement (so atomic even in autocommit): INSERT for a few rows, COPY for more."""
     table = connection.ops.quote_name(Interaction._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
+    columns = ", ".join(connection.ops.quote_name(c) for c in INTERACTION_COLUMNS)
     context_json = json.dumps(context, separators=(",", ":"))
     now = timezone.now()
     rows = [
@@ -143,7 +136,7 @@ def _raw_insert(connection, clean: list[dict], visitor_id, lead_id, context: dic
     ]
     with connection.cursor() as cursor:
         if len(rows) < COPY_THRESHOLD:
-            one = "(" + ", ".join(["%s"] * len(_COPY_COLUMNS)) + ")"
+            one = "(" + ", ".join(["%s"] * len(INTERACTION_COLUMNS)) + ")"
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))}",  # noqa: S608
                 [value for row in rows for value in row],
@@ -192,15 +185,6 @@ def interaction_record(
 
 # --- The /api/track fast path ----------------------------------------------------------------
 
-_VISITOR_TOUCH_SECONDS = 60
-_TOUCH_FIELDS = (
-    ("utm_source", 100),
-    ("utm_medium", 100),
-    ("utm_campaign", 200),
-    ("referrer", 500),
-    ("landing_page", 500),
-)
-
 
 def track_ingest(
     *,
@@ -239,7 +223,7 @@ def track_ingest(
         vid = uuid.uuid4()
     context = request_context(request)
     now = timezone.now()
-    attribution = {key: str((touch or {}).get(key) or "")[:length] for key, length in _TOUCH_FIELDS}
+    attribution = {key: str((touch or {}).get(key) or "")[:length] for key, length in TOUCH_FIELDS}
     visitor_table = connection.ops.quote_name(Visitor._meta.db_table)
     table = connection.ops.quote_name(Interaction._meta.db_table)
     batch_table = connection.ops.quote_name(TrackedBatch._meta.db_table)
@@ -287,7 +271,7 @@ RETURNING lead_id
         context.get("browser", "")[:100],
         context.get("device", "")[:20],
         context.get("os", "")[:100],
-        _VISITOR_TOUCH_SECONDS,
+        VISITOR_TOUCH_SECONDS,
         vid,
         vid,
         json.dumps(context, separators=(",", ":")),

@@ -1,14 +1,37 @@
-"""The visitor upsert's merge rule, written once for both writers of the visitor table: the
-per-request path (``analytics.services``) and the tracking buffer's drain
-(``analytics.ingest``).
+"""What both writers of tracking rows share (the per-request path in ``analytics.services``
+and the tracking buffer's drain in ``analytics.ingest``), written once: the interaction
+columns they copy, the first-touch fields and their lengths, and the visitor upsert.
 
-On a known visitor: ``last_seen`` only moves forward; first-touch attribution (UTM, referrer,
-landing page) is kept once set; the row is rewritten only when ``last_seen`` moved by more
-than the ``%s`` seconds parameter or an empty attribution field gets a value, so a busy
-visitor does not rewrite its row on every event. The statement aliases the table ``old``.
+The upsert's merge rule on a known visitor: ``last_seen`` only moves forward; first-touch
+attribution (UTM, referrer, landing page) is kept once set; the row is rewritten only when
+``last_seen`` moved by more than ``VISITOR_TOUCH_SECONDS`` (the statement's ``%s``) or an
+empty attribution field gets a value, so a busy visitor does not rewrite its row on every
+event. The statement aliases the table ``old``.
 """
 
 from __future__ import annotations
+
+INTERACTION_COLUMNS = (
+    "type",
+    "category",
+    "visitor_id",
+    "lead_id",
+    "session_id",
+    "properties",
+    "context",
+    "occurred_at",
+    "created_at",
+)
+
+# First-touch attribution kept on the visitor, with each column's length.
+TOUCH_FIELDS = (
+    ("utm_source", 100),
+    ("utm_medium", 100),
+    ("utm_campaign", 200),
+    ("referrer", 500),
+    ("landing_page", 500),
+)
+VISITOR_TOUCH_SECONDS = 60  # last_seen is rewritten at most this often per visitor
 
 VISITOR_COLUMNS = (
     "id, first_seen, last_seen, utm_source, utm_medium, utm_campaign, referrer, landing_page, "
