@@ -73,3 +73,40 @@ def test_offered_on_the_page_with_a_key(client, marketer, services_index, llm_se
     listing = client.get(f"/cms/pages/{services_index.get_parent().pk}/")
     assert listing.status_code == 200
     assert f"/cms/writing/{services_index.pk}/" in listing.content.decode()
+
+
+def test_only_editors_of_the_page_reach_it_and_nothing_is_generated_for_others(
+    client,
+    sales_user,
+    services_index,
+    llm_settings,  # noqa: F811
+):
+    """Sales (no CMS edit rights), an anonymous visitor and a forged page id get no draft
+    and cost no model call."""
+    url = f"/cms/writing/{services_index.pk}/"
+    body = {"field": "intro", "instruction": "x", "action": "generate"}
+    anonymous = client.post(url, body)
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    client.force_login(sales_user)
+    assert client.post(url, body).status_code in (302, 403)
+    assert client.post(url, {**body, "action": "accept", "text": "Defaced"}).status_code in (
+        302,
+        403,
+    )
+    assert llm_settings.bodies("anthropic") == []
+    page = ServiceIndexPage.objects.get(pk=services_index.pk)
+    assert page.get_latest_revision_as_object().intro == "Old intro."
+
+
+def test_a_field_that_is_not_a_text_field_of_the_page_is_refused(
+    client,
+    marketer,
+    services_index,
+    llm_settings,  # noqa: F811
+):
+    client.force_login(marketer)
+    url = f"/cms/writing/{services_index.pk}/"
+    resp = client.post(url, {"field": "slug", "text": "hijacked", "action": "accept"})
+    assert resp.status_code == 404
+    assert ServiceIndexPage.objects.get(pk=services_index.pk).slug == "services-writing"
+    assert client.post("/cms/writing/999999/", {"field": "intro"}).status_code == 404
