@@ -44,6 +44,7 @@ from analytics.context import request_context
 from analytics.serializers import BATCH_ID
 from analytics.validation import EventsInvalid, validate_events
 from core import degrade
+from core.csp import SiteCSPMiddleware
 from core.errors import too_many_requests
 from core.parsers import parse_json_body, snake_body
 from core.ratelimit import arate_limit, rate_limit
@@ -225,12 +226,32 @@ def _write_direct_closing(request: HttpRequest, accepted: Accepted) -> tuple[uui
 
 class _Responder:
     """The 202 (or 429) with the headers the full stack would have added: the visitor
-    cookie, ``Cache-Control: no-store, private``, SecurityMiddleware's and X-Frame-Options."""
+    cookie, ``Cache-Control: no-store, private``, SecurityMiddleware's, X-Frame-Options, the
+    site's Content-Security-Policy and the API view's ``Allow``."""
+
+    ALLOW = "POST, OPTIONS"  # analytics.api.TrackApi's methods, as DRF lists them
 
     def __init__(self) -> None:
         self._security = SecurityMiddleware(lambda request: None)
         self._frame = XFrameOptionsMiddleware(lambda request: None)
+        self._csp = SiteCSPMiddleware(lambda request: None)
+        self._csp_header: tuple[str, str] | None = None
         self._kicks: set[Any] = set()
+
+    def _policy(self, request: HttpRequest) -> tuple[str, str] | None:
+        """The CSP header of ``/api/track`` (no nonce is ever asked for on it, so it is the
+        same for every request: computed once by the site's CSP middleware)."""
+        if self._csp_header is None:
+            probe = HttpResponse()
+            self._csp.process_request(request)
+            self._csp.process_response(request, probe)
+            for name in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+                if name in probe:
+                    self._csp_header = (name, probe[name])
+                    break
+            else:
+                self._csp_header = ("", "")
+        return self._csp_header if self._csp_header[0] else None
 
     def secure_enough(self, request: HttpRequest) -> bool:
         return self._security.process_request(request) is None  # else: the SSL redirect
@@ -242,6 +263,10 @@ class _Responder:
             visitor_cookie_set(request, response, vid)
         patch_cache_control(response, no_store=True, private=True)
         response["Content-Length"] = str(len(response.content))
+        response["Allow"] = self.ALLOW
+        policy = self._policy(request)
+        if policy is not None:
+            response[policy[0]] = policy[1]
         response = self._security.process_response(request, response)
         return self._frame.process_response(request, response)
 
