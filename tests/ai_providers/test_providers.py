@@ -155,6 +155,16 @@ def test_timeout_falls_back(llm_settings):
     assert out.result.text == "in time"
 
 
+def test_the_llm_timeout_setting_applies_when_a_call_names_none(llm_settings):
+    """``LLM_TIMEOUT`` is the default for every call (it was shadowed by a hard-coded 20 s
+    default on ``ChatRequest``, so the setting was never read)."""
+    llm_settings.script("openai", Reply(text="too late", delay=1.5))
+    llm_settings.script("anthropic", Reply(text="in time"))
+    with override_settings(LLM_TIMEOUT=0.4):
+        out = llm_config.run(request())
+    assert out.result.text == "in time"
+
+
 def test_midstream_failure_resets_and_falls_back(llm_settings):
     llm_settings.script("openai", Reply(text="This answer will brea", chunk=2, drop_after_tokens=3))
     llm_settings.script("anthropic", Reply(text="Complete answer."))

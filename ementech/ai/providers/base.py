@@ -81,7 +81,7 @@ class ChatRequest:
     tools: list[ToolSpec] = field(default_factory=list)
     temperature: float = 0.3
     max_tokens: int = 700
-    timeout: float = 20.0
+    timeout: float | None = None  # seconds; None: settings.LLM_TIMEOUT (llm_config applies it)
     task: str = "chat"
     context: dict[str, Any] = field(default_factory=dict)
 
