@@ -61,7 +61,8 @@ if TRUSTED_PROXY_COUNT:
 
 # Every rate limit in one place (core.ratelimit): scope -> "<count>/<period>", per client
 # address unless the caller keys it otherwise. RATE_LIMIT_<SCOPE> overrides one (scope
-# upper-cased, "-" and "." as "_"), e.g. RATE_LIMIT_LEAD_CAPTURE=100/m.
+# upper-cased, "-" and "." as "_"), e.g. RATE_LIMIT_LEAD_CAPTURE=100/m; LEAD_CAPTURE_RATE_LIMIT
+# is read too.
 _RATE_LIMIT_DEFAULTS = {
     "track": "600/m",  # POST /api/track (tracker batches)
     "lead-capture": "30/m",  # POST /api/leads
@@ -86,10 +87,18 @@ _RATE_LIMIT_DEFAULTS = {
     "chat-new-conversation-ip": "30/h",
     # (LLM spend per browser and address: CHAT_*_BUDGET_USD_PER_DAY, counted in chat.limits)
 }
-RATE_LIMITS = {
-    scope: env.str("RATE_LIMIT_" + scope.upper().replace("-", "_").replace(".", "_"), default=rate)
-    for scope, rate in _RATE_LIMIT_DEFAULTS.items()
-}
+
+
+def _rate_from_env(scope: str, default: str) -> str:
+    """``RATE_LIMIT_<SCOPE>``, else the other common spelling ``<SCOPE>_RATE_LIMIT`` (as the
+    shared perf script sets ``TRACK_RATE_LIMIT``), else the default."""
+    name = scope.upper().replace("-", "_").replace(".", "_")
+    return env.str("RATE_LIMIT_" + name, default="") or env.str(
+        name + "_RATE_LIMIT", default=default
+    )
+
+
+RATE_LIMITS = {scope: _rate_from_env(scope, rate) for scope, rate in _RATE_LIMIT_DEFAULTS.items()}
 # Client batch ids of /api/track are remembered this long (a retried batch is stored once).
 TRACK_BATCH_TTL_DAYS = env.int("TRACK_BATCH_TTL_DAYS", default=2)
 # Accepted /api/track events go to a Redis stream that the worker copies into PostgreSQL

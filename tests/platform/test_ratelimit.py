@@ -96,3 +96,35 @@ def test_redis_down_degrades_to_a_per_process_limiter(monkeypatch, caplog):
 def test_every_configured_rate_parses(settings):
     for scope, rate in settings.RATE_LIMITS.items():
         assert ratelimit.parse_rate(rate).count > 0, scope
+
+
+def _rates_with_env(env: dict[str, str]) -> dict[str, str]:
+    """``settings.RATE_LIMITS`` as a fresh process reads it from these variables."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.RATE_LIMITS))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ementech.settings.test", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_rate_is_set_by_either_spelling_of_its_variable():
+    """``RATE_LIMIT_TRACK`` and ``TRACK_RATE_LIMIT`` both set the track rate (the shared perf
+    script uses the second); the first wins when both are set."""
+    assert _rates_with_env({"TRACK_RATE_LIMIT": "7/m"})["track"] == "7/m"
+    assert _rates_with_env({"RATE_LIMIT_TRACK": "8/m"})["track"] == "8/m"
+    both = _rates_with_env(
+        {"RATE_LIMIT_TRACK": "8/m", "TRACK_RATE_LIMIT": "7/m", "LEAD_CAPTURE_RATE_LIMIT": "9/m"}
+    )
+    assert both["track"] == "8/m" and both["lead-capture"] == "9/m"
