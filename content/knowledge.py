@@ -1,6 +1,11 @@
-"""The knowledge base as each process sees it: an in-memory snapshot of the chunk table
-(vector matrix + BM25 index) for the configured embedding model, reloaded when the
-knowledge version moves.
+"""The knowledge base as each process sees it: a snapshot of the chunk table (vector
+matrix, BM25 postings, filter columns, page centroids, and an HNSW graph above a size
+threshold) for the configured embedding model, switched when the knowledge version moves.
+
+The snapshot is not loaded per process: the worker publishes each version as one set of
+files (``ementech.ai.indexfiles``, written to a temporary directory and renamed into
+place) and every process memory-maps it, so a change costs a web process a few file opens
+and the pages its queries touch, shared with every other process through the page cache.
 
 The version is a random token stored in ``KnowledgeVersion`` and mirrored in the cache
 (Redis), so every web and worker process notices a change within ``VERSION_TTL`` seconds at
@@ -14,21 +19,27 @@ when it is ready the version moves and every process switches.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from django.core.cache import cache
 from django.db import transaction
 
 from ementech.ai import config as ai_config
+from ementech.ai import indexfiles
 from ementech.ai.embeddings import Embedder
+from ementech.ai.indexfiles import IndexSet, MappedVectorIndex
 from ementech.ai.lexical import BM25Index
 from ementech.ai.retrieval import HybridRetriever
-from ementech.ai.vectors import LocalVectorIndex, VectorIndex
+from ementech.ai.vectors import VectorIndex
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +68,10 @@ def bump_version() -> str:
     cache.delete(VERSION_KEY)
     # Readers in other processes may have cached the old token before this commit.
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+    from content.tasks import publish_knowledge_index
+    from core.queue import enqueue
+
+    enqueue(publish_knowledge_index)  # the worker publishes the new set after commit
     return str(token)
 
 
@@ -66,12 +81,13 @@ class Snapshot:
     model_name: str  # the model whose index is served
     requested_model: str  # the configured model (differs while its index is rebuilt)
     embedder: Embedder
-    ids: list[str]
+    ids: Sequence[str]
     page_ids: np.ndarray
     vector_index: VectorIndex
-    local_index: LocalVectorIndex | None
+    local_index: MappedVectorIndex | None
     lexical: BM25Index
     retriever: HybridRetriever
+    files: IndexSet | None = field(default=None, repr=False)
     _centroids: dict[int, np.ndarray] | None = field(default=None, repr=False)
 
     def texts(self, ids: Sequence[str]) -> Mapping[str, str]:
@@ -86,22 +102,23 @@ class Snapshot:
         return self.local_index.vectors(ids)
 
     def page_centroids(self) -> dict[int, np.ndarray]:
-        """One unit vector per page: the normalised mean of its chunk vectors."""
+        """One unit vector per page: the normalised mean of its chunk vectors (computed
+        when the set was built)."""
         if self._centroids is None:
-            centroids: dict[int, np.ndarray] = {}
-            if self.local_index is not None and len(self.ids):
-                matrix = self.local_index.matrix
-                for page_id in np.unique(self.page_ids[self.page_ids >= 0]):
-                    mean = matrix[self.page_ids == page_id].mean(axis=0)
-                    norm = float(np.linalg.norm(mean))
-                    if norm > 0:
-                        centroids[int(page_id)] = mean / norm
-            self._centroids = centroids
+            extra = self.files.extra if self.files is not None else {}
+            pages, vectors = extra.get("centroid_pages"), extra.get("centroids")
+            self._centroids = (
+                {int(p): np.asarray(vectors[n]) for n, p in enumerate(pages)}
+                if pages is not None and vectors is not None
+                else {}
+            )
         return self._centroids
 
 
 _lock = threading.Lock()
 _snapshot: Snapshot | None = None
+_fresh = False  # set by forget(): the next load rebuilds the set from the database
+_pending: tuple[str, float] | None = None  # (version seen, when) while waiting for the worker
 
 
 def _single_thread_blas() -> None:
@@ -112,43 +129,134 @@ def _single_thread_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _load(version: str, embedder: Embedder, *, requested_model: str = "") -> Snapshot:
+def index_root(model_name: str) -> Path:
+    """Where the published sets of ``model_name`` live on this machine: one directory per
+    database (a test database never reads the site's sets) and model."""
+    from django.conf import settings
+    from django.db import connection
+
+    base = (
+        Path(settings.KNOWLEDGE_INDEX_DIR)
+        if settings.KNOWLEDGE_INDEX_DIR
+        else Path(settings.VAR_DIR) / "knowledge"
+    )
+    db = connection.settings_dict
+    where = f"{db['ENGINE']}|{db.get('HOST')}|{db.get('PORT')}|{db['NAME']}"
+    database = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return base / database / ai_config.namespace_for(model_name)
+
+
+def _published(root: Path, version: str) -> Path | None:
+    """The newest complete set of ``version`` under ``root``."""
+    found = [
+        p
+        for p in [*root.glob(f"v{version}"), *root.glob(f"v{version}.*")]
+        if (p / indexfiles.META).exists()
+    ]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+@contextlib.contextmanager
+def _build_lock(root: Path):
+    """One builder per model and machine at a time (others wait, then map its set)."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _centroids(page_ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    valid = page_ids >= 0
+    pages, inverse = np.unique(page_ids[valid], return_inverse=True)
+    sums = np.zeros((len(pages), matrix.shape[1]), dtype=np.float64)
+    np.add.at(sums, inverse, matrix[valid])
+    norms = np.linalg.norm(sums, axis=1)
+    keep = norms > 0
+    return pages[keep], (sums[keep] / norms[keep, None]).astype(np.float32)
+
+
+def build_set(version: str, embedder: Embedder, *, fresh: bool = False) -> Path:
+    """Publish the index set of ``version`` for ``embedder``'s chunks (unless it exists):
+    vectors, ids, filter columns, BM25 arrays, page centroids and, above
+    ``KNOWLEDGE_ANN_THRESHOLD`` chunks, an HNSW graph. The worker runs this after every
+    knowledge change; a process finding no set at all runs it too."""
+    from django.conf import settings
+
     from content.models import ContentChunk
 
-    _single_thread_blas()
+    root = index_root(embedder.model_name)
+    with _build_lock(root):
+        if not fresh and (found := _published(root, version)) is not None:
+            return found
+        rows = ContentChunk.objects.filter(model_name=embedder.model_name).values_list(
+            "vector_id", "embedding", "text", *FILTER_COLUMNS
+        )
+        ids: list[str] = []
+        blobs: list[bytes] = []
+        texts: list[str] = []
+        columns: dict[str, list] = {name: [] for name in FILTER_COLUMNS}
+        for vector_id, blob, text, *values in rows.iterator(chunk_size=2000):
+            ids.append(vector_id)
+            blobs.append(bytes(blob))
+            texts.append(text)
+            for name, value in zip(FILTER_COLUMNS, values, strict=True):
+                columns[name].append(-1 if name == "page_id" and value is None else value)
+        dimension = embedder.dimension
+        matrix = (
+            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+            if blobs
+            else np.zeros((0, dimension), dtype=np.float32)
+        )
+        del blobs
+        arrays = {name: np.asarray(values) for name, values in columns.items()}
+        arrays["page_id"] = np.asarray(columns["page_id"], dtype=np.int64)
+        arrays["is_gated"] = np.asarray(columns["is_gated"], dtype=bool)
+        lexical = BM25Index(ids, texts, columns=arrays)
+        del texts
+        pages, centroids = _centroids(arrays["page_id"], matrix)
+        name = f"v{version}" + (f".{uuid.uuid4().hex[:8]}" if fresh else "")
+        path = indexfiles.write_set(
+            root,
+            name,
+            ids=ids,
+            matrix=matrix,
+            columns=arrays,
+            lexical=lexical.arrays(),
+            extra={"centroid_pages": pages, "centroids": centroids},
+            meta={"version": version, "model": embedder.model_name},
+            ann_threshold=settings.KNOWLEDGE_ANN_THRESHOLD,
+        )
+        indexfiles.prune(root, keep=[path])
+    logger.info("knowledge index set %s published: %d chunks", path, len(ids))
+    return path
 
-    rows = ContentChunk.objects.filter(model_name=embedder.model_name).values_list(
-        "vector_id", "embedding", "text", *FILTER_COLUMNS
-    )
-    ids: list[str] = []
-    vectors: list[np.ndarray] = []
-    texts: list[str] = []
-    columns: dict[str, list] = {name: [] for name in FILTER_COLUMNS}
-    for vector_id, blob, text, *values in rows.iterator(chunk_size=2000):
-        ids.append(vector_id)
-        vectors.append(np.frombuffer(bytes(blob), dtype=np.float32))
-        texts.append(text)
-        for name, value in zip(FILTER_COLUMNS, values, strict=True):
-            columns[name].append(-1 if name == "page_id" and value is None else value)
-    dimension = embedder.dimension
-    matrix = np.vstack(vectors) if vectors else np.zeros((0, dimension), dtype=np.float32)
-    lexical = BM25Index(ids, texts, columns=columns)
+
+def _open(path: Path, version: str, embedder: Embedder, *, requested_model: str) -> Snapshot:
+    """Map a published set into a snapshot (no copy of the vectors or postings)."""
+    from django.conf import settings
+
+    _single_thread_blas()
+    files = indexfiles.open_set(path, ann_expansion_search=settings.KNOWLEDGE_ANN_EXPANSION)
+    lexical = BM25Index.from_arrays(files.ids, files.lexical, columns=files.columns)
     remote = ai_config.get_remote_index(embedder)
-    local = None
-    if remote is None:
-        local = LocalVectorIndex.from_arrays(ids, matrix, columns)
-        local.dimension = dimension
+    local = files.vector_index if remote is None else None
     snapshot = Snapshot(
         version=version,
         model_name=embedder.model_name,
         requested_model=requested_model or embedder.model_name,
         embedder=embedder,
-        ids=ids,
-        page_ids=np.asarray(columns["page_id"], dtype=np.int64),
-        vector_index=remote if remote is not None else local,
+        ids=files.ids,
+        page_ids=files.columns["page_id"],
+        vector_index=remote if remote is not None else files.vector_index,
         local_index=local,
         lexical=lexical,
         retriever=None,  # type: ignore[arg-type]
+        files=files,
     )
     snapshot.retriever = HybridRetriever(
         embedder=embedder,
@@ -158,7 +266,7 @@ def _load(version: str, embedder: Embedder, *, requested_model: str = "") -> Sna
         texts=snapshot.texts,
         vectors=snapshot.vectors if local is not None else None,
     )
-    logger.info("knowledge snapshot %s loaded: %d chunks (%s)", version, len(ids), embedder)
+    logger.info("knowledge snapshot %s mapped: %d chunks (%s)", version, len(files.ids), path)
     return snapshot
 
 
@@ -251,9 +359,33 @@ def schedule_rebuild(model_name: str, *, force: bool = False) -> bool:
     return True
 
 
+def _served_embedder(configured: Embedder) -> tuple[Embedder, bool]:
+    """(embedder whose index to serve, whether a rebuild of ``configured`` is due)."""
+    served, rebuild = index_choice(configured.model_name)
+    if served == configured.model_name:
+        return configured, rebuild
+    try:
+        return ai_config.get_embedder(served), rebuild
+    except ValueError:  # e.g. its API key was removed: nothing to query it with
+        logger.warning("previous index %s cannot be queried", served)
+        return configured, rebuild
+
+
+def publish_current() -> Path:
+    """Build and publish the set of the current version (the worker's part of a change)."""
+    embedder, _ = _served_embedder(ai_config.get_embedder())
+    return build_set(current_version(), embedder)
+
+
 def snapshot() -> Snapshot:
-    """The current snapshot, reloaded if the knowledge version or the model changed."""
-    global _snapshot
+    """The current snapshot: the published set of the current knowledge version, mapped.
+
+    After a change, a process that already serves a set keeps it until the worker has
+    published the new one (at most ``KNOWLEDGE_INDEX_WAIT_SECONDS``); a process with none,
+    or one that waited that long, builds the set itself."""
+    global _snapshot, _fresh, _pending
+    from django.conf import settings
+
     configured = ai_config.get_embedder()
     version = current_version()
     current = _snapshot
@@ -271,16 +403,24 @@ def snapshot() -> Snapshot:
             or current.version != version
             or current.requested_model != configured.model_name
         ):
-            served, rebuild = index_choice(configured.model_name)
-            embedder = configured
-            if served != configured.model_name:
-                try:
-                    embedder = ai_config.get_embedder(served)
-                except ValueError:  # e.g. its API key was removed: nothing to query it with
-                    logger.warning("previous index %s cannot be queried", served)
-                    embedder = configured
-            current = _load(version, embedder, requested_model=configured.model_name)
-            _snapshot = current
+            embedder, rebuild = _served_embedder(configured)
+            root = index_root(embedder.model_name)
+            path = None if _fresh else _published(root, version)
+            if path is None:
+                now = time.monotonic()
+                if _pending is None or _pending[0] != version:
+                    _pending = (version, now)
+                waited = now - _pending[1]
+                if (
+                    current is not None
+                    and not _fresh
+                    and current.requested_model == configured.model_name
+                    and waited < settings.KNOWLEDGE_INDEX_WAIT_SECONDS
+                ):
+                    return current  # the worker is publishing it
+                path = build_set(version, embedder, fresh=_fresh)
+            current = _open(path, version, embedder, requested_model=configured.model_name)
+            _snapshot, _fresh, _pending = current, False, None
     if rebuild:
         schedule_rebuild(configured.model_name)
     return current
@@ -325,7 +465,8 @@ def index_status() -> dict:
 
 
 def forget() -> None:
-    """Drop this process's snapshot (the next query reloads)."""
-    global _snapshot
+    """Drop this process's snapshot; the next query rebuilds the set from the database."""
+    global _snapshot, _fresh
     with _lock:
         _snapshot = None
+        _fresh = True

@@ -54,3 +54,12 @@ def rebuild_knowledge_index(model_name: str) -> int:
     from content.services import knowledge_rebuild
 
     return knowledge_rebuild(model=model_name).chunks
+
+
+@shared_task(acks_late=True)
+def publish_knowledge_index() -> str:
+    """Publish the memory-mapped index set of the current knowledge version (after each
+    change), so web processes map it instead of building it."""
+    from content.services import knowledge_publish
+
+    return knowledge_publish()

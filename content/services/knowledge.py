@@ -401,6 +401,14 @@ def knowledge_rebuild(
     return result
 
 
+def knowledge_publish() -> str:
+    """Publish the index set of the current knowledge version unless it exists (coalesces:
+    several changes in a row publish the latest once); the set's path."""
+    from content.knowledge import publish_current
+
+    return str(publish_current())
+
+
 def knowledge_rebuild_restart(*, actor) -> bool:
     """A person asks for a new build of the configured model's index (e.g. after a stale
     or failed one). Refused while a live build runs; returns whether one was queued."""

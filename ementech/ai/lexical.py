@@ -62,7 +62,14 @@ def tokenize(text: str) -> list[str]:
 
 
 class BM25Index:
-    """Okapi BM25 over a fixed list of documents; rebuild to change the documents."""
+    """Okapi BM25 over a fixed list of documents; rebuild to change the documents.
+
+    Everything a query reads is a numpy array (``arrays()``), so an index can be written
+    once and memory-mapped by every process (``from_arrays``); the vocabulary is then a
+    sorted term array searched by bisection instead of a dict built per process.
+    """
+
+    ARRAY_NAMES = ("post_docs", "post_tfs", "offsets", "idf", "norm", "vocab_terms", "vocab_ids")
 
     def __init__(
         self,
@@ -91,7 +98,9 @@ class BM25Index:
                 np.fromiter((vocab.setdefault(t, len(vocab)) for t in counts), dtype=np.int32)
             )
             doc_tfs.append(np.fromiter(counts.values(), dtype=np.float32))
-        self.vocab = vocab
+        self.vocab: Mapping[str, int] | None = vocab
+        self._vocab_terms: np.ndarray | None = None
+        self._vocab_ids: np.ndarray | None = None
         n_docs = len(self.ids)
         if n_docs and vocab:
             terms = np.concatenate(doc_terms) if doc_terms else np.zeros(0, np.int32)
@@ -110,6 +119,68 @@ class BM25Index:
             self._idf = np.zeros(0, np.float32)
         avgdl = float(lengths.mean()) if n_docs else 0.0
         self._norm = (k1 * (1 - b + b * lengths / avgdl)).astype(np.float32) if avgdl else lengths
+
+    @classmethod
+    def from_arrays(
+        cls,
+        ids: Sequence[str],
+        arrays: Mapping[str, np.ndarray],
+        *,
+        columns: Mapping[str, np.ndarray] | None = None,
+        k1: float = 1.2,
+        b: float = 0.75,
+        common_share: float = 0.2,
+        common_min_docs: int = 5000,
+    ) -> BM25Index:
+        """An index over arrays from ``arrays()`` (typically memory-mapped); ``ids`` is any
+        sequence of ids (it is not copied)."""
+        index = cls.__new__(cls)
+        index.ids = ids  # type: ignore[assignment]
+        index.k1, index.b = k1, b
+        index.common_share, index.common_min_docs = common_share, common_min_docs
+        index.columns = dict(columns or {})
+        index.vocab = None
+        index._vocab_terms = arrays["vocab_terms"]
+        index._vocab_ids = arrays["vocab_ids"]
+        index._post_docs = arrays["post_docs"]
+        index._post_tfs = arrays["post_tfs"]
+        index._offsets = arrays["offsets"]
+        index._idf = arrays["idf"]
+        index._norm = arrays["norm"]
+        return index
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The index as named arrays (what ``from_arrays`` takes back)."""
+        if self.vocab is not None:
+            terms = sorted(self.vocab)
+            vocab_terms = np.array(terms, dtype=str) if terms else np.zeros(0, dtype="U1")
+            vocab_ids = np.fromiter((self.vocab[t] for t in terms), dtype=np.int32)
+        else:
+            vocab_terms, vocab_ids = self._vocab_terms, self._vocab_ids
+        return {
+            "post_docs": self._post_docs,
+            "post_tfs": self._post_tfs,
+            "offsets": self._offsets,
+            "idf": self._idf,
+            "norm": np.asarray(self._norm, dtype=np.float32),
+            "vocab_terms": vocab_terms,
+            "vocab_ids": vocab_ids,
+        }
+
+    def term_ids(self, terms: Sequence[str]) -> list[int]:
+        """Vocabulary ids of the ``terms`` the index knows."""
+        if self.vocab is not None:
+            return [self.vocab[t] for t in terms if t in self.vocab]
+        vocab = self._vocab_terms
+        if vocab is None or not len(vocab) or not terms:
+            return []
+        wanted = np.asarray(terms, dtype=vocab.dtype)  # longer terms cannot be in the vocab
+        at = np.searchsorted(vocab, wanted)
+        out = []
+        for term, pos in zip(terms, at, strict=True):
+            if pos < len(vocab) and vocab[pos] == term:
+                out.append(int(self._vocab_ids[pos]))
+        return out
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -133,7 +204,7 @@ class BM25Index:
         change the ranking the least.
         """
         scores = np.zeros(len(self.ids), dtype=np.float32)
-        terms = [self.vocab[t] for t in set(tokenize(query)) if t in self.vocab]
+        terms = self.term_ids(sorted(set(tokenize(query))))
         rare = terms
         if len(self.ids) >= self.common_min_docs:
             limit = self.common_share * len(self.ids)

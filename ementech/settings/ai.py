@@ -22,6 +22,15 @@ EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
 # A knowledge-index rebuild marked running whose worker showed no progress for this long is
 # stale (its worker died): /health and the CMS say so and a new rebuild may start.
 KNOWLEDGE_REBUILD_STALE_SECONDS = env.int("KNOWLEDGE_REBUILD_STALE_SECONDS", default=900)
+# The knowledge index is one set of files per version that every process memory-maps
+# (``ementech.ai.indexfiles``): where the sets live ("" = VAR_DIR/knowledge), the size from
+# which an HNSW graph answers instead of an exact scan, and its search breadth.
+KNOWLEDGE_INDEX_DIR = env.str("KNOWLEDGE_INDEX_DIR", default="")
+KNOWLEDGE_ANN_THRESHOLD = env.int("KNOWLEDGE_ANN_THRESHOLD", default=50_000)
+KNOWLEDGE_ANN_EXPANSION = env.int("KNOWLEDGE_ANN_EXPANSION", default=128)
+# After a knowledge change a process keeps serving its previous set this long while the
+# worker publishes the new one; past it (or with no set at all) it builds the set itself.
+KNOWLEDGE_INDEX_WAIT_SECONDS = env.float("KNOWLEDGE_INDEX_WAIT_SECONDS", default=60)
 SLACK_WEBHOOK_URL = env.str("SLACK_WEBHOOK_URL", default="")
 
 # --- chat / LLM ---------------------------------------------------------------------------

@@ -22,3 +22,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Tests serve static files straight from the app directories (nothing is collected).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# One process plays web and worker: a reader builds a missing index set at once.
+KNOWLEDGE_INDEX_WAIT_SECONDS = float(os.environ.get("KNOWLEDGE_INDEX_WAIT_SECONDS", "0"))
