@@ -11,6 +11,9 @@ from rest_framework.test import APIClient
 
 from tests.factories import staff_user
 
+# Only the leads app writes leads' tables: every test fails on a write from elsewhere.
+pytest_plugins = ["tests.leads_writes"]
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
