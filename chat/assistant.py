@@ -115,25 +115,77 @@ def plan_tools(ctx: dict[str, Any], done: dict[str, dict]) -> list[ToolCall]:
     return []
 
 
+CLOCK_RE = re.compile(
+    r"\b(?:(?P<after>after|from|past|not before|later than)\s+|(?P<before>before|by|until)\s+|"
+    r"(?:at|around|about|@)\s+)?(?P<h>1[0-2]|0?[1-9]|1[3-9]|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*"
+    r"(?P<ampm>a\.?m\.?|p\.?m\.?|hrs|h\b|o'?clock)?(?![\d%kKmM$])",
+    re.I,
+)
+
+
+def _clock(text: str) -> tuple[int, str] | None:
+    """(hour on the 24-hour clock, "after"/"before"/"at") of a time of day the visitor
+    names ("3pm", "15:00", "after 2 pm", "before 11am", "at 10"); None without one. A bare
+    number counts only after "at", "after", "before" and the like, and hours 1-7 without
+    am/pm are read as afternoon (nobody books a demo at 3 at night)."""
+    for m in CLOCK_RE.finditer(text):
+        ampm = (m.group("ampm") or "").lower().replace(".", "")
+        cue = (
+            m.group("after") or m.group("before") or re.match(r"(at|around|about|@)\s", m.group(0))
+        )
+        if not ampm and not m.group("m") and not cue:
+            continue
+        if (
+            not ampm
+            and not m.group("m")
+            and not re.match(
+                r"\s*($|[,.;:!?)]|(on|if|or|and|please|works?|is|would|our|my|local|eat|cat|wat|gmt|"
+                r"utc|bst|time|sharp|ish)\b)",
+                text[m.end() :],
+                re.I,
+            )
+        ):  # "about 5 agents", "at 40 staff": a count, not a time
+            continue
+        hour = int(m.group("h"))
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        elif not ampm and hour <= 7:
+            hour += 12
+        kind = "after" if m.group("after") else "before" if m.group("before") else "at"
+        return hour, kind
+    return None
+
+
 def slot_preference(text: str) -> dict[str, str]:
-    """{"weekday", "part_of_day"} the visitor asked for ("thurs aftrnoon", "friday after
-    2pm", "any morning next week")."""
+    """{"weekday", "part_of_day", "after_hour"} the visitor asked for ("thurs aftrnoon",
+    "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning next week")."""
     t = text.lower()
     out: dict[str, str] = {}
     for day in WEEKDAYS:
         if re.search(rf"\b({day}|{day[:3]}|{day[:4]}|{day[:5]})s?\b", t):
             out["weekday"] = day
             break
-    if re.search(r"\bmorning|\bam\b|before (noon|lunch)", t):
+    if re.search(
+        r"\bmorning|\bam\b|before (noon|lunch|midday)|first thing|\bearly (in the )?day", t
+    ):
         out["part_of_day"] = "morning"
-    elif re.search(r"after\s*(1[2-6]|[1-5])\s*(pm|:00)?|afte?r?noon|aftrnoon|\bpm\b", t):
+        if re.search(r"\blate[\s-]+morning|mid[\s-]?morning", t):
+            out["after_hour"] = "10"
+    elif re.search(r"afte?r?noon|aftrnoon|after (lunch|noon|midday)|\bpm\b|\blunch ?time", t):
         out["part_of_day"] = "afternoon"
     elif re.search(r"\bevening", t):
         out["part_of_day"] = "evening"
-    m = re.search(r"after\s*(\d{1,2})\s*(pm)?", t)
-    if m:
-        hour = int(m.group(1))
-        out["after_hour"] = str(hour + 12 if m.group(2) or hour < 8 else hour)
+    clock = _clock(t)
+    if clock:
+        hour, kind = clock
+        if kind == "before":
+            if hour <= 12:
+                out["part_of_day"] = "morning"
+        else:
+            out["part_of_day"] = "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+            out["after_hour"] = str(hour)
     return out
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from chat import slots
 from ementech.ai.intents import Intent, IntentClassifier, Rule
 
@@ -101,5 +103,26 @@ def classifier() -> IntentClassifier:
     return _classifier
 
 
+# Asking for a person is a request of one's own ("can I talk to someone", "put me through",
+# "we'd rather speak to your team"); a question about hand-over ("how does your bot pass a
+# chat to an agent?") is a question, whatever it resembles.
+REQUEST_FORM = re.compile(
+    r"\b(i|i'?d|i'?m|i'?ll|me|my|we|we'?d|us|our)\b|^\s*(please\s+)?(connect|put|transfer|get|"
+    r"let|pass|forward|escalate|call|have|bring|send)\b|\bplease\b",
+    re.I,
+)
+
+
 def classify(text: str) -> Intent:
-    return classifier().classify(text)
+    found = classifier().classify(text)
+    if found.name == "human" and not REQUEST_FORM.search(text):
+        rest = {k: v for k, v in found.scores.items() if k != "human"}
+        name = "question" if slots_question(text) else max(rest, key=rest.get)
+        return Intent(name, rest.get(name, found.score), found.scores)
+    return found
+
+
+def slots_question(text: str) -> bool:
+    from chat.assistant import QUESTION_RE
+
+    return bool(QUESTION_RE.search(text))

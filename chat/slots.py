@@ -63,12 +63,17 @@ TIMELINE_CONTEXT = re.compile(
     r"implement|timeline|tender|in place|tuanze|kuanza)\b|"
     r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+(?:\s*(?:-|to)\s*\d+)? ){0,3}(weeks?|months?|"
     r"quarters?|years?|"
-    r"q[1-4])\b",
+    r"q[1-4])\b|"
+    # a named month or year after a word of time: "before July", "by mid 2027", "in January"
+    r"\b(by|before|until|till|in|from|around|early|mid|late|end of|start of|b4)[\s-]+"
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|20\d\d|next year|the new year)\b",
     re.I,
 )
 TIME_UNIT = re.compile(
     r"\b(weeks?|months?|quarters?|years?|q[1-4]|h[12]|season|january|february|march|april|may|"
-    r"june|july|august|september|october|november|december)\b",
+    r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
+    r"oct|nov|dec|20\d\d|new year)\b",
     re.I,
 )
 SCHEDULING_CONTEXT = re.compile(

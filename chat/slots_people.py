@@ -24,12 +24,21 @@ def extract_industry(text: str) -> str | None:
 TITLE_RE = re.compile(
     r"\b((?:co-?founder(?: and| &)? )?(?:ceo|cto|cio|coo|cfo|cmo)|chief [a-z]+ officer|"
     r"product owner|(?:co-?)?founder|owner|managing director|general manager|president|\bgm|\bmd|"
-    r"(?:vp|vice president|director)(?: of| for)? [a-z&]+(?: [a-z&]+)?|"
-    r"head (?:of|for) [a-z&]+(?: [a-z&]+)?|"
+    r"(?:vp|vice president|director|head) (?:of|for) (?!the\b|our\b|a\b)[a-z&\-]+"
+    r"(?: (?!at\b|in\b|with\b|and\b|for\b)[a-z&\-]+)?|"
+    r"(?:senior |regional |deputy |assistant |group |chief )?"
     r"(?:it|ict|marketing|sales|product|project|programme|program|operations|ops|category|"
-    r"customer experience|customer service|customer support|support|finance|hr|procurement|"
-    r"account|office|country|general|data|engineering)"
-    r" (?:manager|lead|officer|director|head|specialist|analyst|agent|coordinator)|"
+    r"customer experience|customer service|customer support|support|finance|financial|hr|"
+    r"human resources|procurement|purchasing|account|office|country|general|data|engineering|"
+    r"medical|clinical|nursing|commercial|technical|technology|digital|e-?commerce|online|"
+    r"branch|store|retail|logistics|supply chain|fleet|transport|credit|risk|compliance|legal|"
+    r"quality|plant|factory|production|admin|administration|communications?|partnerships?|"
+    r"growth|business development|innovation|strategy|transformation|contact cent(?:re|er)|"
+    r"call cent(?:re|er)|service desk|help ?desk|training|academic|research|security|"
+    r"e-?learning|brand|content|executive|national|program|portfolio|practice|warehouse)"
+    r" (?:manager|lead|officer|director|head|specialist|analyst|agent|coordinator|"
+    r"administrator|executive|supervisor)|"
+    r"(?:managing |executive |technical )?director|(?<!line )manager|"
     r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
     r"(?:software |data |ml )?(?:engineer|developer|scientist|analyst)|consultant)\b",
     re.I,
@@ -68,6 +77,10 @@ def extract_role(text: str) -> tuple[str, str] | None:
         if re.search(r"\b(with|to|for)\s+(a|an)\s+$", before, re.I):
             continue
         role = m.group(1).strip()
+        if role.lower() in ("manager", "director") and not re.search(
+            r"\b(i'?m|i am|as|work as|i work as)\s+(a|an|the)?\s*$", before, re.I
+        ):  # a bare title is one's own only when said so ("quotes for my manager")
+            continue
         role = re.sub(r"\s+(at|of|for|in)$", "", role, flags=re.I)
         head = re.match(r"(head|director|vp|vice president)( of| for)? ", role, re.I)
         if head and re.search(r"\b(at|and|in|with)$", role, re.I):
@@ -113,14 +126,88 @@ DECIDING = re.compile(
 _authority_classifier = None
 
 
+# Who a sentence about deciding says decides: a deciding word, and whose it is.
+DECIDE_WORD = re.compile(
+    r"\b(decid\w*|decision|approv\w*|sign(s|ed|ing)?(?! (?:\w+ )?(?:up|in|on|out)\b)|sign-?off|"
+    r"final (say|word|call)|call the shots|green[\s-]?light\w*|go-?ahead|veto|authori[sz]\w*|"
+    r"purchas\w*|budget holder|(own|hold|control|manage)s? the (budget|money|purse)|"
+    r"(my|his|her|their) call|the call)\b",
+    re.I,
+)
+SOMEONE_ELSE = re.compile(
+    r"\b(?:my|our|the)\s+(?:\w+\s+)?(boss|manager|director|md|ceo|cfo|coo|cto|gm|board|"
+    r"committee|management|partners?|owners?|founders?|principal|chair(?:man|person)?|head|"
+    r"superiors?|trustees|council|executive|exco|leadership|finance|procurement|headteacher|"
+    r"bosses|shareholders|investors|parent company|hq|head office)\b|\b(he|she|they)\b",
+    re.I,
+)
+ASKING_SOMEONE = re.compile(
+    r"\b(run (it|this|that) (by|past)|(take|bring|put|send|table) (it|this|that) (to|before)|check(ing)? with|get (the )?(approval|sign-?off|"
+    r"go-?ahead|green ?light)|need (the |their |his |her )?(approval|sign-?off|ok)|"
+    r"(seek|get|getting|need|needs) (\w+ )?approv\w*|present(ing)? (it |this )?to|pitch(ing)?|"
+    r"recommend\w*|(collecting|gathering|getting|compiling) (quotes|info\w*|options|details)"
+    r"(?: \w+){0,2} for (my|our)|on behalf of (my|our)|convince|escalate|"
+    # doing the legwork for a superior: "preparing a shortlist for my boss"
+    r"\bfor (my|our) (boss|manager|line manager|director|md|ceo|cfo|coo|board|management|"
+    r"team lead|superiors?|principal|head|partners?)\b)",
+    re.I,
+)
+OTHERS_DECIDE = re.compile(
+    r"\b(has to|have to|must|will|would|needs? to) (decide|approve|sign)|"
+    r"\b(decides|approves|signs|does)\b|\b(goes|go|sits|is|rests|lies) (to|with)\b",
+    re.I,
+)
+FIRST_PERSON = re.compile(r"\b(i|i'?m|i'?d|i'?ll|i'?ve|me|mine|myself)\b", re.I)
+NOT_MINE_TO_DECIDE = re.compile(
+    r"\b(i|i'?m)\s+(do ?n[o']?t|don'?t|can'?t|cannot|am not|'?m not|not)\s+(\w+\s+)?"
+    r"(decide|sign|approve|the (one|decision))|not (my|up to me)",
+    re.I,
+)
+
+
+def authority_stated(text: str) -> str | None:
+    """Who decides, read from whose deciding word it is: the visitor's own ("I'd sign
+    this", "the final word is mine", "I approve payments") is a decision maker; someone
+    else's, or the visitor taking it to someone ("our board has the final word", "I'll run
+    it by our board", "collecting quotes for my manager"), an influencer."""
+    for clause in re.split(
+        r"(?<=[.!?;])\s+|,\s*(?:but|though|although|so|and)?\s*|\s+but\s+", text
+    ):
+        asking = ASKING_SOMEONE.search(clause)
+        deciding = DECIDE_WORD.search(clause)
+        if not asking and not deciding:
+            continue
+        if NOT_MINE_TO_DECIDE.search(clause):
+            return "influencer"
+        other = SOMEONE_ELSE.search(clause)
+        if asking and (other or FIRST_PERSON.search(clause)):
+            return "influencer"
+        if (
+            other
+            and OTHERS_DECIDE.search(clause)
+            and not re.search(r"\bi'?m the one|\bi am the one", clause, re.I)
+        ):
+            return "influencer"
+        if not deciding:
+            continue
+        mine = FIRST_PERSON.search(clause)
+        if other and (not mine or other.start() < mine.start()):  # "our CEO decides, I advise"
+            return "influencer"
+        if mine:
+            return "decision_maker"
+    return None
+
+
 def extract_authority(text: str) -> str | None:
-    """Who decides, from the vocabulary's phrases, else (for a sentence about deciding that
-    the phrases miss: "I'm the one who signs the cheques") the nearest labelled example in
-    embedding space."""
+    """Who decides, from the vocabulary's phrases, then from whose deciding word it is
+    (:func:`authority_stated`), else (for a sentence about deciding that both miss) the
+    nearest labelled example in embedding space."""
     global _authority_classifier
     for pattern, authority in AUTHORITY_PHRASES:
         if re.search(pattern, text, re.I):
             return authority
+    if stated := authority_stated(text):
+        return stated
     parts = [p for p in re.split(r"(?<=[.!?;])\s+|,\s+", text) if DECIDING.search(p)]
     if not parts:
         return None
@@ -169,12 +256,59 @@ def extract_name(text: str, asked: bool = False) -> str | None:
     m = re.search(r"\bname\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})", text)
     if m:
         return person_name(m.group(1))
+    if name := signed_name(text):
+        return name
     if name := appositive_name(text):
         return name
     if asked:
         bare = EMAIL_RE.sub("", text).strip(" .!,")
         bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
         return person_name(bare)
+    return None
+
+
+PERSON_WORDS = r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2}"
+SIGNED = [
+    # "Fatuma here, …", "Hi, Mercy Wanjiru here"
+    re.compile(r"(?:^|[.!,;:]\s*|\b(?i:hi|hello|hey)\s+)(" + PERSON_WORDS + r")\s+here\b"),
+    # "Hi, Mercy Wanjiru, procurement at …", "Hello - Kofi Mensah from …": a greeting, then
+    # two or three capitalised words and a comma, dash or "from"
+    re.compile(
+        r"^\s*(?i:hi|hello|hey|good (?:morning|afternoon|evening|day)|greetings|habari|"
+        r"hallo|niaje|sasa|dear \w+)[\s,!.\-–]+(?i:it'?s\s+|this is\s+)?"
+        r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\s*(?:,|-|–|\bfrom\b|\(|$)"
+    ),
+    # "… Regards, Mercy Wanjiru", "Thanks, Kofi" at the end
+    re.compile(
+        r"\b(?i:regards|thanks|thank you|cheers|best|asante|kind regards)[,!]?\s+("
+        + PERSON_WORDS
+        + r")\s*[.!]?\s*$"
+    ),
+]
+
+
+def signed_name(text: str) -> str | None:
+    """A name the visitor signs with ("Fatuma here", "Hi, Mercy Wanjiru, …", "…
+    Regards, Kofi"), when the words are not a company (legal suffix or business noun), a
+    place, a tool, a weekday, a title or an industry."""
+    from ementech.ai.parsers import company_core, person_name
+
+    for pattern in SIGNED:
+        for m in pattern.finditer(text):
+            part = m.group(1)
+            words = part.split()
+            if (
+                words[0] in NOT_COMPANY_FIRST
+                or words[0].lower() in NOT_NAMES
+                or any(w in PLACES or w in KNOWN_TOOLS or w in WEEKDAY_WORDS for w in words)
+                or any(BUSINESS_NOUN.fullmatch(w) for w in words)
+                or company_core(part) != part.strip()
+                or extract_industry(part)
+                or TITLE_RE.search(part)
+            ):
+                continue
+            if name := person_name(part):
+                return name
     return None
 
 
@@ -244,7 +378,17 @@ BUSINESS_NOUN = re.compile(
     r"(services|ltd|limited|plc|bank|group|logistics|foods?|hospital|clinic|traders|trading|"
     r"holdings|enterprises|company|co|sacco|motors|airways|cement|breweries|insurance|"
     r"assurance|pharma(cy|ceuticals)?|farms?|exporters|industries|solutions|systems|"
-    r"technologies|tech|labs?|media|energy|power|port|school|academy|university|college)\.?",
+    r"technologies|tech|labs?|media|energy|power|port|school|academy|university|college|"
+    r"hospitals|clinics|schools|mills?|millers|bakery|bakers|brewers|distributors|suppliers|"
+    r"supplies|hardware|wholesalers?|retailers?|stores|mart|supermarkets?|hotels?|resorts?|"
+    r"lodges?|properties|realty|estates|construction|builders|engineering|consult(ants|ing)|"
+    r"partners|associates|ventures|capital|finance|credit|microfinance|agency|agencies|"
+    r"transporters?|transport|haulage|couriers?|express|movers|cargo|freight|shipping|"
+    r"airlines?|networks?|telecom|communications|studios?|printers|textiles|garments|apparel|"
+    r"fashions?|cosmetics|beverages|dairy|dairies|agro|agri|agritech|fintech|healthtech|edtech|"
+    r"health|healthcare|medical|diagnostics|pharmacies|living|homes|parcels|deliveries|"
+    r"interiors|furniture|auto|automotive|electronics|digital|software|labs|kitchens?|"
+    r"restaurants?|cafe|grill|foundation|trust|ngo|initiative|network|collective)\.?",
     re.I,
 )
 

@@ -181,13 +181,16 @@ def horizon_months(text: str, now: dt.datetime | None = None) -> float | None:
         if n is None:
             n = 2 if m.group(1).startswith("couple") else float(m.group(1))
         return _to_months(n, m.group(2))
+    months = _named_time(t, now)
+    if months is not None:
+        return months
     import dateparser
     from dateparser.search import search_dates
 
     settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None)}
     found = search_dates(t, languages=["en"], settings=settings) or []
     for phrase, when in found:
-        if re.fullmatch(r"\s*(now|today|\d+|a|an|to|on|at)\s*", phrase):
+        if not DATE_WORD.search(phrase):  # "we", "may I", "sat": not a time anybody named
             continue
         days = (when - now.replace(tzinfo=None)).days
         if days >= 0 and re.search(r"[a-z]", phrase):
@@ -195,6 +198,79 @@ def horizon_months(text: str, now: dt.datetime | None = None) -> float | None:
     parsed = dateparser.parse(t, languages=["en"], settings=settings)
     if parsed:
         return max(0.0, (parsed - now.replace(tzinfo=None)).days / 30.4)
+    return None
+
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")  # fmt: skip
+MONTH_RE = re.compile(
+    r"\b(?:(?P<edge>early|beginning of|start of|mid|middle of|late|end of)[\s-]+)?"
+    r"(?P<month>" + "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+    r"\b\.?(?:\s+(?P<year>20\d\d))?",
+    re.I,
+)
+YEAR_RE = re.compile(
+    r"\b(?:(?P<edge>early|beginning of|start of|mid|middle of|late|end of|the end of)[\s-]+)?"
+    r"(?P<which>next year|this year|the new year|new year|20\d\d)\b",
+    re.I,
+)
+DATE_WORD = re.compile(
+    r"\b("
+    + "|".join(m for m in MONTHS if m != "may")
+    + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|year|month|"
+    r"week|quarter|tomorrow|weekend|\d{4}|\d{1,2}/\d{1,2})\b",
+    re.I,
+)
+EDGE_DAY = {"early": 10, "beginning of": 5, "start of": 5, "mid": 15, "middle of": 15,
+            "late": 24, "end of": 28, "the end of": 28}  # fmt: skip
+
+
+def _named_time(t: str, now: dt.datetime) -> float | None:
+    """Months until a named month or year ("before July", "in January", "early next year",
+    "by mid 2027"): the middle of a named month (its first day after "before"/"until"),
+    the part of a year its edge word names (mid-year without one)."""
+    here = now.replace(tzinfo=None)
+    m = MONTH_RE.search(t)
+    # "may" is a month only after a word of time ("launch in May"), not in "may we ask"
+    if (
+        m
+        and m.group("month").lower() == "may"
+        and not m.group("edge")
+        and not re.search(r"\b(in|by|before|until|till|from|end of|of|around)\s+may\b", t)
+    ):
+        m = None
+    if m:
+        month = next(
+            i for i, name in enumerate(MONTHS, 1) if name.startswith(m.group("month")[:3].lower())
+        )
+        year = int(m.group("year")) if m.group("year") else here.year
+        if year < here.year:
+            return None
+        before = re.search(r"\b(before|until|till|prior to|b4)\s+(?:the\s+)?(?:\w+\s+)?$",
+                           t[: m.start("month")])  # fmt: skip
+        day = EDGE_DAY.get((m.group("edge") or "").lower(), 1 if before else 15)
+        target = dt.datetime(year, month, min(day, 28))
+        if not m.group("year") and target < here - dt.timedelta(days=20):
+            target = target.replace(year=year + 1)
+        return max(0.0, (target - here).days / 30.4)
+    m = YEAR_RE.search(t)
+    if m:
+        which = m.group("which").lower()
+        if which.isdigit() and int(which) < here.year:  # "founded in 2019": the past
+            return None
+        year = here.year + (0 if which == "this year" else 1) if not which.isdigit() else int(which)
+        edge = (m.group("edge") or "").lower()
+        month = {"early": 2, "beginning of": 1, "start of": 1, "mid": 6, "middle of": 6,
+                 "late": 11, "end of": 12, "the end of": 12}.get(edge)  # fmt: skip
+        if month is None:
+            if "new year" in which:
+                month = 1
+            elif which == "next year":
+                return None  # a whole year ahead: dateparser's reading stands
+            else:
+                month = 6
+        target = dt.datetime(year, month, 15)
+        return max(0.0, (target - here).days / 30.4)
     return None
 
 

@@ -1,0 +1,177 @@
+"""Understanding that generalises: each test names a general cause of a misreading and
+checks it on wordings written for this file (neither from the evaluation cases nor from the
+probes used while fixing it): named months and years as horizons, a time of day as a slot
+preference, the visitor's own title with its qualifier, whose deciding word it is, names
+signed with, and questions about hand-over that are not requests for a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from chat import slots
+from chat.assistant import slot_preference
+from chat.slots_people import authority_stated
+from ementech.ai.parsers import horizon_months
+
+NOW = dt.datetime(2026, 12, 4, 10, 0)
+
+# --- horizons named by a month or a year (dateparser alone reads "we" as Wednesday and a
+# month as the same day of that month) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("we must be live before August", 7.0, 8.1),  # the first of August
+        ("the plan is to kick off in February", 2.0, 3.0),  # the middle of February
+        ("sometime mid 2027 would be realistic", 5.5, 7.5),
+        ("early next year is when the money arrives", 1.0, 3.5),
+        ("by the end of April 2027", 4.0, 5.2),
+    ],
+)
+def test_a_named_month_or_year_is_a_horizon(text, low, high):
+    months = horizon_months(text, now=NOW)
+    assert months is not None and low <= months <= high
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we have been around since 2015", "may we ask who else you work with", "we sell wine"],
+)
+def test_no_horizon_from_the_past_or_from_words_that_only_look_like_dates(text):
+    with time_machine.travel(NOW):
+        assert slots.extract_timeline(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "timeline"),
+    [
+        ("We'd love this running before June.", "3-6mo"),  # by the first of June
+        ("We plan to launch around September.", "6-12mo"),
+        ("Ideally we roll it out by mid 2027.", "6-12mo"),
+        ("Hoping to get going early next year.", "1-3mo"),
+    ],
+)
+def test_named_months_answer_the_timeline_unasked(text, timeline):
+    with time_machine.travel(NOW):  # a named month is as far away as today makes it
+        assert slots.extract(text).get("timeline") == timeline
+
+
+# --- a time of day in a demo request ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "after"),
+    [
+        ("could we do Thursday at 4pm?", "afternoon", "16"),
+        ("Monday 10:30 suits me", "morning", "10"),
+        ("friday, not before 3 p.m. please", "afternoon", "15"),
+        ("wednesday around 11 if that works", "morning", "11"),
+        ("Tuesday after lunch", "afternoon", None),
+        ("mid-morning on Friday", "morning", "10"),
+    ],
+)
+def test_a_time_of_day_sets_the_part_of_day(text, part, after):
+    pref = slot_preference(text)
+    assert pref.get("part_of_day") == part
+    assert pref.get("after_hour") == after
+
+
+@pytest.mark.parametrize(
+    "text", ["we have 6 agents, Tuesday is fine", "budget at 25k, any Monday", "in 3 months"]
+)
+def test_a_count_or_an_amount_is_not_a_time_of_day(text):
+    assert "after_hour" not in slot_preference(text)
+
+
+# --- the visitor's own title, with its qualifier, and nothing after it -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("I'm the clinical director at Tumaini Medical Centre.", "clinical director"),
+        ("I work as Head of Supply-Chain for Mavuno Mills.", "Head of Supply-Chain"),
+        ("Hello, senior risk analyst here at a microfinance bank.", "senior risk analyst"),
+        ("I am the Director of Finance at Kijani Ltd.", "Director of Finance"),
+    ],
+)
+def test_the_own_title_keeps_its_qualifier_and_stops_before_the_company(text, role):
+    assert slots.extract(text).get("role") == role
+
+
+def test_a_bare_title_of_someone_else_is_not_the_visitors_role():
+    assert "role" not in slots.extract("I'm pulling prices together for my director.")
+
+
+# --- whose deciding word it is ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        ("Anything like this has to go past our trustees first.", None),
+        ("I'd have to take it to our board before signing.", "influencer"),
+        ("Our managing partner makes the final call on vendors.", "influencer"),
+        ("Preparing a shortlist for my boss.", "influencer"),
+        ("The cheque book is mine, so I'd approve it.", "decision_maker"),
+        ("I'm the one who green-lights tools like this.", "decision_maker"),
+        ("I don't sign contracts, our CFO does.", "influencer"),
+        ("Please sign me in to the portal.", None),
+    ],
+)
+def test_authority_follows_whose_deciding_word_it_is(text, authority):
+    got = authority_stated(text)
+    if authority is None:
+        assert got is None or slots.extract(text).get("authority") is None
+    else:
+        assert got == authority
+
+
+# --- names signed with -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Njoki here from the accounts team, quick one about pricing.", "Njoki"),
+        ("Hello, Abdi Hassan, operations at a courier firm in Garissa.", "Abdi Hassan"),
+        ("Can you send the brochure? Kind regards, Lilian Moraa", "Lilian Moraa"),
+    ],
+)
+def test_a_name_signed_with_is_the_visitors_name(text, name):
+    assert slots.extract(text).get("name") == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, Kilimo Distributors here, we supply seed.",  # a business
+        "Hello, Mombasa office here.",  # a place
+        "Thanks, Friday works.",  # a weekday
+    ],
+)
+def test_a_company_place_or_day_signed_with_is_not_a_name(text):
+    assert "name" not in slots.extract(text)
+
+
+# --- asking how hand-over works is not asking for a person -----------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "human"),
+    [
+        ("How does your assistant decide when to pass a chat to a live agent?", False),
+        ("What does a support agent see when the bot escalates?", False),
+        ("could someone from your team call me back", True),
+        ("put me through to a salesperson", True),
+    ],
+)
+def test_a_question_about_hand_over_is_not_a_request_for_a_person(text, human):
+    from chat import intents
+
+    assert (intents.classify(text).name == "human") is human
