@@ -142,7 +142,8 @@ SOMEONE_ELSE = re.compile(
     re.I,
 )
 ASKING_SOMEONE = re.compile(
-    r"\b(run (it|this|that) (by|past)|(take|bring|put|send|table) (it|this|that) (to|before)|check(ing)? with|get (the )?(approval|sign-?off|"
+    r"\b(run (it|this|that) (by|past)|(take|bring|put|send|table) (it|this|that) (to|before)|"
+    r"check(ing)? with|get (the )?(approval|sign-?off|"
     r"go-?ahead|green ?light)|need (the |their |his |her )?(approval|sign-?off|ok)|"
     r"(seek|get|getting|need|needs) (\w+ )?approv\w*|present(ing)? (it |this )?to|pitch(ing)?|"
     r"recommend\w*|(collecting|gathering|getting|compiling) (quotes|info\w*|options|details)"
