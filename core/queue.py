@@ -14,11 +14,12 @@ from typing import Any
 from celery import Task
 
 
-def enqueue(task: Task, *args: Any, key: str | None = None, **kwargs: Any) -> None:
-    """``task.delay(*args, **kwargs)``, durably, once the current transaction commits."""
+def enqueue(task: Task, *args: Any, key: str | None = None, **kwargs: Any) -> bool:
+    """``task.delay(*args, **kwargs)``, durably, once the current transaction commits.
+    False when ``key`` was already recorded (nothing new is queued)."""
     from core.outbox import outbox_add
 
-    outbox_add(task=task, args=args, kwargs=kwargs, key=key)
+    return outbox_add(task=task, args=args, kwargs=kwargs, key=key) is not None
 
 
 def enqueue_with(

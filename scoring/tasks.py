@@ -10,6 +10,7 @@ from __future__ import annotations
 import httpx
 from celery import shared_task
 
+from core.queue import enqueue
 from integrations.facade import SlackUnavailable
 from scoring import services
 
@@ -46,4 +47,4 @@ def deliver_alert(alert_id: int) -> None:
 def deliver_alerts(alert_ids: list[int]) -> None:
     """A batch from bulk rescoring: one delivery task per alert (each retried alone)."""
     for alert_id in alert_ids:
-        deliver_alert.delay(alert_id)
+        enqueue(deliver_alert, alert_id, key=f"alert-delivery:{alert_id}")

@@ -87,10 +87,23 @@ def registration_email_send(
     return True
 
 
+def _queue_email(registration_id: object, kind: str) -> bool:
+    """Queue one registration email durably (``core.queue``: the intent survives a broker
+    outage); the key makes a second dispatch of the same email record nothing."""
+    from core.queue import enqueue
+    from events.tasks import send_registration_email
+
+    return enqueue(
+        send_registration_email,
+        str(registration_id),
+        kind,
+        key=f"event-email:{registration_id}:{kind}",
+    )
+
+
 def event_cancellation_notify(*, event_id: int) -> int:
     """Tell everyone registered or waitlisted that the organiser cancelled the event (each
     person once, with a calendar cancellation); returns how many were queued."""
-    from events.tasks import send_registration_email
 
     if not EventPage.objects.filter(pk=event_id, cancelled=True).exists():
         return 0
@@ -101,27 +114,20 @@ def event_cancellation_notify(*, event_id: int) -> int:
             event_cancelled_email_sent_at__isnull=True,
         ).values_list("id", flat=True)
     )
-    for registration_id in ids:
-        send_registration_email.delay(str(registration_id), "event_cancelled")
-    return len(ids)
+    return sum(_queue_email(registration_id, "event_cancelled") for registration_id in ids)
 
 
 def reminders_dispatch(*, now: datetime | None = None) -> int:
-    """Queue the reminders that are due (beat, every few minutes); returns how many."""
+    """Queue the reminders that are due (beat, every few minutes); returns how many were
+    newly queued (one already queued is not queued again)."""
     from events.selectors import registrations_due_reminders
-    from events.tasks import send_registration_email
 
     due = registrations_due_reminders(now=now or timezone.now())
-    for item in due:
-        send_registration_email.delay(item.registration_id, item.kind)
-    return len(due)
+    return sum(_queue_email(item.registration_id, item.kind) for item in due)
 
 
 def follow_ups_dispatch(*, now: datetime | None = None) -> int:
     from events.selectors import registrations_due_follow_up
-    from events.tasks import send_registration_email
 
     due = registrations_due_follow_up(now=now or timezone.now())
-    for registration_id in due:
-        send_registration_email.delay(registration_id, "follow_up")
-    return len(due)
+    return sum(_queue_email(registration_id, "follow_up") for registration_id in due)
