@@ -34,6 +34,7 @@ NAVIGATION: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Entry("Event registrations", "how_to_reg", "events.eventregistration"),
             Entry("Score alerts", "local_fire_department", "scoring.scorealert"),
             Entry("Notifications", "notifications", "leads.salesnotification"),
+            Entry("Interventions", "bolt", "predictions.interventionrule"),
             Entry("Unverified submissions", "rule", "leads.leadaudit"),
             Entry("Sales availability", "schedule", "chat.salesavailability"),
         ),

@@ -7,7 +7,8 @@
   ``visitor_id_from_scope``, ``visitor_cookie_set``), ``identity_for_request``,
   ``lead_for_request``, ``visitor_latest_id`` and ``lead_segment`` (grade, industry).
 - **Staff and sales writes** (audited, with an ``actor``): ``lead_update``,
-  ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``.
+  ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``;
+  ``lead_audit`` records what another app did to a lead (who, what, why).
 - **Progressive profiling**: ``next_fields``, ``profile_form_fields``,
   ``profile_field_filled``; the consent ledger's current state: ``consent_current``.
 - **Processing**: ``lead_events_process_later`` (behaviours, triggers and stage checks of
@@ -35,6 +36,7 @@ from leads.services.inputs import CaptureError, CaptureResult, ConsentInput
 _LAZY = {
     "capture_ip": "leads.services",
     "lead_assign": "leads.services",
+    "lead_audit": "leads.services",
     "lead_capture": "leads.services",
     "lead_change_stage": "leads.services",
     "lead_signup": "leads.services",

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-__all__ = ["newsletter_subscribed"]
+from typing import Any
+
+__all__ = ["newsletter_subscribed", "sequence_enrol_lead"]
 
 
 def newsletter_subscribed(*, email_normalized: str) -> bool:
@@ -15,3 +17,12 @@ def newsletter_subscribed(*, email_normalized: str) -> bool:
         confirmed_at__isnull=False,
         unsubscribed_at__isnull=True,
     ).exists()
+
+
+def sequence_enrol_lead(*, lead_id: Any, sequence_id: int, trigger: str) -> tuple[int | None, str]:
+    """Enrol a lead in one nurture sequence (marketing consent, conversion and the once per
+    sequence rule apply as for every enrolment); ``(enrolment id, "")`` when enrolled now,
+    else ``(None, reason)``. Written in the caller's transaction."""
+    from nurture.services.sequences import sequence_enrol_one
+
+    return sequence_enrol_one(lead_id=lead_id, sequence_id=sequence_id, trigger=trigger)

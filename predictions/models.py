@@ -93,3 +93,124 @@ class LeadPrediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.lead_id}: {self.score:.2f}"
+
+
+class InterventionRule(models.Model):
+    """An automated intervention a sales manager sets: when a lead's prediction from the
+    latest activated model crosses ``threshold``, act on it. Run by the worker after the
+    nightly training (and on demand from the admin); see ``predictions.interventions``.
+
+    A lead is hit at most once per rule within ``cooldown_days``, and a rule fires at most
+    ``max_per_day`` times in any 24 hours; each firing is an ``InterventionFiring`` row and
+    an audit entry on the lead."""
+
+    class Signal(models.TextChoices):
+        CHURN_RISK = "churn_risk", "Churn risk (won accounts)"
+        PROPENSITY = "propensity", "Propensity for a service"
+
+    class Action(models.TextChoices):
+        TASK_AND_ALERT = "task_alert", "Task and alert to the lead's owner"
+        NURTURE = "nurture", "Enrol in a nurture sequence"
+
+    name = models.CharField(max_length=120)
+    signal = models.CharField(max_length=20, choices=Signal.choices)
+    service = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="For a propensity rule: the service (as on deals, e.g. ai-strategy).",
+    )
+    threshold = models.FloatField(help_text="Fire when the prediction is at least this (0-1).")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    sequence = models.ForeignKey(
+        "nurture.Sequence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a nurture action: the sequence to enrol the lead in.",
+    )
+    cooldown_days = models.PositiveIntegerField(
+        default=30, help_text="A lead is not hit again by this rule within this many days."
+    )
+    max_per_day = models.PositiveIntegerField(
+        default=20, help_text="At most this many firings of this rule in any 24 hours."
+    )
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(threshold__gte=0) & models.Q(threshold__lte=1),
+                name="intervention_threshold_0_1",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(action="nurture") | models.Q(sequence__isnull=False),
+                name="intervention_nurture_has_sequence",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(signal="propensity") | ~models.Q(service=""),
+                name="intervention_propensity_has_service",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_per_day__gte=1), name="intervention_cap_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.action == self.Action.NURTURE and self.sequence_id is None:
+            errors["sequence"] = "A nurture action needs the sequence to enrol the lead in."
+        if self.signal == self.Signal.PROPENSITY and not self.service.strip():
+            errors["service"] = "A propensity rule names the service."
+        if self.threshold is not None and not 0 <= self.threshold <= 1:
+            errors["threshold"] = "A threshold is a probability between 0 and 1."
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self) -> str:
+        what = (
+            self.get_signal_display()
+            if self.signal != "propensity"
+            else (f"propensity for {self.service}")
+        )
+        return f"{what} >= {self.threshold:g} -> {self.get_action_display().lower()}"
+
+
+class InterventionFiring(models.Model):
+    """One firing of a rule on a lead: the prediction that crossed the threshold, the model
+    run it came from, and what was done (``actions``: ids of the alert, task, enrolment)."""
+
+    rule = models.ForeignKey(InterventionRule, on_delete=models.CASCADE, related_name="firings")
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(ModelRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.FloatField()
+    trigger = models.CharField(max_length=20)  # nightly | on demand
+    actions = models.JSONField(default=dict, blank=True)
+    fired_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-fired_at", "-pk"]
+        indexes = [
+            models.Index(fields=["rule", "lead", "-fired_at"], name="firing_rule_lead_idx"),
+            models.Index(fields=["rule", "-fired_at"], name="firing_rule_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} on {self.lead_id} at {self.fired_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from predictions.forecast import DealRow, Forecast, forecast
-from predictions.models import Deal, LeadPrediction, ModelRun
+from predictions.models import Deal, InterventionFiring, InterventionRule, LeadPrediction, ModelRun
 
 HORIZONS = (30, 90)
 HISTORY_DAYS = 540
@@ -61,6 +61,7 @@ def forecast_dashboard(*, now: dt.datetime | None = None, draws: int = 2000) -> 
         "forecasts": forecasts,
         "enough": sum(1 for r in rows if r.closes is not None) >= 30,
         **prediction_lists(),
+        "interventions": interventions_recent(),
     }
 
 
@@ -104,3 +105,47 @@ def prediction_lists(*, limit: int = 10) -> dict[str, Any]:
             for run in _latest_runs(ModelRun.Kind.PROPENSITY)
         ],
     }
+
+
+def interventions_recent(*, limit: int = 10) -> list[dict[str, Any]]:
+    """Each intervention rule with its last firings (newest first), for the dashboard."""
+    from django.db.models import Count, Q
+
+    since = timezone.now() - dt.timedelta(days=1)
+    rules = InterventionRule.objects.annotate(
+        n_24h=Count("firings", filter=Q(firings__fired_at__gt=since))
+    ).order_by("-is_active", "name", "pk")
+    out = []
+    for rule in rules:
+        firings = (
+            InterventionFiring.objects.filter(rule=rule)
+            .select_related("lead")
+            .order_by("-fired_at", "-pk")[:limit]
+        )
+        out.append(
+            {
+                "rule": rule,
+                "url": reverse("admin:predictions_interventionrule_change", args=[rule.pk]),
+                "firings": [
+                    {
+                        "at": f.fired_at,
+                        "label": f.lead.company or f.lead.name or f.lead.email,
+                        "url": reverse("admin:leads_lead_change", args=[f.lead_id]),
+                        "score": f.score,
+                        "trigger": f.trigger,
+                        "done": _done(f.actions),
+                    }
+                    for f in firings
+                ],
+            }
+        )
+    return out
+
+
+def _done(actions: dict[str, Any] | None) -> str:
+    a = actions or {}
+    if "enrolment_id" in a:
+        return f"enrolled in {a.get('sequence', 'the sequence')}"
+    if "task_id" in a:
+        return f"task and alert to {a.get('owner', 'the owner')}"
+    return ""

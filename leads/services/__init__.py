@@ -37,6 +37,7 @@ from leads.services.inputs import (
 from leads.services.staff import (
     SALES_FEED_GROUP,
     lead_assign,
+    lead_audit,
     lead_change_stage,
     lead_soft_delete,
     lead_update,
@@ -60,6 +61,7 @@ __all__ = [
     "capture_ip",
     "consent_record",
     "lead_assign",
+    "lead_audit",
     "lead_capture",
     "lead_change_stage",
     "lead_preview",

@@ -93,6 +93,15 @@ def lead_change_stage(*, lead: Lead, stage: str, actor) -> Lead:
     return lead
 
 
+def lead_audit(*, lead_id: Any, action: str, changes: dict, actor=None) -> LeadAudit:
+    """Record something done to a lead by another part of the product (an automated
+    intervention, a model's decision): who (``actor``, None for the worker), what
+    (``action``) and why (``changes``). Written in the caller's transaction."""
+    return LeadAudit.objects.create(
+        lead_id=lead_id, actor=actor, action=str(action)[:50], changes=changes or {}
+    )
+
+
 # --- Sales feed ---------------------------------------------------------------------------------
 
 

@@ -235,3 +235,23 @@ def sequence_triggers_scan(*, lookback: dt.timedelta = dt.timedelta(days=2)) -> 
             cursor.position = pk
         cursor.save(update_fields=["position", "updated_at"])
     return enrolled
+
+
+@transaction.atomic
+def sequence_enrol_one(*, lead_id: Any, sequence_id: int, trigger: str) -> tuple[int | None, str]:
+    """Enrol one lead in one sequence on behalf of another app (an automated intervention).
+    Returns ``(enrolment id, "")`` when enrolled now, else ``(None, why not)``."""
+    lead = Lead.objects.filter(pk=lead_id).first()
+    seq = Sequence.objects.filter(pk=sequence_id).first()
+    if lead is None or seq is None:
+        return None, "lead or sequence not found"
+    if not seq.is_active:
+        return None, "sequence is not active"
+    if not lead.email or not marketing_allowed(lead):
+        return None, "no marketing consent"
+    if lead_converted(lead, seq):
+        return None, "already converted"
+    if Enrolment.objects.filter(sequence=seq, lead=lead).exists():
+        return None, "already enrolled"
+    got = sequence_enrol(lead=lead, trigger=trigger[:30], sequence=seq)
+    return (got[0].pk, "") if got else (None, "already enrolled")

@@ -184,6 +184,11 @@ REGISTRY: tuple[PersonalData, ...] = (
         note="a model's churn or propensity score for the lead and its top factors",
     ),
     PersonalData(
+        "predictions.InterventionFiring",
+        lead="lead",
+        note="an automated intervention's firing on the lead: score, model run, what was done",
+    ),
+    PersonalData(
         "admin.LogEntry",
         finder=_admin_log_finder,
         erase=ANONYMISE,
@@ -211,6 +216,7 @@ REGISTRY: tuple[PersonalData, ...] = (
 # Models that hold no data about visitors or leads, with the reason.
 NON_PERSONAL: dict[str, str] = {
     "predictions.ModelRun": "a model's held-out metrics and status message (aggregates only)",
+    "predictions.InterventionRule": "a sales manager's rule: signal, threshold, action, caps",
     "core.OutboxMessage": "task names and their id arguments (tasks take ids, never values)",
     "analytics.TrackedBatch": "random client batch ids and event counts",
     "analytics.IngestCheckpoint": "the name of a buffer and a Redis stream entry id",

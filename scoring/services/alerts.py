@@ -105,7 +105,9 @@ def alert_payload(alert: ScoreAlert) -> dict[str, Any]:
     return {
         "alert_id": alert.pk,
         "reason": alert.reason,
-        "reason_label": dict(ScoreAlert.Reason.choices).get(alert.reason, alert.reason),
+        # A raiser outside scoring (an automated intervention) names its alert in details.
+        "reason_label": (alert.details or {}).get("label")
+        or dict(ScoreAlert.Reason.choices).get(alert.reason, alert.reason),
         "details": alert.details,
         "lead_id": str(lead.pk),
         "name": lead.name,
