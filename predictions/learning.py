@@ -1,17 +1,30 @@
-"""Learning on raw attributes: featurise, fit, evaluate on a temporal hold-out, explain.
+"""The shared learner on raw attributes: featurise, fit, evaluate on a temporal hold-out,
+explain. One owner for the concern: the predictions here and the scoring app's learned
+score (through ``predictions.facade``) both use it.
 
 A record is a plain dict of raw attributes (categories as strings, counts and recencies as
 numbers). Categories are one-hot encoded by ``DictVectorizer``, so nothing is pre-mapped to
 one number by the rules; a gradient-boosted tree ensemble (scikit-learn's
 ``HistGradientBoosting*``) finds non-monotonic category effects and interactions; the
-classifier's probabilities are calibrated (sigmoid, cross-validated on the training period).
+classifier's probabilities are calibrated (sigmoid, cross-validated on the training period:
+three boosters, each with its calibration curve, their probabilities averaged).
 
-Evaluation is temporal: records are ordered by time, the oldest 75% train, the newest 25%
-are held out. The model is compared with a baseline on the held-out period (a paired
-bootstrap gives the interval of the difference) and is **activated only when the whole
-interval is above zero and the model is above chance** — on history without signal it
-refuses. Each prediction is explained per record as its top factors: how much the
-prediction moves when one attribute is replaced by its typical training value.
+Evaluation is temporal: records are ordered by time, the oldest part trains, the newest
+(25% by default) is held out. The model is compared with a baseline on the held-out period
+(a paired bootstrap gives the interval of the difference) and is **activated only when the
+whole interval is above zero (and above ``min_gain`` when one is asked) and the model is
+above chance**: on history without signal it refuses.
+
+Each prediction is explained per record by the tree paths (Saabas): walking each tree from
+its root to the record's leaf, every split moves the expected value from the parent node's
+to the child's, and that move is credited to the split's attribute (one-hot columns are
+summed back into their attribute). The contributions add up exactly to the booster's raw
+prediction minus its average over the training data, so a value is compared with the
+*average* record, not with the most common value: the most common category is named when
+it matters. For a classifier they are then put on the probability scale (each multiplied by
+the calibrated curve's slope between the average record and this one), so that the average
+record's probability plus the contributions is the record's probability (averaged over the
+calibrated boosters, as the probabilities are).
 """
 
 from __future__ import annotations
@@ -25,6 +38,9 @@ import numpy as np
 
 HOLDOUT_SHARE = 0.25
 BOOTSTRAP = 200
+# Boosting runs on one OpenMP thread: on a machine shared by web, workers and beat, its
+# thread pool spinning on busy cores made fitting several times slower, not faster.
+THREADS = 1
 
 
 @dataclass
@@ -62,10 +78,15 @@ class RawModel:
         self.regression = regression
         self.seed = seed
         self.fields: list[str] = []
-        self.typical: dict[str, Any] = {}
 
     # -- fitting -------------------------------------------------------------------------
     def fit(self, records: Sequence[dict[str, Any]], y: np.ndarray) -> RawModel:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=THREADS, user_api="openmp"):
+            return self._fit(records, y)
+
+    def _fit(self, records: Sequence[dict[str, Any]], y: np.ndarray) -> RawModel:
         from sklearn.feature_extraction import DictVectorizer
 
         self.fields = sorted({k for r in records for k in r})
@@ -95,30 +116,85 @@ class RawModel:
                 l2_regularization=1.0,
                 random_state=self.seed,
             )
-            self.est = CalibratedClassifierCV(base, method="sigmoid", cv=3)
+            self.est = CalibratedClassifierCV(base, method="sigmoid", cv=3, ensemble=True)
             self.est.fit(x, y)
-        self.typical = {f: _typical([r.get(f) for r in records]) for f in self.fields}
         return self
 
     def predict(self, records: Sequence[dict[str, Any]]) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
         x = self.vec.transform([_clean(r) for r in records])
-        if self.regression:
-            return np.maximum(self.est.predict(x), 0.0)
-        return self.est.predict_proba(x)[:, 1]
+        with threadpool_limits(limits=THREADS, user_api="openmp"):
+            if self.regression:
+                return np.maximum(self.est.predict(x), 0.0)
+            return self.est.predict_proba(x)[:, 1]
 
     # -- explanations --------------------------------------------------------------------
+    def _paths(self) -> list[tuple[_TreePaths, Any]]:
+        """Each booster's trees with its calibrator (``None`` for a regressor)."""
+        paths = getattr(self, "_tree_paths", None)
+        if paths is None:
+            if self.regression:
+                paths = [(_TreePaths(self.est), None)]
+            else:
+                paths = [
+                    (_TreePaths(c.estimator), c.calibrators[0])
+                    for c in self.est.calibrated_classifiers_
+                ]
+            self._tree_paths = paths
+        return paths
+
+    def _field_of_column(self) -> np.ndarray:
+        """For each vectorised column, the index of the attribute it came from."""
+        index = {f: j for j, f in enumerate(self.fields)}
+        out = []
+        for name in self.vec.get_feature_names_out():
+            out.append(index.get(name, index.get(name.split("=", 1)[0], 0)))
+        return np.asarray(out, dtype=np.int64)
+
+    def contributions(
+        self, records: Sequence[dict[str, Any]]
+    ) -> tuple[np.ndarray, float, np.ndarray]:
+        """Predictions (n,), the average record's prediction, and per attribute (n, fields)
+        the signed contributions that add up to prediction - average (classifier:
+        probabilities; regressor: raw predictions before the clip at zero)."""
+        x = self.vec.transform([_clean(r) for r in records])
+        columns = self._field_of_column()
+        n = len(records)
+        pred, avg, by_field = np.zeros(n), 0.0, np.zeros((n, len(self.fields)))
+        # The calibrated classifier averages the probabilities of its boosters (one per
+        # cross-validation fold); so do the contributions, each booster's on its own curve.
+        boosters = self._paths()
+        for paths, calibrator in boosters:
+            expected, by_column = paths.decompose(x)
+            fields = np.zeros((n, len(self.fields)))
+            np.add.at(fields.T, columns, by_column.T)
+            raw = expected + by_column.sum(axis=1)
+            if calibrator is None:
+                pred += raw
+                avg += expected
+                by_field += fields
+                continue
+            p = calibrator.predict(raw)
+            p_avg = float(calibrator.predict(np.array([expected]))[0])
+            moved = raw - expected
+            safe = np.where(np.abs(moved) > 1e-12, moved, 1.0)
+            slope = np.where(np.abs(moved) > 1e-12, (p - p_avg) / safe, 0.0)
+            pred += p
+            avg += p_avg
+            by_field += fields * slope[:, None]
+        k = len(boosters)
+        return pred / k, avg / k, by_field / k
+
     def explain(
         self, records: Sequence[dict[str, Any]], *, top: int = 3
     ) -> list[list[dict[str, Any]]]:
-        """Per record, the ``top`` attributes that move its prediction most (signed)."""
-        base = self.predict(records)
-        deltas = np.zeros((len(records), len(self.fields)))
-        for j, f in enumerate(self.fields):
-            swapped = [{**r, f: self.typical[f]} for r in records]
-            deltas[:, j] = base - self.predict(swapped)
+        """Per record, the ``top`` attributes that move its prediction most (signed), each
+        against the average record."""
+        _, _, deltas = self.contributions(records)
         out = []
         for i, r in enumerate(records):
-            order = np.argsort(-np.abs(deltas[i]))[:top]
+            order = np.argsort(-np.abs(deltas[i]), kind="stable")[:top]
             out.append(
                 [
                     {
@@ -131,6 +207,63 @@ class RawModel:
                 ]
             )
         return out
+
+
+class _TreePaths:
+    """A fitted ``HistGradientBoosting*`` booster's trees as arrays, with each node's
+    expected value (the training-sample-weighted mean of the leaves below it)."""
+
+    def __init__(self, booster: Any) -> None:
+        self.base = float(np.ravel(booster._baseline_prediction)[0])
+        self.trees = []
+        expected = self.base
+        for (predictor,) in booster._predictors:
+            nodes = predictor.nodes
+            value = nodes["value"].astype(float).copy()
+            count = nodes["count"].astype(float)
+            leaf = nodes["is_leaf"].astype(bool)
+            for k in np.argsort(-nodes["depth"], kind="stable"):
+                if not leaf[k]:
+                    left, right = nodes["left"][k], nodes["right"][k]
+                    total = count[left] + count[right]
+                    value[k] = (
+                        (count[left] * value[left] + count[right] * value[right]) / total
+                        if total
+                        else 0.0
+                    )
+            expected += value[0]
+            self.trees.append(
+                (
+                    nodes["feature_idx"].astype(np.int64),
+                    nodes["num_threshold"].astype(float),
+                    nodes["missing_go_to_left"].astype(bool),
+                    nodes["left"].astype(np.int64),
+                    nodes["right"].astype(np.int64),
+                    leaf,
+                    value,
+                )
+            )
+        self.expected = expected
+
+    def decompose(self, x: np.ndarray) -> tuple[float, np.ndarray]:
+        """The average raw prediction and per column (n, columns) the moves along each
+        record's paths; ``expected + moves.sum(axis=1)`` is the booster's raw prediction."""
+        n = x.shape[0]
+        moves = np.zeros(x.shape, dtype=float)
+        rows_all = np.arange(n)
+        for feature, threshold, missing_left, left, right, leaf, value in self.trees:
+            node = np.zeros(n, dtype=np.int64)
+            rows = rows_all[~leaf[node]]
+            while rows.size:
+                cur = node[rows]
+                f = feature[cur]
+                xv = x[rows, f]
+                go_left = np.where(np.isnan(xv), missing_left[cur], xv <= threshold[cur])
+                child = np.where(go_left, left[cur], right[cur])
+                np.add.at(moves, (rows, f), value[child] - value[cur])
+                node[rows] = child
+                rows = rows[~leaf[child]]
+        return self.expected, moves
 
 
 def _clean(r: dict[str, Any]) -> dict[str, Any]:
@@ -148,29 +281,22 @@ def _clean(r: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _typical(values: list[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return float(np.median(present))
-    if any(isinstance(v, (list, tuple)) for v in present):
-        return []
-    counts: dict[Any, int] = {}
-    for v in present:
-        counts[v] = counts.get(v, 0) + 1
-    return max(counts, key=counts.get)
-
-
 # --- metrics -------------------------------------------------------------------------------
 
 
 def auc(y: np.ndarray, s: np.ndarray) -> float:
-    from sklearn.metrics import roc_auc_score
+    """Area under the ROC curve from ranks (Mann-Whitney, ties counted half): the same
+    figure as ``sklearn.metrics.roc_auc_score``, fast enough for hundreds of bootstrap
+    resamples."""
+    from scipy.stats import rankdata
 
-    if len(set(y.tolist())) < 2:
+    y = np.asarray(y)
+    n_pos = int((y == 1).sum())
+    n_neg = len(y) - n_pos
+    if n_pos == 0 or n_neg == 0:
         return 0.5
-    return float(roc_auc_score(y, s))
+    ranks = rankdata(np.asarray(s, dtype=float))
+    return float((ranks[y == 1].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def nmae(y: np.ndarray, pred: np.ndarray) -> float:
@@ -210,23 +336,29 @@ def evaluate_classifier(
     *,
     true_p: np.ndarray | None = None,
     seed: int = 0,
+    holdout: float = HOLDOUT_SHARE,
+    min_gain: float = 0.0,
+    keep_refused: bool = False,
 ) -> tuple[RawModel | None, Evaluation]:
-    """Fit on the training period, compare with the baseline on the held-out period."""
+    """Fit on the training period, compare with the baseline on the held-out period (the
+    newest ``holdout`` share). Activated when the gain's whole 95% interval is above zero,
+    the gain itself is at least ``min_gain`` and the model's interval is above chance. The
+    model comes back only when activated, unless ``keep_refused``."""
     y = np.asarray(y, dtype=int)
-    tr, te = temporal_split(times)
+    tr, te = temporal_split(times, holdout)
     model = RawModel(seed=seed).fit([records[i] for i in tr], y[tr])
     p = model.predict([records[i] for i in te])
     yt, bt = y[te], np.asarray(baseline_scores, dtype=float)[te]
     m, b = auc(yt, p), auc(yt, bt)
     m_int, g_int = paired_bootstrap(auc, yt, p, bt, seed=seed)
     best = auc(yt, np.asarray(true_p)[te]) if true_p is not None else None
-    activated = g_int[0] > 0 and m_int[0] > 0.5
+    activated = g_int[0] > 0 and m_int[0] > 0.5 and m - b >= min_gain
     from sklearn.metrics import brier_score_loss
 
     ev = Evaluation(
         kind=kind,
         status="activated" if activated else "refused",
-        message=_message(kind, activated, "AUC", m, m_int, b, g_int),
+        message=_message(kind, activated, "AUC", m, m_int, b, g_int, min_gain),
         metric="auc",
         n_train=len(tr),
         n_test=len(te),
@@ -242,7 +374,12 @@ def evaluate_classifier(
             "observed_rate": round(float(yt.mean()), 4),
         },
     )
-    return (model if activated else None), ev
+    return (model if activated or keep_refused else None), ev
+
+
+def held_out(times: Sequence[Any], holdout: float = HOLDOUT_SHARE) -> tuple[np.ndarray, np.ndarray]:
+    """The indices :func:`evaluate_classifier` trains on and holds out."""
+    return temporal_split(times, holdout)
 
 
 def evaluate_regressor(
@@ -284,10 +421,20 @@ def evaluate_regressor(
     return (model if activated else None), ev
 
 
-def _message(kind, activated, name, m, m_int, b, g_int) -> str:
+def _message(kind, activated, name, m, m_int, b, g_int, min_gain: float = 0.0) -> str:
     head = f"{kind}: held-out {name} {m:.3f} (95% {m_int[0]:.3f}-{m_int[1]:.3f}), baseline {b:.3f}"
     if activated:
         return f"{head}; better than the baseline by {g_int[0]:+.3f} to {g_int[1]:+.3f}; activated."
+    if name == "AUC" and m_int[0] <= 0.5:
+        return (
+            f"{head}; no signal: the model's interval reaches chance (0.5), so the history "
+            "shows nothing it can learn; it is not activated."
+        )
+    if g_int[0] > 0 and m - b < min_gain:
+        return (
+            f"{head}; better than the baseline by {m - b:+.3f}, less than the required "
+            f"margin of {min_gain:.3f}, so it is not activated."
+        )
     return (
         f"{head}; not reliably better than the baseline (gain {g_int[0]:+.3f} to "
         f"{g_int[1]:+.3f}), so it is not activated."

@@ -1,5 +1,6 @@
 """API of the scoring app: ``POST /api/leads/{id}/score`` (staff) rescores one lead now and
-returns its score, grade, fit and engagement sub-scores, the factors and next-best actions."""
+returns its score, grade, fit and engagement sub-scores, the factors and next-best actions;
+under an active learned model also its conversion probability."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ class LeadScoreApi(APIView):
         feature = serializers.CharField()
         label = serializers.CharField()
         group = serializers.CharField()
-        value = serializers.FloatField(allow_null=True)
+        # Rules: the feature's value in 0..1. Learned model: the raw attribute as recorded
+        # (a category such as "51-200", a count, days, or a list of interests).
+        value = serializers.JSONField(allow_null=True)
         weight = serializers.FloatField(allow_null=True)
         points = serializers.FloatField()
 
@@ -37,6 +40,11 @@ class LeadScoreApi(APIView):
         fit = serializers.IntegerField()
         engagement = serializers.IntegerField()
         model = serializers.CharField()
+        probability = serializers.FloatField(
+            allow_null=True,
+            help_text="The learned model's calibrated probability of winning (null under the "
+            "rules, whose score is not a probability).",
+        )
         baseline = serializers.FloatField(allow_null=True)
         decay = serializers.FloatField()
         inactive_days = serializers.FloatField()
@@ -61,6 +69,7 @@ class LeadScoreApi(APIView):
                     "fit": 30,
                     "engagement": 42,
                     "model": "rules",
+                    "probability": None,
                     "baseline": None,
                     "decay": 1.0,
                     "inactive_days": 2.0,
@@ -100,6 +109,7 @@ class LeadScoreApi(APIView):
             "fit": outcome.fit,
             "engagement": outcome.engagement,
             "model": outcome.model,
+            "probability": outcome.factors.get("probability"),
             "baseline": outcome.factors.get("baseline"),
             "decay": outcome.factors.get("decay", 1.0),
             "inactive_days": outcome.factors.get("inactive_days", 0.0),

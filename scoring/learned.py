@@ -1,38 +1,38 @@
 """The learned scoring model: training, evaluation and per-lead explanations.
 
-A logistic regression on the same 14 normalised features as the rules (standardised), so
-that each lead's score still comes out as factors: the baseline (the model's score of an
-average lead) plus one signed contribution per feature, adding up to the score.
+It learns from the data, not from the rules' view of it: each lead is its raw attributes
+(``scoring.engine.raw``: categories, counts, recency), and the learner is the project's
+one shared learner (``predictions.facade``): calibrated gradient boosting, a temporal
+hold-out, bootstrap intervals, activation only when reliably better than the baseline.
+The baseline is the weighted rules, scored on the same held-out leads.
+
+A lead's score is its calibrated probability of winning, in points (0-100); its factors are
+the average lead's score (``baseline``) plus one signed contribution per attribute (from the
+trees' paths), adding up exactly to the score. Each attribute is compared with the average
+lead, not with the most common value, so "Industry: fintech" is named when fintech matters
+even if most leads are fintech.
 
 Training uses leads with a known outcome (``outcome`` won/lost, or stage customer = won),
 ordered by creation time: the oldest part trains, the latest part (the held-out period)
-evaluates both the model and the rules. Features are taken as of the lead's last activity
-(no inactivity decay), the state sales saw before the outcome.
+evaluates both the model and the rules. Attributes are taken as of the lead's last change
+(for a decided lead, when sales recorded the outcome), without the rules' inactivity decay.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import joblib
 import numpy as np
 
-from scoring.engine import FEATURES, RulesModel
+from scoring.engine import EMPTY_ACTIVITY, Activity
+from scoring.engine.raw import raw_record
 
-
-def auc_standard_error(auc: float, n_pos: int, n_neg: int) -> float:
-    """Hanley & McNeil (1982) standard error of an AUC."""
-    if n_pos == 0 or n_neg == 0:
-        return 1.0
-    q1 = auc / (2 - auc)
-    q2 = 2 * auc * auc / (1 + auc)
-    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc * auc) + (n_neg - 1) * (q2 - auc * auc)) / (
-        n_pos * n_neg
-    )
-    return math.sqrt(max(var, 0.0))
+ALGORITHM = "hist_gradient_boosting"
 
 
 def reliability_bins(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> list[dict[str, Any]]:
@@ -58,104 +58,95 @@ def reliability_bins(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> list[dic
 
 @dataclass
 class TrainReport:
-    """What ``train_scoring_model`` found; ``status`` is activated, not_activated or refused."""
+    """What ``scoring_model_train`` found; ``status`` is activated, not_activated or refused."""
 
     status: str
     message: str
+    algorithm: str = ALGORITHM
     n_labelled: int = 0
     n_positive: int = 0
     n_train: int = 0
     n_test: int = 0
     split_at: str = ""
     auc_model: float | None = None
-    auc_model_se: float | None = None
+    auc_model_interval: tuple[float, float] | None = None
     auc_rules: float | None = None
+    auc_gain: float | None = None
+    auc_gain_interval: tuple[float, float] | None = None
+    min_gain: float | None = None
     brier_model: float | None = None
     brier_rules: float | None = None
     reliability_model: list[dict] = field(default_factory=list)
     reliability_rules: list[dict] = field(default_factory=list)
-    coefficients: dict[str, float] = field(default_factory=dict)
+    # [attribute, mean absolute contribution on the held-out leads (points)], largest first
+    # (a list: a JSON object's key order is not kept by PostgreSQL's jsonb).
+    importance: list[list] = field(default_factory=list)
     version: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def fit_pipeline(X: np.ndarray, y: np.ndarray):  # noqa: N803 - sklearn's names
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    pipe = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-    pipe.fit(X, y)
-    return pipe
-
-
 def evaluate(
-    X_train: np.ndarray,  # noqa: N803
-    y_train: np.ndarray,
-    X_test: np.ndarray,  # noqa: N803
-    y_test: np.ndarray,
-    rules: RulesModel,
+    records: Sequence[dict[str, Any]],
+    y: np.ndarray,
+    times: Sequence[Any],
+    rules_scores: np.ndarray,
     *,
+    holdout: float,
     min_gain: float,
+    seed: int = 0,
 ) -> tuple[Any, TrainReport]:
     """Fit on the training period, compare with the rules on the held-out period."""
-    from sklearn.metrics import brier_score_loss, roc_auc_score
+    from sklearn.metrics import brier_score_loss
 
-    pipe = fit_pipeline(X_train, y_train)
-    p_model = pipe.predict_proba(X_test)[:, 1]
-    p_rules = np.array([sum(rules.points(row)) / 100.0 for row in X_test.tolist()])
-    auc_model = float(roc_auc_score(y_test, p_model))
-    auc_rules = float(roc_auc_score(y_test, p_rules))
-    n_pos = int(y_test.sum())
-    se = auc_standard_error(auc_model, n_pos, len(y_test) - n_pos)
-    lr = pipe[-1]
-    scaler = pipe[0]
-    coefs = {
-        name: round(float(c / s), 4)
-        for name, c, s in zip(FEATURES, lr.coef_[0], scaler.scale_, strict=True)
-    }
-    beats = auc_model >= auc_rules + min_gain
-    signal = auc_model - 1.96 * se > 0.5
-    if beats and signal:
-        status = "activated"
-        message = (
-            f"Model AUC {auc_model:.3f} beats the rules' {auc_rules:.3f} on the held-out "
-            "period; activated."
-        )
-    elif not signal:
-        status = "not_activated"
-        message = (
-            f"No signal: model AUC {auc_model:.3f} (±{1.96 * se:.3f}) is not above chance on "
-            f"the held-out period (rules: {auc_rules:.3f}); keeping the current scoring."
-        )
-    else:
-        status = "not_activated"
-        message = (
-            f"Model AUC {auc_model:.3f} does not beat the rules' {auc_rules:.3f} by "
-            f"{min_gain:.3f} on the held-out period; keeping the current scoring."
-        )
-    report = TrainReport(
-        status=status,
-        message=message,
-        n_train=len(y_train),
-        n_test=len(y_test),
-        auc_model=round(auc_model, 4),
-        auc_model_se=round(se, 4),
-        auc_rules=round(auc_rules, 4),
-        brier_model=round(float(brier_score_loss(y_test, p_model)), 4),
-        brier_rules=round(float(brier_score_loss(y_test, np.clip(p_rules, 0, 1))), 4),
-        reliability_model=reliability_bins(y_test, p_model),
-        reliability_rules=reliability_bins(y_test, np.clip(p_rules, 0, 1)),
-        coefficients=coefs,
+    from predictions.facade import evaluate_classifier, held_out
+
+    model, ev = evaluate_classifier(
+        "Learned score (baseline: the rules)",
+        records,
+        y,
+        times,
+        rules_scores,
+        seed=seed,
+        holdout=holdout,
+        min_gain=min_gain,
+        keep_refused=True,
     )
-    return pipe, report
+    _, te = held_out(times, holdout)
+    test = [records[i] for i in te]
+    p_model, _, contrib = model.contributions(test)
+    y_test = np.asarray(y)[te]
+    p_rules = np.clip(np.asarray(rules_scores, dtype=float)[te] / 100.0, 0, 1)
+    mean_abs = np.abs(contrib).mean(axis=0) * 100
+    importance = [
+        [model.fields[j], round(float(mean_abs[j]), 2)]
+        for j in np.argsort(-mean_abs, kind="stable")
+        if mean_abs[j] >= 0.005
+    ]
+    report = TrainReport(
+        status="activated" if ev.status == "activated" else "not_activated",
+        message=ev.message + ("" if ev.status == "activated" else " Keeping the current scoring."),
+        n_train=ev.n_train,
+        n_test=ev.n_test,
+        auc_model=ev.model,
+        auc_model_interval=ev.model_interval,
+        auc_rules=ev.baseline,
+        auc_gain=ev.gain,
+        auc_gain_interval=ev.gain_interval,
+        min_gain=min_gain,
+        brier_model=round(float(brier_score_loss(y_test, p_model)), 4),
+        brier_rules=round(float(brier_score_loss(y_test, p_rules)), 4),
+        reliability_model=reliability_bins(y_test, p_model),
+        reliability_rules=reliability_bins(y_test, p_rules),
+        importance=importance,
+    )
+    return model, report
 
 
-def dump(pipe: Any) -> bytes:
+def dump(model: Any) -> bytes:
     buf = io.BytesIO()
-    joblib.dump(pipe, buf)
+    joblib.dump(model, buf)
     return buf.getvalue()
 
 
@@ -164,42 +155,62 @@ def load(blob: bytes) -> Any:
     return joblib.load(io.BytesIO(bytes(blob)))  # noqa: S301
 
 
-class LearnedModel:
-    """Scores with a stored pipeline; explains each score as baseline + signed factors."""
+@dataclass(slots=True)
+class Explained:
+    """One lead scored by the learned model: score, probability, baseline and the signed
+    contributions (hundredths of a point) of its attributes, adding up to the score."""
 
-    def __init__(self, pipe: Any, version: int) -> None:
-        self.pipe = pipe
+    score: int
+    probability: float
+    baseline_h: int
+    points_h: dict[str, int]
+    values: dict[str, Any]
+
+
+class LearnedModel:
+    """Scores with a stored model over raw attributes; explains each score as the average
+    lead's score plus signed contributions per attribute."""
+
+    raw = True
+
+    def __init__(self, model: Any, version: int) -> None:
+        self.model = model
         self.version = version
         self.label = f"learned:v{version}"
-        scaler, lr = pipe[0], pipe[-1]
-        self.mean = np.asarray(scaler.mean_, dtype=float)
-        self.scale = np.asarray(scaler.scale_, dtype=float)
-        self.coef = np.asarray(lr.coef_[0], dtype=float)
-        self.intercept = float(lr.intercept_[0])
-        self.baseline = 100.0 / (1.0 + math.exp(-self.intercept))
 
-    def explain_batch(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Scores, signed contributions (hundredths) and baselines (hundredths) that add up
-        to each score: contributions are the logit terms scaled by the sigmoid's secant
-        slope between the average lead and this lead."""
-        contrib = ((matrix - self.mean) / self.scale) * self.coef
-        logits = self.intercept + contrib.sum(axis=1)
-        exact = 100.0 / (1.0 + np.exp(-logits))
-        scores = np.clip(np.rint(exact), 0, 100).astype(np.int64)
-        baseline_h = round(self.baseline * 100)
-        total_logit = contrib.sum(axis=1)
-        safe = np.where(np.abs(total_logit) > 1e-12, total_logit, 1.0)
-        slope = np.where(np.abs(total_logit) > 1e-12, (exact - self.baseline) / safe, 0.0)
-        raw = contrib * slope[:, None]
-        points = np.zeros(raw.shape, dtype=np.int64)
-        baselines = np.full(len(scores), baseline_h, dtype=np.int64)
-        for k in range(len(scores)):
-            ints = signed_points(raw[k].tolist(), int(scores[k]) * 100 - baseline_h)
-            if ints is None:  # an exactly average lead: everything is baseline
-                baselines[k] = int(scores[k]) * 100
-            else:
-                points[k] = ints
-        return scores, points, baselines
+    def explain_rows(
+        self,
+        rows: Sequence[Sequence[Any]],
+        activities: dict[Any, Activity],
+        *,
+        now: dt.datetime,
+    ) -> list[Explained]:
+        records = [
+            raw_record(row, activities.get(row[0], EMPTY_ACTIVITY), as_of=now) for row in rows
+        ]
+        if not records:
+            return []
+        p, p_avg, contrib = self.model.contributions(records)
+        baseline_h = round(p_avg * 10000)
+        fields = self.model.fields
+        out = []
+        for k, record in enumerate(records):
+            score = int(np.clip(np.rint(p[k] * 100), 0, 100))
+            ints = signed_points((contrib[k] * 100).tolist(), score * 100 - baseline_h)
+            base = baseline_h
+            if ints is None:  # exactly the average lead: everything is baseline
+                ints, base = [0] * len(fields), score * 100
+            points = {f: v for f, v in zip(fields, ints, strict=True) if v}
+            out.append(
+                Explained(
+                    score=score,
+                    probability=round(float(p[k]), 4),
+                    baseline_h=base,
+                    points_h=points,
+                    values={f: record.get(f) for f in points},
+                )
+            )
+        return out
 
 
 def signed_points(raw: list[float], target_hundredths: int) -> list[int] | None:

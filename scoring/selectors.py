@@ -140,6 +140,8 @@ def _pg_row_chunks(chunk_size: int) -> Iterator[list]:
     columns = ", ".join(
         f"CASE WHEN jsonb_typeof({c}) = 'array' THEN jsonb_array_length({c}) ELSE 0 END"
         if c in ("pain_points", "tech_stack")
+        else f"CASE WHEN jsonb_typeof({c}) = 'array' THEN {c} ELSE '[]'::jsonb END"
+        if c == "interests"
         else c
         for c in LEAD_COLUMNS
     )
@@ -203,10 +205,16 @@ _model_lock = threading.Lock()
 
 
 def active_model(config: Config) -> Any:
-    """The active learned model (cached per process and version), else the rules."""
-    from scoring.learned import LearnedModel, load
+    """The active learned model (cached per process and version), else the rules. A model
+    of an earlier algorithm (the logistic regression over the rules' values) is not loaded:
+    the rules score until a model is trained again."""
+    from scoring.learned import ALGORITHM, LearnedModel, load
 
-    row = ScoringModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    row = (
+        ScoringModel.objects.filter(is_active=True, algorithm=ALGORITHM)
+        .values_list("version", flat=True)
+        .first()
+    )
     if row is None:
         return RulesModel(config)
     with _model_lock:

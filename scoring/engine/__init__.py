@@ -30,6 +30,7 @@ from scoring.engine.factors import (
     apportion,
     apportion_rows,
     explain,
+    factor_text,
     score_rows,
 )
 from scoring.engine.features import (
@@ -99,6 +100,7 @@ __all__ = [
     "apportion_rows",
     "decay_factor",
     "explain",
+    "factor_text",
     "feature_values",
     "last_activity",
     "score_rows",

@@ -5,6 +5,7 @@ up to the score exactly, sub-scores and the explanation shown to sales.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from scoring.engine.inputs import (
     feature_values,
     last_activity,
 )
+from scoring.engine.raw import RAW_GROUPS, raw_label
 
 # --- factors ----------------------------------------------------------------------------------
 
@@ -63,6 +65,9 @@ class Scored:
     baseline_h: int | None = None
     previous: tuple = ()
     first_time: bool = False
+    # A learned model's explanation (``scoring.learned.Explained``): its points are per raw
+    # attribute, not per rules feature, and it carries the conversion probability.
+    learned: Any = None
 
     @property
     def previous_score(self) -> int | None:
@@ -86,6 +91,17 @@ class Scored:
 
     @property
     def factors(self) -> dict[str, Any]:
+        if self.learned is not None:
+            ex = self.learned
+            return {
+                "model": self.model_label,
+                "points": {name: h / 100 for name, h in ex.points_h.items()},
+                "values": ex.values,
+                "probability": ex.probability,
+                "decay": self.decay,
+                "inactive_days": self.inactive_days,
+                "baseline": ex.baseline_h / 100,
+            }
         data: dict[str, Any] = {
             "model": self.model_label,
             "points": {name: self.points_h[i] / 100 for i, name in enumerate(FEATURES)},
@@ -99,6 +115,8 @@ class Scored:
 
     def factors_json(self) -> str:
         """The same as ``json.dumps(self.factors)``, built fast for bulk writes."""
+        if self.learned is not None:
+            return json.dumps(self.factors)
         base = "" if self.baseline_h is None else f',"baseline":{self.baseline_h / 100}'
         return (
             f'{{"model":"{self.model_label}","points":'
@@ -171,7 +189,14 @@ def score_rows(
         inactives.append(inactive)
         matrix.append(feature_values(row, activity, config, decay=decay))
     values = np.asarray(matrix, dtype=float)
-    scores, points_h, baseline_h = model.explain_batch(values)
+    learned: list[Any] = [None] * len(rows)
+    if getattr(model, "raw", False):  # a learned model reads the raw attributes
+        learned = model.explain_rows(rows, activities, now=now)
+        scores = np.asarray([e.score for e in learned], dtype=np.int64)
+        points_h = np.zeros(values.shape, dtype=np.int64)
+        baseline_h = np.asarray([e.baseline_h for e in learned], dtype=np.int64)
+    else:
+        scores, points_h, baseline_h = model.explain_batch(values)
     weights = np.asarray(config.weights, dtype=float)
     eng = _subscores(values[:, :N_BEHAVIOURAL], weights[:N_BEHAVIOURAL])
     fit = _subscores(values[:, N_BEHAVIOURAL:], weights[N_BEHAVIOURAL:])
@@ -205,6 +230,7 @@ def score_rows(
                 baseline_h=None if baseline_h is None else int(baseline_h[k]),
                 previous=(row[i_score], row[i_grade] or "", row[i_fit], row[i_eng]),
                 first_time=row[i_at] is None,
+                learned=learned[k],
             )
         )
     return results
@@ -218,20 +244,44 @@ def _subscores(values: np.ndarray, weights: np.ndarray) -> list[int]:
 
 
 def explain(factors: dict, weights: Sequence[float] | None = None) -> list[dict[str, Any]]:
-    """Factors as rows for the admin and the API, largest contribution first."""
+    """Factors as rows for the admin and the API, largest contribution first. The rules'
+    factors are its 14 features (value 0..1, weight); a learned model's are the lead's raw
+    attributes (value as recorded: a category, a count, days), without weights."""
     points = factors.get("points", {}) or {}
     values = factors.get("values", {}) or {}
     rows = []
-    for i, name in enumerate(FEATURES):
-        rows.append(
-            {
-                "feature": name,
-                "label": FEATURE_LABELS[name],
-                "group": FEATURE_GROUPS[name],
-                "value": values.get(name),
-                "weight": weights[i] if weights is not None else None,
-                "points": points.get(name, 0.0),
-            }
-        )
+    if str(factors.get("model", "rules")).startswith("learned"):
+        for name, pts in points.items():
+            rows.append(
+                {
+                    "feature": name,
+                    "label": raw_label(name),
+                    "group": RAW_GROUPS.get(name, "behavioural"),
+                    "value": values.get(name),
+                    "weight": None,
+                    "points": pts,
+                }
+            )
+    else:
+        for i, name in enumerate(FEATURES):
+            rows.append(
+                {
+                    "feature": name,
+                    "label": FEATURE_LABELS[name],
+                    "group": FEATURE_GROUPS[name],
+                    "value": values.get(name),
+                    "weight": weights[i] if weights is not None else None,
+                    "points": points.get(name, 0.0),
+                }
+            )
     rows.sort(key=lambda r: (-abs(r["points"] or 0), r["feature"]))
     return rows
+
+
+def factor_text(row: dict[str, Any]) -> str:
+    """One factor as sales read it: "Budget: +12.0", "Industry fintech: +8.5"."""
+    value = row.get("value")
+    shown = ""
+    if row.get("weight") is None and value not in (None, "", []):
+        shown = " " + (", ".join(map(str, value)) if isinstance(value, list) else str(value))
+    return f"{row['label']}{shown}: {row['points']:+.1f}"

@@ -55,6 +55,8 @@ LEAD_COLUMNS = (
     "fit_score",
     "engagement_score",
     "scored_at",
+    "source",
+    "interests",
 )
 C = {name: i for i, name in enumerate(LEAD_COLUMNS)}
 

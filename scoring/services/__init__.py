@@ -52,7 +52,7 @@ from scoring.services.scores import (
 from scoring.services.training import (
     scoring_model_activate,
     scoring_model_train,
-    training_matrix,
+    training_records,
 )
 
 __all__ = [
@@ -78,5 +78,5 @@ __all__ = [
     "metrics_sweep",
     "scoring_model_activate",
     "scoring_model_train",
-    "training_matrix",
+    "training_records",
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.queue import enqueue
 from scoring.engine import (
     explain,
+    factor_text,
 )
 from scoring.models import ScoreAlert
 
@@ -99,9 +100,12 @@ def alert_payload(alert: ScoreAlert) -> dict[str, Any]:
     """Everything a salesperson needs in the alert: breakdown, chat summary, pages, link."""
     lead = alert.lead
     factors = lead.score_factors or {}
-    top = [{"label": f["label"], "points": f["points"]} for f in explain(factors) if f["points"]][
-        :6
-    ]
+    # "Budget: +12.0" under the rules, "Industry fintech: +8.5" under a learned model.
+    top = [
+        {"label": factor_text(f).rsplit(":", 1)[0], "points": f["points"]}
+        for f in explain(factors)
+        if f["points"]
+    ][:6]
     return {
         "alert_id": alert.pk,
         "reason": alert.reason,
@@ -116,6 +120,7 @@ def alert_payload(alert: ScoreAlert) -> dict[str, Any]:
         "grade": lead.grade,
         "fit": lead.fit_score,
         "engagement": lead.engagement_score,
+        "probability": factors.get("probability"),
         "breakdown": top,
         "chat_summary": _chat_summary(lead),
         "pages_viewed": _pages_viewed(lead),
@@ -129,7 +134,12 @@ def _email_body(p: dict[str, Any]) -> str:
         f"{p['reason_label']}: {p['name'] or 'a lead'}"
         + (f" ({p['company']})" if p["company"] else ""),
         f"Score {p['score']} (grade {p['grade'] or '-'}), fit {p['fit']}, "
-        f"engagement {p['engagement']}",
+        f"engagement {p['engagement']}"
+        + (
+            ""
+            if p.get("probability") is None
+            else f", conversion probability {100 * p['probability']:.0f}%"
+        ),
         "",
         "Why this score:",
         *[f"  {b['label']}: {b['points']:+.1f}" for b in p["breakdown"]],

@@ -53,6 +53,11 @@
     if (d.message) text += ": " + d.message;
     else if (msg.event === "lead.hot") {
       text += ": " + (d.name || d.company || "lead") + " (" + d.score + ", " + (d.grade || "-") + ") — " + (d.reason_label || d.reason);
+      if (d.breakdown && d.breakdown.length) {
+        text += " · why: " + d.breakdown.slice(0, 3).map(function (b) {
+          return b.label + " " + (b.points >= 0 ? "+" : "") + Number(b.points).toFixed(1);
+        }).join(", ");
+      }
     } else if (d.grade !== undefined) {
       text += ": " + (d.previous_grade ? d.previous_grade + " → " : "") + d.grade + " (" + d.score + ")";
     } else if (d.leads !== undefined) {

@@ -62,8 +62,8 @@ def test_trained_lists_link_to_leads_with_factors(client, sales_user, planted_hi
     )
     top = rows[:20]
     assert sum(r["lead"].industry in ("fintech", "retail") for r in top) >= 18
-    # Explanations swap a value for its typical one (the most common industry), so a lead
-    # of that industry does not show it; the others do.
+    # Explanations compare each value with the average lead (tree paths), so industry, the
+    # planted attribute, is named.
     assert any(f["field"] == "industry" for r in top for f in r["factors"])
     assert all(set(f) == {"field", "value", "effect"} for r in top for f in r["factors"])
     # Churn: the recent wins are scored; the healthcare ones rank first.

@@ -1,6 +1,7 @@
 """``manage.py train_scoring_model [--no-activate] [--json]``: train a learned scoring model
-on leads with known outcomes, report AUC and calibration against the rules on the held-out
-(latest) period, and activate it only if it beats them."""
+(calibrated gradient boosting on the leads' raw attributes) on leads with known outcomes,
+report AUC with its bootstrap interval and calibration against the rules on the held-out
+(latest) period, and activate it only if it beats them by the margin."""
 
 from __future__ import annotations
 
@@ -45,9 +46,12 @@ class Command(BaseCommand):
             f"Labelled leads: {report.n_labelled} ({report.n_positive} won); "
             f"train {report.n_train}, held out {report.n_test} (from {report.split_at})"
         )
+        lo, hi = report.auc_model_interval
+        glo, ghi = report.auc_gain_interval
         self.stdout.write(
-            f"AUC  model {report.auc_model:.3f} (±{1.96 * report.auc_model_se:.3f})  "
-            f"rules {report.auc_rules:.3f}"
+            f"AUC  model {report.auc_model:.3f} (95% {lo:.3f}-{hi:.3f})  "
+            f"rules {report.auc_rules:.3f}  gain {report.auc_gain:+.3f} "
+            f"(95% {glo:+.3f} to {ghi:+.3f}; margin {report.min_gain:.3f})"
         )
         self.stdout.write(f"Brier model {report.brier_model:.4f}  rules {report.brier_rules:.4f}")
         self.stdout.write("Reliability (held out): bin  n  predicted  observed")
@@ -55,6 +59,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {b['bin']:>7}  {b['n']:>4}  {b['mean_predicted']:.3f}  {b['observed_rate']:.3f}"
             )
+        top = ", ".join(f"{k} {v:.1f}" for k, v in report.importance[:8])
+        self.stdout.write(f"Attributes that move scores most (mean points): {top}")
         self.stdout.write(f"Stored as version {report.version}.")
 
 
