@@ -25,7 +25,9 @@ from chat import slots
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
 
-CATALOGUE_ITEM_MIN = 0.30  # below: the price question names no offer ("how do you charge?")
+CATALOGUE_ITEM_MIN = 0.24  # below: the price question names no offer ("how do you charge?")
+CATALOGUE_ITEM_SURE = 0.45  # above: the line answers even when another is close
+CATALOGUE_LEXICAL = 0.3  # the visitor's own words ("invoices") beside the meaning
 RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
 SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
@@ -40,12 +42,34 @@ QUESTION_RE = re.compile(
 
 
 def question_part(text: str) -> str:
-    """The sentences of ``text`` that ask something (all of it when none stands out)."""
+    """The sentences of ``text`` that ask something (all of it when none stands out), each
+    with the statement just before it when it refers back to it ("Our patients miss their
+    appointments. Have you solved that for anyone?")."""
+    from chat.knowledge import refers_back
+
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    asked = [p for p in parts if QUESTION_RE.search(p)]
-    return " ".join(asked) if asked else text
+    asking = [bool(QUESTION_RE.search(p)) for p in parts]
+    if not any(asking):
+        return text
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if not asking[i]:
+            continue
+        if i and not asking[i - 1] and refers_back(part) and parts[i - 1] not in out:
+            out.append(parts[i - 1])
+        out.append(part)
+    return " ".join(out)
 
 
+# A question about what was achieved is answered with the figures ("have you done this for
+# a hospital?", "what were the results?", "prove it").
+EVIDENCE = re.compile(
+    r"\b(have|has) you (ever )?(done|built|worked|delivered|solved|helped|implemented|deployed)|"
+    r"\bdid you (achieve|deliver|get|save)|case stud|results?\b|numbers|figures|achiev|outcomes?|"
+    r"impact|track record|proof|prove|evidence|examples?|any (clients?|customers?) (like|in)|"
+    r"how (much|many|well|fast)\b.*\b(drop|fall|fell|cut|save|saved|improve|reduce|grow)",
+    re.I,
+)
 HOSTILE_RE = re.compile(r"useless|overcharge|rip.?off|scam|stupid|waste of time|slow", re.I)
 OFF_TOPIC_RE = re.compile(r"mvua|weather|football|harambee stars|walishinda|recipe|joke", re.I)
 REPLY_PROMISE = (
@@ -360,7 +384,9 @@ def _knowledge_answer(
     if refers_back(asked):  # "did it account for paydays?": read with the last question
         earlier = [m["content"] for m in messages if m["role"] == "user"][-2:-1]
         context = f"{question_part(earlier[0])} {asked}" if earlier else ""
-    picked, top = provider.best_sentences(asked, knowledge, limit=limit, context=context)
+    picked, top = provider.best_sentences(
+        asked, knowledge, limit=limit, context=context, prefer_figures=bool(EVIDENCE.search(asked))
+    )
     picked = [p for p in picked if not p[0].endswith("?")]
     if top >= RELEVANCE_MIN and picked:
         return picked, top
@@ -379,33 +405,79 @@ def catalogue_pick(
     message when the question refers back: "what would a pilot like that cost?"); item is
     None when the question names no line ("how are your projects priced?") and the line
     gives the whole range."""
+    from chat.catalogue import CHEAPEST, DURATION_ONLY
+    from chat.knowledge import refers_back
+    from ementech.ai.providers.local import lexical_scores
+
     items = source["catalogue"]
     recent = [m["content"] for m in messages if m["role"] == "user"][-3:]
     context = " ".join([*recent[:-1], query]) if recent else query
-    vecs = provider.embed(
-        [query, context] + [f"{i['name']}. {i['summary']}" for i in items]
-    )  # fmt: skip
-    from chat.knowledge import refers_back
+    # Each line is read with its service page's title and summary ("Document automation
+    # pilot" is about "invoice matching"), by meaning and by the visitor's own words.
+    names = [f"{i['name']}. {i['summary']}" for i in items]
+    abouts = [
+        f"{(i.get('page') or {}).get('title', '')}. {i.get('about', '')}".strip(". ") or names[k]
+        for k, i in enumerate(items)
+    ]
+    subject, context = price_subject(query), price_subject(context)
+    vecs = provider.embed([subject, context, *names, *abouts])
+    n = len(items)
+    by_name, by_about = vecs[2 : 2 + n], vecs[2 + n :]
+    words = [f"{a} {b}" for a, b in zip(names, abouts, strict=True)]
 
-    sims = vecs[2:] @ vecs[0]
+    def score(q_vec, q_text: str) -> np.ndarray:
+        sims = np.maximum(by_name @ q_vec, 0.9 * (by_about @ q_vec))
+        return sims + CATALOGUE_LEXICAL * lexical_scores(q_text, words)
+
+    sims = score(vecs[0], subject)
     if refers_back(query):  # "something like this", "a pilot like that": the earlier subject
-        sims = np.maximum(sims, vecs[2:] @ vecs[1] * 0.9)
+        sims = np.maximum(sims, score(vecs[1], context) * 0.9)
     best = int(np.argmax(sims))
-    if float(sims[best]) < CATALOGUE_ITEM_MIN:
-        low = min(items, key=lambda i: i["price_from"])
-        high = max(items, key=lambda i: i["price_to"])
+    runner_up = float(np.sort(sims)[-2]) if len(items) > 1 else 0.0
+    fixed = [i for i in items if i["duration"] != "monthly"] or items
+    # A line answers when it stands out from the others, or is plainly close.
+    clear = float(sims[best]) >= CATALOGUE_ITEM_MIN and float(sims[best]) - runner_up >= 0.06
+    if not (clear or float(sims[best]) >= CATALOGUE_ITEM_SURE):
+        if CHEAPEST.search(query):  # "what's the cheapest way to start?": the smallest offer
+            item = min(fixed, key=lambda i: (i["price_from"], i["price_to"]))
+            return _line_for(item), item
+        if DURATION_ONLY.search(query) and not re.search(r"cost|price|how much", query, re.I):
+            return "", None  # "how long before we see a return?": not the price list
+        low = min(fixed, key=lambda i: i["price_from"])
+        high = max(fixed, key=lambda i: i["price_to"])
         return (
             f"Our fixed-scope offers run from the {low['name']} at ${low['price_from']:,} to "
             f"${low['price_to']:,} up to the {high['name']} at ${high['price_from']:,} to "
             f"${high['price_to']:,}."
         ), None
     item = items[best]
+    return _line_for(item), item
+
+
+PRICE_WORDS = re.compile(
+    r"\b(what|how|would|will|does|do|did|is|are|it|that|this|you|your|we|us|our|me|i|a|an|the|"
+    r"much|long|cost|costs|price|prices|pricing|priced|charge|charges|fee|fees|rates?|quote|"
+    r"roughly|approximately|typically|usually|typical|ballpark|be|to|for|of|like|something|"
+    r"take|takes|pay|budget|kind|sort|type|so|and|also|then|ok|okay)\b",
+    re.I,
+)
+
+
+def price_subject(query: str) -> str:
+    """What a price question is about, without its asking words ("What would you charge to
+    match delivery notes?" → "match delivery notes"); the question itself when nothing
+    is left."""
+    rest = re.sub(r"\s+", " ", PRICE_WORDS.sub(" ", re.sub(r"[?!.,;:]", " ", query))).strip()
+    return rest if len(rest) >= 4 else query
+
+
+def _line_for(item: dict) -> str:
     duration = item["duration"]
     takes = "billed monthly" if duration == "monthly" else f"and takes about {duration}"
     return (
         f"The {item['name']} ({item['summary'].rstrip('.').lower()}) costs "
         f"${item['price_from']:,} to ${item['price_to']:,} {takes}."
-    ), item
+    )
 
 
 def handoff_reply(result: dict, profile: dict, say) -> Iterator[str]:

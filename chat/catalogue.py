@@ -7,12 +7,24 @@ import re
 from typing import Any
 
 PRICE_OR_TIME = re.compile(
-    r"\b(cost|costs|price|prices|pricing|priced|charge|fee|fees|budget usually|"
+    r"\b(cost|costs|price|prices|pricing|priced|charge|fee|fees|budget usually|cheap|cheaper|"
+    r"cheapest|affordable|expensive|quote|quotation|ballpark|how much(?=\s*[?!.]|\s*$)|"
     r"how much (does|would|will|is|do|for|to)|how long|duration|fits this money|offer fits)\b|"
     r"\bwhat(?:'?s| is| are| would be)? (?:the |your )?(?:\w+ )?(?:budget|price range|rates?)\b",
     re.I,
 )
-RUNNING_COST = re.compile(r"per conversation|to run|running cost|monthly|per month", re.I)
+RUNNING_COST = re.compile(
+    r"\bper (conversation|chat|message|query|request|user|ticket|month)\b|to run\b|"
+    r"running costs?|keep(ing)? (it|them|the \w+) (running|going|live)|monthly|per month|"
+    r"operat(e|ing) costs?|api (cost|usage|bill)",
+    re.I,
+)
+CHEAPEST = re.compile(
+    r"\b(cheapest|least expensive|lowest|smallest|entry|starter|minimum|min|start small|"
+    r"way to start|to get started|first step|where to start)\b",
+    re.I,
+)
+DURATION_ONLY = re.compile(r"\b(how long|how quickly|how soon|duration|how many weeks)\b", re.I)
 CATALOGUE_URL = "/services/"
 
 
@@ -33,6 +45,7 @@ def catalogue_source(n: int) -> dict[str, Any] | None:
             "price_from": line.price_from,
             "price_to": line.price_to,
             "duration": line.duration,
+            "about": line.page_summary or "",
             "page": (
                 {"title": line.page_title, "url": line.page_url}
                 if line.page_title is not None

@@ -11,12 +11,25 @@ log = logging.getLogger(__name__)
 
 NAMED_BOOST = 0.15  # a page the question names by its title answers before look-alikes
 REFERS_BACK = re.compile(r"\b(it|its|that|this|these|those|they|them|there|the same|such)\b", re.I)
+# "what about Arabic?", "and for hotels?", "same for Uganda?": the earlier question, asked
+# again of something else.
+ELLIPTICAL = re.compile(
+    r"^\W*(?:ok(?:ay)?\W+|and\W+|so\W+)?(?:what|how) about\b|^\W*(?:and|also|plus|same)\b"
+    r"(?:\s+\w+){0,4}\W*$|^\W*same (?:for|with|in)\b",
+    re.I,
+)
 
 
 def refers_back(question: str) -> bool:
     """Whether a question leans on what came before ("did it account for paydays?",
-    "how many trucks was that for?") rather than naming its subject."""
-    return bool(REFERS_BACK.search(question or ""))
+    "how many trucks was that for?", "what about Arabic?") rather than naming its whole
+    subject."""
+    return bool(REFERS_BACK.search(question or "") or ELLIPTICAL.search(question or ""))
+
+
+def elliptical(question: str) -> bool:
+    """Whether a question is the earlier one asked of something else ("what about Arabic?")."""
+    return bool(ELLIPTICAL.search(question or ""))
 
 
 def sources_for(
@@ -28,9 +41,9 @@ def sources_for(
     and the structured catalogue first for price and time questions."""
     from chat.catalogue import catalogue_source, wants_catalogue
 
-    found = _retrieved(query, k=k)
     follow_up = refers_back(query)
     pin_query = f"{context} {query}" if follow_up and context else query
+    found = _retrieved(pin_query if elliptical(query) else query, k=k)
     page_id = _page_id(page_url)
     pinned_ids = [page_id]
     topic_id = _page_id(topic_url) if follow_up and topic_url != page_url else None

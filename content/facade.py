@@ -46,6 +46,7 @@ class CatalogueLine:
     duration: str
     page_title: str | None
     page_url: str | None
+    page_summary: str = ""  # the service page's own summary (what the line is about)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def catalogue_lines() -> list[CatalogueLine]:
             duration=item.duration,
             page_title=item.service_page.title if item.service_page_id else None,
             page_url=(item.service_page.url or "") if item.service_page_id else None,
+            page_summary=(item.service_page.summary or "") if item.service_page_id else "",
         )
         for item in catalogue_items()
     ]

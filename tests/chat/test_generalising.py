@@ -175,3 +175,136 @@ def test_a_question_about_hand_over_is_not_a_request_for_a_person(text, human):
     from chat import intents
 
     assert (intents.classify(text).name == "human") is human
+
+
+# --- answering: the passage, not a lone sentence ---------------------------------------------
+
+
+def test_the_best_sentences_neighbour_continues_the_answer():
+    from ementech.ai.providers.local import LocalProvider
+
+    text = (
+        "Cold rooms — Keeping produce fresh\n"
+        "Sensors report the temperature of every cold room each minute. "
+        "When a room drifts above four degrees the duty manager gets an SMS and a call.\n"
+        "Cold rooms — Billing\n"
+        "Invoices are sent on the first working day of the month."
+    )
+    sources = [{"n": 1, "title": "Cold rooms", "text": text}]
+    picked, _ = LocalProvider().best_sentences(
+        "How do you monitor cold room temperatures?", sources, limit=2
+    )
+    said = " ".join(p[0] for p in picked)
+    assert "each minute" in said and "SMS" in said, picked
+
+
+def test_a_sentence_is_read_under_its_section_heading():
+    from ementech.ai.providers.local import sentences_with_headings
+
+    got = sentences_with_headings(
+        "Guide — Testing before launch\nRun every question in the labelled set twice."
+    )
+    assert got == [("Run every question in the labelled set twice.", "Testing before launch", 1)]
+
+
+def test_a_question_about_results_is_answered_with_the_figures():
+    from ementech.ai.providers.local import LocalProvider
+
+    sources = [
+        {
+            "n": 1,
+            "title": "Dairy co-operative",
+            "text": "Dairy co-operative — Overview\n"
+            "Client: a dairy co-operative with farmers around Nyeri. "
+            "Milk rejected at collection fell by 41% in the first season.",
+        }
+    ]
+    provider = LocalProvider()
+    question = "Have you ever worked with a dairy co-operative, and what came of it?"
+    picked, _ = provider.best_sentences(question, sources, limit=1, prefer_figures=True)
+    assert "41%" in picked[0][0], picked
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the question leans on the statement before it: both are the question
+        ("Our drivers lose hours at weighbridges. Can you fix that?", "weighbridges"),
+        # a question naming its own subject stands alone
+        ("We are 40 people. Do you build mobile apps?", None),
+    ],
+)
+def test_a_question_that_refers_back_keeps_the_statement_it_leans_on(text, kept):
+    from chat.assistant import question_part
+
+    part = question_part(text)
+    if kept:
+        assert kept in part
+    else:
+        assert part == "Do you build mobile apps?"
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [("what about Hausa?", True), ("And for schools?", True), ("same for Rwanda?", True),
+     ("What about your pricing model is fixed?", True), ("Do you work in Ghana?", False)],
+)  # fmt: skip
+def test_an_elliptical_follow_up_is_read_with_the_earlier_question(text, yes):
+    from chat.knowledge import refers_back
+
+    assert refers_back(text) is yes
+
+
+# --- the catalogue line a price question is about ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("What's the most affordable way to begin?", True),
+        ("Could you give me a rough quote?", True),
+        ("we want a dashboard, how much?", True),
+        ("What does each conversation cost us to run once it's live?", False),
+        ("How much will the API usage be per ticket?", False),
+    ],
+)
+def test_price_wording_reaches_the_catalogue_and_running_costs_do_not(text, wants):
+    from chat.catalogue import wants_catalogue
+
+    assert wants_catalogue(text) is wants
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # named by what the service page says it does, not by the line's own name
+        ("What would you charge to match delivery notes against our ERP?", "Document automation"),
+        ("How much is a bot answering customers on our website?", "Customer-service chatbot"),
+        ("What does a sales forecast for our depots cost?", "Forecasting model"),
+        # the smallest offer for "where to start", never the monthly plan
+        ("What is the least expensive first step with you?", "AI readiness sprint"),
+    ],
+)
+def test_a_price_question_finds_its_catalogue_line(demo_kb, question, line):
+    from chat.assistant import catalogue_pick
+    from chat.catalogue import catalogue_source
+    from ementech.ai.providers.local import LocalProvider
+
+    text, item = catalogue_pick(question, catalogue_source(1), LocalProvider(), [])
+    assert item is not None and item["name"].startswith(line), text
+
+
+@pytest.mark.django_db
+def test_a_duration_question_about_no_offer_is_not_answered_with_the_price_list(demo_kb):
+    from chat.assistant import catalogue_pick
+    from chat.catalogue import catalogue_source
+    from ementech.ai.providers.local import LocalProvider
+
+    text, item = catalogue_pick(
+        "How long until these projects usually pay for themselves?",
+        catalogue_source(1),
+        LocalProvider(),
+        [],
+    )
+    assert item is None and "$" not in text

@@ -27,6 +27,10 @@ SENTENCE_MIN = 0.30
 LEXICAL_WEIGHT = 0.35  # how much the words a visitor used count beside the embedding
 RARE_WORD_BONUS = 0.12  # a sentence holding the visitor's uncommon word ("Freshdesk", "Odoo")
 CONTEXT_DISCOUNT = 0.9  # a sentence matched only through the earlier context counts less
+NEIGHBOUR_MARGIN = 0.12  # how much closer another passage must be than the best's neighbour
+FIGURE_MARGIN = 0.45  # how far below the best (same source) a sentence with figures may score
+FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|x\b|percent|times)|\b\d{2,}|\b(?:halve|double)", re.I)
+HEADING_DISCOUNT = 0.95  # a sentence matched through its section heading counts a little less
 SENTENCE_CACHE = 20_000  # sentence vectors kept per process
 
 Responder = Callable[[ChatRequest, "LocalProvider"], Iterator[Any]]
@@ -47,6 +51,20 @@ def sentences(text: str) -> list[str]:
             continue
         parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", line)
         out += [p.strip() for p in parts if 25 <= len(p.strip()) <= 400]
+    return out
+
+
+def sentences_with_headings(text: str) -> list[tuple[str, str, int]]:
+    """(sentence, the heading it sits under, its paragraph's number) for the sentences of
+    a chunk; a heading line "Title — Section" gives its section, the first the title."""
+    out: list[tuple[str, str, int]] = []
+    heading = ""
+    for para, line in enumerate((text or "").splitlines()):
+        flat = re.sub(r"\s+", " ", line).strip()
+        if flat and not re.search(r"[.!?]$", flat) and len(flat) < 120:
+            heading = flat.split(" — ")[-1]
+            continue
+        out += [(sent, heading, para) for sent in sentences(line)]
     return out
 
 
@@ -157,31 +175,48 @@ class LocalProvider:
         return len(gone)
 
     def best_sentences(
-        self, query: str, sources: list[dict[str, Any]], limit: int = 2, context: str = ""
+        self,
+        query: str,
+        sources: list[dict[str, Any]],
+        limit: int = 2,
+        context: str = "",
+        prefer_figures: bool = False,
     ) -> tuple[list[tuple[str, int, float]], float]:
         """[(sentence, source number, score)] most similar to the query, and the top score:
         embedding similarity plus the weighted TF-IDF overlap of the words used. ``context``
         (the question with what it refers back to) may stand in for the query's embedding,
         slightly discounted. When the best match is a question in the text (an FAQ entry),
-        the sentence answering it is given instead."""
+        the sentence answering it is given instead. The second sentence is the best one's
+        neighbour in its paragraph unless another is clearly closer; ``prefer_figures``
+        (a question about results) puts the source's sentence with figures first."""
         cands: list[tuple[str, int]] = []
         answers: dict[int, str] = {}  # a question in the text (an FAQ) → the sentence after it
         titles = {s.get("title") for s in sources}
         boosts: list[float] = []  # a source's ``boost``: the caller knows it is asked about
+        headed: list[str] = []  # each sentence under its section heading
+        place: list[tuple[int, int]] = []  # (source number, paragraph): who neighbours whom
         for src in sources:
-            said = sentences(src.get("text", ""))[:25]
-            for i, sent in enumerate(said):
-                if sent.endswith("?") and i + 1 < len(said) and not said[i + 1].endswith("?"):
-                    answers[len(cands)] = said[i + 1]
+            said = sentences_with_headings(src.get("text", ""))[:25]
+            for i, (sent, heading, para) in enumerate(said):
+                if sent.endswith("?") and i + 1 < len(said) and not said[i + 1][0].endswith("?"):
+                    answers[len(cands)] = said[i + 1][0]
                 cands.append((sent, src["n"]))
+                headed.append(f"{heading}: {sent}" if heading else sent)
+                place.append((src["n"], para))
             if src.get("title"):
                 cands.append((src["title"] + ".", src["n"]))
+                headed.append(src["title"] + ".")
+                place.append((src["n"], -1))
             boosts += [float(src.get("boost") or 0.0)] * (len(cands) - len(boosts))
         if not cands or not query.strip():
             return [], 0.0
         texts = [c[0] for c in cands]
         vecs = self.embed([query, context or query, *texts])
         sims = np.maximum(vecs[2:] @ vecs[0], CONTEXT_DISCOUNT * (vecs[2:] @ vecs[1]))
+        # A sentence read under its heading ("Evaluate before you ship: … track recall")
+        # answers what the heading is about, slightly discounted.
+        hvecs = self.embed(headed)
+        sims = np.maximum(sims, HEADING_DISCOUNT * (hvecs @ vecs[0]))
         sims = sims + LEXICAL_WEIGHT * lexical_scores(query, texts)
         sims = sims + np.asarray(boosts, dtype=sims.dtype)
         rare = rare_words(query)
@@ -189,21 +224,51 @@ class LocalProvider:
             rare = {_stem(w) for w in rare}
             has = [len(rare & {_stem(w.lower()) for w in re.findall(r"[\w\-]+", t)}) for t in texts]
             sims = sims + RARE_WORD_BONUS * np.asarray(has, dtype=sims.dtype) / len(rare)
-        order = np.argsort(-sims)
+        order = [int(i) for i in np.argsort(-sims)]
         top = float(sims[order[0]])
-        picked: list[tuple[str, int, float]] = []
+
+        def text_of(i: int) -> str:
+            return answers.get(i, cands[i][0])  # an FAQ's question matched: give its answer
+
+        usable: list[int] = []
         for i in order:
-            sent, n = cands[int(i)]
-            sent = answers.get(int(i), sent)  # an FAQ's question matched: give its answer
-            score = float(sims[int(i)])
-            if score < SENTENCE_MIN or (sent.endswith(".") and sent[:-1] in titles):
+            sent = text_of(i)
+            if float(sims[i]) < SENTENCE_MIN or (sent.endswith(".") and sent[:-1] in titles):
                 continue
-            if any(sent == p[0] for p in picked):
+            if any(sent == text_of(j) for j in usable):
                 continue
-            picked.append((sent, n, score))
-            if len(picked) >= limit:
-                break
-        return picked, top
+            usable.append(i)
+        if not usable:
+            return [], top
+        chosen = [usable[0]]
+        first = usable[0]
+        if limit >= 2:
+            # The sentence beside the best one, in the same paragraph, continues its answer
+            # ("… BM25 catches those." → "Fuse both lists with reciprocal rank fusion …")
+            # unless another passage is clearly closer.
+            beside = [
+                j for j in (first - 1, first + 1)
+                if j in usable and place[j] == place[first] and place[j][1] >= 0
+            ]  # fmt: skip
+            runner = next((j for j in usable[1:]), None)
+            near = max(beside, key=lambda j: sims[j]) if beside else None
+            if near is not None and (
+                runner is None or sims[near] >= sims[runner] - NEIGHBOUR_MARGIN
+            ):
+                chosen.append(near)
+            chosen += [j for j in usable[1:] if j not in chosen][: limit - len(chosen)]
+        if prefer_figures and not any(FIGURE.search(text_of(i)) for i in chosen):
+            # "Have you done this before? What were the results?": the figures say it.
+            figures = [
+                j for j in usable
+                if FIGURE.search(text_of(j)) and cands[j][1] == cands[first][1]
+                and sims[j] >= sims[first] - FIGURE_MARGIN
+            ]  # fmt: skip
+            if figures:
+                chosen = [figures[0], *chosen][: max(limit, 1)]
+        if len(chosen) == 2 and place[chosen[0]] == place[chosen[1]] and chosen[1] < chosen[0]:
+            chosen.reverse()  # one passage reads in its own order
+        return [(text_of(i), cands[i][1], float(sims[i])) for i in chosen], top
 
     # -- protocol ----------------------------------------------------------------------------
 
