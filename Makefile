@@ -24,7 +24,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $@ $(VENV)/.installed-base
 
-install: $(VENV)/.installed-base
+# The local embedding model exported to ONNX once, checked against PyTorch (cosine >= 0.999):
+# web and worker then embed with onnxruntime and never import torch.
+ONNX_MODEL := var/models/all-MiniLM-L6-v2.onnx
+$(ONNX_MODEL): | $(VENV)/.installed-base
+	$(BIN)/python -m ementech.ai.onnx_export $@
+
+install: $(VENV)/.installed-base $(ONNX_MODEL)
 install-test: $(VENV)/.installed-test
 
 ## run: install, migrate, load demo content, serve web + worker + beat (embedded default)

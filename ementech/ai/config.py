@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from ementech.ai.embeddings import (
     LOCAL_MODEL_NAME,
@@ -44,6 +46,29 @@ def embedding_model_name() -> str:
     return OPENAI_MODEL_NAME if settings.OPENAI_API_KEY else LOCAL_MODEL_NAME
 
 
+def local_onnx_path() -> Path | None:
+    """The ONNX export of the local model to serve with (no torch), or None for PyTorch.
+
+    ``EMBEDDING_BACKEND``: ``auto`` (ONNX when the file exported at install time exists),
+    ``onnx`` (required) or ``torch``."""
+    backend = settings.EMBEDDING_BACKEND
+    if backend == "torch":
+        return None
+    path = (
+        Path(settings.EMBEDDING_ONNX_PATH)
+        if settings.EMBEDDING_ONNX_PATH
+        else Path(settings.VAR_DIR) / "models" / f"{LOCAL_MODEL_NAME}.onnx"
+    )
+    if path.exists():
+        return path
+    if backend == "onnx":
+        raise ImproperlyConfigured(
+            f"EMBEDDING_BACKEND=onnx but {path} is missing: run "
+            f"`python -m ementech.ai.onnx_export {path}` (make install does)"
+        )
+    return None
+
+
 def get_embedder(model: str | None = None) -> Embedder:
     """The embedder for ``model`` (default: the configured one), one instance per process."""
     name = model or embedding_model_name()
@@ -53,7 +78,7 @@ def get_embedder(model: str | None = None) -> Embedder:
         embedder = _embedders.get(name)
         if embedder is None:
             if name == LOCAL_MODEL_NAME:
-                embedder = LocalEmbedder()
+                embedder = LocalEmbedder(onnx_path=local_onnx_path())
             else:
                 if not settings.OPENAI_API_KEY:
                     raise ValueError(f"embedding model {name!r} needs OPENAI_API_KEY")

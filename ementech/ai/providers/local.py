@@ -118,9 +118,9 @@ def _common_words() -> frozenset[str]:
     English words): a word outside it is a name, a product or jargon. Empty when the model
     is not there (then no word counts as rare)."""
     try:
-        from ..embeddings import load_local_model
+        from ..embeddings import local_model_vocabulary
 
-        vocab = load_local_model().tokenizer.get_vocab()
+        vocab = local_model_vocabulary()
     except Exception:  # noqa: BLE001 - a hint, never a failure
         return frozenset()
     return frozenset(w for w in vocab if w.isalpha() and not w.startswith("##"))

@@ -1,0 +1,108 @@
+"""The local model served without torch: the ONNX export (made at install time) gives the
+PyTorch embeddings back (cosine >= 0.999 on texts it was not checked with at export), a
+process embedding through it never imports torch, and the processes that never embed —
+beat and the ``manage.py start``/``serve`` supervisor — import no ML library at all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ementech.ai.embeddings import LocalEmbedder
+from ementech.ai.onnx_export import CHECK_TEXTS, MIN_COSINE, export
+
+ROOT = Path(__file__).resolve().parents[2]
+ML_MODULES = ("torch", "sentence_transformers", "transformers")
+
+
+@pytest.fixture(scope="module")
+def onnx_model(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("onnx") / "minilm.onnx"
+    export(path)
+    return path
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _test_set() -> list[str]:
+    """The labelled questions and the demo content's texts, the longest ones whole (past
+    the model's 256-wordpiece window) and a paragraph each."""
+    from content.demo_data import blog, case_studies, services
+    from tests.content.retrieval_set import QUESTIONS
+
+    texts = [q for q, _slug in QUESTIONS]
+    for module in (blog, case_studies, services):
+        leaves = [s for s in _strings(list(vars(module).values())) if len(s) > 40]
+        texts += leaves[:20] + [" ".join(leaves)[:4000]]
+    return [t for t in texts if t not in CHECK_TEXTS]
+
+
+def test_onnx_embeddings_match_pytorch(onnx_model):
+    texts = _test_set()
+    assert len(texts) >= 40 and max(len(t.split()) for t in texts) > 200  # truncation too
+    onnx = LocalEmbedder(onnx_path=onnx_model).embed(texts)
+    torch_rows = LocalEmbedder(onnx_path=None).embed(texts)
+    cosines = np.sum(onnx * torch_rows, axis=1)
+    assert cosines.min() >= MIN_COSINE, (cosines.min(), texts[int(cosines.argmin())][:80])
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+
+
+def _run(code: str, **env: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ementech.settings.test", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_serving_with_onnx_imports_no_torch(onnx_model):
+    loaded = _run(
+        f"""
+        import sys, django
+        django.setup()
+        from ementech.ai import config
+        embedder = config.get_embedder()
+        assert embedder.backend == "onnx", embedder.backend
+        assert embedder.embed_query("How much does a chatbot cost?").shape == (384,)
+        print(sorted({{m.split(".")[0] for m in sys.modules}} & set({ML_MODULES!r})))
+        """,
+        EMBEDDING_BACKEND="onnx",
+        EMBEDDING_ONNX_PATH=str(onnx_model),
+    )
+    assert loaded == "[]"
+
+
+def test_beat_and_the_supervisor_import_no_ml_library():
+    loaded = _run(
+        f"""
+        import sys, django
+        django.setup()
+        from ementech.celery import app
+        app.loader.import_default_modules()  # what beat (and a worker) import at start
+        from ementech.schedule import beat_schedule
+        beat_schedule()
+        import core.management.commands.serve, core.management.commands.start
+        heavy = set({ML_MODULES!r}) | {{"onnxruntime", "sklearn", "usearch"}}
+        print(sorted({{m.split(".")[0] for m in sys.modules}} & heavy))
+        """
+    )
+    assert loaded == "[]"
