@@ -170,6 +170,21 @@ def _build_lock(root: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _building(root: Path) -> bool:
+    """Whether a process on this machine is publishing a set under ``root`` right now."""
+    import fcntl
+
+    try:
+        with open(root / ".build.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _centroids(page_ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     valid = page_ids >= 0
     pages, inverse = np.unique(page_ids[valid], return_inverse=True)
@@ -415,7 +430,7 @@ def snapshot() -> Snapshot:
                     current is not None
                     and not _fresh
                     and current.requested_model == configured.model_name
-                    and waited < settings.KNOWLEDGE_INDEX_WAIT_SECONDS
+                    and (waited < settings.KNOWLEDGE_INDEX_WAIT_SECONDS or _building(root))
                 ):
                     return current  # the worker is publishing it
                 path = build_set(version, embedder, fresh=_fresh)
