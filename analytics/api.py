@@ -24,8 +24,9 @@ from analytics.serializers import (
 )
 from analytics.services import track_ingest
 from analytics.validation import validate_events
+from core.context import context_from_request
 from core.ratelimit import rate_limit
-from leads.facade import visitor_cookie_set, visitor_id_from_request
+from leads.facade import visitor_cookie_set
 
 
 def _integration(request: Request) -> bool:
@@ -108,14 +109,15 @@ class TrackApi(APIView):
         batch_id = body.validated_data["batch_id"]
         # The visitor is the signed cookie's. A body ``visitor_id`` counts only for a server
         # integration authenticated with a staff token allowed to add interactions.
-        cookie_vid = visitor_id_from_request(request._request)
+        ctx = context_from_request(request._request)
+        cookie_vid = ctx.visitor_id
         if not (visitor_id and _integration(request)):
             visitor_id = str(cookie_vid) if cookie_vid else None
         clean = validate_events(events)  # refuse before touching the visitor row
         visitor_id, stored = track_ingest(
             clean=clean,
             visitor_id=visitor_id,
-            request=request._request,
+            ctx=ctx,
             touch=first_touch(events),
             batch_id=batch_id,
         )

@@ -11,10 +11,12 @@ Foreign keys to analytics stay string labels.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 __all__ = [
     "chat_tables_ready",
@@ -36,12 +38,13 @@ def interaction_record(
     properties: dict,
     visitor: Any | None = None,
     lead: Any | None = None,
-    request: HttpRequest | None = None,
+    ctx: RequestContext | None = None,
     session_id: str = "",
     occurred_at: dt.datetime | None = None,
 ) -> Any:
     """Record one server-side event (download, chat, registration, email open/click);
-    properties are checked against the type's schema."""
+    properties are checked against the type's schema. ``ctx`` (the caller's request
+    context) stamps the device, browser, OS and truncated address; none from a task."""
     from analytics.services import interaction_record as _record
 
     return _record(
@@ -49,7 +52,7 @@ def interaction_record(
         properties=properties,
         visitor=visitor,
         lead=lead,
-        request=request,
+        ctx=ctx,
         session_id=session_id,
         occurred_at=occurred_at,
     )

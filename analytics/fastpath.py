@@ -201,13 +201,15 @@ def _entry(request: HttpRequest, accepted: Accepted) -> handoff.Entry:
 
 
 def _write_direct(request: HttpRequest, accepted: Accepted) -> tuple[uuid.UUID, int, bool]:
-    """The events written by the request itself (no buffer, or Redis down)."""
+    """The events written by the request itself (no buffer, or Redis down), with the
+    request context built here: the fast path runs before the middleware that builds it."""
     from analytics.services import track_ingest
+    from core.context import context_from_request
 
     vid, stored = track_ingest(
         clean=accepted.clean,
         visitor_id=str(accepted.visitor_id) if accepted.visitor_id else None,
-        request=request,
+        ctx=context_from_request(request),
         touch=accepted.touch,
         batch_id=accepted.batch_id,
     )

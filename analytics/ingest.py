@@ -24,7 +24,7 @@ from django.db import connections, transaction
 from django.utils.dateparse import parse_datetime
 
 from analytics import handoff
-from analytics.context import parse_user_agent
+from analytics.context import interaction_context_of, parse_user_agent
 from analytics.models import IngestCheckpoint, Interaction, TrackedBatch
 from analytics.tracking_sql import (
     INTERACTION_COLUMNS,
@@ -101,10 +101,7 @@ def _store_slice(entries: list, result: DrainResult) -> None:
     rows = []
     for item in items:
         ua = item["ua"]
-        context = json.dumps(
-            {**parse_user_agent(ua), "user_agent": ua, "ip_truncated": item["ip"]},
-            separators=(",", ":"),
-        )
+        context = json.dumps(interaction_context_of(ua, item["ip"]), separators=(",", ":"))
         visitor_id = item["v"]
         lead_id = leads.get(visitor_id)
         received = item["at"]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from analytics.context import request_context
+from analytics.context import interaction_context
 from analytics.models import Interaction, TrackedBatch
 from analytics.tracking_sql import (
     INTERACTION_COLUMNS,
@@ -26,6 +25,9 @@ from analytics.tracking_sql import (
 )
 from analytics.validation import EventsInvalid, validate_event, validate_events
 from leads.facade import Visitor
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 __all__ = [
     "EventsInvalid",
@@ -60,7 +62,7 @@ def interactions_record(
     events: list[dict],
     visitor: Any | None,
     lead: Any | None = None,
-    request: HttpRequest | None = None,
+    ctx: RequestContext | None = None,
     strict: bool = True,
 ) -> list[Interaction]:
     """Validate ``events`` (all or nothing, per-index errors) and bulk-insert them.
@@ -69,7 +71,7 @@ def interactions_record(
     attributed at once; anonymous events are attributed when the visitor identifies.
     """
     clean = validate_events(events, strict=strict)
-    return interactions_insert(clean=clean, visitor=visitor, lead=lead, request=request)
+    return interactions_insert(clean=clean, visitor=visitor, lead=lead, ctx=ctx)
 
 
 def interactions_insert(
@@ -77,7 +79,7 @@ def interactions_insert(
     clean: list[dict],
     visitor: Any | None,
     lead: Any | None = None,
-    request: HttpRequest | None = None,
+    ctx: RequestContext | None = None,
 ) -> int:
     """Insert events already checked by ``validate_events`` (the API's fast path) and
     return how many were stored.
@@ -85,7 +87,7 @@ def interactions_insert(
     On PostgreSQL the rows go in with one ``COPY`` (a single atomic statement, no model
     instances); elsewhere through ``bulk_create``.
     """
-    context = request_context(request)
+    context = interaction_context(ctx)
     lead_id = _lead_id_of(visitor, lead)
     visitor_id = visitor.pk if visitor is not None else None
     connection = connections[Interaction.objects.db]
@@ -155,7 +157,7 @@ def interaction_record(
     properties: dict,
     visitor: Any | None = None,
     lead: Any | None = None,
-    request: HttpRequest | None = None,
+    ctx: RequestContext | None = None,
     session_id: str = "",
     occurred_at: dt.datetime | None = None,
 ) -> Interaction:
@@ -167,7 +169,7 @@ def interaction_record(
     item, errors = validate_event(event, strict=False)
     if errors:
         raise EventsInvalid(errors)
-    context = request_context(request)
+    context = interaction_context(ctx)
     lead_id = _lead_id_of(visitor, lead)
     interaction = Interaction.objects.create(
         type=item["type"],
@@ -190,7 +192,7 @@ def track_ingest(
     *,
     clean: list[dict],
     visitor_id: str | None,
-    request: HttpRequest | None = None,
+    ctx: RequestContext | None = None,
     touch: dict[str, str] | None = None,
     batch_id: str | None = None,
 ) -> tuple[uuid.UUID, int]:
@@ -207,7 +209,7 @@ def track_ingest(
     connection = connections[Interaction.objects.db]
     if connection.vendor != "postgresql":
         with transaction.atomic():
-            visitor = visitor_touch(visitor_id=visitor_id, request=request, **(touch or {}))
+            visitor = visitor_touch(visitor_id=visitor_id, ctx=ctx, **(touch or {}))
             if batch_id is not None:
                 _, claimed = TrackedBatch.objects.get_or_create(
                     batch_id=batch_id,
@@ -215,13 +217,13 @@ def track_ingest(
                 )
                 if not claimed:
                     return visitor.pk, 0
-            return visitor.pk, interactions_insert(clean=clean, visitor=visitor, request=request)
+            return visitor.pk, interactions_insert(clean=clean, visitor=visitor, ctx=ctx)
 
     try:
         vid = uuid.UUID(str(visitor_id)) if visitor_id else uuid.uuid4()
     except ValueError:
         vid = uuid.uuid4()
-    context = request_context(request)
+    context = interaction_context(ctx)
     now = timezone.now()
     attribution = {key: str((touch or {}).get(key) or "")[:length] for key, length in TOUCH_FIELDS}
     visitor_table = connection.ops.quote_name(Visitor._meta.db_table)

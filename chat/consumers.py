@@ -36,9 +36,8 @@ from chat import limits, presence, services
 from chat.models import Conversation, Message
 from chat.ownership import CHAT_COOKIE, conversation_token, is_owner
 from chat.streaming import pump
-from core.net import truncate_ip
+from core.context import context_from_scope
 from core.permissions import is_sales
-from leads.facade import visitor_id_from_scope
 
 
 def _history(conv: Conversation) -> list[dict]:
@@ -61,7 +60,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.sock_id = uuid.uuid4().hex
         client = self.scope.get("client") or ("", 0)
         self.raw_ip = str(client[0] if client else "")  # for the limits only, never stored
-        self.ip = truncate_ip(self.raw_ip)
+        self.ctx = context_from_scope(self.scope)  # the one request context (core.context)
+        self.ip = self.ctx.ip_truncated
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -131,7 +131,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def on_join(self, content: dict) -> None:
         requested = None if self.requested == "new" else self.requested
         mode = content.get("mode") or Conversation.Mode.QUALIFY
-        visitor_id = visitor_id_from_scope(self.scope)  # the signed cookie only, never the body
+        visitor_id = self.ctx.visitor_id  # the signed cookie only, never the body
         tokens = (content.get("token"), (self.scope.get("cookies") or {}).get(CHAT_COOKIE))
         access = await database_sync_to_async(self._access)(requested, tokens, visitor_id)
         if access == "new":
@@ -203,7 +203,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 {"content": [f"At most {settings.CHAT_MAX_MESSAGE_CHARS} characters."]},
             )
         wait = await database_sync_to_async(limits.message_wait)(
-            conversation_id=self.conversation.pk, visitor_id=visitor_id_from_scope(self.scope)
+            conversation_id=self.conversation.pk, visitor_id=self.ctx.visitor_id
         )
         if wait:
             return await self.limited("Too many messages; wait a moment.", wait)

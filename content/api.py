@@ -20,6 +20,7 @@ from content.serializers import (
     RecommendationsSerializer,
     SearchResultsSerializer,
 )
+from core.context import context_from_request
 from core.errors import ApplicationError
 from core.ratelimit import rate_limit
 
@@ -354,7 +355,11 @@ class DownloadApi(APIView):
         body.is_valid(raise_exception=True)
         lead, visitor = selectors.request_subject(request)
         link = services.download_request(
-            page=page, data=body.validated_data, visitor=visitor, lead=lead, request=request
+            page=page,
+            data=body.validated_data,
+            visitor=visitor,
+            lead=lead,
+            ctx=context_from_request(request._request),
         )
         return Response(
             {

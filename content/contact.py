@@ -32,9 +32,11 @@ def _form(page, request: HttpRequest):
 
 
 def serve_contact(page, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    from leads.facade import VISITOR_COOKIE, CaptureError, ConsentInput, lead_signup, notify_sales
+    from core.context import context_from_request
+    from leads.facade import CaptureError, ConsentInput, lead_signup, notify_sales
 
     form = _form(page, request)
+    ctx = context_from_request(request)
     context = page.get_context(request, *args, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,10 +60,10 @@ def serve_contact(page, request: HttpRequest, *args: Any, **kwargs: Any) -> Http
                     consent=consent,
                     source="contact",
                     form="demo_request" if is_demo else "contact",
-                    visitor_id=request.COOKIES.get(VISITOR_COOKIE),
+                    visitor_id=ctx.visitor_id,
                     profile=profile,
                     page_url=request.build_absolute_uri(),
-                    request=request,
+                    ctx=ctx,
                 )
                 who = profile.get("name") or result.lead.email
                 notify_sales(

@@ -263,23 +263,13 @@ def catalogue_items() -> QuerySet:
 # --- Visitors, gating and personalisation -----------------------------------------------------
 
 
-def _tracking_allowed(request) -> bool:
-    allowed = getattr(request, "analytics_allowed", None)
-    if allowed is None:
-        from privacy.facade import analytics_allowed
-
-        allowed = analytics_allowed(request=request)
-    return bool(allowed)
-
-
 def request_subject(request) -> tuple[Any, Any]:
     """(lead, visitor) of the ``em_vid`` cookie; either may be None. Without analytics
     consent (or with Global Privacy Control) the visitor is not recognised at all."""
-    from leads.facade import Visitor, visitor_id_from_request
+    from core.context import context_from_request
+    from leads.facade import Visitor
 
-    if not _tracking_allowed(request):
-        return None, None
-    vid = visitor_id_from_request(request)
+    vid = context_from_request(getattr(request, "_request", request)).tracked_visitor_id
     if vid is None:
         return None, None
     visitor = Visitor.objects.filter(pk=vid).select_related("lead").first()

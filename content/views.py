@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from content import selectors, services
+from core.context import context_from_request
 
 
 @require_GET
@@ -27,7 +28,9 @@ def download(request, token: str):
     """Stream the document of a signed, unexpired download link; 403 otherwise."""
     _lead, visitor = selectors.request_subject(request)
     try:
-        document = services.download_open(token=token, visitor=visitor, request=request)
+        document = services.download_open(
+            token=token, visitor=visitor, ctx=context_from_request(request)
+        )
     except services.DownloadDenied as exc:
         return HttpResponseForbidden(str(exc), content_type="text/plain")
     from integrations.facade import download_url

@@ -9,6 +9,8 @@ addresses are never stored: ``truncate_ip`` zeroes the last 2 bytes of IPv4 and 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -16,10 +18,16 @@ from django.http import HttpRequest
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address as seen by the first trusted hop (raw: never store it)."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
+    return client_ip_from_meta(request.META)
+
+
+def client_ip_from_meta(meta: Mapping[str, Any]) -> str:
+    """``client_ip`` from ``request.META`` or a scope's headers in its names
+    (``core.context.scope_meta``)."""
+    remote = meta.get("REMOTE_ADDR", "") or ""
     hops = settings.TRUSTED_PROXY_COUNT
     if hops > 0:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p.strip() for p in (meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= hops:
             return forwarded[-hops]

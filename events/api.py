@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.net import client_ip
+from core.context import context_from_request
 from core.permissions import HasPerm
 from core.ratelimit import rate_limit
 from events.models import (
@@ -401,8 +401,7 @@ class EventRegisterApi(APIView):
             join_waitlist=data["join_waitlist"],
             visitor=visitor_from_request(request),
             source="api",
-            ip=client_ip(request),
-            request=request,
+            ctx=context_from_request(request._request),
         )
         registration = result.registration
         body = {

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from core.context import context_from_request
 from core.errors import STATUS_BY_CODE
-from core.net import client_ip
 from events.forms import CONSENT_WORDING, MARKETING_WORDING, RegistrationForm
 from events.models import EventPage, EventRegistration
 from events.services import (
@@ -25,9 +25,9 @@ def visitor_from_request(request: HttpRequest):
     """The visitor of the ``em_vid`` cookie, if it exists. Never created here (setting
     tracking cookies is the privacy app's business), and never taken from a request body:
     linking a visitor to a lead stitches its history, so only the browser itself may."""
-    from leads.facade import Visitor, visitor_id_from_request
+    from leads.facade import Visitor
 
-    visitor_id = visitor_id_from_request(request)
+    visitor_id = context_from_request(getattr(request, "_request", request)).visitor_id
     if visitor_id is None:
         return None
     return Visitor.objects.select_related("lead").filter(pk=visitor_id).first()
@@ -72,8 +72,7 @@ def event_page_serve(event: EventPage, request: HttpRequest, *args, **kwargs) ->
                 join_waitlist=form.cleaned_data["join_waitlist"],
                 visitor=visitor_from_request(request),
                 source="event_page",
-                ip=client_ip(request),
-                request=request,
+                ctx=context_from_request(request),
             )
         except RegistrationError as exc:
             form.add_error(None, exc.message)

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.context import context_from_request
 from core.errors import ApplicationError
 from core.parsers import snake_query
 from core.permissions import StaffModelPermissions
@@ -266,16 +267,16 @@ class LeadsApi(APIView):
         email = profile.pop("email")
         # The visitor is the signed cookie's only: a body ``visitor_id`` is ignored.
         profile.pop("visitor_id", None)
-        visitor_id = selectors.visitor_id_from_request(request._request)
+        ctx = context_from_request(request._request)
         result = services.lead_signup(
             email=email,
             consent=consent,
             source=source,
             form=form,
-            visitor_id=visitor_id,
+            visitor_id=ctx.visitor_id,
             profile=profile,
             page_url=page_url,
-            request=request._request,
+            ctx=ctx,
             medium=medium,
             campaign=campaign,
         )

@@ -4,8 +4,11 @@
   with consent), ``ConsentInput`` and the one consent parser ``ConsentSerializer`` (the
   contract's consent object -> ``ConsentInput``), ``CaptureError``, ``capture_ip``,
   ``visitor_touch``, the visitor cookie (``VISITOR_COOKIE``, ``visitor_id_from_request``,
-  ``visitor_id_from_scope``, ``visitor_cookie_set``), ``identity_for_request``,
-  ``lead_for_request``, ``visitor_latest_id`` and ``lead_segment`` (grade, industry).
+  ``visitor_id_from_scope``, ``visitor_id_from_cookie``, ``visitor_cookie_set``),
+  ``identity_for_request``, ``identity_of`` (what ``core.context`` builds the request
+  context on), ``lead_for_request``, ``visitor_latest_id`` and ``lead_segment``.
+  Services that act for a browser take its ``core.context.RequestContext`` as ``ctx=``
+  (``lead_signup``, ``visitor_touch``, ``capture_ip``), never the request.
 - **Staff and sales writes** (audited, with an ``actor``): ``lead_update``,
   ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``;
   ``lead_audit`` records what another app did to a lead (who, what, why).
@@ -48,6 +51,8 @@ _LAZY = {
     "lead_for_request": "leads.selectors",
     "next_fields": "leads.selectors",
     "identity_for_request": "leads.identity",
+    "identity_of": "leads.identity",
+    "visitor_id_from_cookie": "leads.identity",
     "visitor_id_from_request": "leads.identity",
     "visitor_id_from_scope": "leads.identity",
     "visitor_cookie_set": "leads.cookies",

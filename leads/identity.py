@@ -9,8 +9,11 @@ Only a verified browser is linked to a lead (``Visitor.lead``), sees its history
 its fields. The visitor id comes from the signed, HttpOnly ``em_vid`` cookie only: a value
 in a request body, or an unsigned or tampered cookie, is ignored.
 
-This is the small function the core request context builds on (``identity_for_request``);
-it reads the cookie and one row, and never writes.
+``core.context`` builds the request context on this: ``visitor_id_from_cookie`` when it is
+built (no query) and ``identity_of`` when a caller first asks for ``ctx.lead_id`` (one
+row). Nothing here writes. The cookie is read whatever the analytics consent; the privacy
+gate (``privacy.middleware``) expires it on responses without consent, and
+``RequestContext.tracked_visitor_id`` is the consent-gated reading.
 """
 
 from __future__ import annotations

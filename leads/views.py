@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.context import context_from_request
 from leads.cookies import visitor_cookie_set
-from leads.identity import visitor_id_from_request
 from leads.services import visitor_touch
 from leads.services.identity import verification_link_open, verification_link_valid
 
@@ -39,7 +39,8 @@ def continue_link(request: HttpRequest, token: str) -> HttpResponse:
         )
         response["Referrer-Policy"] = "no-referrer"
         return response
-    visitor = visitor_touch(visitor_id=visitor_id_from_request(request), request=request)
+    ctx = context_from_request(request)
+    visitor = visitor_touch(visitor_id=ctx.visitor_id, ctx=ctx)
     lead = verification_link_open(token=token, visitor=visitor)
     if lead is None:
         return render(request, "leads/continue_invalid.html", status=404)
@@ -55,7 +56,7 @@ def _remember_this_device(request: HttpRequest, token: str) -> HttpResponse:
     from privacy.facade import consent_banner_record, set_consent_cookie
 
     choice = consent_banner_record(
-        request=request, analytics=True, marketing=False, page_url="/continue/"
+        ctx=context_from_request(request), analytics=True, marketing=False, page_url="/continue/"
     )
     response = HttpResponseRedirect(request.path)
     if choice.effective_analytics:

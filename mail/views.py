@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.context import context_from_request
 from mail.services.tracking import email_clicked, email_opened
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -17,7 +18,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 @never_cache
 @require_GET
 def email_open_pixel(request: HttpRequest, token) -> HttpResponse:
-    email_opened(token=str(token), request=request)
+    email_opened(token=str(token), ctx=context_from_request(request))
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = "no-store, private"
     return response
@@ -30,7 +31,7 @@ def email_click(request: HttpRequest, token) -> HttpResponse:
         token=str(token),
         url=request.GET.get("u", ""),
         signature=request.GET.get("s", ""),
-        request=request,
+        ctx=context_from_request(request),
     )
     if not result.allowed:
         return render(request, "mail/link_refused.html", {"reason": result.reason}, status=400)

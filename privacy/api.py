@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import ratelimit
+from core.context import context_from_request
 from core.errors import ApplicationError
 from core.permissions import HasPerm
 from leads.facade import ConsentSerializer, Lead
@@ -193,7 +194,7 @@ class ConsentApi(APIView):
         serializer.is_valid(raise_exception=True)
         consent = serializer.validated_data
         choice = services.consent_banner_record(
-            request=request,
+            ctx=context_from_request(request._request),
             analytics=consent.analytics,
             marketing=consent.marketing,
             page_url=consent.page_url,

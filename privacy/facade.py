@@ -7,15 +7,19 @@ that hold personal data. Foreign keys to privacy stay string labels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 __all__ = [
     "analytics_allowed",
     "consent_banner_record",
     "consent_state",
+    "consent_state_of",
     "lead_erase_by_staff",
     "personal_data_labels",
     "register_erasure_hook",
@@ -39,14 +43,22 @@ def consent_state(*, request: HttpRequest) -> Any:
     return _state(request)
 
 
+def consent_state_of(*, cookies: Mapping[str, str], meta: Mapping[str, Any]) -> Any:
+    """``consent_state`` from cookies and ``META``-style headers (a WebSocket scope's, or
+    the request context's builder, ``core.context.context_build``)."""
+    from privacy.selectors import consent_state_of as _state_of
+
+    return _state_of(cookies=cookies, meta=meta)
+
+
 def consent_banner_record(
-    *, request: HttpRequest, analytics: bool, marketing: bool, page_url: str = ""
+    *, ctx: RequestContext, analytics: bool, marketing: bool, page_url: str = ""
 ) -> Any:
     """Record a banner choice as consent records when the visitor (or its lead) is known;
     returns the choice in effect (``effective_analytics``, ``marketing``)."""
     from privacy.services import consent_banner_record as _record
 
-    return _record(request=request, analytics=analytics, marketing=marketing, page_url=page_url)
+    return _record(ctx=ctx, analytics=analytics, marketing=marketing, page_url=page_url)
 
 
 def set_consent_cookie(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,13 +63,22 @@ def consent_cookie_parse(value: str | None) -> tuple[bool, bool] | None:
 
 def privacy_signal(request: HttpRequest) -> bool:
     """True when the browser sends Global Privacy Control or Do-Not-Track."""
-    meta = request.META
-    return meta.get("HTTP_SEC_GPC", "").strip() == "1" or meta.get("HTTP_DNT", "").strip() == "1"
+    return _signal_in(request.META)
+
+
+def _signal_in(meta: Mapping[str, Any]) -> bool:
+    gpc, dnt = meta.get("HTTP_SEC_GPC") or "", meta.get("HTTP_DNT") or ""
+    return gpc.strip() == "1" or dnt.strip() == "1"
 
 
 def consent_state(request: HttpRequest) -> ConsentState:
-    parsed = consent_cookie_parse(request.COOKIES.get(CONSENT_COOKIE))
-    signal = privacy_signal(request)
+    return consent_state_of(cookies=request.COOKIES, meta=request.META)
+
+
+def consent_state_of(*, cookies: Mapping[str, str], meta: Mapping[str, Any]) -> ConsentState:
+    """The consent in force from a request's (or a WebSocket scope's) cookies and headers."""
+    parsed = consent_cookie_parse(cookies.get(CONSENT_COOKIE))
+    signal = _signal_in(meta)
     if parsed is None:
         return ConsentState(decided=False, analytics=False, marketing=False, signal=signal)
     return ConsentState(decided=True, analytics=parsed[0], marketing=parsed[1], signal=signal)

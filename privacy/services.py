@@ -13,15 +13,13 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from core.net import client_ip_truncated
 from core.queue import enqueue
 from leads.facade import ConsentRecord, Lead, LeadAudit, Visitor
 from privacy.hashing import email_hash, normalize_email, token_hash
@@ -35,12 +33,14 @@ from privacy.registry import (
     erasure_hooks,
 )
 from privacy.selectors import (
-    consent_state,
     leads_for_email,
     subject_for_email,
     subject_for_lead,
 )
 from privacy.stores import external_purge
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,8 @@ class BannerChoice:
     records: int
 
 
-def _visitor_for(request: HttpRequest):
-    from leads.facade import visitor_id_from_request
-
-    vid = visitor_id_from_request(request)
+def _visitor_for(*, ctx: RequestContext):
+    vid = ctx.visitor_id  # the browser's own (signed cookie), whatever its consent
     if not vid:
         return None
     try:
@@ -88,16 +86,16 @@ def _visitor_for(request: HttpRequest):
 
 @transaction.atomic
 def consent_banner_record(
-    *, request: HttpRequest, analytics: bool, marketing: bool, page_url: str = ""
+    *, ctx: RequestContext, analytics: bool, marketing: bool, page_url: str = ""
 ) -> BannerChoice:
     """Record a banner choice as ConsentRecords when the visitor (or its lead) is known.
 
     The choice itself lives in the ``em_consent`` cookie set by the view; GPC/DNT keep the
-    effective analytics and marketing consent off whatever the cookie says.
+    effective analytics and marketing consent off whatever the cookie says (``ctx.consent``).
     """
-    signal = consent_state(request).signal
+    signal = ctx.consent.signal if ctx.consent is not None else False
     eff_analytics, eff_marketing = analytics and not signal, marketing and not signal
-    visitor = _visitor_for(request)
+    visitor = _visitor_for(ctx=ctx)
     lead = getattr(visitor, "lead", None) if visitor is not None else None
     records = 0
     if visitor is not None or lead is not None:
@@ -113,7 +111,7 @@ def consent_banner_record(
                 wording=BANNER_WORDING,
                 wording_hash=wording_hash,
                 page_url=page_url[:500],
-                ip_truncated=client_ip_truncated(request),
+                ip_truncated=ctx.ip_truncated,
             )
             records += 1
     return BannerChoice(analytics, marketing, eff_analytics, eff_marketing, signal, records)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.context import context_from_request
 from core.ratelimit import rate_limit
 from privacy import services
 from privacy.api import data_request_submit, set_consent_cookie
@@ -34,7 +35,10 @@ def consent_form(request: HttpRequest) -> HttpResponse:
     ):
         target = "/"
     services.consent_banner_record(
-        request=request, analytics=analytics, marketing=marketing, page_url=target
+        ctx=context_from_request(request),
+        analytics=analytics,
+        marketing=marketing,
+        page_url=target,
     )
     response = HttpResponseRedirect(target)
     set_consent_cookie(response, request, analytics=analytics, marketing=marketing)

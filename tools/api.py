@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.context import context_from_request
 from core.errors import ApplicationError
-from core.net import client_ip
 from core.ratelimit import rate_limit
 from leads.facade import ConsentInput, ConsentSerializer
 from tools import assessment, extract, roi, selectors, services
@@ -71,8 +71,7 @@ def _email_result(request: Request, result: ToolResult, data: dict) -> None:
         consent=with_form_wording(data["consent"]),
         profile=data.get("profile") or {},
         visitor=selectors.visitor_for_request(request),
-        ip=client_ip(request),
-        request=request,
+        ctx=context_from_request(request._request),
     )
 
 
@@ -149,7 +148,7 @@ class RoiApi(PublicApi):
             inputs=inputs,
             visitor=visitor,
             lead=selectors.lead_for_visitor(visitor),
-            request=request,
+            ctx=context_from_request(request._request),
         )
         _email_result(request, result, v)
         result.refresh_from_db()
@@ -260,7 +259,7 @@ class AssessmentApi(PublicApi):
             context=context,
             visitor=visitor,
             lead=selectors.lead_for_visitor(visitor),
-            request=request,
+            ctx=context_from_request(request._request),
         )
         _email_result(request, result, {**v, "profile": context})
         result.refresh_from_db()

@@ -8,14 +8,12 @@ from django.http import HttpRequest
 from leads.facade import Lead, Visitor
 from tools.models import ExitOffer
 
-VISITOR_COOKIE = "em_vid"
-
 
 def visitor_for_request(request: HttpRequest) -> Visitor | None:
     """The visitor of the ``em_vid`` cookie (only set once analytics consent was given)."""
-    from leads.facade import visitor_id_from_request
+    from core.context import context_from_request
 
-    vid = visitor_id_from_request(request)
+    vid = context_from_request(getattr(request, "_request", request)).visitor_id
     return Visitor.objects.filter(pk=vid).select_related("lead").first() if vid else None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,9 @@ from mail.facade import queue_template_email
 from tools import assessment, inference, offers, roi
 from tools.models import ExitOffer, ProfileInference, ToolResult
 
+if TYPE_CHECKING:
+    from core.context import RequestContext
+
 logger = logging.getLogger(__name__)
 
 EMAIL_CONSENT_WORDING = (
@@ -31,14 +34,12 @@ EMAIL_CONSENT_WORDING = (
 MARKETING_WORDING = "Also send me occasional practical insights on AI. Unsubscribe any time."
 
 
-def _record(type_: str, properties: dict, *, visitor, lead, request) -> None:
+def _record(type_: str, properties: dict, *, visitor, lead, ctx: RequestContext | None) -> None:
     if visitor is None and lead is None:
         return
     from analytics.facade import interaction_record
 
-    interaction_record(
-        type=type_, properties=properties, visitor=visitor, lead=lead, request=request
-    )
+    interaction_record(type=type_, properties=properties, visitor=visitor, lead=lead, ctx=ctx)
 
 
 # --- ROI calculator ------------------------------------------------------------------------------
@@ -50,7 +51,7 @@ def roi_calculate(
     inputs: roi.RoiInputs,
     visitor: Visitor | None = None,
     lead: Lead | None = None,
-    request=None,
+    ctx: RequestContext | None = None,
 ) -> ToolResult:
     outputs = roi.calculate(inputs)
     result = ToolResult.objects.create(
@@ -69,7 +70,7 @@ def roi_calculate(
         },
         visitor=visitor,
         lead=lead,
-        request=request,
+        ctx=ctx,
     )
     return result
 
@@ -123,7 +124,7 @@ def assessment_run(
     context: dict[str, str] | None = None,
     visitor: Visitor | None = None,
     lead: Lead | None = None,
-    request=None,
+    ctx: RequestContext | None = None,
 ) -> ToolResult:
     """Score validated answers; roadmap by the LLM when configured, rules otherwise."""
     scores = assessment.score(answers)
@@ -149,7 +150,7 @@ def assessment_run(
         },
         visitor=visitor,
         lead=lead,
-        request=request,
+        ctx=ctx,
     )
     return result
 
@@ -189,9 +190,10 @@ def tool_result_email(
     profile: dict[str, Any] | None = None,
     visitor: Visitor | None = None,
     ip: str = "",
-    request=None,
+    ctx: RequestContext | None = None,
 ) -> ToolResult:
     """Capture the lead (consent + profile), store the tool data, email the result.
+    The consent records keep ``ip``, else ``ctx``'s truncated address.
 
     Raises ``leads.services.CaptureError`` (nothing stored) on invalid email, missing
     consent or invalid profile values.
@@ -205,7 +207,7 @@ def tool_result_email(
         source="roi_calculator" if result.kind == ToolResult.Kind.ROI else "assessment",
         visitor=visitor,
         profile=merged,
-        ip=ip,
+        ip=ip or (ctx.ip_truncated if ctx is not None else ""),
     )
     lead = captured.lead
     now = timezone.now()
@@ -258,7 +260,7 @@ def tool_result_email(
             },
             visitor=None,
             lead=lead,
-            request=request,
+            ctx=ctx,
         )
     queue_template_email(
         to=lead.email,

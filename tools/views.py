@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.net import client_ip
+from core.context import context_from_request
 from core.ratelimit import rate_limit
 from leads.facade import Lead
 from tools import assessment, extract, roi, selectors, services
@@ -98,8 +98,7 @@ def _email_step(request: HttpRequest, kind: str) -> tuple[EmailResultForm, ToolR
             ),
             profile={k: d[k] for k in ("role", "company_size", "industry") if d[k]},
             visitor=selectors.visitor_for_request(request),
-            ip=client_ip(request),
-            request=request,
+            ctx=context_from_request(request),
         )
     except CaptureError as exc:
         for field, messages in exc.details.items():
@@ -128,7 +127,7 @@ def roi_page(request: HttpRequest) -> HttpResponse:
             inputs=form.inputs(),
             visitor=visitor,
             lead=selectors.lead_for_visitor(visitor),
-            request=request,
+            ctx=context_from_request(request),
         )
         context.update(result=result, email_form=EmailResultForm(initial={"result_id": result.pk}))
     context["form"] = form
@@ -205,7 +204,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
                 answers=answers,
                 visitor=visitor,
                 lead=selectors.lead_for_visitor(visitor),
-                request=request,
+                ctx=context_from_request(request),
             )
             context.update(
                 result=result, email_form=EmailResultForm(initial={"result_id": result.pk})

@@ -5,11 +5,15 @@ and opening it (counted once, recorded on the lead).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from content.services.engagement import engagement_record
 from core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 # --- Gated downloads ------------------------------------------------------------------------------
 
@@ -73,7 +77,9 @@ def gate_fields_to_ask(*, page, lead) -> list[str]:
 
 
 @transaction.atomic
-def download_request(*, page, data: dict, visitor=None, lead=None, request=None) -> DownloadLink:
+def download_request(
+    *, page, data: dict, visitor=None, lead=None, ctx: RequestContext | None = None
+) -> DownloadLink:
     """Check the gate, capture the lead with consent (``data["consent"]`` is a
     ``ConsentInput``, from leads' consent parser), and issue a signed, expiring link (also
     emailed). Raises ``DownloadError`` with per-field details."""
@@ -120,7 +126,7 @@ def download_request(*, page, data: dict, visitor=None, lead=None, request=None)
                 source="resource_download",
                 visitor=visitor,
                 profile=profile,
-                ip=capture_ip(request),
+                ip=capture_ip(ctx=ctx),
             )
         except CaptureError as exc:
             raise DownloadError(exc.details) from exc
@@ -160,7 +166,7 @@ def _email_link(*, lead_email: str, name: str, page, url: str) -> None:
 
 
 @transaction.atomic
-def download_open(*, token: str, visitor=None, request=None):
+def download_open(*, token: str, visitor=None, ctx: RequestContext | None = None):
     """Check a download link and count the download; returns the document to stream.
     Raises ``DownloadDenied`` for a tampered or expired link or a withdrawn resource."""
     from django.core.signing import BadSignature
@@ -201,6 +207,6 @@ def download_open(*, token: str, visitor=None, request=None):
             },
             visitor=visitor,
             lead=lead,
-            request=request,
+            ctx=ctx,
         )
     return document

@@ -139,6 +139,8 @@ MIDDLEWARE = [
     "core.errors.ApiCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.ctx: the one request context services get instead of the request (core.context)
+    "core.context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.csp.SiteCSPMiddleware",  # django-csp, plus the admin theme's one allowance

@@ -9,10 +9,9 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from core.errors import ApplicationError
@@ -25,6 +24,9 @@ from events.models import (
     EventRegistration,
 )
 from events.selectors import event_required_fields, lead_is_qualified
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +118,7 @@ def event_register(
     visitor=None,
     source: str = "web",
     ip: str = "",
-    request: HttpRequest | None = None,
+    ctx: RequestContext | None = None,
     now: datetime | None = None,
 ) -> RegistrationResult:
     """Register a person for an event: capture or update the lead (consent required), check
@@ -124,7 +126,8 @@ def event_register(
 
     Raises ``RegistrationError`` (not found: unknown/cancelled/unpublished; invalid input;
     forbidden: not qualified; conflict: already registered / full / ended). Nothing is
-    stored on error.
+    stored on error. ``ctx`` is the caller's request context (its truncated address for the
+    consent records unless ``ip`` is given, its device for the interaction).
     """
     from leads.facade import CaptureError, lead_capture
 
@@ -173,7 +176,7 @@ def event_register(
                 source="event_registration",
                 visitor=visitor,
                 profile=profile or None,
-                ip=ip,
+                ip=ip or (ctx.ip_truncated if ctx is not None else ""),
             )
         except CaptureError as exc:
             raise RegistrationError(
@@ -251,7 +254,7 @@ def event_register(
             type_="event_register",
             lead=lead,
             visitor=visitor,
-            request=request,
+            ctx=ctx,
             properties={
                 "event_id": str(locked.uuid),
                 "event_slug": locked.slug,
@@ -272,12 +275,12 @@ def _reset_for_new_cycle(registration: EventRegistration) -> None:
         setattr(registration, name, None)
 
 
-def _record_interaction(*, type_: str, lead, visitor=None, request=None, properties: dict) -> None:
+def _record_interaction(
+    *, type_: str, lead, visitor=None, ctx: RequestContext | None = None, properties: dict
+) -> None:
     from analytics.facade import interaction_record
 
-    interaction_record(
-        type=type_, properties=properties, visitor=visitor, lead=lead, request=request
-    )
+    interaction_record(type=type_, properties=properties, visitor=visitor, lead=lead, ctx=ctx)
 
 
 def _enqueue_email(registration_id, kind: str) -> None:

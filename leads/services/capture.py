@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from core.net import client_ip_truncated
 from core.queue import enqueue
 from leads.models import Lead, LeadAudit, Visitor
 from leads.services.consent import consent_record
@@ -25,6 +24,9 @@ from leads.services.inputs import (
     normalize_email,
 )
 from leads.services.visitors import visitor_link, visitor_touch
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 # --- Capture ----------------------------------------------------------------------------------
 
@@ -175,9 +177,9 @@ def _rescore_soon(lead_id: Any, *, first: bool = False) -> None:
     lead_rescore_soon(lead_id=lead_id, reason="created" if first else "lead_changed", first=first)
 
 
-def capture_ip(request) -> str:
-    """The truncated client address to store with a consent record."""
-    return client_ip_truncated(request) if request is not None else ""
+def capture_ip(*, ctx: RequestContext | None) -> str:
+    """The truncated client address to store with a consent record ('' without a context)."""
+    return ctx.ip_truncated if ctx is not None else ""
 
 
 # --- Public sign-up (POST /api/leads) ------------------------------------------------
@@ -206,15 +208,17 @@ def lead_signup(
     visitor_id: uuid.UUID | str | None = None,
     profile: dict | None = None,
     page_url: str = "",
-    request=None,
+    ctx: RequestContext | None = None,
     medium: str = "",
     campaign: str = "",
 ) -> SignupResult:
     """A visitor submits a value-exchange form: touch the visitor, capture the lead, and
-    record the submission as an interaction. Any ``CaptureError`` rolls everything back."""
+    record the submission as an interaction. Any ``CaptureError`` rolls everything back.
+    ``ctx`` (the request context) gives the consent record's truncated address and the
+    interaction's device; ``visitor_id`` is the caller's choice (the cookie's, for a browser)."""
     from analytics.facade import interaction_record
 
-    visitor = visitor_touch(visitor_id=visitor_id, request=request)
+    visitor = visitor_touch(visitor_id=visitor_id, ctx=ctx)
     if page_url and not consent.page_url:
         consent = replace(consent, page_url=page_url)
     result = lead_capture(
@@ -223,7 +227,7 @@ def lead_signup(
         source=source,
         visitor=visitor,
         profile=profile,
-        ip=capture_ip(request),
+        ip=capture_ip(ctx=ctx),
         medium=medium,
         campaign=campaign,
     )
@@ -237,9 +241,7 @@ def lead_signup(
         props = {"list": "newsletter"}
     if page_url:
         props["url"] = page_url[:2000]
-    interaction_record(
-        type=interaction_type, properties=props, visitor=visitor, lead=lead, request=request
-    )
+    interaction_record(type=interaction_type, properties=props, visitor=visitor, lead=lead, ctx=ctx)
     return SignupResult(
         lead=result.lead, created=result.created, visitor=visitor, verified=result.verified
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leads.models import Lead, LeadAudit, Visitor
+
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
 # --- Visitors ---------------------------------------------------------------------------------
 
@@ -28,7 +31,7 @@ def _parse_uuid(value: Any) -> uuid.UUID | None:
 def visitor_touch(
     *,
     visitor_id: uuid.UUID | str | None,
-    request=None,
+    ctx: RequestContext | None = None,
     touch_interval: dt.timedelta = dt.timedelta(seconds=60),
     **utm: str,
 ) -> Visitor:
@@ -36,7 +39,8 @@ def visitor_touch(
     update ``last_seen`` (at most once per ``touch_interval``) and first-touch attribution.
 
     ``utm`` may carry ``utm_source``, ``utm_medium``, ``utm_campaign``, ``referrer`` and
-    ``landing_page``; they are recorded only while the visitor has none.
+    ``landing_page``; they are recorded only while the visitor has none. A new visitor's
+    device, browser and OS come from ``ctx``'s user agent (none without a context).
     """
     now = timezone.now()
     vid = _parse_uuid(visitor_id)
@@ -54,10 +58,10 @@ def visitor_touch(
     visitor = Visitor.objects.filter(pk=vid).first() if vid else None
     if visitor is None:
         ua = {}
-        if request is not None:
+        if ctx is not None:
             from analytics.facade import parse_user_agent
 
-            ua = parse_user_agent(ua=(request.META.get("HTTP_USER_AGENT") or "")[:400])
+            ua = parse_user_agent(ua=ctx.user_agent)
         visitor = Visitor(
             id=vid or uuid.uuid4(),
             user_agent_family=ua.get("browser", "")[:100],

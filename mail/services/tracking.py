@@ -4,6 +4,7 @@ for a lead's email, become ``email_open`` / ``email_click`` interactions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +12,13 @@ from django.utils import timezone
 from mail.models import OutboundEmail
 from mail.services.links import absolute_url, click_signature_valid, redirect_url_allowed
 
+if TYPE_CHECKING:
+    from core.context import RequestContext
 
-def _record_email_interaction(email: OutboundEmail, type_: str, properties: dict, request) -> None:
+
+def _record_email_interaction(
+    email: OutboundEmail, type_: str, properties: dict, *, ctx: RequestContext | None
+) -> None:
     if email.lead_id is None:
         return
     from analytics.facade import interaction_record
@@ -26,12 +32,12 @@ def _record_email_interaction(email: OutboundEmail, type_: str, properties: dict
             **properties,
         },
         lead=email.lead,
-        request=request,
+        ctx=ctx,
     )
 
 
 @transaction.atomic
-def email_opened(*, token: str, request=None) -> OutboundEmail | None:
+def email_opened(*, token: str, ctx: RequestContext | None = None) -> OutboundEmail | None:
     email = OutboundEmail.objects.select_for_update().filter(token=token).first()
     if email is None:
         return None
@@ -41,7 +47,7 @@ def email_opened(*, token: str, request=None) -> OutboundEmail | None:
     email.first_opened_at = email.first_opened_at or now
     email.save(update_fields=["open_count", "first_opened_at"])
     if first:
-        _record_email_interaction(email, "email_open", {}, request)
+        _record_email_interaction(email, "email_open", {}, ctx=ctx)
     return email
 
 
@@ -53,7 +59,9 @@ class ClickResult:
 
 
 @transaction.atomic
-def email_clicked(*, token: str, url: str, signature: str, request=None) -> ClickResult:
+def email_clicked(
+    *, token: str, url: str, signature: str, ctx: RequestContext | None = None
+) -> ClickResult:
     """Record a click and say where to go; refuses bad signatures and disallowed URLs."""
     if not click_signature_valid(token, url, signature):
         return ClickResult(False, reason="bad_signature")
@@ -68,5 +76,5 @@ def email_clicked(*, token: str, url: str, signature: str, request=None) -> Clic
     # A click proves the email was opened even when images were blocked.
     email.first_opened_at = email.first_opened_at or now
     email.save(update_fields=["click_count", "first_clicked_at", "first_opened_at"])
-    _record_email_interaction(email, "email_click", {"link_clicked": url[:2000]}, request)
+    _record_email_interaction(email, "email_click", {"link_clicked": url[:2000]}, ctx=ctx)
     return ClickResult(True, url=absolute_url(url) if url.startswith("/") else url)
