@@ -36,6 +36,8 @@ NAVIGATION: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Entry("Notifications", "notifications", "leads.salesnotification"),
             Entry("Interventions", "bolt", "predictions.interventionrule"),
             Entry("Unverified submissions", "rule", "leads.leadaudit"),
+            Entry("Inferred leads", "psychology", "leads.inferredlead"),
+            Entry("Profile inferences", "manage_search", "leads.profileinference"),
             Entry("Sales availability", "schedule", "chat.salesavailability"),
         ),
     ),
@@ -57,8 +59,6 @@ NAVIGATION: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Entry("Outbound emails", "mail", "mail.outboundemail"),
             Entry("Tool results", "calculate", "tools.toolresult"),
             Entry("Exit offers", "logout", "tools.exitoffer"),
-            Entry("Inferred leads", "psychology", "tools.inferredlead"),
-            Entry("Profile inferences", "manage_search", "tools.profileinference"),
         ),
     ),
     (

@@ -55,10 +55,8 @@ ROLE_EXCLUDED_MODELS: dict[str, set[str]] = {
     MARKETERS: {
         "eventregistration",
         "attendanceimport",
-        # tools: results, inferences and inferred-lead views are lead data.
+        # tools: results are lead data (inferences live in leads, Sales' app).
         "toolresult",
-        "profileinference",
-        "inferredlead",
     },
     SALES: set(),
 }

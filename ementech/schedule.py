@@ -95,9 +95,9 @@ def beat_schedule() -> dict[str, dict]:
             "task": "nurture.tasks.send_due_issues",
             "schedule": 300.0,
         },
-        # --- tools: inferred profile data for recently active leads ---
-        "tools-infer-profiles": {
-            "task": "tools.tasks.infer_recent_profiles",
+        # --- leads: inferred profile data for recently active leads ---
+        "leads-infer-profiles": {
+            "task": "leads.tasks.infer_recent_profiles",
             "schedule": crontab(minute=40),
         },
         # --- analytics: re-enqueue lead processing for interactions left unprocessed ---

@@ -441,3 +441,6 @@ class SalesNotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "message", "lead", "recipient", "read_at")
     list_filter = ("kind",)
     list_select_related = ("lead", "recipient")
+
+
+from leads import admin_inference  # noqa: E402, F401 - inferred profile data's admin pages

@@ -13,7 +13,10 @@
   ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``;
   ``lead_audit`` records what another app did to a lead (who, what, why).
 - **Progressive profiling**: ``next_fields``, ``profile_form_fields``,
-  ``profile_field_filled``; the consent ledger's current state: ``consent_current``.
+  ``profile_field_filled``, the industry vocabulary ``INDUSTRIES``, and profile inference
+  (missing fields guessed from behaviour, logged, applied only when confident and only to
+  empty fields): ``profile_infer``, ``profiles_infer_recent``, ``lead_inferences_apply``;
+  the consent ledger's current state: ``consent_current``.
 - **Processing**: ``lead_events_process_later`` (behaviours, triggers and stage checks of
   a lead's new interactions, in Celery).
 - **Tables other apps still query** (``Lead``, ``Visitor``, ``ConsentRecord``,
@@ -47,6 +50,10 @@ _LAZY = {
     "lead_update": "leads.services",
     "notify_sales": "leads.services",
     "visitor_touch": "leads.services",
+    "lead_inferences_apply": "leads.services.inference",
+    "profile_infer": "leads.services.inference",
+    "profiles_infer_recent": "leads.services.inference",
+    "INDUSTRIES": "leads.profiling",
     "consent_current": "leads.selectors",
     "lead_for_request": "leads.selectors",
     "next_fields": "leads.selectors",

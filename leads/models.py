@@ -325,3 +325,35 @@ class RoundRobinState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProfileInference(models.Model):
+    """A value inferred from behaviour (progressive profiling), with its confidence and
+    evidence; logged whether or not it was applied. The table kept its first name
+    (``tools_profileinference``) when inference moved here from the tools app."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+    confidence = models.FloatField()
+    applied = models.BooleanField(default=False)
+    method = models.CharField(max_length=10, default="rules")
+    evidence = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "tools_profileinference"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["lead", "field"], name="inference_lead_field_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value} ({self.confidence:.2f})"
+
+
+class InferredLead(Lead):
+    """Leads seen through their inferred data (admin only; same table as ``Lead``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "lead with inferred data"
+        verbose_name_plural = "leads with inferred data"

@@ -50,9 +50,8 @@ ALLOWED: frozenset[str] = frozenset(
         "integrations/hubspot/sync/pull.py:contacts_apply",
         # nurture: a marketing withdrawal on unsubscribe (consent ledger)
         "nurture/services/newsletters.py:_withdraw_marketing",
-        # tools: tool data in profile_extra, inferred profile fields and their audit
+        # tools: tool data in profile_extra (inferred profile fields moved to leads)
         "tools/services.py:lead_tool_data_store",
-        "tools/services.py:lead_inferences_apply",
         # analytics: the visitor upsert of the tracking paths (raw SQL)
         "analytics/services.py:track_ingest",
         "analytics/ingest.py:_touch_visitors",

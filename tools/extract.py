@@ -15,30 +15,8 @@ from django.core.cache import cache
 
 from ementech.ai.structured import llm_json
 
-# Industry keys follow the content taxonomy (content.models.Industry) where it has one.
-INDUSTRIES: list[tuple[str, str, str]] = [
-    ("insurance", "Insurance", r"insur(ance|er|tech)|underwrit"),
-    ("fintech", "Financial services", r"fin-?tech|bank(ing)?\b|banks\b|lending|lender|"
-     r"micro-?finance|sacco|payments?\b|wallet|neobank|financial services|credit union"),
-    ("healthcare", "Healthcare", r"health(-| )?(care|tech)?\b|hospital|clinic|pharma|medical|"
-     r"telemedicine|medtech"),
-    ("logistics", "Logistics", r"logistic|freight|shipping|courier|supply chain|trucking|"
-     r"warehous|last-mile"),
-    ("retail", "Retail and e-commerce", r"e-?commerce|retail|online (shop|store)|marketplace|"
-     r"\bshops?\b|consumer goods|fmcg"),
-    ("manufacturing", "Manufacturing", r"manufactur|factor(y|ies)|industrial|assembly plant"),
-    ("agriculture", "Agriculture", r"agri(-| )?(tech|business|culture)?|farm|agro"),
-    ("education", "Education", r"ed-?tech|education|school|universit|e-?learning|academy"),
-    ("telecom", "Telecommunications", r"telecom|telco|mobile operator|\bisp\b"),
-    ("energy", "Energy", r"energy|solar|utilit(y|ies)|oil and gas|power company"),
-    ("hospitality", "Hospitality and travel", r"hotel|hospitality|restaurant|travel|tourism"),
-    ("real_estate", "Real estate", r"real estate|property|proptech"),
-    ("public_sector", "Public sector and non-profit", r"government|ministry|public sector|"
-     r"\bngo\b|non-?profit|county"),
-    ("media", "Media", r"media|publishing|broadcast|newsroom"),
-    ("software", "Software and SaaS", r"\bsaas\b|software|dev(elopment)? (shop|agency)|"
-     r"tech (company|startup)"),
-]  # fmt: skip
+# The industry vocabulary is progressive profiling's (leads.profiling), shared with inference.
+from leads.facade import INDUSTRIES
 
 INDUSTRY_LABELS = {key: label for key, label, _ in INDUSTRIES}
 

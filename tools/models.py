@@ -4,10 +4,9 @@
   whether it was emailed). Its UUID is the handle the result page uses to email it.
 - ``ExitOffer``: an exit-intent offer shown once in a session, why it was chosen, and what
   the visitor did with it, so offers can be compared.
-- ``ProfileInference``: a value inferred from behaviour with its confidence and evidence;
-  ``applied`` when it was written into an empty lead field (confidence >= 0.7).
-- ``InferredLead``: a proxy of ``leads.Lead`` whose admin shows inferred fields marked as
-  such.
+
+Inferred profile data (``ProfileInference``, ``InferredLead``) moved to ``leads``
+(progressive profiling owns it); its table kept its name.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import uuid
 from django.db import models
 
 from core.timefmt import local_datetime
-from leads.facade import Lead
 
 
 class ToolResult(models.Model):
@@ -84,30 +82,3 @@ class ExitOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} ({self.outcome})"
-
-
-class ProfileInference(models.Model):
-    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="+")
-    field = models.CharField(max_length=30)
-    value = models.CharField(max_length=100)
-    confidence = models.FloatField()
-    applied = models.BooleanField(default=False)
-    method = models.CharField(max_length=10, default="rules")
-    evidence = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["lead", "field"], name="inference_lead_field_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.field}={self.value} ({self.confidence:.2f})"
-
-
-class InferredLead(Lead):
-    """Leads seen through their inferred data (admin only; same table as ``leads.Lead``)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "lead with inferred data"
-        verbose_name_plural = "leads with inferred data"

@@ -164,7 +164,7 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("content.DownloadGrant", lead="lead"),
     PersonalData("tools.ToolResult", lead="lead", visitor="visitor"),
     PersonalData("tools.ExitOffer", lead="lead", visitor="visitor"),
-    PersonalData("tools.ProfileInference", lead="lead"),
+    PersonalData("leads.ProfileInference", lead="lead"),
     PersonalData("integrations.CrmLink", lead="lead", note="HubSpot id of the lead's contact"),
     PersonalData("integrations.SyncConflict", lead="lead", note="both sides' field values"),
     PersonalData("integrations.ZoomRegistrant", lead="registration__lead"),
