@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from django.utils.deprecation import MiddlewareMixin
+
 from core.net import client_ip_from_meta, truncate_ip
 
 if TYPE_CHECKING:
@@ -131,14 +133,11 @@ def context_from_scope(scope: Mapping[str, Any]) -> RequestContext:
     )
 
 
-class RequestContextMiddleware:
-    """Attaches ``request.ctx`` (see ``context_from_request``), after authentication."""
+class RequestContextMiddleware(MiddlewareMixin):
+    """Attaches ``request.ctx`` (see ``context_from_request``), after authentication. Sync
+    and async capable (``MiddlewareMixin``), so it adds no thread hop under ASGI."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest):
+    def process_request(self, request: HttpRequest) -> None:
         request.ctx = context_build(
             cookies=request.COOKIES, meta=request.META, user=getattr(request, "user", None)
         )
-        return self.get_response(request)
