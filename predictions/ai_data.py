@@ -3,10 +3,12 @@ each value came from, written after training (``predictions.training.train_all``
 
 Filled from what the models support: ``propensity`` (per service, and the most likely
 one) and ``churn_risk`` from the latest activated runs; ``cluster`` from k-means over the
-lead's behaviour (visits, page views, time on site, scroll depth, recency); and
-``next_best_action``, a stated rule over those values. Each entry is
-``{"value": ..., "source": ..., "at": ...}``. Intent score, budget band and timeline are
-not predicted: no model of them exists yet, so they are left out rather than guessed.
+lead's behaviour (visits, page views, time on site, scroll depth, recency);
+``intent_score``, ``budget_band`` (band and amount) and ``timeline`` (band and days) from
+the latest activated runs of ``predictions.profile_models``, each with its top ``factors``;
+and ``next_best_action``, a stated rule over those values. Each entry is
+``{"value": ..., "source": ..., "at": ...}``. A model that is not active leaves its key out
+rather than guessing.
 Other keys of ``ai_data`` (``sophistication``, ``chat_summary``) are kept.
 """
 
@@ -62,6 +64,20 @@ def _clusters(leads: list[Any], now: dt.datetime) -> dict[Any, dict[str, Any]]:
     }
 
 
+PROFILE_KINDS = (ModelRun.Kind.INTENT, ModelRun.Kind.BUDGET, ModelRun.Kind.TIMELINE)
+
+
+def _profile_value(kind: str, score: float) -> tuple[str, Any]:
+    """The ``ai_data`` key and value of an intent, budget or timeline prediction."""
+    from predictions.profile_models import BUDGET_BANDS, TIMELINE_BANDS, band
+
+    if kind == ModelRun.Kind.INTENT:
+        return "intent_score", round(score, 4)
+    if kind == ModelRun.Kind.BUDGET:
+        return "budget_band", {"band": band(score, BUDGET_BANDS), "amount": round(score)}
+    return "timeline", {"band": band(score, TIMELINE_BANDS), "days": round(score)}
+
+
 def next_best_action(values: dict[str, Any]) -> str:
     churn = values.get("churn_risk")
     if churn is not None and churn >= CHURN_ACTION_AT:
@@ -78,10 +94,16 @@ def fill_ai_data(*, now: dt.datetime | None = None) -> int:
     at = now.isoformat()
     runs = _latest_active()
     per_lead: dict[Any, dict[str, Any]] = defaultdict(dict)
+    factored: dict[Any, dict[str, Any]] = defaultdict(dict)
     for run in runs:
         src = f"{run.kind}{':' + run.service if run.service else ''} model, run {run.pk}"
-        for lead_id, score in LeadPrediction.objects.filter(run=run).values_list("lead", "score"):
-            if run.kind == ModelRun.Kind.CHURN:
+        rows = LeadPrediction.objects.filter(run=run).values_list("lead", "score", "factors")
+        for lead_id, score, factors in rows:
+            if run.kind in PROFILE_KINDS:
+                key, value = _profile_value(run.kind, score)
+                factored[lead_id][key] = factors
+                per_lead[lead_id][key] = (value, src)
+            elif run.kind == ModelRun.Kind.CHURN:
                 per_lead[lead_id]["churn_risk"] = (round(score, 4), src)
             else:
                 per_lead[lead_id].setdefault("propensity", ({}, "propensity models"))
@@ -94,6 +116,8 @@ def fill_ai_data(*, now: dt.datetime | None = None) -> int:
         entries: dict[str, Any] = {
             k: {"value": v, "source": s, "at": at} for k, (v, s) in got.items()
         }
+        for key, factors in factored.get(lead.pk, {}).items():
+            entries[key]["factors"] = factors
         values = {k: v for k, (v, _s) in got.items()}
         if "propensity" in got:
             service, p = max(got["propensity"][0].items(), key=lambda kv: kv[1])

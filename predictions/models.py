@@ -59,6 +59,9 @@ class ModelRun(models.Model):
     class Kind(models.TextChoices):
         CHURN = "churn", "Churn risk"
         PROPENSITY = "propensity", "Propensity"
+        INTENT = "intent", "Intent score"
+        BUDGET = "budget", "Budget (first won deal)"
+        TIMELINE = "timeline", "Timeline (days to a win)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     service = models.CharField(max_length=100, blank=True, default="")

@@ -304,3 +304,90 @@ def deal_history(days: int = 540, *, seed: int = 4, per_day: float = 1.2) -> lis
             )
             deals[-1].closes = deals[-1].opened + float(rng.gamma(2.0, 20.0))
     return deals
+
+
+# --- intent, budget band, timeline (ai_data) ------------------------------------------------
+
+AUTHORITY_INTENT = {"decision_maker": 0.2, "influencer": 0.9, "user": -0.4, "": -0.8}
+
+
+def intent_logit(r: dict[str, Any]) -> float:
+    """Opens a deal within 90 days: influencers (researching for a buyer) more than decision
+    makers (not monotonic in seniority), and downloads only count when recent (an
+    interaction of downloads and recency); events help, paid clicks do not."""
+    x = -1.7 + AUTHORITY_INTENT[r["authority"]]
+    if r["downloads"] >= 1 and r["days_since_last_visit"] < 14:
+        x += 1.6
+    elif r["downloads"] >= 1 and r["days_since_last_visit"] >= 30:
+        x -= 0.4
+    x += 0.35 * math.log1p(r["visits"])
+    x += {"event": 0.6, "paid": -0.5}.get(r["source"], 0.0)
+    return x
+
+
+def engagement_view(r: dict[str, Any]) -> float:
+    """What the rules' engagement score sees: more visits and downloads, monotonic."""
+    return min(r["visits"] / 10, 1.0) * 0.5 + min(r["downloads"] / 3, 1.0) * 0.5
+
+
+def intent_history(n: int = 6000, *, signal: bool = True, seed: int = 5) -> Dataset:
+    """Leads; 1 = a deal was opened within 90 days. Baseline: the engagement score."""
+    rng = np.random.default_rng(seed)
+    records = _lead_attributes(rng, n)
+    truth = np.array([_sigmoid(intent_logit(r)) if signal else 0.2 for r in records])
+    y = (rng.random(n) < truth).astype(int)
+    times = np.sort(rng.uniform(0, 365, n))
+    baseline = np.array([engagement_view(r) for r in records]) + rng.random(n) * 1e-3
+    return Dataset(records, y, times, truth, baseline)
+
+
+BUDGET_SIZE = {"1-10": -0.8, "11-50": -0.2, "51-200": 0.5, "201-500": 0.9, "500+": 0.4}
+BUDGET_SIGMA = 0.3
+TIMELINE_SHAPE = 6.0
+
+
+def budget_log_median(r: dict[str, Any]) -> float:
+    """log of the median first deal: not monotonic in size (the largest buy in smaller
+    pieces), by industry, a decision maker with an immediate need buys bigger (interaction);
+    the stated budget is only a hint."""
+    x = math.log(15000) + BUDGET_SIZE[r["company_size"]]
+    x += {"fintech": 0.5, "government": 0.3, "education": -0.5}.get(r["industry"], 0.0)
+    if r["authority"] == "decision_maker" and r["timeline"] in ("immediate", "1-3mo"):
+        x += 0.5
+    x += 0.2 * (BUDGETS.index(r["budget"]) - 1.5)
+    return x
+
+
+def budget_history(n: int = 6000, *, signal: bool = True, seed: int = 6) -> Dataset:
+    """Won leads -> the amount of their first deal (lognormal around the median)."""
+    rng = np.random.default_rng(seed)
+    records = _lead_attributes(rng, n)
+    mu = np.array([budget_log_median(r) if signal else math.log(15000) for r in records])
+    y = np.exp(mu + rng.normal(0.0, BUDGET_SIGMA, n))
+    truth = np.exp(mu + BUDGET_SIGMA**2 / 2)  # the conditional mean
+    times = np.sort(rng.uniform(0, 365, n))
+    return Dataset(records, y, times, truth, np.zeros(n), meta={"group": "budget"})
+
+
+def timeline_mean_days(r: dict[str, Any]) -> float:
+    """Mean days from first contact to the won deal: the stated timeline is a hint; the
+    largest companies and government are slow, mid-sized ones fast (not monotonic); a
+    decision maker speeds a big-budget deal only (interaction)."""
+    x = math.log(60) + 0.2 * (TIMELINES.index(r["timeline"]) - 2)
+    x += {"1-10": 0.1, "11-50": -0.1, "51-200": -0.4, "201-500": 0.2, "500+": 0.6}[
+        r["company_size"]
+    ]
+    x += 0.5 * (r["industry"] == "government")
+    if r["authority"] == "decision_maker" and r["budget"] in ("50k-100k", "100k+"):
+        x -= 0.6
+    return math.exp(x)
+
+
+def timeline_history(n: int = 6000, *, signal: bool = True, seed: int = 7) -> Dataset:
+    """Won leads -> days from first contact to the win (gamma around the mean)."""
+    rng = np.random.default_rng(seed)
+    records = _lead_attributes(rng, n)
+    truth = np.array([timeline_mean_days(r) if signal else 60.0 for r in records])
+    y = rng.gamma(TIMELINE_SHAPE, truth / TIMELINE_SHAPE)
+    times = np.sort(rng.uniform(0, 365, n))
+    return Dataset(records, y, times, truth, np.zeros(n), meta={"group": "timeline"})

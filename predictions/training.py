@@ -66,6 +66,7 @@ def _store(
     candidates: list[Any],
     *,
     now: dt.datetime,
+    record: Any = None,
 ) -> ModelRun:
     with transaction.atomic():
         run = ModelRun.objects.create(
@@ -77,7 +78,7 @@ def _store(
             trained_at=now,
         )
         if model is not None and candidates:
-            records = [lead_record(lead, now=now) for lead in candidates]
+            records = [(record or lead_record)(lead, now=now) for lead in candidates]
             scores = model.predict(records)
             factors = model.explain(records, top=TOP_FACTORS)
             LeadPrediction.objects.bulk_create(
@@ -172,7 +173,17 @@ def train_churn(*, now: dt.datetime | None = None) -> ModelRun:
 def train_all(*, now: dt.datetime | None = None) -> dict[str, Any]:
     churn = train_churn(now=now)
     prop = train_propensity(now=now)
+    from predictions import profile_models
     from predictions.ai_data import fill_ai_data
 
+    profile = [
+        profile_models.train_intent(now=now),
+        profile_models.train_budget(now=now),
+        profile_models.train_timeline(now=now),
+    ]
     fill_ai_data(now=now)
-    return {"churn": churn.status, **{f"propensity:{r.service}": r.status for r in prop}}
+    return {
+        "churn": churn.status,
+        **{f"propensity:{r.service}": r.status for r in prop},
+        **{r.kind: r.status for r in profile},
+    }

@@ -35,6 +35,9 @@ def test_too_little_history_refuses_and_says_why(client, sales_user, db):
     assert result == {
         "churn": "refused",
         "propensity:ai-strategy": "refused",
+        "intent": "refused",
+        "budget": "refused",
+        "timeline": "refused",
     }
     assert not LeadPrediction.objects.exists()
     client.force_login(sales_user)
