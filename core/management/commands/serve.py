@@ -13,11 +13,10 @@ each scales on its own.
 
 from __future__ import annotations
 
+import json
 import os
-import signal
-import subprocess
 import sys
-import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -44,9 +43,11 @@ def web_command(host: str, port: int, workers: int = 1, log_level: str = "warnin
 
 
 def worker_command(concurrency: int = 2) -> list[str]:
+    # One task at a time runs in the worker process itself (solo pool): a prefork parent
+    # would hold a second copy of Django (~200 MiB) only to supervise its one child.
+    pool = ["--pool", "solo"] if concurrency == 1 else ["--concurrency", str(concurrency)]
     return [
-        sys.executable, "-m", "celery", "-A", "ementech", "worker",
-        "--loglevel", "INFO", "--concurrency", str(concurrency),
+        sys.executable, "-m", "celery", "-A", "ementech", "worker", "--loglevel", "INFO", *pool,
     ]  # fmt: skip
 
 
@@ -77,39 +78,16 @@ class Command(BaseCommand):
 
         embedded_redis.ensure_for_settings()
         child_env = {**os.environ, "HOST": host, "PORT": str(port)}
-        children: dict[str, subprocess.Popen] = {}
-        for name, cmd in commands.items():
-            children[name] = subprocess.Popen(cmd, env=child_env)
         self.stdout.write(f"EmenTech Engage at http://{host}:{port}/  (Ctrl-C to stop)")
-
-        stopping = False
-
-        def stop(*_: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        exit_code = 0
-        try:
-            while not stopping:
-                for name, proc in children.items():
-                    code = proc.poll()
-                    if code is not None:
-                        self.stderr.write(f"{name} exited with {code}; stopping the rest")
-                        exit_code = code or 1
-                        stopping = True
-                        break
-                time.sleep(0.3)
-        finally:
-            for proc in children.values():
-                if proc.poll() is None:
-                    proc.terminate()
-            deadline = time.monotonic() + 10
-            for proc in children.values():
-                try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        if exit_code:
-            sys.exit(exit_code)
+        self.stdout.flush()
+        # This process becomes the lean supervisor (core/supervise.py, run by path: no
+        # Django), which starts the three, stops them together and then the embedded Redis.
+        spec = {
+            "commands": commands,
+            "env": child_env,
+            "after": [proc.pid for proc in embedded_redis.STARTED if proc.poll() is None],
+        }
+        script = str(Path(__file__).resolve().parents[2] / "supervise.py")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, script, json.dumps(spec)])  # noqa: S606
