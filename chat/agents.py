@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat import intents, slots
-from chat.assistant import QUESTION_RE
+from chat.assistant import QUESTION_RE, meeting_request
 from chat.models import Conversation
 
 AGENT_BRIEFS = {
@@ -75,6 +75,9 @@ def route(conversation: Conversation, text: str) -> Route:
         if name == "human":
             return Route("consultant", "visitor asked for a person", name, score)
         return Route("researcher", f"knowledge mode; intent {name} ({score:.2f})", name, score)
+    if meeting_request(text) and not state.get("booked"):
+        # "Could we chat Thursday at 9?": a time for a meeting is a demo, not a hand-off
+        return Route("scheduler", "visitor asked to meet at a time", "demo", score)
     if name == "human":
         return Route("consultant", f"visitor asked for a person ({score:.2f})", name, score)
     if state.get("offered_slots") and (

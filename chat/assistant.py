@@ -182,10 +182,37 @@ def _clock(text: str) -> tuple[int, str] | None:
     return None
 
 
+SWAHILI_TIME = {
+    "jumatatu": "monday", "jumanne": "tuesday", "jumatano": "wednesday", "alhamisi": "thursday",
+    "ijumaa": "friday", "jumamosi": "saturday", "jumapili": "sunday", "asubuhi": "morning",
+    "mchana": "afternoon", "jioni": "evening",
+}  # fmt: skip
+MEETING_WORDS = re.compile(
+    r"\b(call(?!\s*cent)|chat|talk|tlk|speak|meet|meeting|zoom|teams|google meet|book|schedule|"
+    r"slot|catch up|walk ?through|session|appointment|demo)\b",
+    re.I,
+)
+
+
+def meeting_request(text: str) -> bool:
+    """Whether a message asks for a meeting at a time ("can we talk next tue afternoon?",
+    "Monday morning call", "Please book Monday afternoon", "wed morning sast. <email>"):
+    a day or part of day, with a word of meeting or an email to send the invitation to."""
+    pref = slot_preference(text)
+    if not (pref.get("weekday") or pref.get("part_of_day")):
+        return False
+    return bool(MEETING_WORDS.search(text) or EMAIL_IN_TEXT.search(text))
+
+
+EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
 def slot_preference(text: str) -> dict[str, str]:
     """{"weekday", "part_of_day", "after_hour"} the visitor asked for ("thurs aftrnoon",
     "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning next week")."""
     t = text.lower()
+    for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "alhamisi asubuhi"
+        t = re.sub(rf"\b{sw}\b", en, t)
     out: dict[str, str] = {}
     for day in WEEKDAYS:
         if re.search(rf"\b({day}|{day[:3]}|{day[:4]}|{day[:5]})s?\b", t):

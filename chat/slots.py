@@ -17,6 +17,7 @@ from chat.slots_people import (  # noqa: F401 - re-exported for callers
     extract_industry,
     extract_name,
     extract_role,
+    name_beside_email,
 )
 from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for callers
     AFFIRM_RE,
@@ -42,7 +43,11 @@ from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for 
 # The kept parsers of ementech.ai.parsers do the reading; this module decides which value
 # answers which slot, in the Lead model's vocabulary.
 
-USD_PER = {"USD": 1.0, "": 1.0, "KES": 1 / 129, "GBP": 1.27, "EUR": 1.08}
+USD_PER = {
+    "USD": 1.0, "": 1.0, "KES": 1 / 129, "GBP": 1.27, "EUR": 1.08, "NGN": 1 / 1550,
+    "ZAR": 1 / 18, "AED": 0.27, "UGX": 1 / 3700, "TZS": 1 / 2600, "RWF": 1 / 1400,
+    "ETB": 1 / 130, "GHS": 1 / 15, "CAD": 0.73, "AUD": 0.65, "INR": 1 / 84,
+}  # fmt: skip
 REGION_OF_TZ = {
     "Africa/Nairobi": "KE", "Africa/Kampala": "UG", "Africa/Dar_es_Salaam": "TZ",
     "Africa/Kigali": "RW", "Africa/Addis_Ababa": "ET", "Africa/Lagos": "NG",
@@ -53,7 +58,8 @@ HEADCOUNT_WORDS = (
     r"reps|heads|colleagues|stores|branches|clinics|hotels|schools|trucks|tickets|calls"
 )
 BUDGET_CONTEXT = re.compile(
-    r"budget|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|grant|can go up to|"
+    r"budget|bajeti|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|naira|₦|ngn|zar|"
+    r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|bob\b|grant|can go up to|"
     r"allocated|set aside|thinking (about|around|of)|pay",
     re.I,
 )
@@ -61,8 +67,8 @@ PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", r
 TIMELINE_CONTEXT = re.compile(
     r"\b(live|launch|start|begin|kick ?off|running|go.?live|deploy|roll ?out|deadline|"
     r"implement|timeline|tender|in place|tuanze|kuanza)\b|"
-    r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+(?:\s*(?:-|to)\s*\d+)? ){0,3}(weeks?|months?|"
-    r"quarters?|years?|"
+    r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+(?:\s*(?:-|to)\s*\d+)? ){0,3}(weeks?|wks?|"
+    r"months?|quarters?|years?|"
     r"q[1-4])\b|"
     # a named month or year after a word of time: "before July", "by mid 2027", "in January"
     r"\b(by|before|until|till|in|from|around|early|mid|late|end of|start of|b4)[\s-]+"
@@ -71,7 +77,7 @@ TIMELINE_CONTEXT = re.compile(
     re.I,
 )
 TIME_UNIT = re.compile(
-    r"\b(weeks?|months?|quarters?|years?|q[1-4]|h[12]|season|january|february|march|april|may|"
+    r"\b(weeks?|wks?|months?|mths?|mos|quarters?|years?|q[1-4]|h[12]|season|january|february|march|april|may|"
     r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
     r"oct|nov|dec|20\d\d|new year)\b",
     re.I,
@@ -204,11 +210,23 @@ def extract_company_size(text: str) -> str | None:
 
     t = words_to_digits(text)
     found = re.findall(
-        r"(\d[\d,]*)\s*\+?\s*-?\s*(?:full.?time\s+)?(staff|employees|people|ppl|persons?|"
-        r"workers|person company|strong|of us)\b",
+        r"(\d[\d,]*)\s*\+?\s*-?\s*(?:full.?time\s+)?(staff|employees?|people|ppl|persons?|"
+        r"workers|person company|strong|of us|staffers|team members)\b",
         t,
         re.I,
     )
+    # "staff 40", "employees: 120", "a team of about 30" (not "a team of 5 agents")
+    found += re.findall(
+        r"\b(?:staff|employees|headcount|team of)\s*(?:of|is|are|:|about|around|roughly|~)?\s*"
+        r"(?:about |around |roughly )?(\d[\d,]*)()\b(?!\s*(?:agents?|reps|representatives|k\b))",
+        t,
+        re.I,
+    )
+    # "just me and 3 guys": the visitor and the others
+    m = re.search(r"\b(?:just )?me (?:and|n|&|plus) (\d+) (?:guys|others|people|staff|colleagues|"
+                  r"friends|employees|ppl)\b", t, re.I)  # fmt: skip
+    if m:
+        found.append((str(int(m.group(1)) + 1), ""))
     if not found:
         m = re.search(r"closer to (\d[\d,]*)|we'?re (?:about |around )?(\d[\d,]*) now", t, re.I)
         if not m:
@@ -279,7 +297,7 @@ def extract(
         out["company_size"] = cs
     if ind := extract_industry(body):
         out["industry"] = ind
-    name = extract_name(body, asked=asked == "name")
+    name = extract_name(body, asked=asked == "name") or name_beside_email(text)
     if name and not (role and name.lower() in role[0].lower()):
         out["name"] = name
     company = extract_company(body, asked=asked == "company")

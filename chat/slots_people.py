@@ -40,7 +40,8 @@ TITLE_RE = re.compile(
     r"administrator|executive|supervisor)|"
     r"(?:managing |executive |technical )?director|(?<!line )manager|"
     r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
-    r"(?:software |data |ml )?(?:engineer|developer|scientist|analyst)|consultant)\b",
+    r"(?:software |data |ml )?(?:engineer|(?<!property )(?<!estate )developer|scientist|analyst)|"
+    r"consultant)\b",
     re.I,
 )
 AUTHORITY_OF_TITLE = [
@@ -259,6 +260,8 @@ def extract_name(text: str, asked: bool = False) -> str | None:
         return person_name(m.group(1))
     if name := signed_name(text):
         return name
+    if name := name_beside_email(text):
+        return name
     if name := appositive_name(text):
         return name
     if asked:
@@ -286,6 +289,46 @@ SIGNED = [
         + r")\s*[.!]?\s*$"
     ),
 ]
+
+
+EMAIL_CUES = re.compile(
+    r"^(?:(?:and|so|ok|okay|sure|yes|please|also)\s+)*(?:(?:my|the)\s+)?(?:(?:e-?mail|mail|"
+    r"address|contact)\b)?\s*(?:(?:is|address)\b|:)?\s*(?:(?:i'?m|i am|this is|it'?s|name'?s|"
+    r"name is|my name is|mimi ni|jina langu ni)\b)?\s*",
+    re.I,
+)
+
+
+def name_beside_email(text: str) -> str | None:
+    """A name written just before an email whose address holds one of its words ("Neema
+    Mushi, neema.mushi@…", "thabo molefe, thabo.molefe@…", "Sipho Ndlovu. sipho@…")."""
+    from ementech.ai.parsers import person_name
+
+    for m in EMAIL_RE.finditer(text):
+        local = re.sub(r"[^a-z]", " ", m.group(0).split("@")[0].lower())
+        segments = [
+            seg.strip(" -–()")
+            for seg in re.split(r"[.;:!?\n,]|\s[-–]\s", text[: m.start()])
+        ]  # fmt: skip
+        for seg in reversed(segments[-3:]):
+            part = EMAIL_CUES.sub("", seg).strip()
+            if not part:
+                continue
+            words = part.split()
+            if (
+                1 <= len(words) <= 3
+                and all(re.fullmatch(r"[A-Za-z'\-]+", w) for w in words)
+                and any(
+                    len(w) >= 3
+                    and w.lower() in local.split() + [local.replace(" ", "")]
+                    or (len(w) >= 3 and w.lower() in local)
+                    for w in words
+                )  # fmt: skip
+                and not any(w.lower() in NOT_NAMES for w in words)
+            ):
+                return person_name(part)
+            break
+    return None
 
 
 def signed_name(text: str) -> str | None:

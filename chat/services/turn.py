@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from chat import agents, knowledge, limits, slots
-from chat.assistant import QUESTION_RE, question_part
+from chat.assistant import QUESTION_RE, meeting_request, question_part
 from chat.models import Conversation, Message
 from chat.services.conversations import (
     ChatInputError,
@@ -164,7 +164,7 @@ def chat_turn(
     if NOT_BUYING_RE.search(text):
         state["demo_declined"] = state["not_buying"] = True
         state.pop("demo_accepted", None)
-    elif rt.agent == "scheduler" or DEMO_RE.search(text):
+    elif rt.agent == "scheduler" or DEMO_RE.search(text) or meeting_request(text):
         state["demo_accepted"] = True
         state.pop("demo_declined", None)
     elif state.get("demo_offered") and rt.intent == "deny":

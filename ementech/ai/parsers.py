@@ -51,7 +51,10 @@ def find_phone(text: str, region: str | None = None) -> str | None:
 # --- money ---------------------------------------------------------------------------------
 
 MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
-CURRENCY_WORDS = r"(?:usd|us\$|\$|dollars?|kes|ksh|kshs|shillings?|£|gbp|pounds?|€|eur|euros?)"
+CURRENCY_WORDS = (
+    r"(?:usd|us\$|\$|dollars?|kes|ksh|kshs|shillings?|bob|£|gbp|pounds?|€|eur|euros?|ngn|naira|₦|"
+    r"zar|rands?|aed|dirhams?|ugx|tzs|rwf|etb|birr|ghs|cedis?|cad|aud|inr|rupees?)"
+)
 NUMBER_WORD_RE = re.compile(
     r"\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -81,8 +84,15 @@ def _currency(token: str) -> str:
         return ""
     if t in ("$", "usd", "us$") or t.startswith("dollar"):
         return "USD"
-    if t in ("kes", "ksh", "kshs") or t.startswith("shilling"):
+    if t in ("kes", "ksh", "kshs", "bob") or t.startswith("shilling"):
         return "KES"
+    for code, words in (("NGN", ("ngn", "naira", "₦")), ("ZAR", ("zar", "rand")),
+                        ("AED", ("aed", "dirham")), ("ETB", ("etb", "birr")),
+                        ("GHS", ("ghs", "cedi")), ("INR", ("inr", "rupee"))):  # fmt: skip
+        if any(t.startswith(w) for w in words):
+            return code
+    if t in ("ugx", "tzs", "rwf", "cad", "aud"):
+        return t.upper()
     if t in ("£", "gbp") or t.startswith("pound"):
         return "GBP"
     return "EUR"
@@ -155,6 +165,9 @@ def horizon_months(text: str, now: dt.datetime | None = None) -> float | None:
     "before the end of next quarter", "by March"); ``None`` when it names no time."""
     now = now or dt.datetime.now()
     t = words_to_digits(text or "").lower()
+    t = re.sub(r"\bwks?\b", "weeks", t)
+    t = re.sub(r"\b(mos|mths?|mnths?|mons)\b", "months", t)
+    t = re.sub(r"\byrs?\b", "years", t)
     m = QUARTER_RE.search(t)
     if m:
         quarter_now = (now.month - 1) // 3
@@ -171,7 +184,7 @@ def horizon_months(text: str, now: dt.datetime | None = None) -> float | None:
         end = 6 if word in ("h1", "first half") or "mid" in word else 12
         months = end - now.month
         return months if months > 0 else months + 12
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:-|to)\s*(\d+(?:\.\d+)?)\s*(weeks?|months?|years?)", t)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:-|–|to|or)\s*(\d+(?:\.\d+)?)\s*(weeks?|months?|years?)", t)
     if m:
         mid = (float(m.group(1)) + float(m.group(2))) / 2
         return _to_months(mid, m.group(3))

@@ -308,3 +308,66 @@ def test_a_duration_question_about_no_offer_is_not_answered_with_the_price_list(
         [],
     )
     assert item is None and "$" not in text
+
+
+# --- a meeting asked for by its time, a name beside its email, other currencies -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("could we speak thurs morning?", True),
+        ("Friday 11am works, invite mary.w@tembo.co.ke", True),
+        ("jumanne asubuhi tukutane kwa zoom?", True),  # Tuesday morning on zoom
+        ("our call centre drowns every Monday morning", False),
+        ("we close early on Fridays", False),
+    ],
+)
+def test_a_time_for_a_meeting_is_a_demo_request(text, meeting):
+    from chat.assistant import meeting_request
+
+    assert meeting_request(text) is meeting
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Wed 10am is good. Imani Kariuki, imani.kariuki@shambani.co.ke", "Imani Kariuki"),
+        ("yusuf ali - yusuf@baraka.ae", "Yusuf Ali"),
+        ("Send it here: accounts team, info@mavuno.co.ke", None),  # no word of the address
+    ],
+)
+def test_a_name_written_beside_an_email_holding_it_is_the_name(text, name):
+    assert slots.extract(text).get("name") == name
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        ("we could put aside 12 million naira", "<10k"),
+        ("budget about R400k", None),  # a lone "R" is not a currency we can be sure of
+        ("roughly 90,000 dirhams", "10k-50k"),
+        ("UGX 150m all in", "10k-50k"),
+        ("KES 3M bob", "10k-50k"),
+    ],
+)
+def test_budgets_in_the_regions_currencies(text, budget):
+    assert slots.extract(text).get("budget") == budget or (budget is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("it's me and 2 others running the shop", "1-10"),
+        ("headcount is around 75", "51-200"),
+        ("we are 130 employee in total", "51-200"),
+        ("a team of 6 agents answers calls", None),  # a team, not the company
+    ],
+)
+def test_company_size_in_more_wordings(text, size):
+    assert slots.extract(text).get("company_size") == size
+
+
+def test_abbreviated_units_are_horizons():
+    assert 1.0 < horizon_months("live in 7 wks", now=NOW) < 2.0
+    assert 7.0 < horizon_months("in seven or eight mths", now=NOW) < 8.0
