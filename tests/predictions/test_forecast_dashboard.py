@@ -57,3 +57,26 @@ def test_sales_see_the_dashboard_marketers_do_not(client, history, sales_user, m
     assert "Open pipeline by owner" in html
     client.force_login(marketer)
     assert client.get(reverse("forecast-dashboard")).status_code == 403
+
+
+def test_history_has_synthetic_customers_with_repeat_purchases(history):
+    """Customer activity for churn and CLV: early wins became (synthetic) customer leads, and
+    some of them bought again after their first win, others did not."""
+    from leads.models import Lead
+
+    customers = Lead.objects.filter(email__endswith="@synthetic-customers.example")
+    assert customers.count() >= 30
+    deals_per = {
+        lead.pk: list(Deal.objects.filter(lead=lead).order_by("opened_at")) for lead in customers
+    }
+    repeat = [ds for ds in deals_per.values() if len(ds) > 1]
+    assert repeat and len(repeat) < len(deals_per)  # some come back, some go quiet
+    for ds in repeat:
+        first_win = ds[0]
+        assert first_win.stage == "won" and all(d.synthetic for d in ds)
+        assert all(d.opened_at > first_win.closed_at for d in ds[1:])
+    # Running it again keeps one lead per synthetic customer.
+    demo.load_history(lambda _msg: None)
+    assert Lead.objects.filter(email__endswith="@synthetic-customers.example").count() == len(
+        deals_per
+    )
