@@ -1,11 +1,12 @@
-"""Django admin for interactions: read-only (they are facts, written by the tracker)."""
+"""Django admin for interactions (facts, written by the tracker) and the custom metrics:
+both read-only."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from unfold.admin import ModelAdmin
 
-from analytics.models import Interaction
+from analytics.models import Interaction, Metric
 
 
 @admin.register(Interaction)
@@ -16,6 +17,23 @@ class InteractionAdmin(ModelAdmin):
     search_fields = ("lead__email",)
     show_full_result_count = False
     date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Metric)
+class MetricAdmin(ModelAdmin):
+    list_display = ("kind", "value", "occurred_at")
+    list_filter = ("kind",)
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("kind", "value", "data", "lead", "occurred_at")
 
     def has_add_permission(self, request):
         return False

@@ -187,7 +187,7 @@ def lead_metrics(*, rng: DateRange) -> dict[str, Any]:
 
 def custom_metrics(*, rng: DateRange) -> dict[str, Any]:
     """The seed's custom metrics (14.2) recorded in the range."""
-    from scoring.facade import metric_totals
+    from analytics.metrics import metric_totals
 
     row = metric_totals(since=rng.since, until=rng.until)
     if row["satisfaction_avg"] is not None:

@@ -1,5 +1,5 @@
 """Views of the live sales dashboard (``/dashboard/``): staff with the
-``scoring.view_sales_dashboard`` permission (Sales, superusers); Marketers get 403 and
+``analytics.view_sales_dashboard`` permission (Sales, superusers); Marketers get 403 and
 anonymous users are sent to the login page."""
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from analytics.dashboard import DateRange, charts, dashboard_data
-
-DASHBOARD_PERM = "scoring.view_sales_dashboard"
+from analytics.facade import DASHBOARD_PERMISSION as DASHBOARD_PERM
 
 
 def can_view_dashboard(user: Any) -> bool:

@@ -127,3 +127,32 @@ class IngestCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_id}"
+
+
+class Metric(models.Model):
+    """A custom metric event (seed 14.2). ``data`` holds no personal data.
+
+    Its ``view_sales_dashboard`` permission opens the live sales dashboard. The model moved
+    here from ``scoring`` (issue 12) and keeps its table."""
+
+    class Kind(models.TextChoices):
+        LEAD_CAPTURED = "lead_captured", "Lead captured"
+        CONVERSION = "conversion", "Conversion"
+        AI_SATISFACTION = "ai_satisfaction", "AI satisfaction"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value = models.FloatField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "scoring_metric"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["kind", "occurred_at"], name="metric_kind_time_idx")]
+        permissions = [("view_sales_dashboard", "Can view the live sales dashboard")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {local_datetime(self.occurred_at)}"

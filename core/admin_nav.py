@@ -67,7 +67,7 @@ NAVIGATION: tuple[tuple[str, tuple[Entry, ...]], ...] = (
             Entry("Interactions", "ads_click", "analytics.interaction"),
             Entry("Score history", "timeline", "scoring.scoresnapshot"),
             Entry("Scoring models", "model_training", "scoring.scoringmodel"),
-            Entry("Model metrics", "query_stats", "scoring.metric"),
+            Entry("Model metrics", "query_stats", "analytics.metric"),
             Entry("Attendance imports", "upload_file", "events.attendanceimport"),
         ),
     ),

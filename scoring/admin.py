@@ -1,4 +1,4 @@
-"""Admin of the scoring app: score history, alerts, learned models and metrics; plus, on the
+"""Admin of the scoring app: score history, alerts and learned models; plus, on the
 leads app's lead page, a read-only "Why this score" section and the score-history inline
 (``why_this_score`` and ``ScoreHistoryInline``, which ``leads/admin.py`` composes into its
 ``LeadAdmin``)."""
@@ -15,7 +15,7 @@ from scoring.actions import rule_actions
 from scoring.engine import Config, explain, factor_text
 from scoring.engine.raw import raw_label
 from scoring.learned import ALGORITHM
-from scoring.models import Metric, ScoreAlert, ScoreSnapshot, ScoringModel
+from scoring.models import ScoreAlert, ScoreSnapshot, ScoringModel
 from scoring.services import scoring_model_activate
 
 
@@ -250,14 +250,6 @@ class ScoringModelAdmin(ReadOnlyMixin, ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # Needed by the actions; the form itself stays read-only (all fields read-only).
         return request.user.has_perm("scoring.change_scoringmodel")
-
-
-@admin.register(Metric)
-class MetricAdmin(ReadOnlyMixin, ModelAdmin):
-    list_display = ("kind", "value", "occurred_at")
-    list_filter = ("kind",)
-    date_hierarchy = "occurred_at"
-    readonly_fields = ("kind", "value", "data", "lead", "occurred_at")
 
 
 # --- on the lead page -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The scoring app's public surface: the only module another app imports from ``scoring``.
 
-Schedule a lead's rescoring, raise a hot-lead alert, and read the recorded metrics and
-the latest alerts for the dashboard. Foreign keys to scoring stay string labels.
+Schedule a lead's rescoring, raise a hot-lead alert, and read the latest alerts for the
+dashboard (the custom metrics live in ``analytics``). Foreign keys to scoring stay string labels.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ __all__ = [
     "alert_raise",
     "alerts_latest",
     "lead_rescore_soon",
-    "metric_totals",
 ]
 
 
@@ -46,23 +45,6 @@ def alert_raise(*, lead: Any, reason: str, details: dict | None = None) -> Any:
     from scoring.services import alert_raise as _raise
 
     return _raise(lead=lead, reason=reason, details=details)
-
-
-def metric_totals(*, since: datetime, until: datetime) -> dict[str, Any]:
-    """Leads captured, conversions (count and value) and AI satisfaction (average, count)
-    recorded in ``[since, until)``."""
-    from django.db.models import Avg, Count, Q, Sum
-    from django.db.models.functions import Coalesce
-
-    from scoring.models import Metric
-
-    return Metric.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
-        captured=Count("pk", filter=Q(kind="lead_captured")),
-        conversions=Count("pk", filter=Q(kind="conversion")),
-        conversion_value=Coalesce(Sum("value", filter=Q(kind="conversion")), 0.0),
-        satisfaction_avg=Avg("value", filter=Q(kind="ai_satisfaction")),
-        satisfaction_n=Count("pk", filter=Q(kind="ai_satisfaction")),
-    )
 
 
 def alerts_latest(*, limit: int) -> list[AlertSummary]:

@@ -6,7 +6,8 @@
   changed (who/what rescored it is in ``reason``).
 - ``ScoreAlert``: a hot-lead alert (grade A reached, high-intent trigger), at most one per
   lead and reason (database constraint), with the channels it was delivered to.
-- ``Metric``: the seed's custom metrics (14.2): lead captured, conversion, AI satisfaction.
+
+The seed's custom metrics (``Metric``) and the dashboard permission live in ``analytics``.
 """
 
 from __future__ import annotations
@@ -94,28 +95,3 @@ class ScoreAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} for {self.lead_id}"
-
-
-class Metric(models.Model):
-    """A custom metric event (seed 14.2). ``data`` holds no personal data."""
-
-    class Kind(models.TextChoices):
-        LEAD_CAPTURED = "lead_captured", "Lead captured"
-        CONVERSION = "conversion", "Conversion"
-        AI_SATISFACTION = "ai_satisfaction", "AI satisfaction"
-
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    lead = models.ForeignKey(
-        "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    value = models.FloatField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    occurred_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["kind", "occurred_at"], name="metric_kind_time_idx")]
-        permissions = [("view_sales_dashboard", "Can view the live sales dashboard")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} · {local_datetime(self.occurred_at)}"

@@ -158,7 +158,7 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("nurture.StepSend", lead="enrolment__lead"),
     PersonalData("scoring.ScoreSnapshot", lead="lead", note="score history"),
     PersonalData("scoring.ScoreAlert", lead="lead"),
-    PersonalData("scoring.Metric", lead="lead"),
+    PersonalData("analytics.Metric", lead="lead"),
     PersonalData("content.ContentEngagement", lead="lead", visitor="visitor"),
     PersonalData("content.PersonalisedFeed", lead="lead", visitor="visitor"),
     PersonalData("content.DownloadGrant", lead="lead"),

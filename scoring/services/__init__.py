@@ -4,8 +4,9 @@
 - ``scores``: rescoring one lead (now, or debounced) and the score history;
 - ``bulk``: rescoring all leads, or the recently active ones from beat;
 - ``alerts``: hot-lead alerts and their delivery;
-- ``training``: training and activating the learned model;
-- ``metrics``: the custom metrics of seed 14.2 and their sweep.
+- ``training``: training and activating the learned model.
+
+The custom metrics of seed 14.2 and their sweep are ``analytics``' (``analytics.facade``).
 
 Score columns of ``leads.Lead`` (``score``, ``grade``, ``fit_score``, ``engagement_score``,
 ``score_factors``, ``scored_at``) are written here only, with set-based updates (never a
@@ -14,9 +15,7 @@ model ``save()``, so the leads app's own columns are never overwritten).
 Other apps call:
 
 - ``lead_rescore_soon(lead_id=...)`` after an event that can change a score (debounced);
-- ``alert_raise(lead=..., reason="high_intent", details={...})`` for a high-intent trigger;
-- ``metric_record(kind=..., ...)`` / ``metric_lead_captured`` / ``metric_conversion`` /
-  ``metric_ai_satisfaction`` for the seed's custom metrics.
+- ``alert_raise(lead=..., reason="high_intent", details={...})`` for a high-intent trigger.
 """
 
 from __future__ import annotations
@@ -32,13 +31,6 @@ from scoring.services.bulk import (
     BulkStats,
     leads_rescore_bulk,
     leads_rescore_recent,
-)
-from scoring.services.metrics import (
-    metric_ai_satisfaction,
-    metric_conversion,
-    metric_lead_captured,
-    metric_record,
-    metrics_sweep,
 )
 from scoring.services.scores import (
     GRADE_A,
@@ -71,11 +63,6 @@ __all__ = [
     "lead_rescore_soon",
     "leads_rescore_bulk",
     "leads_rescore_recent",
-    "metric_ai_satisfaction",
-    "metric_conversion",
-    "metric_lead_captured",
-    "metric_record",
-    "metrics_sweep",
     "scoring_model_activate",
     "scoring_model_train",
     "training_records",

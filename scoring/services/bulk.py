@@ -25,7 +25,6 @@ from scoring.engine import (
 )
 from scoring.models import ScoreAlert
 from scoring.services.alerts import alert_raise
-from scoring.services.metrics import metrics_sweep
 from scoring.services.scores import GRADE_A, HIGH_INTENT, _newly_a, _write_generic, _write_postgres
 
 # --- all leads --------------------------------------------------------------------------------
@@ -184,6 +183,8 @@ def leads_rescore_recent(*, now: dt.datetime | None = None, overlap_seconds: int
                     "at": trigger.created_at.isoformat(),
                 },
             )
+    from analytics.facade import metrics_sweep
+
     metrics_sweep(since=since)
     cache.set(SWEEP_KEY, now, timeout=None)
     return stats

@@ -10,12 +10,8 @@ import time_machine
 from django.utils import timezone
 
 from analytics.dashboard import DateRange, lead_metrics
-from scoring.services import (
-    lead_rescore,
-    metric_ai_satisfaction,
-    metric_conversion,
-    metric_lead_captured,
-)
+from analytics.facade import metric_ai_satisfaction, metric_conversion, metric_lead_captured
+from scoring.services import lead_rescore
 from tests.scoring.conftest import HOT_PROFILE, engaged_events, make_lead
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +98,11 @@ def test_chat_figures_or_not_enabled(client, sales_user):
 def test_metric_validation():
     with pytest.raises(ValueError):
         metric_ai_satisfaction(conversation_id="c", satisfaction=9)
+
+
+def test_the_dashboard_permission_is_analytics(sales_user, marketer):
+    from analytics.facade import DASHBOARD_PERMISSION, can_view_dashboard
+
+    assert DASHBOARD_PERMISSION == "analytics.view_sales_dashboard"
+    assert sales_user.has_perm(DASHBOARD_PERMISSION) and can_view_dashboard(sales_user)
+    assert not can_view_dashboard(marketer)

@@ -107,9 +107,9 @@ def test_alert_carries_the_chat_digest():
 
 
 def test_sweep_records_the_seed_metrics_once(sales_user):
+    from analytics.models import Metric
     from chat.models import Conversation
     from leads.services import lead_change_stage, lead_update
-    from scoring.models import Metric
 
     lead = make_lead("metric@x.test", profile={"company": "Epsilon", "industry": "fintech"})
     lead_change_stage(lead=lead, stage="qualified", actor=sales_user)

@@ -1,5 +1,6 @@
 """The custom metrics of seed 14.2: leads captured, conversions and AI satisfaction,
-recorded as they happen or swept from activity since the last run.
+recorded as they happen or swept from activity since the last run, and their totals for
+the sales dashboard. (Moved from ``scoring`` with the ``Metric`` model, issue 12.)
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from scoring.models import Metric
+from analytics.models import Metric
 
 
 def metrics_sweep(*, since: dt.datetime) -> int:
@@ -71,14 +72,14 @@ def metrics_sweep(*, since: dt.datetime) -> int:
     rows += _satisfaction_metrics(since)
     Metric.objects.bulk_create(rows, batch_size=1000)
     if rows:
-        from analytics.facade import dashboard_push
+        from analytics.dashboard import dashboard_push
 
-        dashboard_push(event="metric", data={"kind": "sweep", "recorded": len(rows)})
+        dashboard_push("metric", {"kind": "sweep", "recorded": len(rows)})
     return len(rows)
 
 
 def _satisfaction_metrics(since: dt.datetime) -> list[Metric]:
-    from analytics.facade import chat_tables_ready
+    from analytics.dashboard import chat_tables_ready
 
     if not chat_tables_ready():
         return []
@@ -127,9 +128,9 @@ def metric_record(
         lead_id=getattr(lead, "pk", lead),
         occurred_at=occurred_at or timezone.now(),
     )
-    from analytics.facade import dashboard_push
+    from analytics.dashboard import dashboard_push
 
-    dashboard_push(event="metric", data={"kind": kind, "value": value})
+    dashboard_push("metric", {"kind": kind, "value": value})
     return metric
 
 
@@ -168,4 +169,19 @@ def metric_ai_satisfaction(
         lead=lead,
         value=float(satisfaction),
         data={"conversation_id": str(conversation_id)[:64], "model": model[:60]},
+    )
+
+
+def metric_totals(*, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+    """Leads captured, conversions (count and value) and AI satisfaction (average, count)
+    recorded in ``[since, until)``."""
+    from django.db.models import Avg, Count, Q, Sum
+    from django.db.models.functions import Coalesce
+
+    return Metric.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
+        captured=Count("pk", filter=Q(kind="lead_captured")),
+        conversions=Count("pk", filter=Q(kind="conversion")),
+        conversion_value=Coalesce(Sum("value", filter=Q(kind="conversion")), 0.0),
+        satisfaction_avg=Avg("value", filter=Q(kind="ai_satisfaction")),
+        satisfaction_n=Count("pk", filter=Q(kind="ai_satisfaction")),
     )
