@@ -12,17 +12,26 @@
 - **Staff and sales writes** (audited, with an ``actor``): ``lead_update``,
   ``lead_assign``, ``lead_change_stage``, ``lead_soft_delete``, ``notify_sales``;
   ``lead_audit`` records what another app did to a lead (who, what, why).
+- **Scores** (computed by ``scoring``, written here): ``lead_score_save`` (one lead, under
+  the caller's row lock) and ``lead_scores_save`` (many, set-based, with ``LeadScore``).
+- **Other systems' writes** (``leads.services.records``): ``lead_fields_pulled`` (fields a
+  CRM changed, audited), ``leads_create_from`` (leads a CRM knows, with ``LeadNew``,
+  audited), ``lead_ai_data_set`` (one key of ``ai_data``, for predictions) and
+  ``lead_profile_extra_set`` (a tool's data).
 - **Progressive profiling**: ``next_fields``, ``profile_form_fields``,
   ``profile_field_filled``, the industry vocabulary ``INDUSTRIES``, and profile inference
   (missing fields guessed from behaviour, logged, applied only when confident and only to
   empty fields): ``profile_infer``, ``profiles_infer_recent``, ``lead_inferences_apply``;
-  the consent ledger's current state: ``consent_current``.
+  the consent ledger: ``consent_record`` (append a decision), its current state
+  ``consent_current`` and ``consent_latest`` (a ``ConsentDecision``).
 - **Processing**: ``lead_events_process_later`` (behaviours, triggers and stage checks of
   a lead's new interactions, in Celery).
 - **Tables other apps still query** (``Lead``, ``Visitor``, ``ConsentRecord``,
-  ``LeadAudit``, ``LeadTrigger``): transitional; scoring writes the score columns,
-  privacy erases, the CRM sync and the tools read and write lead rows through them.
-  Each use is to become a function here (issue 12); new code adds a function instead.
+  ``LeadAudit``, ``LeadTrigger``): transitional, for reads (joins, dashboards, template
+  contexts). Writes go through the functions above: ``tests/leads_writes.py`` fails a
+  test when another app writes a leads table, except the writers its ``ALLOWED`` list
+  still names (privacy's erasure and retention, the tracking visitor upsert, a tool's
+  data). New code adds a function here instead.
 
 The functions are the services' and selectors' own (keyword-only, typed), resolved on
 first use so that importing the facade loads only ``leads.models``. Foreign keys to leads
@@ -54,7 +63,18 @@ _LAZY = {
     "profile_infer": "leads.services.inference",
     "profiles_infer_recent": "leads.services.inference",
     "INDUSTRIES": "leads.profiling",
+    "LeadScore": "leads.services.scores",
+    "LeadNew": "leads.services.records",
+    "lead_fields_pulled": "leads.services.records",
+    "leads_create_from": "leads.services.records",
+    "lead_ai_data_set": "leads.services.records",
+    "lead_profile_extra_set": "leads.services.records",
+    "lead_score_save": "leads.services.scores",
+    "lead_scores_save": "leads.services.scores",
     "consent_current": "leads.selectors",
+    "consent_latest": "leads.selectors",
+    "ConsentDecision": "leads.selectors",
+    "consent_record": "leads.services",
     "lead_for_request": "leads.selectors",
     "next_fields": "leads.selectors",
     "identity_for_request": "leads.identity",

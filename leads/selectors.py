@@ -229,6 +229,29 @@ def lead_timeline(*, lead: Lead, limit: int = 500) -> list[dict]:
     return entries
 
 
+@dataclass(frozen=True)
+class ConsentDecision:
+    """The latest consent decision of a lead for one purpose."""
+
+    granted: bool
+    wording: str
+    created_at: dt.datetime
+
+
+def consent_latest(*, lead_id: Any, purpose: str) -> ConsentDecision | None:
+    """The lead's latest decision for ``purpose`` (``data_processing``, ``marketing``,
+    ``analytics``), or None when it never decided."""
+    from leads.models import ConsentRecord
+
+    row = (
+        ConsentRecord.objects.filter(lead_id=lead_id, purpose=purpose)
+        .order_by("-created_at", "-id")
+        .values_list("granted", "wording", "created_at")
+        .first()
+    )
+    return ConsentDecision(*row) if row is not None else None
+
+
 def consent_current(*, lead: Lead) -> dict[str, bool]:
     """Current consent per purpose, derived from the append-only ledger: the latest record
     of each purpose wins (a withdrawal is a newer ``granted=False`` row)."""

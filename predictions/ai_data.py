@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from leads.facade import Lead
+from leads.facade import Lead, lead_ai_data_set
 from predictions.models import LeadPrediction, ModelRun
 
 CHURN_ACTION_AT = 0.5
@@ -139,7 +139,6 @@ def fill_ai_data(*, now: dt.datetime | None = None) -> int:
             f"{PROPENSITY_ACTION_AT}, else keep nurturing",
             "at": at,
         }
-        data = {**(lead.ai_data or {}), "predicted": entries}
-        Lead.objects.filter(pk=lead.pk).update(ai_data=data)
-        written += 1
+        if lead_ai_data_set(lead_id=lead.pk, key="predicted", value=entries):
+            written += 1
     return written

@@ -40,16 +40,6 @@ WRITE = re.compile(r"""\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(leads_\w+)
 # Writers of leads tables outside ``leads`` not converted yet: "path:qualname".
 ALLOWED: frozenset[str] = frozenset(
     {
-        # scoring: the score columns (row-locked single rescore, set-based bulk writes)
-        "scoring/services/scores.py:_rescore_locked",
-        "scoring/services/scores.py:_write_postgres",
-        "scoring/services/scores.py:_write_generic",
-        # predictions: Lead.ai_data["predicted"]
-        "predictions/ai_data.py:fill_ai_data",
-        # HubSpot pull: lead fields, new leads and their audit rows
-        "integrations/hubspot/sync/pull.py:contacts_apply",
-        # nurture: a marketing withdrawal on unsubscribe (consent ledger)
-        "nurture/services/newsletters.py:_withdraw_marketing",
         # tools: tool data in profile_extra (inferred profile fields moved to leads)
         "tools/services.py:lead_tool_data_store",
         # analytics: the visitor upsert of the tracking paths (raw SQL)

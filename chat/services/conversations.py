@@ -108,7 +108,7 @@ def _valid_zone(name: str) -> bool:
 def _carry_lead(conv: Conversation) -> None:
     """Start from what the returning lead already told us, with the consent they gave on
     the form (the latest data-processing decision)."""
-    from leads.facade import ConsentRecord
+    from leads.facade import consent_latest
 
     lead = conv.lead
     known = {}
@@ -123,11 +123,7 @@ def _carry_lead(conv: Conversation) -> None:
             conv.state = {**(conv.state or {}), "implied": {"authority": implied[1]}}
     conv.collected = known
     conv.qualification_progress = slots.qualification_progress(known)
-    latest = (
-        ConsentRecord.objects.filter(lead=lead, purpose=ConsentRecord.Purpose.DATA_PROCESSING)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    latest = consent_latest(lead_id=lead.pk, purpose="data_processing")
     if latest is not None and latest.granted:
         conv.consent_given_at = latest.created_at
         conv.consent_wording = latest.wording or CONSENT_WORDING

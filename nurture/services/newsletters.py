@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.queue import enqueue
-from leads.facade import ConsentRecord, Lead
+from leads.facade import Lead, consent_record
 from mail.facade import absolute_url, queue_template_email
 from nurture.models import (
     IssueDelivery,
@@ -177,11 +177,11 @@ def newsletter_confirm(*, subscriber: Subscriber, ip: str = "") -> Subscriber:
 def _withdraw_marketing(lead: Lead | None, *, method: str, wording: str) -> None:
     if lead is None:
         return
-    ConsentRecord.objects.create(
+    consent_record(
         lead=lead,
-        purpose=ConsentRecord.Purpose.MARKETING,
+        purpose="marketing",
         granted=False,
-        method=method[:30],
+        method=method,
         legal_basis="consent",
         wording=wording,
     )

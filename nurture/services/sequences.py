@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from leads.facade import ConsentRecord, Lead
+from leads.facade import Lead, consent_latest
 from mail.facade import queue_template_email
 from nurture.models import (
     Enrolment,
@@ -36,11 +36,7 @@ def marketing_allowed(lead: Lead) -> bool:
         return False
     if (lead.preferences or {}).get("do_not_contact"):
         return False
-    latest = (
-        ConsentRecord.objects.filter(lead=lead, purpose=ConsentRecord.Purpose.MARKETING)
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    latest = consent_latest(lead_id=lead.pk, purpose="marketing")
     if latest is None or not latest.granted:
         return False
     return not Subscriber.objects.filter(

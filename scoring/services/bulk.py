@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.queue import enqueue
@@ -25,7 +25,7 @@ from scoring.engine import (
 )
 from scoring.models import ScoreAlert
 from scoring.services.alerts import alert_raise
-from scoring.services.scores import GRADE_A, HIGH_INTENT, _newly_a, _write_generic, _write_postgres
+from scoring.services.scores import GRADE_A, HIGH_INTENT, _newly_a, write_scores
 
 # --- all leads --------------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def leads_rescore_bulk(
     chunk_size = chunk_size or settings.SCORING_BULK_CHUNK
     config = Config.from_settings()
     model = selectors.active_model(config)
-    write = _write_postgres if connection.vendor == "postgresql" else _write_generic
+    write = write_scores
     stats = BulkStats(model=model.label)
     started = time.perf_counter()
     # Chunks allocate hundreds of thousands of short-lived objects; full collections

@@ -36,91 +36,69 @@ HIGH_INTENT = ScoreAlert.Reason.HIGH_INTENT.value
 # --- writing scores ---------------------------------------------------------------------------
 
 
-def _write_postgres(
+def write_scores(
     results: Sequence[Scored], *, now: dt.datetime, model_label: str, reason: str
 ) -> None:
-    """COPY the results into a temporary table, then one UPDATE ... FROM and one INSERT of
-    history rows for the scores that changed."""
-    from leads.facade import Lead
+    """Write the leads' score columns through ``leads.facade`` (one set-based statement),
+    then the history rows of the leads whose score or grade changed as committed."""
+    from leads.facade import LeadScore, lead_scores_save
 
-    lead_table = connection.ops.quote_name(Lead._meta.db_table)
+    changed_ids = set(
+        lead_scores_save(
+            scores=[
+                LeadScore(
+                    lead_id=s.lead_id,
+                    score=s.score,
+                    grade=s.grade,
+                    fit=s.fit,
+                    engagement=s.engagement,
+                    factors=s.factors_json(),
+                    changed=s.changed,
+                )
+                for s in results
+                if s.needs_write
+            ],
+            now=now,
+        )
+    )
+    history = [s for s in results if s.changed and s.lead_id in changed_ids]
+    if connection.vendor == "postgresql":
+        _history_copy(history, now=now, model_label=model_label, reason=reason)
+    else:
+        ScoreSnapshot.objects.bulk_create(
+            [_snapshot(s, now=now, model_label=model_label, reason=reason) for s in history],
+            batch_size=1000,
+        )
+
+
+def _history_copy(
+    history: Sequence[Scored], *, now: dt.datetime, model_label: str, reason: str
+) -> None:
+    """COPY the history rows (PostgreSQL): the bulk path writes up to a chunk at once."""
+    if not history:
+        return
     snap_table = connection.ops.quote_name(ScoreSnapshot._meta.db_table)
-    with connection.cursor() as cursor:
-        # Scores are derived data, recomputed by the next run: a crash may lose this
-        # chunk's commit, never corrupt it, so the chunk need not wait for the WAL flush.
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS scoring_batch (id uuid, score smallint, "
-            "grade varchar(1), fit smallint, eng integer, factors jsonb, changed boolean) "
-            "ON COMMIT DELETE ROWS"
-        )
-        raw = cursor.cursor
-        with raw.copy(
-            "COPY scoring_batch (id, score, grade, fit, eng, factors, changed) FROM STDIN"
-        ) as copy:
-            for s in results:
-                if s.needs_write:
-                    copy.write_row(
-                        (
-                            s.lead_id,
-                            s.score,
-                            s.grade,
-                            s.fit,
-                            s.engagement,
-                            s.factors_json(),
-                            s.changed,
-                        )
-                    )
-        # Lock the leads whose score or grade this run changes, re-checked against the row
-        # as committed: a per-lead rescore that committed the same value meanwhile (the row
-        # lock waits for it) makes this run's history row a duplicate, so it is not written.
-        cursor.execute(
-            f"SELECT l.id FROM {lead_table} AS l JOIN scoring_batch AS b ON l.id = b.id "  # noqa: S608
-            "WHERE b.changed AND (l.scored_at IS NULL OR l.score IS DISTINCT FROM b.score "
-            "OR l.grade IS DISTINCT FROM b.grade) ORDER BY l.id FOR UPDATE OF l"
-        )
-        changed_ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            f"UPDATE {lead_table} AS l SET score = b.score, grade = b.grade, "  # noqa: S608
-            "fit_score = b.fit, engagement_score = b.eng, score_factors = b.factors, "
-            "scored_at = %s FROM scoring_batch AS b WHERE l.id = b.id",
-            [now],
-        )
-        cursor.execute(
-            f"INSERT INTO {snap_table} (lead_id, score, grade, fit_score, engagement_score, "  # noqa: S608
-            "factors, model_label, reason, created_at) SELECT id, score, grade, fit, eng, "
-            "factors, %s, %s, %s FROM scoring_batch WHERE id = ANY(%s)",
-            [model_label, reason, now, changed_ids],
-        )
-        cursor.execute("TRUNCATE scoring_batch")
-
-
-def _write_generic(
-    results: Sequence[Scored], *, now: dt.datetime, model_label: str, reason: str
-) -> None:
-    from leads.facade import Lead
-
-    objs = []
-    for s in results:
-        if not s.needs_write:
-            continue
-        obj = Lead(pk=s.lead_id)
-        obj.score, obj.grade, obj.fit_score = s.score, s.grade, s.fit
-        obj.engagement_score, obj.score_factors, obj.scored_at = s.engagement, s.factors, now
-        objs.append(obj)
-    Lead.all_objects.bulk_update(
-        objs,
-        ["score", "grade", "fit_score", "engagement_score", "score_factors", "scored_at"],
-        batch_size=500,
-    )
-    ScoreSnapshot.objects.bulk_create(
-        [
-            _snapshot(s, now=now, model_label=model_label, reason=reason)
-            for s in results
-            if s.changed
-        ],
-        batch_size=1000,
-    )
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {snap_table} (lead_id, score, grade, fit_score, engagement_score, "
+            "factors, model_label, reason, created_at) FROM STDIN"
+        ) as copy,
+    ):
+        for s in history:
+            copy.write_row(
+                (
+                    s.lead_id,
+                    s.score,
+                    s.grade,
+                    s.fit,
+                    s.engagement,
+                    s.factors_json(),
+                    model_label,
+                    reason,
+                    now,
+                )
+            )
 
 
 def _snapshot(
@@ -190,7 +168,7 @@ def lead_rescore(
 
 @transaction.atomic
 def _rescore_locked(*, lead_id: Any, reason: str, now=None) -> ScoreOutcome:
-    from leads.facade import Lead
+    from leads.facade import Lead, lead_score_save
 
     now = now or timezone.now()
     row = (
@@ -205,13 +183,14 @@ def _rescore_locked(*, lead_id: Any, reason: str, now=None) -> ScoreOutcome:
     model = selectors.active_model(config)
     (s,) = score_rows([row], selectors.activity_for([row[0]]), config=config, model=model, now=now)
     factors = s.factors
-    Lead.all_objects.filter(pk=s.lead_id).update(
+    lead_score_save(
+        lead_id=s.lead_id,
         score=s.score,
         grade=s.grade,
-        fit_score=s.fit,
-        engagement_score=s.engagement,
-        score_factors=factors,
-        scored_at=now,
+        fit=s.fit,
+        engagement=s.engagement,
+        factors=factors,
+        now=now,
     )
     if s.changed:
         _snapshot(s, now=now, model_label=model.label, reason=reason, factors=factors).save()

@@ -53,6 +53,15 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+def _email_taken(Lead: Any, email: str, lead_id: Any) -> bool:  # noqa: N803
+    """Another live lead already has this address (a pulled email change is then skipped)."""
+    return (
+        Lead.all_objects.filter(email_normalized=_normalize_email(email), erased_at__isnull=True)
+        .exclude(pk=lead_id)
+        .exists()
+    )
+
+
 def _same(a: Any, b: Any) -> bool:
     return str(a if a is not None else "").strip() == str(b if b is not None else "").strip()
 
@@ -65,7 +74,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
     from privacy.facade import suppressed_emails
 
     Lead = _lead_model()  # noqa: N806
-    from leads.facade import LeadAudit
+    from leads.facade import LeadNew, lead_fields_pulled, leads_create_from
 
     result = ApplyResult()
     if not contacts:
@@ -92,10 +101,9 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
     }
     suppressed = suppressed_emails(emails=emails)
     now = timezone.now()
-    new_leads: list = []
+    new_leads: list[LeadNew] = []
     new_links: list[CrmLink] = []
     conflicts: list[SyncConflict] = []
-    audits: list = []
     push_back: set = set()
     seen_links: list[int] = []
     for contact in contacts:
@@ -114,25 +122,23 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
             if (
                 not email
                 or email in suppressed
-                or email in {ld.email_normalized for ld in new_leads}
+                or email in {_normalize_email(n.email) for n in new_leads}
             ):
                 result.skipped += 1
                 continue
-            lead = Lead(
+            new = LeadNew(
+                id=uuid.uuid4(),
                 email=contact.properties.get("email").strip(),
-                email_normalized=email,
                 source="hubspot",
                 stage=values.get("stage") or Lead.Stage.IDENTIFIED,
+                fields={k: v for k, v in values.items() if k not in {"email", "stage"}},
             )
-            for name, value in values.items():
-                if name not in {"email", "stage"}:
-                    setattr(lead, name, value)
-            new_leads.append(lead)
+            new_leads.append(new)
             new_links.append(
                 CrmLink(
                     kind=CrmLink.Kind.CONTACT,
-                    local_id=str(lead.pk),
-                    lead=lead,
+                    local_id=str(new.id),
+                    lead_id=new.id,
                     hubspot_id=contact.hubspot_id,
                     dirty=False,
                     status=CrmLink.Status.SYNCED,
@@ -142,7 +148,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
             )
             result.created += 1
             continue
-        changes: dict[str, dict] = {}
+        changes: dict[str, Any] = {}
         for name, theirs in values.items():
             ours = getattr(lead, name)
             if _same(ours, theirs):
@@ -169,25 +175,14 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
                     )
                 )
             if winner == "theirs":
-                if name == "email":
-                    if (
-                        Lead.all_objects.filter(
-                            email_normalized=_normalize_email(theirs), erased_at__isnull=True
-                        )
-                        .exclude(pk=lead.pk)
-                        .exists()
-                    ):
-                        continue
-                    lead.email_normalized = _normalize_email(theirs)
-                changes[name] = {"from": ours, "to": theirs}
-                setattr(lead, name, theirs)
+                if name == "email" and _email_taken(Lead, theirs, lead.pk):
+                    continue
+                changes[name] = theirs
             else:
                 push_back.add(lead.pk)
         if changes:
-            fields = [*changes, "updated_at"] + (["email_normalized"] if "email" in changes else [])
-            lead.save(update_fields=fields)
-            audits.append(
-                LeadAudit(lead=lead, action="hubspot_pulled", changes={"source": source, **changes})
+            lead_fields_pulled(
+                lead=lead, changes=changes, source=source, action="hubspot_pulled", actor=None
             )
             result.updated += 1
         else:
@@ -213,12 +208,7 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
             seen_links.append(link.pk)
     CrmLink.objects.filter(pk__in=seen_links).update(pulled_at=now)
     if new_leads:
-        Lead.objects.bulk_create(new_leads, batch_size=500)
-        audits += [
-            LeadAudit(lead=lead, action="created", changes={"source": "hubspot"})
-            for lead in new_leads
-        ]
-        result.lead_ids += [lead.pk for lead in new_leads]
+        result.lead_ids += leads_create_from(leads=new_leads, actor=None)
     # A lead pushed before HubSpot answered may already have a row without the id.
     existing = {
         row.local_id: row
@@ -239,7 +229,6 @@ def contacts_apply(*, contacts: list[RemoteContact], source: str) -> ApplyResult
         )
         row.save(update_fields=["hubspot_id", "pulled_at", "remote_updated_at", "updated_at"])
     CrmLink.objects.bulk_create(to_create, batch_size=1000)
-    LeadAudit.objects.bulk_create(audits, batch_size=1000)
     SyncConflict.objects.bulk_create(conflicts)
     result.conflicts = len(conflicts)
     for lead_id in push_back:
