@@ -7,8 +7,9 @@ banner cookie and the browser's GPC/DNT signal), the truncated client address
 (``core.net``), the user agent and the signed-in user. ``context_build`` is the one builder:
 ``RequestContextMiddleware`` runs it for every request (``request.ctx``) and
 ``context_from_scope`` for a WebSocket scope, from the same inputs (cookies and a
-``META``-style header dict). Work that costs a query, the verified lead (``lead_id``) and
-the user, is done on first use only, so a request that needs nothing pays nothing.
+``META``-style header dict). The middleware builds it on first use, and the parts that
+cost a query, the verified lead (``lead_id``) and the user, are looked up on first use of
+those, so a request that needs nothing pays nothing.
 
 A context made outside any request (a Celery task, a management command) is just
 ``RequestContext(...)`` with what the caller knows; ``RequestContext()`` is "nobody".
@@ -25,6 +26,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.functional import SimpleLazyObject
 
 from core.net import client_ip_from_meta, truncate_ip
 
@@ -106,9 +108,7 @@ def context_from_request(request: HttpRequest) -> RequestContext:
     and kept there (a request that skipped the middleware: a test's RequestFactory)."""
     ctx = getattr(request, "ctx", None)
     if ctx is None:
-        ctx = context_build(
-            cookies=request.COOKIES, meta=request.META, user=getattr(request, "user", None)
-        )
+        ctx = _build_for(request)
         request.ctx = ctx
     return ctx
 
@@ -135,9 +135,16 @@ def context_from_scope(scope: Mapping[str, Any]) -> RequestContext:
 
 class RequestContextMiddleware(MiddlewareMixin):
     """Attaches ``request.ctx`` (see ``context_from_request``), after authentication. Sync
-    and async capable (``MiddlewareMixin``), so it adds no thread hop under ASGI."""
+    and async capable (``MiddlewareMixin``), so it adds no thread hop under ASGI.
+
+    The context is built on first use (a ``SimpleLazyObject``, once per request): a page that
+    never asks pays neither the cookie's signature check nor the address parsing."""
 
     def process_request(self, request: HttpRequest) -> None:
-        request.ctx = context_build(
-            cookies=request.COOKIES, meta=request.META, user=getattr(request, "user", None)
-        )
+        request.ctx = SimpleLazyObject(lambda: _build_for(request))
+
+
+def _build_for(request: HttpRequest) -> RequestContext:
+    return context_build(
+        cookies=request.COOKIES, meta=request.META, user=getattr(request, "user", None)
+    )

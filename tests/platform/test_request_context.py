@@ -57,6 +57,20 @@ def test_middleware_builds_the_context_once_with_no_query(django_assert_num_quer
     assert context_from_request(request) is ctx  # views get the middleware's, not a new one
 
 
+def test_a_request_that_never_reads_the_context_never_builds_it(monkeypatch):
+    import core.context
+
+    built = []
+    real = core.context.context_build
+    monkeypatch.setattr(core.context, "context_build", lambda **kw: built.append(1) or real(**kw))
+    request = RequestFactory().get("/", HTTP_USER_AGENT=PHONE_UA)
+    RequestContextMiddleware(lambda req: HttpResponse("ok"))(request)
+    assert built == []  # nothing asked: no signature check, no address parsing
+    assert request.ctx.user_agent == PHONE_UA
+    assert request.ctx.ip_truncated == "127.0.0.0"
+    assert built == [1]  # built once, on first use
+
+
 @pytest.mark.django_db
 def test_the_lead_is_looked_up_on_first_use_only_and_only_when_verified(
     django_assert_num_queries,
