@@ -1,7 +1,8 @@
 """The ingestion hand-off: an accepted ``/api/track`` request becomes one Redis stream entry.
 
-One round trip (a Lua script) claims the client's batch id, appends the entry and says
-whether a drain must be scheduled; the worker (``analytics.ingest.track_buffer_drain``)
+One command (a Lua script, ``EVALSHA`` on the event loop's own pipelined connection,
+``core.resp``) counts the request against the ``track`` rate limit, claims the client's
+batch id, appends the entry and says whether a drain must be scheduled; the worker (``analytics.ingest.track_buffer_drain``)
 copies the stream into PostgreSQL, touches the visitors and schedules lead processing,
 exactly once per entry (a checkpoint row committed with the rows it covers).
 
@@ -19,16 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import redis
-import redis.asyncio as aioredis
 from django.conf import settings
 
-from core import degrade, ratelimit
+from core import degrade, ratelimit, resp
 from core.net import client_ip
 from core.redis_pool import SharedConnectionPool
 
@@ -39,19 +40,29 @@ DUPLICATE = -1  # the batch id was already accepted: a client's retry
 QUEUED = 0  # appended; a drain is already due
 SCHEDULE = 1  # appended; this request schedules the drain
 
-# KEYS: stream, kick flag, batch claim ("" for none), rate-limit counter ("" for none).
-# ARGV: entry, kick ttl, claim ttl, the limit (when a counter is given).
+# KEYS: stream, kick flag, batch claim ("" for none), rate-limit counter (absent or "" for
+# none). ARGV: entry, kick ttl, claim ttl, then with a counter: the limit, the cost and the
+# counter's ttl. Without a counter the result is the outcome; with one it is
+# {outcome, count}: the request is counted (INCRBY, EXPIRE, as core.ratelimit counts) and
+# appended only while the count is within the limit.
 _PUSH = """
+local n = -1
 if KEYS[4] and KEYS[4] ~= '' then
-  if tonumber(redis.call('GET', KEYS[4]) or '0') > tonumber(ARGV[4]) then return -2 end
+  n = redis.call('INCRBY', KEYS[4], ARGV[5])
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+  if n > tonumber(ARGV[4]) then return {-2, n} end
 end
-if KEYS[3] ~= '' then
-  if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then return -1 end
+local r = 0
+if KEYS[3] ~= '' and not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[3]) then
+  r = -1
+else
+  redis.call('XADD', KEYS[1], '*', 'd', ARGV[1])
+  if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then r = 1 end
 end
-redis.call('XADD', KEYS[1], '*', 'd', ARGV[1])
-if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
-return 0
+if n >= 0 then return {r, n} end
+return r
 """
+_PUSH_SHA = hashlib.sha1(_PUSH.encode()).hexdigest()  # noqa: S324 - Redis names scripts so
 
 
 def _prefix() -> str:
@@ -167,90 +178,48 @@ def push(entry: Entry) -> int:
     return result
 
 
-_aclients: dict[int, aioredis.Redis] = {}
+_links: dict[tuple[int, str], resp.Link] = {}
 
 
-class _GroupCommit:
-    """The requests of one event loop share Redis round trips: whatever arrived while a
-    pipeline was in flight goes out in the next one (group commit), each request's rate
-    count then its hand-off script, so under load one round trip serves many requests."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[ratelimit.PendingCount, list, list, asyncio.Future]] = []
-        self.task: asyncio.Task | None = None
-
-    async def submit(
-        self, count: ratelimit.PendingCount, keys: list, args: list
-    ) -> tuple[ratelimit.Decision, int | None]:
-        future = asyncio.get_running_loop().create_future()
-        self.pending.append((count, keys, args, future))
-        if self.task is None:
-            self.task = asyncio.get_running_loop().create_task(self._flush())
-        return await future
-
-    async def _flush(self) -> None:
-        try:
-            while self.pending:
-                batch, self.pending = self.pending, []
-                await self._send(batch)
-        finally:
-            self.task = None
-
-    async def _send(self, batch: list) -> None:
-        breaker = degrade.cache_breaker()
-        results = None
-        if not breaker.skip():
-            try:
-                pipe = _aclient().pipeline(transaction=False)
-                for count, keys, args, _future in batch:
-                    count.add_to(pipe)
-                    pipe.eval(_PUSH, 4, *keys, count.key, *args, count.limit.count)
-                results = await pipe.execute()
-            except degrade.DOWN_ERRORS as exc:
-                breaker.failed(exc)
-            except Exception as exc:  # noqa: BLE001 - handed to every waiting request
-                for *_rest, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                return
-            else:
-                breaker.ok()
-        for index, (count, _keys, _args, future) in enumerate(batch):
-            if future.done():
-                continue  # the client went away
-            if results is None:  # Redis down: counted here, written by the request
-                future.set_result((count.decide_locally(), None))
-            else:
-                done = results[3 * index : 3 * index + 3]
-                future.set_result((count.decide(done[0]), int(done[2])))
-
-
-_group_commits: dict[int, _GroupCommit] = {}
+def _link() -> resp.Link:
+    """The event loop's pipelined connection (``core.resp``): the script is loaded on
+    every new connection, so a call is one ``EVALSHA``."""
+    key = (id(asyncio.get_running_loop()), settings.REDIS_URL)
+    link = _links.get(key)
+    if link is None:
+        link = _links[key] = resp.Link(
+            settings.REDIS_URL,
+            timeout=2.0,
+            connect_timeout=1.0,
+            setup=(resp.pack("SCRIPT", "LOAD", _PUSH),),
+        )
+    return link
 
 
 async def alimited_push(request: Any, entry: Entry) -> tuple[ratelimit.Decision, int | None]:
-    """The ``track`` rate limit and the hand-off in one round trip, shared with the other
-    requests in flight: the script appends only while the request is within the limit.
+    """The ``track`` rate limit and the hand-off in one command (one script call): the
+    script counts the request and appends it only while it is within the limit. Requests
+    in flight share the event loop's connection (pipelined), not a round trip each.
     Returns the decision and LIMITED, DUPLICATE, QUEUED or SCHEDULE, or None when Redis is
-    down (the caller writes the events itself)."""
-    loop_id = id(asyncio.get_running_loop())
-    group = _group_commits.get(loop_id)
-    if group is None:
-        group = _group_commits[loop_id] = _GroupCommit()
-    keys, args = _args(entry)
+    down (counted in this process; the caller writes the events itself)."""
     count = ratelimit.pending_count("track", client_ip(request) or "unknown")
-    return await group.submit(count, keys, args)
-
-
-def _aclient() -> aioredis.Redis:
-    loop_id = id(asyncio.get_running_loop())
-    aclient = _aclients.get(loop_id)
-    if aclient is None:
-        aclient = aioredis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1.0, socket_timeout=2.0
-        )
-        _aclients[loop_id] = aclient
-    return aclient
+    breaker = degrade.cache_breaker()
+    if breaker.skip():
+        return count.decide_locally(), None
+    keys, args = _args(entry)
+    tail = (*keys, count.key, *args, count.limit.count, count.cost, count.limit.period + 1)
+    try:
+        try:
+            outcome, counted = await _link().call(resp.pack("EVALSHA", _PUSH_SHA, 4, *tail))
+        except redis.exceptions.ResponseError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+            outcome, counted = await _link().call(resp.pack("EVAL", _PUSH, 4, *tail))
+    except degrade.DOWN_ERRORS as exc:
+        breaker.failed(exc)
+        return count.decide_locally(), None
+    breaker.ok()
+    return count.decide(counted), int(outcome)
 
 
 def schedule_drain() -> None:
