@@ -2,9 +2,10 @@
 
 One command (a Lua script, ``EVALSHA`` on the event loop's own pipelined connection,
 ``core.resp``) counts the request against the ``track`` rate limit, claims the client's
-batch id, appends the entry and says whether a drain must be scheduled; the worker (``analytics.ingest.track_buffer_drain``)
-copies the stream into PostgreSQL, touches the visitors and schedules lead processing,
-exactly once per entry (a checkpoint row committed with the rows it covers).
+batch id, appends the entry and says whether a drain must be scheduled; the worker
+(``analytics.ingest.track_buffer_drain``) copies the stream into PostgreSQL, touches the
+visitors and schedules lead processing, exactly once per entry (a checkpoint row committed
+with the rows it covers).
 
 A drain is scheduled by the first request after the previous drain started (a flag the
 drain clears when it starts; it also expires after ``TRACK_BUFFER_KICK_SECONDS`` in case
@@ -26,6 +27,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import redis
 from django.conf import settings
 
@@ -111,7 +113,7 @@ class Entry:
                 found = iso[id(value)] = value.isoformat()
             return found
 
-        return json.dumps(
+        return _encode(
             {
                 "v": self.visitor_id,
                 "ua": self.user_agent,
@@ -129,9 +131,11 @@ class Entry:
                     ]
                     for e in self.events
                 ],
-            },
-            separators=(",", ":"),
-        ).encode()
+            }
+        )
+
+
+_encode = msgspec.json.Encoder().encode  # compact, UTF-8; what json.loads reads back
 
 
 def decode(raw: bytes) -> dict[str, Any]:

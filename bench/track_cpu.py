@@ -123,8 +123,8 @@ def main() -> None:
     import django
 
     django.setup(set_prefix=False)
-    from ementech.asgi import django_asgi_app as app
     from analytics import handoff
+    from ementech.asgi import django_asgi_app as app
 
     redis = handoff.client()
     redis.set(handoff.kick_key(), "1", ex=3600)  # no drain is scheduled by the bench
