@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +49,7 @@ from core.csp import SiteCSPMiddleware
 from core.errors import too_many_requests
 from core.parsers import parse_json_body, snake_body
 from core.ratelimit import arate_limit, rate_limit
-from leads.facade import visitor_cookie_set, visitor_id_from_request
+from leads.facade import visitor_cookie_set, visitor_cookie_value, visitor_id_from_request
 from privacy.facade import analytics_allowed
 
 TRACK_PATH = "/api/track"
@@ -228,6 +229,24 @@ def _write_direct_closing(request: HttpRequest, accepted: Accepted) -> tuple[uui
         close_old_connections()
 
 
+Raw = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body (ASGI)
+
+
+def _raw(response: HttpResponse) -> Raw:
+    """A response as Django's ASGI handler sends it (headers, then cookies)."""
+    headers = [(name.encode(), value.encode("latin1")) for name, value in response.items()]
+    for morsel in response.cookies.values():
+        headers.append((b"Set-Cookie", morsel.output(header="").encode("ascii").strip()))
+    return response.status_code, headers, response.content
+
+
+class _NoCookies:
+    COOKIES: dict[str, str] = {}
+
+
+_NO_COOKIES = _NoCookies()
+
+
 class _Responder:
     """The 202 (or 429) with the headers the full stack would have added: the visitor
     cookie, ``Cache-Control: no-store, private``, SecurityMiddleware's, X-Frame-Options, the
@@ -241,6 +260,10 @@ class _Responder:
         self._csp = SiteCSPMiddleware(lambda request: None)
         self._csp_header: tuple[str, str] | None = None
         self._kicks: set[Any] = set()
+        # The 202's headers but its length, learnt from the first one (by is_secure(): the
+        # only thing they depend on), and the visitor cookie's header of this second.
+        self._headers: dict[bool, list[tuple[bytes, bytes] | None]] = {}
+        self._cookie: tuple[int, bytes, bytes] | None = None
 
     def _policy(self, request: HttpRequest) -> tuple[str, str] | None:
         """The CSP header of ``/api/track`` (no nonce is ever asked for on it, so it is the
@@ -284,6 +307,42 @@ class _Responder:
         vid = uuid.UUID(entry.visitor_id)
         return self.accepted(request, vid, len(entry.events), result == handoff.DUPLICATE)
 
+    def raw_accepted(
+        self, request: HttpRequest, vid: uuid.UUID, n: int, duplicate: bool, cookie: bool
+    ) -> Raw:
+        """``accepted``'s 202 as ASGI parts, the same bytes without building a response:
+        the first one (per ``is_secure()``) is built by ``accepted`` and its headers kept;
+        ``cookie`` is whether the visitor cookie is set (the browser did not send it)."""
+        secure = request.is_secure()
+        headers = self._headers.get(secure)
+        if headers is None:
+            response = self.accepted(request, vid, n, duplicate)
+            self._headers[secure] = [
+                None if name == "Content-Length" else (name.encode(), value.encode("latin1"))
+                for name, value in response.items()
+            ]
+            return _raw(response)
+        body = b'{"accepted": %d, "duplicate": true}' % n if duplicate else b'{"accepted": %d}' % n
+        length = (b"Content-Length", b"%d" % len(body))
+        out = [length if header is None else header for header in headers]
+        if cookie:
+            out.append((b"Set-Cookie", self._cookie_header(vid)))
+        return 202, out, body
+
+    def _cookie_header(self, vid: uuid.UUID) -> bytes:
+        """What ``visitor_cookie_set`` and Django's ASGI handler would send: made once a
+        second (its expiry moves with the clock) around a stand-in id, then the id's own
+        signed value in its place (legal cookie characters: never quoted)."""
+        now = int(time.time())
+        if self._cookie is None or self._cookie[0] != now:
+            probe, stand_in = HttpResponse(), uuid.UUID(int=0)
+            visitor_cookie_set(_NO_COOKIES, probe, stand_in)
+            morsel = next(iter(probe.cookies.values()))
+            header = morsel.output(header="").encode("ascii").strip()
+            before, _, after = header.partition(visitor_cookie_value(stand_in).encode())
+            self._cookie = (now, before, after)
+        return self._cookie[1] + visitor_cookie_value(vid).encode("ascii") + self._cookie[2]
+
     def track(self, request: HttpRequest) -> HttpResponse | None:
         """The answer (sync), or None to fall through to the full stack."""
         accepted = accept(request)
@@ -304,8 +363,9 @@ class _Responder:
                 return self.buffered(request, entry, result)
         return self.accepted(request, *_write_direct(request, accepted))
 
-    async def atrack(self, request: HttpRequest) -> HttpResponse | None:
-        """``track`` on the event loop: no thread hop unless Redis is down."""
+    async def atrack(self, request: HttpRequest, *, raw: bool = False) -> HttpResponse | Raw | None:
+        """``track`` on the event loop: no thread hop unless Redis is down. With ``raw``
+        the 202 of a buffered request comes as ASGI parts (``raw_accepted``)."""
         accepted = accept(request)
         if accepted is None or not self.secure_enough(request):
             return None
@@ -319,7 +379,12 @@ class _Responder:
                     kick = asyncio.get_running_loop().run_in_executor(None, handoff.schedule_drain)
                     self._kicks.add(kick)
                     kick.add_done_callback(self._kicks.discard)
-                return self.buffered(request, entry, result)
+                if not raw:
+                    return self.buffered(request, entry, result)
+                vid = uuid.UUID(entry.visitor_id)
+                duplicate = result == handoff.DUPLICATE
+                cookie = accepted.visitor_id is None  # else the cookie holds this id
+                return self.raw_accepted(request, vid, len(entry.events), duplicate, cookie)
         else:
             limited = await arate_limit(request, "track")
             if limited is not None:
@@ -363,7 +428,12 @@ class TrackASGIHandler(ASGIHandler):
             request, error_response = self.create_request(scope, body_file)
             response = None
             if request is not None:
-                response = await self.responder.atrack(request)
+                response = await self.responder.atrack(request, raw=True)
+            if type(response) is tuple:
+                status, headers, body = response
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
             if response is not None:
                 await self.send_response(response, send)
                 if response.status_code >= 400:

@@ -4,7 +4,8 @@
   with consent), ``ConsentInput`` and the one consent parser ``ConsentSerializer`` (the
   contract's consent object -> ``ConsentInput``), ``CaptureError``, ``capture_ip``,
   ``visitor_touch``, the visitor cookie (``VISITOR_COOKIE``, ``visitor_id_from_request``,
-  ``visitor_id_from_scope``, ``visitor_id_from_cookie``, ``visitor_cookie_set``),
+  ``visitor_id_from_scope``, ``visitor_id_from_cookie``, ``visitor_cookie_set``,
+  ``visitor_cookie_value``),
   ``identity_for_request``, ``identity_of`` (what ``core.context`` builds the request
   context on), ``lead_for_request``, ``visitor_latest_id`` and ``lead_segment``.
   Services that act for a browser take its ``core.context.RequestContext`` as ``ctx=``
@@ -83,6 +84,7 @@ _LAZY = {
     "visitor_id_from_request": "leads.identity",
     "visitor_id_from_scope": "leads.identity",
     "visitor_cookie_set": "leads.cookies",
+    "visitor_cookie_value": "leads.identity",
     "ConsentSerializer": "leads.serializers",
 }
 
