@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ def client_ip_from_meta(meta: Mapping[str, Any]) -> str:
     return remote
 
 
+@lru_cache(maxsize=4096)  # every tracked request asks; a site sees few addresses at once
 def truncate_ip(ip: str | None) -> str:
     """Anonymise an address: IPv4 a.b.0.0, IPv6 keeps its first 48 bits. '' if invalid."""
     if not ip:
