@@ -7,7 +7,6 @@ the address is suppressed for imports, and one ``DeletionLog`` row records count
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections import Counter
@@ -21,7 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.queue import enqueue
-from leads.facade import ConsentRecord, Lead, LeadAudit, Visitor
+from leads.facade import Lead, Visitor, consent_record, lead_audit
 from privacy.hashing import email_hash, normalize_email, token_hash
 from privacy.models import DataRequest, DeletionLog, Suppression
 from privacy.registry import (
@@ -99,9 +98,8 @@ def consent_banner_record(
     lead = getattr(visitor, "lead", None) if visitor is not None else None
     records = 0
     if visitor is not None or lead is not None:
-        wording_hash = hashlib.sha256(BANNER_WORDING.encode()).hexdigest()
         for purpose, granted in (("analytics", eff_analytics), ("marketing", eff_marketing)):
-            ConsentRecord.objects.create(
+            consent_record(
                 lead=lead,
                 visitor=visitor,
                 purpose=purpose,
@@ -109,9 +107,8 @@ def consent_banner_record(
                 method="banner",
                 legal_basis="consent",
                 wording=BANNER_WORDING,
-                wording_hash=wording_hash,
-                page_url=page_url[:500],
-                ip_truncated=ctx.ip_truncated,
+                page_url=page_url,
+                ip=ctx.ip_truncated,  # truncating a truncated address changes nothing
             )
             records += 1
     return BannerChoice(analytics, marketing, eff_analytics, eff_marketing, signal, records)
@@ -333,7 +330,7 @@ def subject_erase(
 
 def _audit_erasure(subject: Subject, log: DeletionLog, actor) -> None:
     for lead_id in subject.lead_ids:
-        LeadAudit.objects.create(
+        lead_audit(
             lead_id=lead_id,
             actor=actor if getattr(actor, "pk", None) else None,
             action="privacy_erased",
@@ -359,9 +356,7 @@ def data_request_fulfil_erasure(*, request: DataRequest) -> DeletionLog:
 
 def lead_export_audit(*, lead: models.Model, actor, fmt: str) -> None:
     """Staff export of a lead's data is itself recorded on the lead's audit trail."""
-    LeadAudit.objects.create(
-        lead=lead, actor=actor, action="privacy_exported", changes={"format": fmt}
-    )
+    lead_audit(lead_id=lead.pk, actor=actor, action="privacy_exported", changes={"format": fmt})
 
 
 __all__ = [

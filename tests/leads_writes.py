@@ -40,17 +40,13 @@ WRITE = re.compile(r"""\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(leads_\w+)
 # Writers of leads tables outside ``leads`` not converted yet: "path:qualname".
 ALLOWED: frozenset[str] = frozenset(
     {
-        # tools: tool data in profile_extra (inferred profile fields moved to leads)
-        "tools/services.py:lead_tool_data_store",
-        # analytics: the visitor upsert of the tracking paths (raw SQL)
+        # analytics: the visitor upsert inside the tracking paths' one statement (raw SQL;
+        # splitting it would add a round trip to every tracked request)
         "analytics/services.py:track_ingest",
         "analytics/ingest.py:_touch_visitors",
-        # privacy: banner consent, erasure (the registry's rows, audit), export audit,
-        # retention's deletes
-        "privacy/services.py:consent_banner_record",
+        # privacy: erasure deletes and anonymises the rows its registry finds, leads'
+        # among them; retention deletes expired rows (and what cascades from them)
         "privacy/services.py:subject_erase",
-        "privacy/services.py:_audit_erasure",
-        "privacy/services.py:lead_export_audit",
         "privacy/retention.py:retention_apply",
     }
 )

@@ -2,8 +2,8 @@
 captures the lead), exit-intent offers and their outcomes.
 
 Lead data is written only through ``leads.facade.lead_capture`` (capture, consent,
-validated profile fields) and, for tool data, through ``lead_tool_data_store`` here (a JSON
-column). Inferring missing profile data is progressive profiling's: ``leads.facade``
+validated profile fields) and, for tool data, ``leads.facade.lead_profile_extra_set`` (a
+JSON column). Inferring missing profile data is progressive profiling's: ``leads.facade``
 ``profile_infer``. Services get the caller's ``core.context.RequestContext`` as ``ctx``.
 """
 
@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ementech.ai.structured import llm_json
-from leads.facade import Lead, Visitor
 from mail.facade import queue_template_email
 from tools import assessment, offers, roi
 from tools.models import ExitOffer, ToolResult
 
 if TYPE_CHECKING:
     from core.context import RequestContext
+    from leads.models import Lead, Visitor
 
 logger = logging.getLogger(__name__)
 
@@ -171,17 +171,6 @@ def _profile_from(result: ToolResult) -> dict[str, Any]:
 
 
 @transaction.atomic
-def lead_tool_data_store(*, lead: Lead, key: str, data: dict) -> Lead:
-    """Keep a tool's inputs and results on the lead (``profile_extra[key]``)."""
-    lead = Lead.objects.select_for_update().get(pk=lead.pk)
-    extra = dict(lead.profile_extra or {})
-    extra[key] = data
-    lead.profile_extra = extra
-    lead.save(update_fields=["profile_extra", "updated_at"])
-    return lead
-
-
-@transaction.atomic
 def tool_result_email(
     *,
     result: ToolResult,
@@ -198,7 +187,7 @@ def tool_result_email(
     Raises ``leads.services.CaptureError`` (nothing stored) on invalid email, missing
     consent or invalid profile values.
     """
-    from leads.facade import lead_capture
+    from leads.facade import lead_capture, lead_profile_extra_set
 
     merged = {**_profile_from(result), **{k: v for k, v in (profile or {}).items() if v}}
     captured = lead_capture(
@@ -212,8 +201,8 @@ def tool_result_email(
     lead = captured.lead
     now = timezone.now()
     if result.kind == ToolResult.Kind.ROI:
-        lead_tool_data_store(
-            lead=lead,
+        lead_profile_extra_set(
+            lead_id=lead.pk,
             key="roi_calculator",
             data={
                 "result_id": str(result.pk),
@@ -227,8 +216,8 @@ def tool_result_email(
         template = "roi_result"
         attachments: tuple = ()
     else:
-        lead_tool_data_store(
-            lead=lead,
+        lead_profile_extra_set(
+            lead_id=lead.pk,
             key="ai_maturity",
             data={
                 "result_id": str(result.pk),
