@@ -148,6 +148,7 @@ def build_context(
         "timezone": state.get("tz") or "",
         "slot_pref": state.get("slot_pref") or {},
         "not_buying": bool(state.get("not_buying")),
+        "followup": bool(state.get("followup")),
     }
 
 

@@ -70,6 +70,8 @@ EVIDENCE = re.compile(
     r"how (much|many|well|fast)\b.*\b(drop|fall|fell|cut|save|saved|improve|reduce|grow)",
     re.I,
 )
+# Students, researchers and job seekers are helped, never qualified as buyers.
+NON_BUYER_ROLE = re.compile(r"\b(student|researcher|intern|job ?seeker|graduate)\b", re.I)
 HOSTILE_RE = re.compile(r"useless|overcharge|rip.?off|scam|stupid|waste of time|slow", re.I)
 OFF_TOPIC_RE = re.compile(r"mvua|weather|football|harambee stars|walishinda|recipe|joke", re.I)
 REPLY_PROMISE = (
@@ -311,9 +313,10 @@ def compose(
         yield say("Before I store your contact details, please tick the consent box below.")
         yield {"needs_consent": True}
     if "connect_human" in done:
+        # A visitor who asked for a person is not asked qualifying questions on top; the
+        # reply already says who will answer and, if needed, asks where to write.
         yield from handoff_reply(done["connect_human"], profile, say)
-        if done["connect_human"].get("live"):
-            return
+        return
     if "propose_slots" in done:
         res = done["propose_slots"]
         offered = res.get("slots") or []
@@ -549,7 +552,12 @@ def next_question(ctx: dict, profile: dict) -> tuple[str, dict]:
             return ("Please tick the consent box below so I can save your details and book the "
                     "demo.", {"needs_consent": True})  # fmt: skip
         return "", {}
-    if ctx.get("demo_declined") or ctx.get("not_buying"):
+    if (
+        ctx.get("demo_declined")
+        or ctx.get("not_buying")
+        or ctx.get("followup")  # waiting for a person: they qualify, not the bot
+        or NON_BUYER_ROLE.search(str(profile.get("role") or ""))
+    ):
         return "", {}
     todo = slots.missing(profile, slots.QUALIFY_ORDER, asked, max_asks=1)
     if todo:

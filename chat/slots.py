@@ -131,6 +131,13 @@ def extract_budget(text: str) -> str | None:
     return None
 
 
+SWAHILI_TIME = {
+    r"\bmwezi ujao\b": "next month", r"\bwiki ijayo\b": "next week",
+    r"\bmwaka ujao\b": "next year", r"\bmiezi (\d+)\b": r"in \1 months",
+    r"\bwiki (\d+)\b": r"in \1 weeks", r"\b(sasa hivi|mara moja|haraka)\b": "asap",
+}  # fmt: skip
+
+
 def _bucket_months(months: float) -> str:
     if months <= 1.05:
         return "immediate"
@@ -149,6 +156,8 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     from ementech.ai.parsers import horizon_months
 
     t = text.lower()
+    for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "tunataka kuanza mwezi ujao"
+        t = re.sub(sw, en, t)
     if re.search(r"asap|as soon as possible|immediately|right away|urgent|this month|"
                  r"within the month|already begun|right now", t):  # fmt: skip
         return "immediate"
@@ -159,9 +168,12 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     t = re.sub(r"\bby the way\b", " ", t)
     if not TIME_UNIT.search(t) or (not asked and not TIMELINE_CONTEXT.search(t)):
         return None
+    # "over the next four months … I'd want to talk about it": a meeting word in another
+    # sentence than the time does not make the time a meeting's.
+    timed = " ".join(p for p in re.split(r"(?<=[.!?])\s+", t) if TIME_UNIT.search(p)) or t
     if (
         not asked
-        and SCHEDULING_CONTEXT.search(t)
+        and SCHEDULING_CONTEXT.search(timed)
         and not re.search(r"\b(live|launch|start|begin|kick ?off|running|deploy|roll ?out)\b", t)
     ):
         return None
@@ -263,10 +275,17 @@ def extract(
     if phone := find_phone(text, region):
         out["phone"] = phone
     body = EMAIL_RE.sub(" ", text)
-    asking_price = PRICE_QUESTION.search(body) and (
-        "?" in body or re.search(r"\b(what|how much|roughly|kindly advise)\b", body, re.I)
+    # An amount in a sentence asking a price is not the budget ("what does it cost, roughly
+    # 20k?"); one stated in another sentence of the same message is.
+    stated = " ".join(
+        part
+        for part in re.split(r"(?<=[.!?])\s+", body)
+        if not (
+            PRICE_QUESTION.search(part)
+            and ("?" in part or re.search(r"\b(what|how much|kindly advise)\b", part, re.I))
+        )
     )
-    if not asking_price and (b := extract_budget(body)):
+    if stated.strip() and (b := extract_budget(stated)):
         out["budget"] = b
     elif asked == "budget" and proposed_budget:
         t = body.lower()

@@ -399,7 +399,8 @@ COMPANY_RE = re.compile(
 )
 WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 NOT_COMPANY_FIRST = {
-    "I", "We", "The", "Our", "Thursday", "Friday", "Monday", "Tuesday", "Wednesday", "Saturday",
+    "I", "I'd", "I'm", "I'll", "I've", "We", "The", "Our", "Thursday", "Friday", "Monday",
+    "Tuesday", "Wednesday", "Saturday",
     "Sunday", "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
     "Zanzibar", "Kericho", "Strathmore", "Athi", "Hi", "Hello", "Good", "OK", "Ok", "Morning",
     "Great", "Thanks", "Thank", "Habari", "Niaje", "Bonjour", "Helo", "Hallo", "Sure", "Yes",
@@ -484,7 +485,7 @@ def extract_company(text: str, asked: bool = False) -> str | None:
     role = TITLE_RE.search(text)
     if role:
         after = text[role.end() :]
-        m = re.match(r"\s*(?:,|at|of|for|wa)\s*(?:the\s+)?(" + COMPANY_WORD + r"(?:\s+(?:"
+        m = re.match(r"\s*(?:,|at|of|for|with|wa)\s*(?:the\s+)?(" + COMPANY_WORD + r"(?:\s+(?:"
                      + COMPANY_WORD + r"|(?:of|and)(?=\s+[A-Z])))*)", after)  # fmt: skip
         if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
             return m.group(1)

@@ -84,7 +84,7 @@ AUTHORITY_PHRASES = [
     (r"\bi (make|sign off|own|approve|decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
      r"my (call|decision)|final say|i'?m the decision|make the call|i make the call|"
      r"\bi(?:'?m| am) the one who (decides|signs|approves)|(?:full|the) authority to|"
-     r"i hold the budget|budget holder",
+     r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)",
      "decision_maker"),
     (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using",
      "user"),

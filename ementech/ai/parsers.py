@@ -243,6 +243,9 @@ def _named_time(t: str, now: dt.datetime) -> float | None:
     "by mid 2027"): the middle of a named month (its first day after "before"/"until"),
     the part of a year its edge word names (mid-year without one)."""
     here = now.replace(tzinfo=None)
+    if re.search(r"\bnext month\b", t):  # the middle of next month, not a month from today
+        year, month = (here.year + 1, 1) if here.month == 12 else (here.year, here.month + 1)
+        return max(0.0, (dt.datetime(year, month, 15) - here).days / 30.4)
     m = MONTH_RE.search(t)
     # "may" is a month only after a word of time ("launch in May"), not in "may we ask"
     if (

@@ -371,3 +371,39 @@ def test_company_size_in_more_wordings(text, size):
 def test_abbreviated_units_are_horizons():
     assert 1.0 < horizon_months("live in 7 wks", now=NOW) < 2.0
     assert 7.0 < horizon_months("in seven or eight mths", now=NOW) < 8.0
+
+
+# --- who to qualify, and what a long message states ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        ("Is $30k enough for a pilot? We have about 40k set aside.", "10k-50k"),
+        ("We've earmarked roughly $70k. What does the forecasting one cost?", "50k-100k"),
+    ],
+)
+def test_the_budget_is_read_from_the_sentences_that_state_it(text, budget):
+    assert slots.extract(text).get("budget") == budget
+
+
+def test_a_meeting_word_in_another_sentence_does_not_void_the_timeline():
+    with time_machine.travel(NOW):
+        got = slots.extract("We roll out to all branches within five months. Happy to chat.")
+    assert got.get("timeline") == "3-6mo"
+
+
+@pytest.mark.parametrize(
+    ("ctx", "asks"),
+    [
+        ({"followup": True}, False),  # waiting for a person: no qualifying on top
+        ({"profile": {"role": "PhD researcher"}}, False),  # not a buyer
+        ({}, True),
+    ],
+)
+def test_no_qualifying_question_for_someone_waiting_for_a_person_or_not_buying(ctx, asks):
+    from chat.assistant import next_question
+
+    profile = ctx.pop("profile", {})
+    question, _ = next_question({"asked": {}, **ctx}, profile)
+    assert bool(question) is asks
