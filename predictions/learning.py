@@ -81,6 +81,10 @@ class RawModel:
 
     # -- fitting -------------------------------------------------------------------------
     def fit(self, records: Sequence[dict[str, Any]], y: np.ndarray) -> RawModel:
+        # Load the boosting module (and its OpenMP runtime) first: a limit set before the
+        # runtime is loaded does not apply to it.
+        import sklearn.calibration  # noqa: F401
+        import sklearn.ensemble  # noqa: F401
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=THREADS, user_api="openmp"):
@@ -164,9 +168,12 @@ class RawModel:
         pred, avg, by_field = np.zeros(n), 0.0, np.zeros((n, len(self.fields)))
         # The calibrated classifier averages the probabilities of its boosters (one per
         # cross-validation fold); so do the contributions, each booster's on its own curve.
+        from threadpoolctl import threadpool_limits
+
         boosters = self._paths()
         for paths, calibrator in boosters:
-            expected, by_column = paths.decompose(x)
+            with threadpool_limits(limits=THREADS):  # small products: threads only wait
+                expected, by_column = paths.decompose(x)
             fields = np.zeros((n, len(self.fields)))
             np.add.at(fields.T, columns, by_column.T)
             raw = expected + by_column.sum(axis=1)
@@ -210,60 +217,104 @@ class RawModel:
 
 
 class _TreePaths:
-    """A fitted ``HistGradientBoosting*`` booster's trees as arrays, with each node's
-    expected value (the training-sample-weighted mean of the leaves below it)."""
+    """A fitted ``HistGradientBoosting*`` booster's trees, prepared for path contributions.
+
+    Per tree: its split nodes (column, threshold, where missing values go), a matrix
+    telling for each leaf which way each split on its path goes (+1 left, -1 right), and
+    per leaf the moves of expected value along its path, credited to the split columns
+    (each node's expected value is the training-sample-weighted mean of the leaves below
+    it). A record's leaf is found with one comparison of its split values and one small
+    matrix product per tree; its moves are then one sparse product for all trees."""
 
     def __init__(self, booster: Any) -> None:
         self.base = float(np.ravel(booster._baseline_prediction)[0])
         self.trees = []
+        moves_rows: list[np.ndarray] = []
         expected = self.base
+        offset = 0
+        n_columns = int(booster.n_features_in_)
         for (predictor,) in booster._predictors:
             nodes = predictor.nodes
             value = nodes["value"].astype(float).copy()
             count = nodes["count"].astype(float)
             leaf = nodes["is_leaf"].astype(bool)
+            left, right = nodes["left"].astype(np.int64), nodes["right"].astype(np.int64)
+            feature = nodes["feature_idx"].astype(np.int64)
             for k in np.argsort(-nodes["depth"], kind="stable"):
                 if not leaf[k]:
-                    left, right = nodes["left"][k], nodes["right"][k]
-                    total = count[left] + count[right]
+                    total = count[left[k]] + count[right[k]]
                     value[k] = (
-                        (count[left] * value[left] + count[right] * value[right]) / total
+                        (count[left[k]] * value[left[k]] + count[right[k]] * value[right[k]])
+                        / total
                         if total
                         else 0.0
                     )
             expected += value[0]
+            splits = np.flatnonzero(~leaf)
+            leaves = np.flatnonzero(leaf)
+            split_pos = {int(k): i for i, k in enumerate(splits)}
+            leaf_pos = {int(k): i for i, k in enumerate(leaves)}
+            direction = np.zeros((len(splits), len(leaves)))
+            moves = np.zeros((len(leaves), n_columns))
+            stack: list[tuple[int, list[tuple[int, float]]]] = [(0, [])]
+            while stack:  # walk every root-to-leaf path once
+                k, path = stack.pop()
+                if leaf[k]:
+                    j = leaf_pos[k]
+                    for parent, sign in path:
+                        direction[split_pos[parent], j] = sign
+                    node = 0
+                    for parent, sign in path:
+                        child = left[parent] if sign > 0 else right[parent]
+                        moves[j, feature[parent]] += value[child] - value[node]
+                        node = child
+                    continue
+                stack.append((int(left[k]), [*path, (k, 1.0)]))
+                stack.append((int(right[k]), [*path, (k, -1.0)]))
             self.trees.append(
                 (
-                    nodes["feature_idx"].astype(np.int64),
-                    nodes["num_threshold"].astype(float),
-                    nodes["missing_go_to_left"].astype(bool),
-                    nodes["left"].astype(np.int64),
-                    nodes["right"].astype(np.int64),
-                    leaf,
-                    value,
+                    feature[splits],
+                    nodes["num_threshold"][splits].astype(float),
+                    nodes["missing_go_to_left"][splits].astype(bool),
+                    direction,
+                    np.abs(direction).sum(axis=0),
+                    offset,
                 )
             )
+            moves_rows.append(moves)
+            offset += len(leaves)
         self.expected = expected
+        self.leaf_moves = np.vstack(moves_rows) if moves_rows else np.zeros((0, n_columns))
 
     def decompose(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         """The average raw prediction and per column (n, columns) the moves along each
         record's paths; ``expected + moves.sum(axis=1)`` is the booster's raw prediction."""
+        from scipy.sparse import csr_matrix
+
         n = x.shape[0]
-        moves = np.zeros(x.shape, dtype=float)
-        rows_all = np.arange(n)
-        for feature, threshold, missing_left, left, right, leaf, value in self.trees:
-            node = np.zeros(n, dtype=np.int64)
-            rows = rows_all[~leaf[node]]
-            while rows.size:
-                cur = node[rows]
-                f = feature[cur]
-                xv = x[rows, f]
-                go_left = np.where(np.isnan(xv), missing_left[cur], xv <= threshold[cur])
-                child = np.where(go_left, left[cur], right[cur])
-                np.add.at(moves, (rows, f), value[child] - value[cur])
-                node[rows] = child
-                rows = rows[~leaf[child]]
-        return self.expected, moves
+        has_missing = bool(np.isnan(x).any())
+        leaf_of = np.empty((n, len(self.trees)), dtype=np.int64)
+        for t, (feature, threshold, missing_left, direction, length, offset) in enumerate(
+            self.trees
+        ):
+            if not len(feature):  # a single leaf
+                leaf_of[:, t] = offset
+                continue
+            xv = x[:, feature]
+            go_left = xv <= threshold
+            if has_missing:
+                go_left = np.where(np.isnan(xv), missing_left, go_left)
+            agree = (2.0 * go_left - 1.0) @ direction  # = path length on the record's leaf
+            leaf_of[:, t] = offset + np.argmax(agree >= length - 0.5, axis=1)
+        hits = csr_matrix(
+            (
+                np.ones(leaf_of.size),
+                leaf_of.ravel(),
+                np.arange(0, leaf_of.size + 1, len(self.trees)),
+            ),
+            shape=(n, self.leaf_moves.shape[0]),
+        )
+        return self.expected, np.asarray(hits @ self.leaf_moves)
 
 
 def _clean(r: dict[str, Any]) -> dict[str, Any]:
