@@ -213,6 +213,10 @@ def test_learns_what_the_rules_cannot_see_and_explains_each_score(client, superu
     assert "conversion probability" in html and "Industry fintech" in html
     page = client.get(reverse("admin:scoring_scoringmodel_changelist")).content.decode()
     assert "activated" in page and f"{m['auc_model']:.3f}" in page
+    detail = client.get(reverse("admin:scoring_scoringmodel_change", args=[model.pk]))
+    assert detail.status_code == 200
+    assert "Attributes that move scores most" in detail.content.decode()
+    assert "Company size" in detail.content.decode()
 
 
 def test_no_signal_refuses_to_activate_and_says_why(client, superuser):
