@@ -304,15 +304,14 @@ def main() -> None:
             results.append((name, int(conns), project, bare))
             sent += (project["requests"] - project["non2xx"]) * (100 if name == "batch" else 1)
         load_seconds = time.monotonic() - load_started
-        at_end = stored_count(env, session)
-        exact_session = session + "-exact"
-        exact_sent = exact_phase(port, exact_session)
-        drain_started = time.monotonic()
-        stored = at_end
+        drain_started = time.monotonic()  # the backlog drains from the moment wrk stops
+        at_end = stored = stored_count(env, session)
         while stored < sent and time.monotonic() - drain_started < args.drain_timeout:
-            time.sleep(0.5)
+            time.sleep(0.2)
             stored = stored_count(env, session)
         drain_seconds = time.monotonic() - drain_started
+        exact_session = session + "-exact"
+        exact_sent = exact_phase(port, exact_session)
         exact_stored = stored_count(env, exact_session)
         while exact_stored < exact_sent and time.monotonic() - drain_started < args.drain_timeout:
             time.sleep(0.5)
@@ -353,8 +352,9 @@ def main() -> None:
     print(
         f"wrk load: {sent:,} events in the 2xx answers wrk counted, {stored:,} stored "
         f"(wrk does not count requests in flight when it stops, so stored may be a little "
-        f"more); {max(backlog, 0):,} events were still buffered when the load stopped, drained "
-        f"in {drain_seconds:.1f} s ({rate}); the load lasted {load_seconds:.0f} s"
+        f"more); {max(backlog, 0):,} events were still buffered when the load stopped, stored "
+        f"{drain_seconds:.1f} s later ({rate}, counted from the moment the load stopped); the "
+        f"load lasted {load_seconds:.0f} s"
     )
     print(
         f"counted exactly (1,000 single events + 100 batches of 100, each batch sent twice "
