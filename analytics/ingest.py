@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from django.db import connections, transaction
 from django.utils.dateparse import parse_datetime
 
@@ -186,34 +187,37 @@ def _touch_visitors(connection, items: list[dict]) -> dict[str, Any]:
         for key in ("referrer", "landing_page"):
             found[key] = found[key] or touch[key]
     ids = list(visitors)
-    values = list(visitors.values())
-
-    def column(key: str) -> list:
-        return [v[key] for v in values]
-
+    # One JSON document, not eleven arrays: psycopg dumps an array element by element in
+    # Python, which was a third of the drain's CPU.
+    rows = msgspec.json.encode(
+        [
+            [
+                vid,
+                v["first"].isoformat(),
+                v["last"].isoformat(),
+                v["utm_source"],
+                v["utm_medium"],
+                v["utm_campaign"],
+                v["referrer"],
+                v["landing_page"],
+                v["browser"],
+                v["device"],
+                v["os"],
+            ]
+            for vid, v in visitors.items()
+        ]
+    ).decode()
     table = connection.ops.quote_name(Visitor._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
 INSERT INTO {table} AS old ({VISITOR_COLUMNS})
-SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::timestamptz[], %s::text[], %s::text[],
-    %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+SELECT (r->>0)::uuid, (r->>1)::timestamptz, (r->>2)::timestamptz, r->>3, r->>4, r->>5,
+    r->>6, r->>7, r->>8, r->>9, r->>10
+FROM jsonb_array_elements(%s::jsonb) AS r
 {VISITOR_MERGE}
 """,  # noqa: S608 - the table name comes from the model, values are parameters
-            [
-                ids,
-                column("first"),
-                column("last"),
-                column("utm_source"),
-                column("utm_medium"),
-                column("utm_campaign"),
-                column("referrer"),
-                column("landing_page"),
-                column("browser"),
-                column("device"),
-                column("os"),
-                VISITOR_TOUCH_SECONDS,
-            ],
+            [rows, VISITOR_TOUCH_SECONDS],
         )
         cursor.execute(
             f"SELECT id::text, lead_id FROM {table} WHERE id = ANY(%s::uuid[])",  # noqa: S608
