@@ -171,9 +171,15 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     # "over the next four months … I'd want to talk about it": a meeting word in another
     # sentence than the time does not make the time a meeting's.
     timed = " ".join(p for p in re.split(r"(?<=[.!?])\s+", t) if TIME_UNIT.search(p)) or t
+    meeting_time = SCHEDULING_CONTEXT.search(timed) or (
+        SCHEDULING_CONTEXT.search(t)  # "Let's do a demo. Any morning next week works."
+        and re.search(
+            r"\b(morning|afternoon|evening|this week|next week|mon|tue|wed|thu|fri)", timed
+        )
+    )
     if (
         not asked
-        and SCHEDULING_CONTEXT.search(timed)
+        and meeting_time
         and not re.search(r"\b(live|launch|start|begin|kick ?off|running|deploy|roll ?out)\b", t)
     ):
         return None

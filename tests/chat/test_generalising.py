@@ -390,7 +390,9 @@ def test_the_budget_is_read_from_the_sentences_that_state_it(text, budget):
 def test_a_meeting_word_in_another_sentence_does_not_void_the_timeline():
     with time_machine.travel(NOW):
         got = slots.extract("We roll out to all branches within five months. Happy to chat.")
+        meeting = slots.extract("Sounds good, book a call. Any afternoon next week is fine.")
     assert got.get("timeline") == "3-6mo"
+    assert "timeline" not in meeting  # the meeting's time, not the project's
 
 
 @pytest.mark.parametrize(
