@@ -174,7 +174,10 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     meeting_time = SCHEDULING_CONTEXT.search(timed) or (
         SCHEDULING_CONTEXT.search(t)  # "Let's do a demo. Any morning next week works."
         and re.search(
-            r"\b(morning|afternoon|evening|this week|next week|mon|tue|wed|thu|fri)", timed
+            r"\b(morning|afternoon|evening|this week|next week|mon(?:day)?|tue(?:s|sday)?|"
+            r"wed(?:nesday)?|"
+            r"thu(?:r|rs|rsday)?|fri(?:day)?)\b",
+            timed,
         )
     )
     if (
