@@ -131,8 +131,8 @@ def decode(raw: bytes) -> tuple[list[dict], str | None, dict[str, str]] | None:
                 return None
         else:
             events = [_single.decode(raw)]
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+        return None  # a body nested past the C stack's depth is the Python path's 400
     now = timezone.now()
     clean = []
     touch: dict[str, str] | None = None

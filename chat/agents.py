@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat import intents, slots
-from chat.assistant import QUESTION_RE, meeting_request
+from chat.assistant import QUESTION_RE
+from chat.meeting_time import meeting_request
 from chat.models import Conversation
 
 AGENT_BRIEFS = {

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from chat import slots
+from chat.meeting_time import pick_slot, slot_preference
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
 
@@ -33,7 +34,6 @@ SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
     "tech_stack", "industry", "company_size", "team_size", "phone",
 }  # fmt: skip
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 QUESTION_RE = re.compile(
     r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw)\s+)(what|how|why|when|where|which|who|do|does|"
     r"did|can|could|is|are|will|kindly advise|tell me)\b",
@@ -139,134 +139,6 @@ def plan_tools(ctx: dict[str, Any], done: dict[str, dict]) -> list[ToolCall]:
         if may("propose_slots") and (not offered or pref):
             return [_call("propose_slots", pref or dict(ctx.get("slot_pref") or {}))]
     return []
-
-
-CLOCK_RE = re.compile(
-    r"\b(?:(?P<after>after|from|past|not before|later than)\s+|(?P<before>before|by|until)\s+|"
-    r"(?:at|around|about|@)\s+)?(?P<h>1[0-2]|0?[1-9]|1[3-9]|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*"
-    r"(?P<ampm>a\.?m\.?|p\.?m\.?|hrs|h\b|o'?clock)?(?![\d%kKmM$])",
-    re.I,
-)
-
-
-def _clock(text: str) -> tuple[int, str] | None:
-    """(hour on the 24-hour clock, "after"/"before"/"at") of a time of day the visitor
-    names ("3pm", "15:00", "after 2 pm", "before 11am", "at 10"); None without one. A bare
-    number counts only after "at", "after", "before" and the like, and hours 1-7 without
-    am/pm are read as afternoon (nobody books a demo at 3 at night)."""
-    for m in CLOCK_RE.finditer(text):
-        ampm = (m.group("ampm") or "").lower().replace(".", "")
-        cue = (
-            m.group("after") or m.group("before") or re.match(r"(at|around|about|@)\s", m.group(0))
-        )
-        if not ampm and not m.group("m") and not cue:
-            continue
-        if (
-            not ampm
-            and not m.group("m")
-            and not re.match(
-                r"\s*($|[,.;:!?)]|(on|if|or|and|please|works?|is|would|our|my|local|eat|cat|wat|gmt|"
-                r"utc|bst|time|sharp|ish)\b)",
-                text[m.end() :],
-                re.I,
-            )
-        ):  # "about 5 agents", "at 40 staff": a count, not a time
-            continue
-        hour = int(m.group("h"))
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
-        elif not ampm and hour <= 7:
-            hour += 12
-        kind = "after" if m.group("after") else "before" if m.group("before") else "at"
-        return hour, kind
-    return None
-
-
-SWAHILI_TIME = {
-    "jumatatu": "monday", "jumanne": "tuesday", "jumatano": "wednesday", "alhamisi": "thursday",
-    "ijumaa": "friday", "jumamosi": "saturday", "jumapili": "sunday", "asubuhi": "morning",
-    "mchana": "afternoon", "jioni": "evening",
-}  # fmt: skip
-MEETING_WORDS = re.compile(
-    r"\b(call(?!\s*cent)|chat|talk|tlk|speak|meet|meeting|zoom|teams|google meet|book|schedule|"
-    r"slot|catch up|walk ?through|session|appointment|demo)\b",
-    re.I,
-)
-
-
-def meeting_request(text: str) -> bool:
-    """Whether a message asks for a meeting at a time ("can we talk next tue afternoon?",
-    "Monday morning call", "Please book Monday afternoon", "wed morning sast. <email>"):
-    a day or part of day, with a word of meeting or an email to send the invitation to."""
-    pref = slot_preference(text)
-    if not (pref.get("weekday") or pref.get("part_of_day")):
-        return False
-    return bool(MEETING_WORDS.search(text) or EMAIL_IN_TEXT.search(text))
-
-
-EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-
-
-def slot_preference(text: str) -> dict[str, str]:
-    """{"weekday", "part_of_day", "after_hour"} the visitor asked for ("thurs aftrnoon",
-    "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning next week")."""
-    t = text.lower()
-    for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "alhamisi asubuhi"
-        t = re.sub(rf"\b{sw}\b", en, t)
-    out: dict[str, str] = {}
-    for day in WEEKDAYS:
-        if re.search(rf"\b({day}|{day[:3]}|{day[:4]}|{day[:5]})s?\b", t):
-            out["weekday"] = day
-            break
-    if re.search(
-        r"\bmorning|\bam\b|before (noon|lunch|midday)|first thing|\bearly (in the )?day", t
-    ):
-        out["part_of_day"] = "morning"
-        if re.search(r"\blate[\s-]+morning|mid[\s-]?morning", t):
-            out["after_hour"] = "10"
-    elif re.search(r"afte?r?noon|aftrnoon|after (lunch|noon|midday)|\bpm\b|\blunch ?time", t):
-        out["part_of_day"] = "afternoon"
-    elif re.search(r"\bevening", t):
-        out["part_of_day"] = "evening"
-    clock = _clock(t)
-    if clock:
-        hour, kind = clock
-        if kind == "before":
-            if hour <= 12:
-                out["part_of_day"] = "morning"
-        else:
-            out["part_of_day"] = "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
-            out["after_hour"] = str(hour)
-    return out
-
-
-def pick_slot(text: str, offered: list[dict]) -> dict | None:
-    """The offered slot the visitor chose ("Thursday works", "the 2pm one", "the first")."""
-    t = text.lower()
-    ordinals = {"first": 0, "1st": 0, "earlier": 0, "earliest": 0, "second": 1, "2nd": 1,
-                "third": 2, "3rd": 2, "later": -1, "last": -1, "latter": -1}  # fmt: skip
-    scored = []
-    for slot in offered:
-        label = slot["label"].lower()
-        score = 0
-        for day in WEEKDAYS:
-            if day in label and (day in t or day[:3] in re.findall(r"[a-z]+", t)):
-                score += 2
-        for hour in re.findall(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b", t):
-            h = int(hour[0]) + (12 if hour[2] == "pm" and int(hour[0]) < 12 else 0)
-            if f"{h:02d}:{hour[1] or '00'}" in label:
-                score += 2
-        scored.append(score)
-    if scored and max(scored) > 0 and scored.count(max(scored)) == 1:
-        return offered[scored.index(max(scored))]
-    for word, idx in ordinals.items():
-        if re.search(rf"\b{word}\b", t) and len(offered) > abs(idx) - (idx < 0):
-            return offered[idx]
-    if len(offered) == 1 and slots.AFFIRM_RE.search(text):
-        return offered[0]
-    return None
 
 
 # --- writing the reply ---------------------------------------------------------------------

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
+from chat.slots_company import extract_company  # noqa: F401 - re-exported for callers
 from chat.slots_people import (  # noqa: F401 - re-exported for callers
     appositive_name,
     extract_authority,
-    extract_company,
     extract_industry,
     extract_name,
     extract_role,

@@ -1,5 +1,5 @@
-"""Slot filling, the people part: role, authority, the visitor's name and their company,
-read from their own words (``chat.slots`` re-exports these for callers)."""
+"""Slot filling, the people part: role, authority and the visitor's name, read from their
+own words (``chat.slots`` re-exports these for callers; the company is ``chat.slots_company``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import re
 
 from chat.vocabulary import (
     AUTHORITY_PHRASES,
+    BUSINESS_NOUN,
     EMAIL_RE,
     INDUSTRIES,
     KNOWN_TOOLS,
+    NOT_COMPANY_FIRST,
+    PLACES,
+    WEEKDAY_WORDS,
 )
 
 
@@ -388,119 +392,4 @@ def appositive_name(text: str) -> str | None:
         )
         if own_role:
             return person_name(part)
-    return None
-
-
-COMPANY_WORD = r"[A-Z][\w&'\-]*"
-COMPANY_RE = re.compile(
-    r"(?i:\bwork (?:at|for)|\bi'?m (?:\w+ )?(?:at|with|from)|\bwe are|\bwe'?re|\bcompany is|"
-    r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*(?:the\s+)?"
-    r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&|(?:of|and|for)(?=\s+[A-Z])))*)"
-)
-WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-NOT_COMPANY_FIRST = {
-    "I", "I'd", "I'm", "I'll", "I've", "We", "The", "Our", "Thursday", "Friday", "Monday",
-    "Tuesday", "Wednesday", "Saturday",
-    "Sunday", "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
-    "Zanzibar", "Kericho", "Strathmore", "Athi", "Hi", "Hello", "Good", "OK", "Ok", "Morning",
-    "Great", "Thanks", "Thank", "Habari", "Niaje", "Bonjour", "Helo", "Hallo", "Sure", "Yes",
-    "Book", "Budget", "Email", "My", "Let", "Please", "Can", "Do", "Does", "What", "How",
-    "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
-    "Africa", "Swahili", "English", "Sheng", "WhatsApp", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December",
-}  # fmt: skip
-
-
-PLACES = {
-    "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
-    "Zanzibar", "Kericho", "Athi", "East", "Africa", "UK", "Kisumu", "Nakuru", "Eldoret",
-    "Thika", "Nyeri", "Meru", "Malindi", "Naivasha", "Kitale", "Garissa", "Embu", "Kakamega",
-    "Uganda", "Tanzania", "Rwanda", "Ethiopia", "Nigeria", "Ghana", "Dar", "Arusha", "Addis",
-    "Accra", "Johannesburg", "Cairo", "Dubai", "Kinshasa", "Juba", "Mogadishu", "Lusaka",
-}  # fmt: skip
-PERIOD_RE = re.compile(r"Q[1-4]|H[12]|FY\d{0,4}", re.I)
-BUSINESS_NOUN = re.compile(
-    r"(services|ltd|limited|plc|bank|group|logistics|foods?|hospital|clinic|traders|trading|"
-    r"holdings|enterprises|company|co|sacco|motors|airways|cement|breweries|insurance|"
-    r"assurance|pharma(cy|ceuticals)?|farms?|exporters|industries|solutions|systems|"
-    r"technologies|tech|labs?|media|energy|power|port|school|academy|university|college|"
-    r"hospitals|clinics|schools|mills?|millers|bakery|bakers|brewers|distributors|suppliers|"
-    r"supplies|hardware|wholesalers?|retailers?|stores|mart|supermarkets?|hotels?|resorts?|"
-    r"lodges?|properties|realty|estates|construction|builders|engineering|consult(ants|ing)|"
-    r"partners|associates|ventures|capital|finance|credit|microfinance|agency|agencies|"
-    r"transporters?|transport|haulage|couriers?|express|movers|cargo|freight|shipping|"
-    r"airlines?|networks?|telecom|communications|studios?|printers|textiles|garments|apparel|"
-    r"fashions?|cosmetics|beverages|dairy|dairies|agro|agri|agritech|fintech|healthtech|edtech|"
-    r"health|healthcare|medical|diagnostics|pharmacies|living|homes|parcels|deliveries|"
-    r"interiors|furniture|auto|automotive|electronics|digital|software|labs|kitchens?|"
-    r"restaurants?|cafe|grill|foundation|trust|ngo|initiative|network|collective)\.?",
-    re.I,
-)
-
-
-def _placed_company(words: list[str]) -> bool:
-    """A company named after a place ("Mombasa Port Services", "Kenya Airways"), not the
-    place itself ("from Mombasa")."""
-    return len(words) >= 2 and any(BUSINESS_NOUN.fullmatch(w) for w in words[1:])
-
-
-def extract_company(text: str, asked: bool = False) -> str | None:
-    """The visitor's company as typed, legal suffix kept ("Polypak Kenya Ltd"): after "at",
-    "of", "we're", "company is", or right after a job title ("CEO, Shamba Fresh Exporters")."""
-    candidates: list[str] = []
-    for m in COMPANY_RE.finditer(text):
-        name = m.group(1).strip()
-        words = name.split()
-        while words and (words[-1] in WEEKDAY_WORDS or words[-1] == "&"):
-            words.pop()
-        if words and PERIOD_RE.fullmatch(words[0]):  # "by end of Q2" names a time
-            continue
-        if words and words[0] in PLACES and not _placed_company(words):
-            continue
-        if not words or (words[0] in NOT_COMPANY_FIRST and words[0] not in PLACES):
-            continue
-        if words[0] in KNOWN_TOOLS:
-            continue
-        lone = len(words) == 1 and m.group(0).strip().lower() in ("at", "from", "of", "for", "")
-        if lone and not re.search(r"\b(at|of)\s+" + re.escape(words[0]) + r"\b", text):
-            continue
-        name = " ".join(words)
-        doubtful = name in KNOWN_TOOLS or TITLE_RE.fullmatch(name)
-        if doubtful and not re.search(r"\b(at|of|we'?re|we are)\s+" + re.escape(name), text):
-            continue
-        cue = m.group(0)[: m.start(1) - m.start()].strip(" ,").lower()
-        strong = bool(re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m", cue))
-        candidates.append((strong, name))
-    m = re.search(
-        r"\b(?:company|business|organi[sz]ation)(?: name)?(?: is|:)\s+"
-        r"([\w&' \-]{2,60}?)(?=[,.;!]|$)",
-        text,
-        re.I,
-    )
-    if m and (asked or re.match(r"[A-Z0-9]", m.group(1))):  # not "the company is small"
-        return m.group(1).strip()
-    strong_ones = [c for st, c in candidates if st]
-    if strong_ones:
-        return max(strong_ones, key=lambda c: (len(c.split()) > 1, len(c)))
-    role = TITLE_RE.search(text)
-    if role:
-        after = text[role.end() :]
-        m = re.match(r"\s*(?:,|at|of|for|with|wa)\s*(?:the\s+)?(" + COMPANY_WORD + r"(?:\s+(?:"
-                     + COMPANY_WORD + r"|(?:of|and)(?=\s+[A-Z])))*)", after)  # fmt: skip
-        if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
-            return m.group(1)
-        m = re.match(r"\s*(?:at|of|for)\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[,.;]|\s+(?:and|"
-                     r"we|were|a|an)\b)", after)  # fmt: skip
-        if m and not re.match(r"(a|an|the|our|my)\b", m.group(1)):
-            return m.group(1)
-    if candidates:
-        return max((c for _, c in candidates), key=lambda c: (len(c.split()) > 1, len(c)))
-    if asked:
-        bare = EMAIL_RE.sub("", text).strip(" .!,")
-        bare = re.sub(
-            r"^(it'?s|we'?re|we are|i work (at|for)|company is|the company is|called|at)\s+",
-            "", bare, flags=re.I,
-        ).strip(" .!,")  # fmt: skip
-        if 1 <= len(bare.split()) <= 5 and len(bare) <= 80:
-            return bare
     return None

@@ -174,3 +174,45 @@ def describe(values: dict) -> str:
     if values.get("role"):
         bits.append(values["role"])
     return "; ".join(bits)
+
+
+# --- words that are no company: slot filling of names and companies -----------------------
+WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+NOT_COMPANY_FIRST = {
+    "I", "I'd", "I'm", "I'll", "I've", "We", "The", "Our", "Thursday", "Friday", "Monday",
+    "Tuesday", "Wednesday", "Saturday",
+    "Sunday", "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
+    "Zanzibar", "Kericho", "Strathmore", "Athi", "Hi", "Hello", "Good", "OK", "Ok", "Morning",
+    "Great", "Thanks", "Thank", "Habari", "Niaje", "Bonjour", "Helo", "Hallo", "Sure", "Yes",
+    "Book", "Budget", "Email", "My", "Let", "Please", "Can", "Do", "Does", "What", "How",
+    "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
+    "Africa", "Swahili", "English", "Sheng", "WhatsApp", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December",
+}  # fmt: skip
+
+
+PLACES = {
+    "Nairobi", "Mombasa", "Kenya", "Lagos", "London", "Kigali", "Kampala", "Machakos",
+    "Zanzibar", "Kericho", "Athi", "East", "Africa", "UK", "Kisumu", "Nakuru", "Eldoret",
+    "Thika", "Nyeri", "Meru", "Malindi", "Naivasha", "Kitale", "Garissa", "Embu", "Kakamega",
+    "Uganda", "Tanzania", "Rwanda", "Ethiopia", "Nigeria", "Ghana", "Dar", "Arusha", "Addis",
+    "Accra", "Johannesburg", "Cairo", "Dubai", "Kinshasa", "Juba", "Mogadishu", "Lusaka",
+}  # fmt: skip
+PERIOD_RE = re.compile(r"Q[1-4]|H[12]|FY\d{0,4}", re.I)
+BUSINESS_NOUN = re.compile(
+    r"(services|ltd|limited|plc|bank|group|logistics|foods?|hospital|clinic|traders|trading|"
+    r"holdings|enterprises|company|co|sacco|motors|airways|cement|breweries|insurance|"
+    r"assurance|pharma(cy|ceuticals)?|farms?|exporters|industries|solutions|systems|"
+    r"technologies|tech|labs?|media|energy|power|port|school|academy|university|college|"
+    r"hospitals|clinics|schools|mills?|millers|bakery|bakers|brewers|distributors|suppliers|"
+    r"supplies|hardware|wholesalers?|retailers?|stores|mart|supermarkets?|hotels?|resorts?|"
+    r"lodges?|properties|realty|estates|construction|builders|engineering|consult(ants|ing)|"
+    r"partners|associates|ventures|capital|finance|credit|microfinance|agency|agencies|"
+    r"transporters?|transport|haulage|couriers?|express|movers|cargo|freight|shipping|"
+    r"airlines?|networks?|telecom|communications|studios?|printers|textiles|garments|apparel|"
+    r"fashions?|cosmetics|beverages|dairy|dairies|agro|agri|agritech|fintech|healthtech|edtech|"
+    r"health|healthcare|medical|diagnostics|pharmacies|living|homes|parcels|deliveries|"
+    r"interiors|furniture|auto|automotive|electronics|digital|software|labs|kitchens?|"
+    r"restaurants?|cafe|grill|foundation|trust|ngo|initiative|network|collective)\.?",
+    re.I,
+)

@@ -214,6 +214,13 @@ FILE_STORES: tuple[FileStore, ...] = (
         note="the embedded default's generated SECRET_KEY",
     ),
     FileStore(
+        "knowledge index",
+        ("knowledge", "knowledge/*"),
+        personal=False,
+        note="memory-mapped vector and BM25 sets of published pages, FAQs and catalogue "
+        "lines (content.knowledge); rebuilt from the database, no visitor data",
+    ),
+    FileStore(
         "beat schedule",
         ("celerybeat-schedule*",),
         personal=False,

@@ -69,7 +69,11 @@ class Write:
 
 def _relative(filename: str) -> str | None:
     """The first-party path of a frame's file (``chat/services/x.py``), or None when the
-    frame is skipped: outside the project, the virtualenv, tests, migrations, leads' models."""
+    frame is skipped: outside the project, the virtualenv, tests, migrations, leads' models,
+    and code with no file (``<frozen runpy>`` under ``python -m pytest``, ``<string>``),
+    which ``Path.resolve`` would otherwise place in the working directory."""
+    if not os.path.isabs(filename):
+        return None
     try:
         rel = Path(filename).resolve().relative_to(ROOT).as_posix()
     except (ValueError, OSError):

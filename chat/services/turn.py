@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import F
 
 from chat import agents, knowledge, limits, slots
-from chat.assistant import QUESTION_RE, meeting_request, question_part
+from chat.assistant import QUESTION_RE, question_part
+from chat.meeting_time import meeting_request
 from chat.models import Conversation, Message
 from chat.services.conversations import (
     ChatInputError,

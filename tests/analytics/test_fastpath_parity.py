@@ -167,3 +167,48 @@ def test_malformed_or_huge_bodies_get_the_full_stacks_error(body):
     assert fast.json() == full.json()
     track_buffer_drain()
     assert Interaction.objects.count() == 0
+
+
+def _both_raw(raw: bytes):
+    """``_both`` for a body that is not JSON a dict can make (the bytes are sent as is)."""
+    post = dict(data=raw, content_type="application/json")
+    fast = _client("1.a1.m0").post("/api/track", **post)
+    without = [m for m in settings.MIDDLEWARE if m != FAST]
+    with override_settings(MIDDLEWARE=without):
+        full = _client("1.a1.m0").post("/api/track", **post)
+    return fast, full
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        ('{"type": "page_view", "properties": ' + "[" * 3000 + "]" * 3000 + "}").encode(),
+        ('{"events": ' + "[" * 3000 + "]" * 3000 + "}").encode(),
+        ("[" * 5000 + "]" * 5000).encode(),
+        b'{"type": "page_view", "properties": {"n": NaN}}',
+        b'{"type": "page_view", "properties": {"n": Infinity}}',
+    ],
+    ids=["deep in properties", "deep in events", "deep array", "NaN", "Infinity"],
+)
+def test_bodies_past_the_parsers_limits_get_the_full_stacks_error(raw):
+    """Nesting deeper than the C decoder's stack (it raised RecursionError, a 500 under
+    the embedded server) and non-JSON constants fall through to the full stack's 400."""
+    fast, full = _both_raw(raw)
+    assert fast.status_code == full.status_code == 400
+    assert fast.json() == full.json()
+    track_buffer_drain()
+    assert Interaction.objects.count() == 0
+
+
+@pytest.mark.parametrize("number", [b"1e400", b"-1e400", b"1" + b"0" * 400])
+def test_a_number_past_a_double_is_never_stored_as_infinity(number):
+    """``1e400`` decodes to ``inf`` in both parsers; PostgreSQL's jsonb has no infinity, so
+    it must be refused or stored finite, the same way on both paths, and never poison the
+    buffer's drain."""
+    raw = b'{"type": "page_view", "properties": {"path": "/", "n": ' + number + b"}}"
+    fast, full = _both_raw(raw)
+    assert fast.status_code == full.status_code
+    assert fast.json() == full.json()
+    track_buffer_drain()
+    for props in Interaction.objects.values_list("properties", flat=True):
+        assert props.get("n") not in (float("inf"), float("-inf"))

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from chat import slots
-from chat.assistant import slot_preference
+from chat.meeting_time import slot_preference
 from chat.slots_people import authority_stated
 from ementech.ai.parsers import horizon_months
 
@@ -324,7 +324,7 @@ def test_a_duration_question_about_no_offer_is_not_answered_with_the_price_list(
     ],
 )
 def test_a_time_for_a_meeting_is_a_demo_request(text, meeting):
-    from chat.assistant import meeting_request
+    from chat.meeting_time import meeting_request
 
     assert meeting_request(text) is meeting
 

@@ -32,6 +32,17 @@ DOCUMENTED_UNDERSCORE = {
     "_make",  # namedtuple API
 }
 
+# Private names of a third-party library read on purpose, per file: the library offers no
+# public accessor, so "add a public function to the owner" cannot be done. Each entry says
+# which test breaks first if the library changes them; the list may only shrink.
+LIBRARY_INTERNALS = {
+    # scikit-learn's HistGradientBoosting* keeps its fitted trees and starting value only
+    # here (1.5-1.9); the learned score's per-attribute explanations walk those trees.
+    # tests/predictions/test_learning_explanations.py fails first on a change.
+    ("predictions/learning.py", "_predictors"),
+    ("predictions/learning.py", "_baseline_prediction"),
+}
+
 
 def _is_private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__") and name != "_"
@@ -146,6 +157,8 @@ def private_reaches(root: Path = ROOT) -> list[str]:
                 continue
             if _own_object(owner) or name in own:
                 continue
+            if root == ROOT and (relative(path, root), name) in LIBRARY_INTERNALS:
+                continue
             found.append(f"{_where(path, node, root)} reads {ast.unparse(owner)}.{name}")
     return _ordered(found)
 
@@ -220,3 +233,13 @@ def test_checks_find_planted_offenders(planted):
         "alpha/thing.py:11 reads cache._data",
         "alpha/thing.py:12 reads cache._lock",
     ], reaches  # beta reading its own Cache()._data is fine; _meta is documented
+
+
+def test_each_library_internal_read_is_still_there():
+    """An entry of ``LIBRARY_INTERNALS`` whose read is gone must leave the list."""
+    read = set()
+    for path in first_party_files(ROOT):
+        for node in ast.walk(parsed(path)):
+            if isinstance(node, ast.Attribute):
+                read.add((relative(path, ROOT), node.attr))
+    assert read >= LIBRARY_INTERNALS, LIBRARY_INTERNALS - read

@@ -118,6 +118,26 @@ def test_the_leads_app_and_the_tests_themselves_may_write():
     assert writes == []
 
 
+def test_a_frame_without_a_file_is_nobodys_write():
+    """Under ``python -m pytest`` (how ``make test`` runs) the outermost frame is
+    ``<frozen runpy>``; a test's own ORM write reaches it before any first-party frame, and
+    it must not be taken for a project file in the working directory."""
+    from types import SimpleNamespace
+
+    from tests.leads_writes import _relative, writer_of
+
+    assert _relative("<frozen runpy>") is None
+    assert _relative("<string>") is None
+    runpy = SimpleNamespace(
+        f_code=SimpleNamespace(co_filename="<frozen runpy>", co_qualname="_run_code"), f_back=None
+    )
+    factory = SimpleNamespace(
+        f_code=SimpleNamespace(co_filename=str(ROOT / "tests" / "factories.py"), co_qualname="f"),
+        f_back=runpy,
+    )
+    assert writer_of(factory) == ""
+
+
 def _qualnames(path) -> set[str]:
     names: set[str] = set()
 
