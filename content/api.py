@@ -158,7 +158,11 @@ class ContentDetailApi(APIView):
         data["reading_minutes"] = page.reading_minutes
         if page.content_kind == "resource":
             data["value_exchange"] = page.value_exchange
-            data["required_fields"] = services.gate_fields_to_ask(page=page, lead=lead)
+            data["required_fields"] = services.gate_fields_to_ask(
+                page=page,
+                lead=lead,
+                fields=selectors.download_field_set(page=page, request=request, lead=lead),
+            )
         related = [page_card(p) for p in selectors.related_pages(page)]
         return Response({"content": data, "related": related})
 
@@ -306,10 +310,11 @@ class DownloadApi(APIView):
         if page is None:
             raise ApplicationError("Resource not found.", code=ApplicationError.NOT_FOUND)
         lead, _visitor = selectors.request_subject(request)
+        fields = selectors.download_field_set(page=page, request=request, lead=lead)
         return Response(
             {
                 "is_gated": page.is_gated,
-                "fields": services.gate_fields_to_ask(page=page, lead=lead),
+                "fields": services.gate_fields_to_ask(page=page, lead=lead, fields=fields),
                 "value_exchange": page.value_exchange,
             }
         )
@@ -360,6 +365,8 @@ class DownloadApi(APIView):
             visitor=visitor,
             lead=lead,
             ctx=context_from_request(request._request),
+            # The form variant from the signed visitor cookie; the body cannot choose it.
+            fields=selectors.download_field_set(page=page, request=request, lead=lead, submit=True),
         )
         return Response(
             {

@@ -24,6 +24,7 @@ __all__ = [
     "catalogue_lines",
     "chunk_ids_mentioning",
     "faq_publish",
+    "gate_field_names",
     "home_page",
     "knowledge_index_status",
     "knowledge_page_titles",
@@ -31,6 +32,8 @@ __all__ = [
     "published_pages",
     "recommendations_for_lead",
     "recommendations_popular",
+    "resource_form_fields",
+    "resource_form_fields_set",
     "standard_page",
 ]
 
@@ -178,3 +181,29 @@ def standard_page(*, slug: str) -> Any:
     from content.models import StandardPage
 
     return StandardPage.objects.filter(slug=slug).first() or StandardPage(slug=slug)
+
+
+def gate_field_names() -> list[str]:
+    """The lead fields a gated resource's download form may ask for."""
+    from content.models.pages import GATE_FIELD_CHOICES
+
+    return [name for name, _label in GATE_FIELD_CHOICES]
+
+
+def resource_form_fields(*, page_id: Any) -> list[str] | None:
+    """The fields a gated resource page's download form asks for, or None when the page is
+    not a gated resource."""
+    from content.models import ResourcePage
+
+    page = ResourcePage.objects.filter(pk=page_id).first()
+    if page is None or not page.is_gated:
+        return None
+    return list(page.required_fields or [])
+
+
+def resource_form_fields_set(*, page_id: Any, fields: list[str], actor: Any = None) -> None:
+    """Make ``fields`` the download form's own (a form test's winner shipping): a new
+    revision of the resource page, published, logged with the acting user."""
+    from content.services.downloads import resource_form_fields_set as _set
+
+    _set(page_id=page_id, fields=fields, actor=actor)

@@ -279,12 +279,22 @@ def request_subject(request) -> tuple[Any, Any]:
     return lead, visitor
 
 
+def download_field_set(*, page, request, lead, submit: bool = False) -> list[str] | None:
+    """The fields of this visitor's variant of a form test running on ``page`` (``None``:
+    the page's own). Decided by the signed visitor cookie, never by the request body; the
+    exposure is counted once, and only for a visitor not yet a lead."""
+    from experiments.facade import form_fields_for_request
+
+    return form_fields_for_request(request=request, page_id=page.pk, count=lead is None, now=submit)
+
+
 def download_form_fields(*, page, request) -> list[str]:
     """The gate fields this visitor still has to give for ``page``."""
     from content.services import gate_fields_to_ask
 
     lead, _visitor = request_subject(request)
-    return gate_fields_to_ask(page=page, lead=lead)
+    fields = download_field_set(page=page, request=request, lead=lead)
+    return gate_fields_to_ask(page=page, lead=lead, fields=fields)
 
 
 def feed_for(*, lead=None, visitor=None):

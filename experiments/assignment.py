@@ -49,6 +49,8 @@ class ExperimentDef:
     winner_key: str = ""
     page_id: int | None = None
     target: str = ""
+    step_id: int | None = None
+    issue_id: int | None = None
 
     @property
     def control(self) -> VariantDef:

@@ -53,7 +53,26 @@ class Experiment(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The page whose content is replaced when the winner ships.",
+        help_text="The page whose content is replaced when the winner ships (a hero, or "
+        "a gated resource's form for a form field set).",
+    )
+    # A nurture email subject test: the sequence step or the newsletter issue whose subject
+    # the variants replace when nurture sends it (and which "ship" rewrites).
+    sequence_step = models.ForeignKey(
+        "nurture.SequenceStep",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a nurture email subject: the sequence step whose email is tested.",
+    )
+    newsletter_issue = models.ForeignKey(
+        "nurture.NewsletterIssue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a nurture email subject: or the newsletter issue whose email is tested.",
     )
     goal = models.CharField(max_length=20, choices=Goal.choices, default=Goal.LEAD_CAPTURED)
     traffic_percent = models.PositiveSmallIntegerField(
@@ -82,6 +101,8 @@ class Experiment(ClusterableModel):
             [
                 FieldPanel("target"),
                 FieldPanel("page"),  # Wagtail's page chooser (core.csp allows it)
+                FieldPanel("sequence_step"),
+                FieldPanel("newsletter_issue"),
                 FieldPanel("goal"),
                 FieldPanel("traffic_percent"),
             ],
@@ -112,7 +133,11 @@ class Variant(models.Model):
     name = models.CharField(max_length=120, blank=True, default="")
     weight = models.PositiveSmallIntegerField(default=50, help_text="Relative traffic weight.")
     content = models.TextField(
-        blank=True, default="", help_text="What this variant shows (text, subject, label)."
+        blank=True,
+        default="",
+        help_text="What this variant shows: a text, an email subject, a label, or for a form "
+        "field set the fields comma-separated (email, company, role); blank on the control "
+        "keeps the page's or email's own.",
     )
     sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
@@ -129,27 +154,55 @@ class Variant(models.Model):
 
 
 class Exposure(models.Model):
-    """A visitor entered the experiment (once per visitor; with analytics consent only)."""
+    """A visitor entered the experiment (once per visitor; with analytics consent only).
+
+    An email test's unit is the lead's latest visitor, so the lead is counted once with the
+    same variant as on the site; a lead without a visitor is keyed by ``lead`` instead
+    (``visitor`` empty). ``email_id`` is the email that carried the variant (opens and
+    clicks are a secondary figure of the read-out)."""
 
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="exposures")
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="exposures")
     # No database constraint: the em_vid cookie is the unit, and privacy erasure deletes
     # these rows through the registry.
     visitor = models.ForeignKey(
-        "leads.Visitor", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "leads.Visitor",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    lead = models.ForeignKey(
+        "leads.Lead",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    email_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["experiment", "visitor"], name="exposure_once_per_visitor"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["experiment", "lead"],
+                condition=Q(visitor__isnull=True),
+                name="exposure_once_per_lead",
+            ),
+            models.CheckConstraint(
+                condition=Q(visitor__isnull=False) | Q(lead__isnull=False),
+                name="exposure_has_unit",
+            ),
         ]
         indexes = [models.Index(fields=["experiment", "variant"], name="exposure_exp_var_idx")]
 
     def __str__(self) -> str:
-        return f"{self.visitor_id} in {self.variant_id}"
+        return f"{self.visitor_id or self.lead_id} in {self.variant_id}"
 
 
 class ExperimentAudit(models.Model):

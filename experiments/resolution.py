@@ -35,6 +35,7 @@ _SEEN_MAX = 50_000
 _lock = threading.Lock()
 _definitions: dict[str, ExperimentDef] = {}
 _by_page: dict[tuple[int, str], str] = {}
+_by_email: dict[tuple[str, int], str] = {}
 _loaded_at = 0.0
 _seen: OrderedDict[tuple[int, uuid.UUID], None] = OrderedDict()
 _pending: list[tuple[int, int, uuid.UUID]] = []
@@ -64,7 +65,7 @@ def invalidate() -> None:
 
 
 def definitions() -> dict[str, ExperimentDef]:
-    global _definitions, _by_page, _loaded_at
+    global _definitions, _by_page, _by_email, _loaded_at
     now = time.monotonic()
     if now - _loaded_at < DEFINITIONS_TTL:
         return _definitions
@@ -78,8 +79,17 @@ def definitions() -> dict[str, ExperimentDef]:
         for d in defs.values()
         if d.status == "running" and d.page_id is not None
     }
+    # Running tests on an email's subject, by ("step", step id) or ("issue", issue id).
+    by_email: dict[tuple[str, int], str] = {}
+    for d in defs.values():
+        if d.status != "running":
+            continue
+        if d.step_id is not None:
+            by_email[("step", d.step_id)] = d.slug
+        if d.issue_id is not None:
+            by_email[("issue", d.issue_id)] = d.slug
     with _lock:
-        _definitions, _by_page, _loaded_at = defs, by_page, now
+        _definitions, _by_page, _by_email, _loaded_at = defs, by_page, by_email, now
     return defs
 
 
@@ -87,6 +97,13 @@ def slug_for_page(page_id: int, target: str) -> str:
     """The running experiment on ``target`` of page ``page_id`` (empty when none)."""
     definitions()
     return _by_page.get((page_id, target), "")
+
+
+def slug_for_email(kind: str, target_id: int) -> str:
+    """The running test on the subject of a sequence step's (``"step"``) or a newsletter
+    issue's (``"issue"``) email (empty when none)."""
+    definitions()
+    return _by_email.get((kind, target_id), "")
 
 
 def _record_exposure(

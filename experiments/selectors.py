@@ -40,6 +40,8 @@ def experiment_definitions() -> dict[str, ExperimentDef]:
             winner_key=e.winner.key if e.winner else "",
             page_id=e.page_id,
             target=e.target,
+            step_id=e.sequence_step_id,
+            issue_id=e.newsletter_issue_id,
         )
     return out
 
@@ -48,22 +50,33 @@ def experiment_list() -> QuerySet[Experiment]:
     return Experiment.objects.prefetch_related("variants").select_related("winner", "page")
 
 
+def _goal_q(goal: str, prefix: str) -> Q:
+    """The goal reached after the exposure, on the lead at ``prefix`` (``lead__`` from a
+    visitor, empty from a lead)."""
+    if goal == Experiment.Goal.LEAD_CAPTURED:
+        return Q(**{f"{prefix}created_at__gte": OuterRef("created_at")})
+    if goal == Experiment.Goal.QUALIFIED:
+        return Q(**{f"{prefix}qualified_at__gte": OuterRef("created_at")})
+    if goal == Experiment.Goal.DEMO_BOOKED:
+        return Q(
+            **{
+                f"{prefix}demo_bookings__created_at__gte": OuterRef("created_at"),
+                f"{prefix}demo_bookings__status": "confirmed",
+            }
+        )
+    return Q(**{f"{prefix}outcome": "won"})
+
+
 def _converted(goal: str):
-    from leads.facade import Visitor
+    """An exposure converted: through its visitor's lead, or (an email sent to a lead
+    without a visitor) through its lead."""
+    from leads.facade import Lead, Visitor
 
     visitors = Visitor.objects.filter(pk=OuterRef("visitor_id"), lead__isnull=False)
-    if goal == Experiment.Goal.LEAD_CAPTURED:
-        cond = Q(lead__created_at__gte=OuterRef("created_at"))
-    elif goal == Experiment.Goal.QUALIFIED:
-        cond = Q(lead__qualified_at__gte=OuterRef("created_at"))
-    elif goal == Experiment.Goal.DEMO_BOOKED:
-        cond = Q(
-            lead__demo_bookings__created_at__gte=OuterRef("created_at"),
-            lead__demo_bookings__status="confirmed",
-        )
-    else:
-        cond = Q(lead__outcome="won")
-    return Exists(visitors.filter(cond))
+    leads = Lead.objects.filter(pk=OuterRef("lead_id"))
+    return Exists(visitors.filter(_goal_q(goal, "lead__"))) | Exists(
+        leads.filter(_goal_q(goal, ""))
+    )
 
 
 def experiment_counts(*, experiment: Experiment) -> list[ArmCounts]:

@@ -8,6 +8,7 @@ revision, so the winner becomes the page's content for everyone.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,10 +30,28 @@ class ExperimentError(ApplicationError):
     default_code = ApplicationError.CONFLICT
 
 
-def exposure_record(*, experiment_id: int, variant_id: int, visitor_id: uuid.UUID) -> None:
-    """Record that a visitor entered an experiment; a repeat is ignored by the database."""
+def exposure_record(
+    *,
+    experiment_id: int,
+    variant_id: int,
+    visitor_id: uuid.UUID | None,
+    lead_id: Any = None,
+    email_id: int | None = None,
+) -> None:
+    """Record that a visitor (or, for an email, a lead without a visitor) entered an
+    experiment; a repeat is ignored by the database."""
+    if visitor_id is None and lead_id is None:
+        return
     Exposure.objects.bulk_create(
-        [Exposure(experiment_id=experiment_id, variant_id=variant_id, visitor_id=visitor_id)],
+        [
+            Exposure(
+                experiment_id=experiment_id,
+                variant_id=variant_id,
+                visitor_id=visitor_id,
+                lead_id=lead_id,
+                email_id=email_id,
+            )
+        ],
         ignore_conflicts=True,
     )
 
@@ -43,6 +62,58 @@ def exposures_record(rows: list[tuple[int, int, uuid.UUID]]) -> None:
         [Exposure(experiment_id=e, variant_id=v, visitor_id=vid) for e, v, vid in rows],
         ignore_conflicts=True,
     )
+
+
+def field_set(content: str) -> list[str]:
+    """A form variant's fields, from its content (``email, company, role``), in order and
+    without repeats; email always first (a capture form needs it)."""
+    names = [n.strip().lower() for n in content.replace("\n", ",").split(",") if n.strip()]
+    if not names:
+        return []
+    out = ["email"]
+    for name in names:
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _check_email_test(experiment: Experiment, variants: list[Variant]) -> None:
+    step, issue = experiment.sequence_step_id, experiment.newsletter_issue_id
+    if (step is None) == (issue is None):
+        raise ExperimentError(
+            "Choose the sequence step or the newsletter issue whose subject to test."
+        )
+    if experiment.goal == Experiment.Goal.LEAD_CAPTURED:
+        raise ExperimentError(
+            "Nurture emails go to leads already captured: measure qualified, demo booked or won."
+        )
+    if any(not v.content.strip() for v in variants[1:]):
+        raise ExperimentError("Every variant but the control needs a subject.")
+    if any(len(v.content.strip()) > 200 for v in variants):
+        raise ExperimentError("A subject is at most 200 characters.")
+    clash = Experiment.objects.filter(
+        target=Experiment.Target.EMAIL_SUBJECT, status=Experiment.Status.RUNNING
+    ).exclude(pk=experiment.pk)
+    clash = clash.filter(sequence_step_id=step) if step else clash.filter(newsletter_issue_id=issue)
+    if clash.exists():
+        raise ExperimentError("Another test is already running on that email's subject.")
+
+
+def _check_form_test(experiment: Experiment, variants: list[Variant]) -> None:
+    from content.facade import gate_field_names, resource_form_fields
+
+    if not experiment.page_id or resource_form_fields(page_id=experiment.page_id) is None:
+        raise ExperimentError("Choose the gated resource page whose form this test changes.")
+    allowed = set(gate_field_names())
+    for v in variants:
+        unknown = [n for n in field_set(v.content) if n not in allowed]
+        if unknown:
+            raise ExperimentError(
+                f"Variant {v.key}: unknown field {', '.join(unknown)} "
+                f"(choose from {', '.join(sorted(allowed))})."
+            )
+    if any(not field_set(v.content) for v in variants[1:]):
+        raise ExperimentError("Every variant but the control needs its fields.")
 
 
 def _audit(experiment: Experiment, actor, action: str, **details) -> None:
@@ -62,6 +133,10 @@ def experiment_start(*, experiment: Experiment, actor=None) -> Experiment:
         raise ExperimentError("At least one variant needs a positive weight.")
     if experiment.target in PAGE_FIELD_TARGETS and not experiment.page_id:
         raise ExperimentError("Choose the page whose field this test changes.")
+    if experiment.target == Experiment.Target.EMAIL_SUBJECT:
+        _check_email_test(experiment, variants)
+    if experiment.target == Experiment.Target.FORM_FIELDS:
+        _check_form_test(experiment, variants)
     if experiment.page_id and (
         Experiment.objects.filter(
             page_id=experiment.page_id, target=experiment.target, status=Experiment.Status.RUNNING
@@ -101,6 +176,21 @@ def experiment_ship(*, experiment: Experiment, variant: Variant, actor=None) -> 
     if experiment.status == Experiment.Status.DRAFT:
         raise ExperimentError("A test that never ran cannot ship.")
     published = False
+    if experiment.target == Experiment.Target.EMAIL_SUBJECT and variant.content.strip():
+        from nurture.facade import email_subject_set
+
+        email_subject_set(
+            sequence_step_id=experiment.sequence_step_id,
+            newsletter_issue_id=experiment.newsletter_issue_id,
+            subject=variant.content.strip(),
+        )
+    if experiment.target == Experiment.Target.FORM_FIELDS and experiment.page_id:
+        from content.facade import resource_form_fields_set
+
+        fields = field_set(variant.content)
+        if fields:  # a blank control keeps the form's own fields
+            resource_form_fields_set(page_id=experiment.page_id, fields=fields, actor=actor)
+            published = True
     if experiment.target in PAGE_FIELD_TARGETS and experiment.page_id:
         page = experiment.page.specific
         if not hasattr(page, experiment.target):

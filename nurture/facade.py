@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["newsletter_subscribed", "sequence_enrol_lead"]
+__all__ = ["email_subject_set", "newsletter_subscribed", "sequence_enrol_lead"]
 
 
 def newsletter_subscribed(*, email_normalized: str) -> bool:
@@ -26,3 +26,17 @@ def sequence_enrol_lead(*, lead_id: Any, sequence_id: int, trigger: str) -> tupl
     from nurture.services.sequences import sequence_enrol_one
 
     return sequence_enrol_one(lead_id=lead_id, sequence_id=sequence_id, trigger=trigger)
+
+
+def email_subject_set(
+    *, sequence_step_id: int | None = None, newsletter_issue_id: int | None = None, subject: str
+) -> int:
+    """Make ``subject`` the subject of a sequence step's (or a newsletter issue's) email:
+    an experiment's winner shipping. Returns the rows changed."""
+    from nurture.services.sequences import email_subject_set as _set
+
+    return _set(
+        sequence_step_id=sequence_step_id,
+        newsletter_issue_id=newsletter_issue_id,
+        subject=subject,
+    )

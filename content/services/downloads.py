@@ -50,14 +50,15 @@ def _signer():
     return TimestampSigner(salt=DOWNLOAD_SALT)
 
 
-def gate_fields_to_ask(*, page, lead) -> list[str]:
+def gate_fields_to_ask(*, page, lead, fields: list[str] | None = None) -> list[str]:
     """The gate's required fields the visitor has not given yet (email only when we do not
-    know who they are), in the order the marketer listed them."""
+    know who they are), in the order the marketer listed them. ``fields`` replaces the
+    page's list (the visitor's variant of a form field set test)."""
     from leads.facade import next_fields, profile_field_filled, profile_form_fields
 
     if not page.is_gated:
         return []
-    required = list(page.required_fields or [])
+    required = list(page.required_fields or []) if fields is None else list(fields)
     if "email" not in required:
         required.insert(0, "email")
     if lead is None:
@@ -78,11 +79,19 @@ def gate_fields_to_ask(*, page, lead) -> list[str]:
 
 @transaction.atomic
 def download_request(
-    *, page, data: dict, visitor=None, lead=None, ctx: RequestContext | None = None
+    *,
+    page,
+    data: dict,
+    visitor=None,
+    lead=None,
+    ctx: RequestContext | None = None,
+    fields: list[str] | None = None,
 ) -> DownloadLink:
     """Check the gate, capture the lead with consent (``data["consent"]`` is a
     ``ConsentInput``, from leads' consent parser), and issue a signed, expiring link (also
-    emailed). Raises ``DownloadError`` with per-field details."""
+    emailed). ``fields`` is the visitor's form variant (``None``: the page's own): only
+    those are required and only those are stored; anything else in ``data`` is ignored.
+    Raises ``DownloadError`` with per-field details."""
     import datetime as dt
 
     from django.conf import settings
@@ -98,7 +107,7 @@ def download_request(
         )
     if lead is None and visitor is not None and visitor.lead_id:
         lead = visitor.lead
-    ask = gate_fields_to_ask(page=page, lead=lead)
+    ask = gate_fields_to_ask(page=page, lead=lead, fields=fields)
     errors: dict[str, list[str]] = {}
     for name in ask:
         value = data.get(name)
@@ -210,3 +219,14 @@ def download_open(*, token: str, visitor=None, ctx: RequestContext | None = None
             ctx=ctx,
         )
     return document
+
+
+@transaction.atomic
+def resource_form_fields_set(*, page_id, fields: list[str], actor=None) -> None:
+    """Make ``fields`` the download form's own: a new revision, published, with the actor."""
+    from content.models import ResourcePage
+
+    page = ResourcePage.objects.get(pk=page_id)
+    page.required_fields = list(fields)
+    revision = page.save_revision(user=actor, log_action=True)
+    revision.publish(user=actor)

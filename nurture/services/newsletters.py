@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.queue import enqueue
+from experiments.facade import email_exposure_record, email_subject_for
 from leads.facade import Lead, consent_record
 from mail.facade import absolute_url, queue_template_email
 from nurture.models import (
@@ -327,6 +328,10 @@ def newsletter_issue_send_batch(*, issue_id: int, subscriber_ids: list[int]) -> 
         except IntegrityError:
             continue  # already sent to this subscriber
         digest = digest_for(lead=subscriber.lead) if issue.include_digest else None
+        # A subject test on this issue: the lead's sticky variant (as on the site).
+        choice = email_subject_for(
+            lead_id=subscriber.lead_id, default=issue.subject, newsletter_issue_id=issue.pk
+        )
         email = queue_template_email(
             to=subscriber.email,
             template="newsletter_issue",
@@ -341,9 +346,10 @@ def newsletter_issue_send_batch(*, issue_id: int, subscriber_ids: list[int]) -> 
             lead_id=subscriber.lead_id,
             headers=list_unsubscribe_headers(subscriber, issue.newsletter),
             category="newsletter",
-            subject=issue.subject,
+            subject=choice.subject,
         )
         delivery.email_id = email.id
         delivery.save(update_fields=["email"])
+        email_exposure_record(choice=choice, email_id=email.id)
         sent += 1
     return sent

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from experiments.facade import email_exposure_record, email_subject_for
 from leads.facade import Lead, consent_latest
 from mail.facade import queue_template_email
 from nurture.models import (
@@ -156,6 +157,10 @@ def enrolment_advance(*, enrolment_id: int, now: dt.datetime | None = None) -> l
             if met:
                 context = _step_context(step, lead)
                 subscriber = context.pop("_subscriber")
+                # A subject test on this step: the lead's sticky variant (as on the site).
+                choice = email_subject_for(
+                    lead_id=lead.pk, default=step.subject, sequence_step_id=step.pk
+                )
                 send.email_id = queue_template_email(
                     to=lead.email,
                     template=step.template,
@@ -163,9 +168,10 @@ def enrolment_advance(*, enrolment_id: int, now: dt.datetime | None = None) -> l
                     lead_id=lead.pk,
                     headers=list_unsubscribe_headers(subscriber, None),
                     category=f"nurture:{enrolment.sequence.slug}",
-                    subject=step.subject,
+                    subject=choice.subject,
                 ).id
                 send.save(update_fields=["email"])
+                email_exposure_record(choice=choice, email_id=send.email_id)
             decided.append(send)
             done.add(step.pk)
         if len(done) >= len(steps):
@@ -251,3 +257,21 @@ def sequence_enrol_one(*, lead_id: Any, sequence_id: int, trigger: str) -> tuple
         return None, "already enrolled"
     got = sequence_enrol(lead=lead, trigger=trigger[:30], sequence=seq)
     return (got[0].pk, "") if got else (None, "already enrolled")
+
+
+@transaction.atomic
+def email_subject_set(
+    *, sequence_step_id: int | None = None, newsletter_issue_id: int | None = None, subject: str
+) -> int:
+    """Write a new subject into a step's or an issue's email (an experiment's winner)."""
+    subject = subject.strip()[:200]
+    if not subject:
+        return 0
+    changed = 0
+    if sequence_step_id is not None:
+        changed += SequenceStep.objects.filter(pk=sequence_step_id).update(subject=subject)
+    if newsletter_issue_id is not None:
+        from nurture.models import NewsletterIssue
+
+        changed += NewsletterIssue.objects.filter(pk=newsletter_issue_id).update(subject=subject)
+    return changed

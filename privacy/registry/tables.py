@@ -168,7 +168,9 @@ REGISTRY: tuple[PersonalData, ...] = (
     PersonalData("integrations.CrmLink", lead="lead", note="HubSpot id of the lead's contact"),
     PersonalData("integrations.SyncConflict", lead="lead", note="both sides' field values"),
     PersonalData("integrations.ZoomRegistrant", lead="registration__lead"),
-    PersonalData("experiments.Exposure", visitor="visitor", note="experiment exposures"),
+    PersonalData(
+        "experiments.Exposure", lead="lead", visitor="visitor", note="experiment exposures"
+    ),
     PersonalData(
         "predictions.Deal",
         lead="lead",
