@@ -102,3 +102,31 @@ def experiment_counts(*, experiment: Experiment) -> list[ArmCounts]:
 
 def experiment_readout(*, experiment: Experiment) -> Readout:
     return readout(experiment_counts(experiment=experiment))
+
+
+def experiment_email_figures(*, experiment: Experiment) -> list[dict]:
+    """For an email subject test, per variant: emails sent to counted leads, and how many
+    were opened and clicked. A secondary figure (opens are unreliable, and the goal stays
+    the pipeline); counts only, never who."""
+    if experiment.target != Experiment.Target.EMAIL_SUBJECT:
+        return []
+    from mail.facade import emails_engagement
+
+    out = []
+    for v in experiment.variants.all():
+        ids = Exposure.objects.filter(
+            experiment=experiment, variant=v, email_id__isnull=False
+        ).values_list("email_id", flat=True)
+        sent, opened, clicked = emails_engagement(ids=ids)
+        out.append(
+            {
+                "key": v.key,
+                "name": v.name or v.key,
+                "sent": sent,
+                "opened": opened,
+                "clicked": clicked,
+                "open_rate": opened / sent if sent else None,
+                "click_rate": clicked / sent if sent else None,
+            }
+        )
+    return out

@@ -119,6 +119,9 @@ def readout(request, pk: int):
             "variants": list(exp.variants.all()),
             "can_change": request.user.has_perm(CHANGE_PERMISSION),
             "audits": exp.audits.select_related("actor")[:10],
+            "email_figures": selectors.experiment_email_figures(experiment=exp)
+            if out is not None
+            else [],
         },
     )
 

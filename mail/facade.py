@@ -23,6 +23,7 @@ __all__ = [
     "EmailError",
     "QueuedEmail",
     "absolute_url",
+    "emails_engagement",
     "queue_email",
     "queue_template_email",
 ]
@@ -105,3 +106,18 @@ def queue_template_email(
             key=key,
         )
     )
+
+
+def emails_engagement(*, ids: Iterable[int]) -> tuple[int, int, int]:
+    """``(emails, opened, clicked)`` among these outbound emails: counts only, no
+    addresses (an experiment's secondary figure)."""
+    from django.db.models import Count, Q
+
+    from mail.models import OutboundEmail
+
+    row = OutboundEmail.objects.filter(pk__in=list(ids)).aggregate(
+        n=Count("id"),
+        opened=Count("id", filter=Q(open_count__gt=0)),
+        clicked=Count("id", filter=Q(click_count__gt=0)),
+    )
+    return row["n"], row["opened"], row["clicked"]
