@@ -150,7 +150,15 @@ def build_context(
         "slot_pref": state.get("slot_pref") or {},
         "not_buying": bool(state.get("not_buying")),
         "followup": bool(state.get("followup")),
+        "registration_question": _registration_question(state),
     }
+
+
+def _registration_question(state: dict[str, Any]) -> str:
+    """An event registration waiting for an answer while the visitor asked something else."""
+    from chat.services.registration import pending_question
+
+    return pending_question(state)
 
 
 def system_prompt(ctx: dict[str, Any]) -> str:

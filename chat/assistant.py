@@ -212,7 +212,10 @@ def compose(
             yield say("What would you like to know about our work?")
         return
 
-    # 3. At most one question, never one already answered.
+    # 3. At most one question, never one already answered; a registration under way first.
+    if ctx.get("registration_question"):
+        yield say("To finish your registration: " + ctx["registration_question"])
+        return
     question, meta = next_question(ctx, profile)
     if meta:
         yield meta
@@ -243,7 +246,10 @@ def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[
         others = " ".join(p for p in _sentences(asked) if not wants_catalogue(p))
         general = item is None
         if general or others:
-            picked, top = _knowledge_answer(others or asked, knowledge, provider, messages, limit=1)
+            # Beside a catalogue line one sentence; instead of one (a duration question
+            # about something not in the catalogue: "how long is the workshop?") two.
+            limit = 1 if line else 2
+            picked, top = _knowledge_answer(others or asked, knowledge, provider, messages, limit)
             if picked:
                 for sent, n, _ in picked:
                     yield say(f"{sent} [Source {n}]")

@@ -6,6 +6,8 @@ import logging
 import re
 from typing import Any
 
+from chat.event_facts import words as _words
+
 log = logging.getLogger(__name__)
 
 
@@ -33,13 +35,28 @@ def elliptical(question: str) -> bool:
 
 
 def sources_for(
-    query: str, *, k: int = 3, page_url: str = "", topic_url: str = "", context: str = ""
+    query: str,
+    *,
+    k: int = 3,
+    page_url: str = "",
+    topic_url: str = "",
+    context: str = "",
+    tz_name: str = "",
 ) -> list[dict[str, Any]]:
     """Retrieved chunks with, first, the best passage of the page the visitor is on and,
     for a question that refers back ("does it post to Odoo?"), of the page the conversation
     was just about (``topic_url``), those two read with the earlier question (``context``);
-    and the structured catalogue first for price and time questions."""
+    and the structured catalogue first for price and time questions. On an event's page,
+    that event's facts come first ("how long is it?" is about this event), read live in the
+    visitor's time zone ``tz_name``."""
     from chat.catalogue import catalogue_source, wants_catalogue
+    from chat.event_facts import (
+        PAGE_BOOST,
+        another_event,
+        event_for_page,
+        event_source,
+        events_sources,
+    )
 
     follow_up = refers_back(query)
     pin_query = f"{context} {query}" if follow_up and context else query
@@ -63,8 +80,15 @@ def sources_for(
         found = pinned + [s for s in found if s["url"] not in urls][: k - (1 if page_id else 0)]
         for i, src in enumerate(found, start=1):
             src["n"] = i
+    here = event_for_page(page_url)
+    live: list[dict[str, Any]] = []
+    elsewhere = wants_events(query) and another_event(query)
+    if here is not None:
+        live.append(event_source(here, 1, tz_name=tz_name, boost=0.0 if elsewhere else PAGE_BOOST))
     if wants_events(query):
-        found = events_sources(query, first_n=1) + found
+        live += events_sources(query, first_n=1, tz_name=tz_name, exclude=here.url if here else "")
+    if live:
+        found = live + found
         for i, src in enumerate(found, start=1):
             src["n"] = i
     if not wants_catalogue(query):
@@ -107,21 +131,6 @@ def topic(conversation) -> tuple[str, str]:
     return url, (earlier[0] if earlier else "")
 
 
-TITLE_STOP = {
-    "a", "an", "and", "the", "of", "for", "to", "in", "on", "with", "by", "your", "our", "is",
-    "ai", "how", "what", "when", "why", "that", "it", "its", "we", "you", "do", "at", "from",
-}  # fmt: skip
-
-
-def _words(text: str) -> set[str]:
-    out = set()
-    for w in re.findall(r"[a-z0-9]+", (text or "").lower()):
-        if w in TITLE_STOP or len(w) < 3:
-            continue
-        out.add(w[:-1] if len(w) > 4 and w.endswith("s") else w)
-    return out
-
-
 def _named_page_ids(query: str) -> list[int]:
     """Knowledge pages the question names by their title: at least two of the title's
     words and most of them ("your implementation guide" names "The AI Implementation
@@ -153,36 +162,6 @@ EVENTS_RE = re.compile(
 
 def wants_events(query: str) -> bool:
     return bool(EVENTS_RE.search(query or ""))
-
-
-def events_sources(query: str, *, first_n: int, k: int = 2) -> list[dict[str, Any]]:
-    """The upcoming events (and past ones with a recording) closest to the question, each
-    as a source citing its own page: the events are not in the knowledge index (their seats
-    and dates change), so they are read live."""
-    try:
-        from events.facade import event_list_past, event_list_upcoming
-
-        events = list(event_list_upcoming()[:8]) + [
-            e for e in event_list_past()[:8] if e.recording_url
-        ]
-    except Exception:  # noqa: BLE001 - the events are a bonus, never a failure
-        log.exception("events unavailable")
-        return []
-    asked = _words(query)
-    ranked = sorted(
-        events, key=lambda e: -len(asked & _words(f"{e.title} {e.summary} {e.event_type}"))
-    )
-    out = []
-    for event in ranked[:k]:
-        when = event.starts_at_local.strftime("%A %-d %B %Y at %H:%M")
-        kind = event.get_event_type_display().lower()
-        if event.recording_url:
-            said = f"The recording of our {kind} “{event.title}” is on its page."
-        else:
-            said = f"Our next {kind} is “{event.title}” on {when} ({event.timezone} time)."
-        out.append({"n": first_n + len(out), "title": event.title, "url": event.url or "",
-                    "type": "event", "score": 1.0, "text": f"{said} {event.summary}"})  # fmt: skip
-    return out
 
 
 def _page_id(page_url: str) -> int | None:

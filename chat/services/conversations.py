@@ -141,7 +141,9 @@ def conversation_set_consent(
         conversation.save(
             update_fields=["consent_given_at", "consent_wording", "page_url", "updated_at"]
         )
-    if conversation.collected.get("email") and conversation.lead_id is None:
+    registering = bool((conversation.state or {}).get("registration"))
+    if conversation.collected.get("email") and conversation.lead_id is None and not registering:
+        # (An event registration under way captures the lead itself, as the page's form.)
         conversation_store_profile(conversation=conversation, values={}, ip=ip)
     return conversation
 

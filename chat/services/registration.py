@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlparse
 
 from chat import slots
+from chat.event_facts import event_for_page, event_over, event_source
 from chat.models import Conversation, Message
 from ementech.ai.providers.base import split_tokens
 
@@ -50,26 +50,34 @@ EXPERIENCE_WORDS = [
 SIZE_FOR_COUNT = ((10, "1-10"), (50, "11-50"), (200, "51-200"), (500, "201-500"))
 
 
-def event_for_page(page_url: str):
-    """The published event whose page is ``page_url`` (path or absolute URL), or None."""
-    from events.facade import events_live
-
-    path = urlparse(page_url or "").path
-    slug = path.rstrip("/").rsplit("/", 1)[-1]
-    if not slug:
-        return None
-    for page in events_live(slug=slug):
-        if (page.url or "").rstrip("/") == path.rstrip("/"):
-            return page
-    return None
-
-
 def registration_wanted(conversation: Conversation, text: str) -> bool:
-    """This turn belongs to the registration dialogue: one is under way, or the visitor on an
-    event page asks to register."""
-    if (conversation.state or {}).get("registration"):
-        return True
+    """This turn belongs to the registration dialogue: one is under way and the message is
+    not a question asked instead of the answer ("is it recorded?" is answered by the
+    assistant, and the registration waits), or the visitor on an event page asks to
+    register."""
+    reg = (conversation.state or {}).get("registration")
+    if reg:
+        return not _asks_instead(reg, text)
     return bool(REGISTER_RE.search(text)) and event_for_page(conversation.page_url) is not None
+
+
+def _asks_instead(reg: dict, text: str) -> bool:
+    """The visitor asks something rather than answering the field we asked for."""
+    from chat.assistant import QUESTION_RE
+
+    asked = reg.get("asked")
+    if asked in (None, "waitlist", "consent") or not QUESTION_RE.search(text):
+        return False
+    if STOP_RE.search(text) or REGISTER_RE.search(text):
+        return False
+    return _answer_for(asked, text) is None and not _volunteered(text, asked)
+
+
+def pending_question(state: dict) -> str:
+    """The registration question still waiting for an answer (asked again after the
+    assistant answered something else), or ""."""
+    asked = ((state or {}).get("registration") or {}).get("asked")
+    return QUESTIONS.get(asked, "") if asked else ""
 
 
 def _answer_for(field: str, text: str) -> str | None:
@@ -124,6 +132,59 @@ def _volunteered(text: str, asked: str | None) -> dict[str, str]:
     return out
 
 
+ROLE_WORDS = re.compile(
+    r"\b(dev|developer|engineer|manager|officer|director|analyst|head|lead|founder|owner|"
+    r"consultant|designer|architect|scientist|administrator|admin|coordinator|assistant|"
+    r"student|researcher|lecturer|teacher|ceo|cto|cfo|coo|cio|vp|president|partner)\b",
+    re.I,
+)
+
+
+def _listed(text: str, found: dict[str, str], open_fields: list[str]) -> dict[str, str]:
+    """A list typed in one go ("jo mwangi, jo@x.co, shamba tech, product lead"): the short
+    parts no parser claimed fill the open free-text fields (company, role), a part with a
+    job word going to the role, the others in the form's order."""
+    parts = [p.strip(" .!") for p in re.split(r"[,;\n]|(?<=[.!])\s+", text)]
+    if len([p for p in parts if p]) < 3:
+        return {}
+    claimed = {str(v).lower() for v in found.values()}
+    rest = [
+        p for p in parts
+        if p and "@" not in p and "?" not in p and len(p.split()) <= 5
+        and not REGISTER_RE.search(p) and p.lower() not in claimed
+        and not re.search(r"\d{4}", p)
+    ]  # fmt: skip
+    fields = [f for f in open_fields if f in ("company", "role") and not found.get(f)]
+    out: dict[str, str] = {}
+    if "role" in fields:
+        role = next((p for p in rest if ROLE_WORDS.search(p)), None)
+        if role:
+            out["role"] = role
+            rest.remove(role)
+    for field in fields:
+        if field not in out and rest:
+            out[field] = rest.pop(0)
+    return out
+
+
+def _remember(conversation: Conversation, reg: dict) -> None:
+    """What the visitor gave for the registration, kept on the conversation at once (never
+    asked again in this chat, even if the registration is left unfinished). The email is
+    the latest one given, unless the conversation already has its lead."""
+    collected = dict(conversation.collected or {})
+    for key in ("email", "name", "company", "role", "phone", "industry", "company_size"):
+        value = reg.get("email") if key == "email" else reg["answers"].get(key)
+        if not value or collected.get(key) == value:
+            continue
+        if key == "email" and conversation.lead_id and collected.get("email"):
+            continue
+        if key == "email" or not collected.get(key):
+            collected[key] = value
+    if collected != (conversation.collected or {}):
+        conversation.collected = collected
+        conversation.save(update_fields=["collected", "updated_at"])
+
+
 def _known_lead(conversation: Conversation, email: str):
     visitor = conversation.visitor
     lead = getattr(visitor, "lead", None) if visitor is not None else None
@@ -132,19 +193,37 @@ def _known_lead(conversation: Conversation, email: str):
     return None
 
 
-def _next_field(event, reg: dict, conversation: Conversation) -> str | None:
+def _required(event, reg: dict, conversation: Conversation) -> list[str]:
     from events.facade import event_required_fields
 
+    lead = _known_lead(conversation, reg.get("email") or "")
+    return list(event_required_fields(event=event, lead=lead))
+
+
+def _next_field(event, reg: dict, conversation: Conversation) -> str | None:
     if not reg.get("email"):
         return "email"
-    lead = _known_lead(conversation, reg["email"])
-    for name in event_required_fields(event=event, lead=lead):
+    for name in _required(event, reg, conversation):
         if not reg["answers"].get(name):
             return name
     return None
 
 
-def _say(conversation: Conversation, text: str, extra: dict | None = None) -> Iterator[dict]:
+def _past_event(conversation: Conversation, event) -> Iterator[dict]:
+    """Registration for an event that is over: say so, from its page, with the recording."""
+    source = event_source(event, 1, tz_name=(conversation.state or {}).get("tz") or "")
+    first = re.split(r"(?<=[.!?])\s+", source["text"])
+    text = " ".join(first[:2]).strip() + " [Source 1]"
+    public = [{k: source[k] for k in ("n", "title", "url", "type")}]
+    yield from _say(conversation, text, sources=public)
+
+
+def _say(
+    conversation: Conversation,
+    text: str,
+    extra: dict | None = None,
+    sources: list[dict] | None = None,
+) -> Iterator[dict]:
     for piece in split_tokens(text):
         yield {"type": "token", "text": piece}
     bot = Message.objects.create(
@@ -155,7 +234,10 @@ def _say(conversation: Conversation, text: str, extra: dict | None = None) -> It
         agent_reason="conversational event registration",
         intent="register",
         source=Message.Source.TEMPLATE,
+        sources=sources or [],
     )
+    if sources:
+        yield {"type": "sources", "sources": sources}
     yield {
         "type": "done",
         "conversation_id": str(conversation.pk),
@@ -206,6 +288,9 @@ def chat_register_turn(
                 "you for it. Which event would you like to attend?",
             )
             return
+        if event_over(event):
+            yield from _past_event(conversation, event)
+            return
         known = conversation.collected or {}
         reg = {
             "event": str(event.uuid),
@@ -239,11 +324,16 @@ def chat_register_turn(
                 reg["answers"][asked] = value
         elif asked == "email":
             note = "That doesn't look like an email address. "
-    for key, value in _volunteered(text, asked).items():
+    given = _volunteered(text, asked)
+    if asked not in ("company", "role"):
+        open_fields = [f for f in _required(event, reg, conversation) if f not in reg["answers"]]
+        given.update(_listed(text, given, open_fields))
+    for key, value in given.items():
         if key == "email":
-            reg["email"] = reg.get("email") or value
+            reg["email"] = value  # nothing is registered yet: a new address is a correction
         elif not reg["answers"].get(key):
             reg["answers"][key] = value
+    _remember(conversation, reg)
     join_waitlist = asked == "waitlist" and bool(YES_RE.search(text))
     if asked == "waitlist" and not join_waitlist:
         _save_state(conversation, None)
@@ -307,15 +397,9 @@ def chat_register_turn(
         _save_state(conversation, None)
         yield from _say(conversation, exc.message)
         return
-    # Remember what was given (never re-asked in this chat); the lead itself was written by
-    # the registration service, with its own identity rules.
-    collected = dict(conversation.collected or {})
-    for key in ("email", "name", "company", "role", "phone", "industry", "company_size"):
-        value = reg["email"] if key == "email" else reg["answers"].get(key)
-        if value and not collected.get(key):
-            collected[key] = value
-    conversation.collected = collected
-    conversation.save(update_fields=["collected", "updated_at"])
+    # What was given stays on the conversation (never re-asked in this chat); the lead itself
+    # was written by the registration service, with its own identity rules.
+    _remember(conversation, reg)
     _save_state(conversation, None)
     when = event.starts_at_local.strftime("%A %-d %B at %H:%M %Z")
     if result.status == "registered":

@@ -188,6 +188,7 @@ def chat_turn(
             page_url=conversation.page_url,
             topic_url=topic_url,
             context=question_part(earlier) if earlier else "",
+            tz_name=state.get("tz") or "",
         )
     allowed = list(TOOLS_FOR_AGENT[rt.agent])
     if state.get("demo_accepted"):
