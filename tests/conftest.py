@@ -106,3 +106,19 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _migrations_left_applied(request) -> Iterator[None]:
+    """A test that migrates the database back and forth (``test_*migration*``) must leave
+    every app at its latest migration: one that restored only its own apps once left
+    another app's table missing for every later test, which then failed far from the cause."""
+    yield
+    if "migration" not in request.node.module.__name__:
+        return
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert not unapplied, f"left unapplied: {[m.app_label + '.' + m.name for m, _ in unapplied]}"
