@@ -27,6 +27,11 @@ LONG = ["email", "company", "role"]
 
 @pytest.fixture
 def resource(db):
+    return make_resource()
+
+
+def make_resource():
+    """A home page, a resource index and a gated resource asking for the email only."""
     from wagtail.documents import get_document_model
     from wagtail.models import Page, Site
 
