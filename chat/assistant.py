@@ -233,18 +233,28 @@ def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[
     you build credit scoring? what does it cost?"), and a price question about no line in
     particular ("how are your projects priced?"), are answered from the knowledge base."""
     from chat.catalogue import wants_catalogue
+    from chat.knowledge import respelled
+    from chat.priced import names_subject, priced_answer
 
     query = ctx.get("query", "")
     sources = ctx.get("sources") or []
     knowledge = [s for s in sources if not s.get("catalogue")]
     catalogue = next((s for s in sources if s.get("catalogue")), None)
-    asked = question_part(query)
+    asked = respelled(question_part(query))  # "logistcs" matches the pages' "logistics"
     cited: list[int] = []
     pages: list[dict] = []
     if catalogue is not None:
         line, item = catalogue_pick(query, catalogue, provider, messages)
         others = " ".join(p for p in _sentences(asked) if not wants_catalogue(p))
         general = item is None
+        if general and line and names_subject(asked):  # the page pricing what was asked
+            said = priced_answer(asked, knowledge, lambda q, src: _knowledge_answer(
+                q, src, provider, messages, limit=1)[0])  # fmt: skip
+            if said:
+                for sent, n in said:
+                    yield say(f"{sent} [Source {n}]")
+                yield {"cited": sorted({n for _, n in said})}
+                return
         if general or others:
             # Beside a catalogue line one sentence; instead of one (a duration question
             # about something not in the catalogue: "how long is the workshop?") two.

@@ -69,3 +69,18 @@ def catalogue_source(n: int) -> dict[str, Any] | None:
         "text": text,
         "catalogue": items,
     }
+
+
+MONEY = re.compile(r"\$\s?\d|\b(USD|KES|EUR|GBP)\s?\d", re.I)
+
+
+def priced_passages(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The knowledge sources cut to their passages that state a price (a service page's
+    "Typical engagements cost …" with what the service covers), for a price question about
+    something no catalogue line names ("what would credit scoring cost?")."""
+    out = []
+    for src in sources:
+        kept = [p for p in str(src.get("text", "")).split("\n") if MONEY.search(p)]
+        if kept:
+            out.append({**src, "text": "\n".join(kept)})
+    return out

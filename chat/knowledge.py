@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from typing import Any
@@ -58,9 +59,10 @@ def sources_for(
         events_sources,
     )
 
+    query = respelled(query)
     follow_up = refers_back(query)
     pin_query = f"{context} {query}" if follow_up and context else query
-    found = _retrieved(pin_query if elliptical(query) else query, k=k)
+    found = _retrieved_whole_and_parts(pin_query if elliptical(query) else query, k=k)
     page_id = _page_id(page_url)
     pinned_ids = [page_id]
     topic_id = _page_id(topic_url) if follow_up and topic_url != page_url else None
@@ -91,6 +93,10 @@ def sources_for(
         found = live + found
         for i, src in enumerate(found, start=1):
             src["n"] = i
+    if ASKS_FOR_CASES.search(query):  # "any logistics case study?": a client's story answers
+        for src in found:
+            if src.get("type") == "case_study":
+                src["boost"] = max(float(src.get("boost") or 0.0), NAMED_BOOST)
     if not wants_catalogue(query):
         return found
     try:
@@ -103,6 +109,85 @@ def sources_for(
     for src in found:
         src["n"] += 1
     return [catalogue, *found]
+
+
+ASKS_FOR_CASES = re.compile(
+    r"\bcase[\s-]?stud|\b(success )?stor(y|ies)\b|\bclients? like\b|\breferences?\b|"
+    r"\b(examples?|done this|worked with|built) (for|in|with)\b",
+    re.I,
+)
+LONG_QUERY_WORDS = 35  # past this, one embedding of the whole message blurs its subject
+CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|,\s+(?:and\s+|then\s+|but\s+|so\s+)?")
+LONG_VOTE_BOOST = 0.15  # the page most clauses point to answers before the others
+
+
+def _retrieved_whole_and_parts(query: str, *, k: int) -> list[dict[str, Any]]:
+    """The chunks for ``query``; for a long message ("we collect milk from 6,000 farmers,
+    the clerks write paper delivery notes, somebody types them into Excel, … is that
+    something you do?") also the best chunk for each of its clauses, so the page about one
+    concrete detail is not drowned by the rest; pages ranked by their best score."""
+    found = _retrieved(query, k=k)
+    if len(query.split()) <= LONG_QUERY_WORDS:
+        return found
+    # Reciprocal rank fusion: the whole message's list, and each clause's best page.
+    votes: dict[str, float] = {}
+    by_url: dict[str, dict[str, Any]] = {}
+    clauses = [
+        c for c in CLAUSE_SPLIT.split(query)
+        if len(c.split()) >= 5 and not ("?" in c and refers_back(c))  # "is that something…?"
+    ]  # fmt: skip
+    lists = [found] + [_retrieved(c, k=1)[:1] for c in clauses]
+    for got in lists:
+        for rank, src in enumerate(got):
+            votes[src["url"]] = votes.get(src["url"], 0.0) + 1.0 / (rank + 1)
+            by_url.setdefault(src["url"], src)
+    ranked = sorted(by_url.values(), key=lambda s: -votes[s["url"]])[:k]
+    most = max(votes.values())
+    for i, src in enumerate(ranked, start=1):
+        src["n"] = i
+        if votes[src["url"]] == most and most > 1:
+            src["boost"] = max(float(src.get("boost") or 0.0), LONG_VOTE_BOOST)
+    return ranked
+
+
+def price_on_page(url: str) -> str:
+    """The sentence where the page at ``url`` states what its work costs, or ""."""
+    from chat.catalogue import MONEY
+
+    page_id = _page_id(url)
+    if page_id is None:
+        return ""
+    for src in _retrieved("typical engagements cost price", k=3, filters={"page_id": page_id}):
+        for sent in re.split(r"(?<=[.!?])\s+|\n", src["text"]):
+            if MONEY.search(sent) and "service catalogue" not in sent:
+                return sent.strip()
+    return ""
+
+
+def respelled(query: str) -> str:
+    """``query`` with a misspelt word replaced by the knowledge pages' own word it is
+    plainly meant as ("logistcs case study" → "logistics case study"); the retrieval's
+    keyword half never matches a typo."""
+    try:
+        from content.facade import knowledge_page_titles
+
+        titles = knowledge_page_titles()
+    except Exception:  # noqa: BLE001 - the spelling hint is a bonus, never a failure
+        return query
+    vocab = {w for _, title in titles for w in re.findall(r"[a-z]{5,}", title.lower())}
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        low = word.lower()
+        if low in vocab or len(low) < 5:
+            return word
+        close = difflib.get_close_matches(low, vocab, n=1, cutoff=SPELLING_CUTOFF)
+        return close[0] if close and close[0][:1] == low[:1] else word
+
+    return re.sub(r"[A-Za-z]{5,}", fix, query)
+
+
+SPELLING_CUTOFF = 0.88
 
 
 def topic(conversation) -> tuple[str, str]:
