@@ -86,7 +86,13 @@ AUTHORITY_PHRASES = [
      r"\bi(?:'?m| am) the one who (decides|signs|approves)|(?:full|the) authority to|"
      r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)",
      "decision_maker"),
-    (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using",
+    (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using|"
+     # one of those who work in it ("one of the clerks who'll use it daily"), or using it
+     # day to day as one's own part ("I'll just be using the system every day")
+     r"\bone of (the|our|many|several) (\w+ ){0,2}(who|that)(?:'ll|'d)? (\w+ ){0,2}"
+     r"(use|using|work in|work with|operate)\b|\bend[- ]users?\b|"
+     r"\bi(?:'ll| will|'d| would)? (just |only )?(be )?us(e|ing) (it|the \w+)( \w+)? "
+     r"(every ?day|daily|day[- ]to[- ]day)",
      "user"),
 ]  # fmt: skip
 
