@@ -77,6 +77,31 @@ def meeting_request(text: str) -> bool:
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
+# A day taken back: "not Monday", "instead of Monday", "Monday's out", "alhamisi siwezi".
+DAY_DROPPED_BEFORE = re.compile(
+    r"\b(not|no|scratch|skip|except|instead of|other than|rather than|but not)\s+(on\s+)?$"
+)
+DAY_DROPPED_AFTER = re.compile(
+    r"\b(out|no good|not good|bad|busy|booked|full|taken|can'?t|cannot|won'?t|doesn'?t|"
+    r"isn'?t|not|no longer|off|impossible|siwezi|sitaweza|haiwezekani|shughuli|hapana)\b"
+)
+
+
+def wanted_day(t: str) -> str | None:
+    """The weekday a lower-cased message asks for: the first one named that is not taken
+    back ("thursday's out, friday morning?" is Friday); None when every day named is."""
+    pattern = "|".join(rf"{d}|{d[:3]}|{d[:4]}|{d[:5]}" for d in WEEKDAYS)
+    found = list(re.finditer(rf"\b({pattern})s?\b", t))
+    for i, m in enumerate(found):
+        day = next(d for d in WEEKDAYS if d.startswith(m.group(1)[:3]))
+        before = re.split(r"[,.;:!?\u2013\u2014]|\s-\s", t[: m.start()])[-1]
+        end = found[i + 1].start() if i + 1 < len(found) else len(t)
+        after = re.split(r"[,.;:!?\u2013\u2014]|\s-\s", t[m.end() : end])[0]
+        if not (DAY_DROPPED_BEFORE.search(before) or DAY_DROPPED_AFTER.search(after)):
+            return day
+    return None
+
+
 def slot_preference(text: str) -> dict[str, str]:
     """{"weekday", "part_of_day", "after_hour"} the visitor asked for ("thurs aftrnoon",
     "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning next week")."""
@@ -84,10 +109,8 @@ def slot_preference(text: str) -> dict[str, str]:
     for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "alhamisi asubuhi"
         t = re.sub(rf"\b{sw}\b", en, t)
     out: dict[str, str] = {}
-    for day in WEEKDAYS:
-        if re.search(rf"\b({day}|{day[:3]}|{day[:4]}|{day[:5]})s?\b", t):
-            out["weekday"] = day
-            break
+    if day := wanted_day(t):
+        out["weekday"] = day
     if re.search(
         r"\bmorning|\bam\b|before (noon|lunch|midday)|first thing|\bearly (in the )?day", t
     ):
