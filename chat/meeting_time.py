@@ -27,6 +27,11 @@ def _clock(text: str) -> tuple[int, str] | None:
         cue = (
             m.group("after") or m.group("before") or re.match(r"(at|around|about|@)\s", m.group(0))
         )
+        if not ampm and not m.group("m"):
+            # "8 or 9am", "10-11 a.m.": the first hour takes the second's am/pm
+            nxt = re.match(r"\s*(?:or|to|-|\u2013|/)\s*\d{1,2}(?::\d\d)?\s*([ap])\.?m\b",
+                           text[m.end() :], re.I)  # fmt: skip
+            ampm = f"{nxt.group(1).lower()}m" if nxt else ""
         if not ampm and not m.group("m") and not cue:
             continue
         if (
@@ -102,9 +107,55 @@ def wanted_day(t: str) -> str | None:
     return None
 
 
+ZONE_NAMES = {
+    "America/New_York": r"eastern|e[sd]?t|us east(?: coast)?|east coast|new york",
+    "America/Chicago": r"central|c[sd]?t|chicago",
+    "America/Denver": r"mountain|m[sd]t",
+    "America/Los_Angeles": r"pacific|p[sd]?t|west coast",
+    "UTC": r"gmt|utc|zulu",
+    "Europe/London": r"bst|uk|british|london",
+    "Europe/Paris": r"cet|cest|central european",
+    "Africa/Nairobi": r"eat|east africa(?:n)?|kenya(?:n)?|nairobi",
+    "Africa/Lagos": r"wat|west africa(?:n)?|nigeria(?:n)?|lagos",
+    "Africa/Johannesburg": r"sast|south africa(?:n)?|cat|central africa(?:n)?",
+    "Africa/Kampala": r"uganda(?:n)?",
+    "Africa/Dar_es_Salaam": r"tanzania(?:n)?",
+    "Africa/Kigali": r"rwanda(?:n)?",
+    "Africa/Accra": r"ghana(?:ian)?",
+    "Asia/Kolkata": r"ist|india(?:n)?",
+    "Asia/Dubai": r"gst|gulf|dubai|uae",
+}
+# A zone named right after a time of day: "9am Eastern", "2pm GMT", "3pm Lagos time".
+AFTER_A_TIME = r"(?:\d|[ap]\.?m\.?|o'?clock|hrs)\s*,?\s*(?:in\s+|on\s+)?"
+
+
+def named_zone(t: str) -> str | None:
+    """The IANA zone of a time the visitor gave in a named zone ("8 or 9am Eastern", "2pm
+    GMT", "10am EAT", "3pm Lagos time", "11am Kampala time"); None for a time in their own
+    zone ("my time", "local") or none named. "Your time" is the company's zone."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    if re.search(AFTER_A_TIME + r"(?:your time|your side|nairobi side)", t):
+        return settings.TIME_ZONE
+    for zone, names in ZONE_NAMES.items():
+        if re.search(AFTER_A_TIME + rf"\b(?:{names})\b(?:\s+time)?", t):
+            return zone
+    m = re.search(AFTER_A_TIME + r"\b([a-z]+(?: [a-z]+){0,2}?) time\b", t)
+    if m:  # a city's time: "4pm Kampala time", "10am dar es salaam time"
+        city = m.group(1).replace(" ", "_")
+        for key in sorted(zoneinfo.available_timezones()):
+            if key.lower().rsplit("/", 1)[-1] == city:
+                return key
+    return None
+
+
 def slot_preference(text: str) -> dict[str, str]:
-    """{"weekday", "part_of_day", "after_hour"} the visitor asked for ("thurs aftrnoon",
-    "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning next week")."""
+    """{"weekday", "part_of_day", "after_hour", "zone"} the visitor asked for ("thurs
+    aftrnoon", "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning
+    next week"); "zone" only for a time named in a zone ("10am EAT"), whose day and hours
+    are then read in that zone rather than the visitor's own."""
     t = text.lower()
     for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "alhamisi asubuhi"
         t = re.sub(rf"\b{sw}\b", en, t)
@@ -121,6 +172,8 @@ def slot_preference(text: str) -> dict[str, str]:
         out["part_of_day"] = "afternoon"
     elif re.search(r"\bevening", t):
         out["part_of_day"] = "evening"
+    if zone := named_zone(t):
+        out["zone"] = zone
     clock = _clock(t)
     if clock:
         hour, kind = clock

@@ -167,13 +167,16 @@ def demo_slots_for(
     tz = visitor_zone(tz_name)
     cands = _candidates(now)
     pref = {k: v for k, v in (preference or {}).items() if v}
+    # A time named in another zone ("2pm EAT" from a browser in New York) is read there;
+    # the slots are still labelled in the visitor's own zone.
+    asked_tz = visitor_zone(pref.pop("zone")) if pref.get("zone") else tz
 
     def pick(filter_pref: dict[str, Any]) -> list[dict]:
         out: list[dict] = []
         days: set[dt.date] = set()
         for start, user_id, minutes in cands:
             day = start.astimezone(tz).date()
-            if day in days or not _fits(start, tz, filter_pref):
+            if day in days or not _fits(start, asked_tz, filter_pref):
                 continue
             out.append(_as_slot(start, user_id, minutes, tz))
             days.add(day)
@@ -193,6 +196,8 @@ def demo_slots_for(
             )
             if x
         )
+        if wanted and asked_tz is not tz:
+            wanted += f" ({zone_label(asked_tz)} time)"
         none_fit = f"on {wanted} in the next two weeks" if wanted else "at that time"
         relaxed = {k: v for k, v in pref.items() if k == "part_of_day"}
         slots = pick(relaxed) or pick({})

@@ -67,7 +67,8 @@ PROPOSE_SLOTS = ToolSpec(
     name="propose_slots",
     description=(
         "List open demo slots with our Sales team, in the visitor's time zone; pass the day "
-        "and part of day they asked for."
+        "and part of day they asked for, and the IANA zone (\"zone\") only when they named a "
+        "time in a zone other than their own (\"2pm EAT\")."
     ),
     parameters={
         "type": "object",
@@ -78,6 +79,7 @@ PROPOSE_SLOTS = ToolSpec(
             ]},
             "part_of_day": {"type": "string", "enum": ["morning", "afternoon", "evening"]},
             "after_hour": {"type": "string", "maxLength": 2},
+            "zone": {"type": "string", "maxLength": 40},
         },
     },
 )  # fmt: skip
