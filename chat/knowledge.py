@@ -71,6 +71,8 @@ def sources_for(
     pinned_ids[:0] = named
     # What the question names answers before look-alikes from other pages.
     boosted = set(named)
+    if topic_id:  # "what do we get at the end of it?": "it" is what was just answered
+        boosted.add(topic_id)
     pinned: list[dict[str, Any]] = []
     for pin in dict.fromkeys(p for p in pinned_ids if p):
         got = _retrieved(pin_query, k=1, filters={"page_id": pin})
@@ -203,8 +205,13 @@ def topic(conversation) -> tuple[str, str]:
         .first()
     )
     url = ""
-    for src in last or []:
-        candidate = ((src or {}).get("url") or "").split("#")[0]
+    last = [src or {} for src in last or []]
+    # A catalogue line answered: its service page (cited with the catalogue's number) is
+    # what was talked about, before any page quoted beside it.
+    priced = {s.get("n") for s in last if (s.get("url") or "") == CATALOGUE_URL}
+    lines = [s for s in last if s.get("n") in priced and s.get("url") != CATALOGUE_URL]
+    for src in lines + last:
+        candidate = (src.get("url") or "").split("#")[0]
         if candidate and candidate != CATALOGUE_URL:
             url = candidate
             break
