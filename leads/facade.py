@@ -19,6 +19,11 @@
   CRM changed, audited), ``leads_create_from`` (leads a CRM knows, with ``LeadNew``,
   audited), ``lead_ai_data_set`` (one key of ``ai_data``, for predictions) and
   ``lead_profile_extra_set`` (a tool's data).
+- **Synthetic demo rows** (``leads.services.synthetic``, for ``load_demo --history``):
+  ``SyntheticLead``, ``synthetic_leads_replace``, ``synthetic_visitors_create``,
+  ``synthetic_delete``, and ``synthetic_leads_q``, ``synthetic_lead_ids``,
+  ``is_synthetic_email`` (the test of "synthetic" that real reporting and alerts use to
+  leave them out; ``SYNTHETIC_DOMAIN``).
 - **Progressive profiling**: ``next_fields``, ``profile_form_fields``,
   ``profile_field_filled``, the industry vocabulary ``INDUSTRIES``, and profile inference
   (missing fields guessed from behaviour, logged, applied only when confident and only to
@@ -86,6 +91,14 @@ _LAZY = {
     "visitor_cookie_set": "leads.cookies",
     "visitor_cookie_value": "leads.identity",
     "ConsentSerializer": "leads.serializers",
+    "SyntheticLead": "leads.services.synthetic",
+    "SYNTHETIC_DOMAIN": "leads.services.synthetic",
+    "synthetic_delete": "leads.services.synthetic",
+    "is_synthetic_email": "leads.services.synthetic",
+    "synthetic_lead_ids": "leads.services.synthetic",
+    "synthetic_leads_q": "leads.services.synthetic",
+    "synthetic_leads_replace": "leads.services.synthetic",
+    "synthetic_visitors_create": "leads.services.synthetic",
 }
 
 __all__ = [

@@ -24,9 +24,13 @@ from scoring.models import ScoreAlert
 def alert_raise(*, lead: Any, reason: str, details: dict | None = None) -> ScoreAlert | None:
     """Raise a hot-lead alert once per (lead, reason): returns the new alert, or ``None`` if
     this lead already had one for this reason. Delivery (dashboard groups ``sales`` and
-    ``admin``, email to the assigned rep, Slack) runs in Celery after commit."""
+    ``admin``, email to the assigned rep, Slack) runs in Celery after commit. A synthetic
+    demo lead (``load_demo --history``) raises none: nobody is to call it."""
+    from leads.facade import is_synthetic_email
     from scoring import tasks
 
+    if is_synthetic_email(getattr(lead, "email", "")):
+        return None
     try:
         with transaction.atomic():
             alert = ScoreAlert.objects.create(

@@ -114,9 +114,13 @@ def _bulk_chunks(
 
 
 def _alerts_bulk(hot: Sequence[Scored]) -> int:
-    """Grade-A alerts for many leads at once; existing (lead, reason) rows are left alone."""
+    """Grade-A alerts for many leads at once; existing (lead, reason) rows are left alone.
+    Synthetic demo leads (``load_demo --history``) raise none."""
+    from leads.facade import synthetic_lead_ids
     from scoring import tasks
 
+    fake = synthetic_lead_ids([s.lead_id for s in hot])
+    hot = [s for s in hot if s.lead_id not in fake]
     ids = [s.lead_id for s in hot]
     existing = set(
         ScoreAlert.objects.filter(lead_id__in=ids, reason=GRADE_A).values_list("lead_id", flat=True)
