@@ -226,6 +226,20 @@ def compose(
 
 
 def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[Any]:
+    """The answer (:func:`_answer`), then what it leaves unknown (chat.partial)."""
+    from chat.partial import unknown_part
+
+    dont_know = False
+    for item in _answer(ctx, provider, messages, say):
+        dont_know = dont_know or (isinstance(item, dict) and bool(item.get("dont_know")))
+        yield item
+    if not dont_know:
+        query = ctx.get("query", "")
+        email = (ctx.get("profile") or {}).get("email") or ""
+        yield from unknown_part(question_part(query), query, email, REPLY_PROMISE, say)
+
+
+def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[Any]:
     """The answer to the visitor's question, cited, or an honest "I don't know".
 
     A price or time question is answered from the catalogue line it is about (citing the
