@@ -2,7 +2,9 @@
 
 ``make run``'s entry point. The preparation steps run as child processes: this process
 stays alive as the supervisor of web, worker and beat, and would otherwise keep for
-hours everything the demo load imported (issue 20: 246 MiB resident).
+hours everything the demo load imported (issue 20: 246 MiB resident). On the first start
+(no synthetic history yet) the demo load also generates the synthetic year and trains the
+models on it in that child (``load_demo --history-if-missing --train``).
 """
 
 import subprocess
@@ -33,6 +35,8 @@ class Command(BaseCommand):
         _manage("collectstatic", "--no-input", "--verbosity", "0")
         self.stdout.write("static files collected")
         if not no_demo:
-            _manage("load_demo")
+            # The SYNTHETIC history and the models trained on it, on the first start only
+            # (a database without history); later starts only refresh the demo content.
+            _manage("load_demo", "--history-if-missing", "--train")
         serve_options = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
         call_command("serve", **serve_options)
