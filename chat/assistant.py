@@ -248,6 +248,7 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
     particular ("how are your projects priced?"), are answered from the knowledge base."""
     from chat.catalogue import wants_catalogue
     from chat.knowledge import respelled
+    from chat.partial import known_terms
     from chat.priced import names_subject, priced_answer
 
     query = ctx.get("query", "")
@@ -287,6 +288,13 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
             yield {"cited": sorted(set(cited)), "cited_pages": pages}
             return
     picked, top = _knowledge_answer(asked, knowledge, provider, messages)
+    if picked:
+        for sent, n, _ in picked:
+            yield say(f"{sent} [Source {n}]")
+        yield {"cited": sorted({n for _, n, _ in picked})}
+        return
+    named = known_terms(query, query)  # "Luganda? ... Kiswahili": Swahili
+    picked = _knowledge_answer(" ".join(named), knowledge, provider, [], 1)[0] if named else []
     if picked:
         for sent, n, _ in picked:
             yield say(f"{sent} [Source {n}]")

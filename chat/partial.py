@@ -14,6 +14,7 @@ from chat.vocabulary import KNOWN_TOOLS
 
 LANGUAGES = [
     "English", "Swahili", "Sheng", "French", "Arabic", "Amharic", "Somali", "Oromo", "Tigrinya",
+    "Acholi", "Lugbara", "Ateso", "Runyankole",
     "Luganda", "Kinyarwanda", "Kirundi", "Lingala", "Zulu", "Xhosa", "Afrikaans", "Sesotho",
     "Setswana", "Shona", "Ndebele", "Chichewa", "Yoruba", "Igbo", "Hausa", "Twi", "Akan", "Wolof",
     "Fulani", "Kikuyu", "Gikuyu", "Luo", "Dholuo", "Kalenjin", "Kamba", "Luhya", "Maasai",
@@ -92,6 +93,12 @@ def _mentioned(term: str) -> bool:
     needles = [term]
     needles += [t for t in KNOWN_TOOLS if t.lower() == term.lower()]
     return bool(chunk_ids_mentioning(needles=needles))
+
+
+def known_terms(question: str, whole: str) -> list[str]:
+    """What the question asks about that the knowledge base does mention (an answer to
+    fall back on when the whole question matches nothing: "Luganda? ... Kiswahili?")."""
+    return [t for t in asked_about(question, whole) if _mentioned(t)]
 
 
 def unknown_terms(question: str, whole: str) -> list[str]:

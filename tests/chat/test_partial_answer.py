@@ -57,3 +57,20 @@ def test_a_fully_answered_question_is_not_recorded(demo_kb):
     reply, _ = _turn(conv, "Could the assistant post invoices into Odoo for us?")
     assert "Odoo" in reply and "can't find" not in reply, reply
     assert not UnansweredQuestion.objects.filter(conversation=conv).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would it manage Luganda? A few of them also text in Kiswahili.",
+        "je, mfumo wenu unaelewa kiswahili?",
+    ],
+)
+def test_a_question_matching_nothing_whole_is_answered_for_what_it_names(demo_kb, text):
+    from chat.services import conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi", page_url="")
+    _turn(conv, "We run a microfinance helpline in Gulu.")
+    reply, urls = _turn(conv, text)
+    assert "Swahili" in reply and urls, reply
