@@ -125,8 +125,11 @@ ZONE_NAMES = {
     "Asia/Kolkata": r"ist|india(?:n)?",
     "Asia/Dubai": r"gst|gulf|dubai|uae",
 }
-# A zone named right after a time of day: "9am Eastern", "2pm GMT", "3pm Lagos time".
-AFTER_A_TIME = r"(?:\d|[ap]\.?m\.?|o'?clock|hrs)\s*,?\s*(?:in\s+|on\s+)?"
+# A zone named right after a time or part of day: "9am Eastern", "3pm Lagos time",
+# "wednesday afternoon, UK time".
+AFTER_A_TIME = (
+    r"(?:\d|[ap]\.?m\.?|o'?clock|hrs|morning|afternoon|evening|noon|midday)\s*,?\s*(?:in\s+|on\s+)?"
+)
 
 
 def named_zone(t: str) -> str | None:

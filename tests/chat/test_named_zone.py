@@ -50,3 +50,15 @@ def test_slots_for_a_time_in_another_zone_are_read_in_that_zone(settings):
         start = datetime.fromisoformat(slot["starts_at"]).astimezone(nairobi)
         assert (start.weekday(), start.hour) == (3, 14)
     assert "New York" in result["timezone_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "part"),
+    [
+        ("Wednesday afternoon, Lagos time, if that works", "Africa/Lagos", "afternoon"),
+        ("thu morning london time pls", "Europe/London", "morning"),
+    ],
+)
+def test_a_part_of_day_in_a_named_zone_keeps_its_zone(text, zone, part):
+    pref = slot_preference(text)
+    assert (pref.get("zone"), pref.get("part_of_day")) == (zone, part)
