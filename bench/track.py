@@ -141,22 +141,25 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def _ms(found: re.Match | None) -> float:
-    match = re.match(r"([\d.]+)(\w+)", found[1]) if found else None
+    match = re.match(r"([\d.]+)(us|ms|s)$", found[1]) if found else None
     return float(match[1]) * _UNITS[match[2]] if match else float("nan")
 
 
-def wrk(port: int, script: Path, conns: int, seconds: int) -> dict:
+def wrk(port: int, script: Path, conns: int, seconds: int, log: Path | None = None) -> dict:
     out = subprocess.run(
         ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "-s", str(script), "--latency",
          f"http://127.0.0.1:{port}/api/track"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
+    if log is not None:  # a figure printed as nan can be read from wrk's own words
+        with log.open("a") as handle:
+            handle.write(f"--- {script.name} at {conns} conns, port {port}\n{out}\n")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        "p50": _ms(re.search(r"50%\s+(\S+)", out)),
-        "p99": _ms(re.search(r"99%\s+(\S+)", out)),
+        "p50": _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M)),
+        "p99": _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M)),
         "requests": int(re.search(r"(\d+) requests in", out)[1]),
         "non2xx": int(non2xx[1]) if non2xx else 0,
         "errors": errors[1] if errors else "",
@@ -295,11 +298,11 @@ def main() -> None:
         for shape in args.shapes.split(","):
             name, conns = shape.split(":")
             cpu = tree_cpu_seconds(procs[0].pid), tree_cpu_seconds(procs[1].pid)
-            project = wrk(port, scripts[name], int(conns), args.seconds)
+            project = wrk(port, scripts[name], int(conns), args.seconds, out / "wrk.log")
             project["web_cpu"] = tree_cpu_seconds(procs[0].pid) - cpu[0]
             project["worker_cpu"] = tree_cpu_seconds(procs[1].pid) - cpu[1]
             cpu_bare = tree_cpu_seconds(procs[2].pid)
-            bare = wrk(bare_port, scripts[name], int(conns), args.seconds)
+            bare = wrk(bare_port, scripts[name], int(conns), args.seconds, out / "wrk.log")
             bare["web_cpu"] = tree_cpu_seconds(procs[2].pid) - cpu_bare
             results.append((name, int(conns), project, bare))
             sent += (project["requests"] - project["non2xx"]) * (100 if name == "batch" else 1)
