@@ -23,6 +23,7 @@ from leads.services.inputs import (
     _merge_profile,
     normalize_email,
 )
+from leads.services.synthetic import is_synthetic_email
 from leads.services.visitors import visitor_link, visitor_touch
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ def lead_capture(
         validate_email(email)
     except ValidationError:
         errors["email"] = ["Enter a valid email address."]
+    else:
+        if is_synthetic_email(email):  # the demo's marker: such a lead is reloaded away
+            errors["email"] = ["This address is reserved for synthetic demo data."]
     if not isinstance(consent, ConsentInput) or consent.data_processing is not True:
         errors["consent"] = ["Consent to data processing is required."]
     try:

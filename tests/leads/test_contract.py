@@ -66,6 +66,9 @@ def test_an_unknown_caller_only_claims_a_known_address():
     ("kwargs", "field"),
     [
         ({"email": "not-an-email", "consent": CONSENT}, "email"),
+        # the demo history's marker domain: a visitor's lead there would be taken for
+        # synthetic data (no alerts) and deleted by the next load_demo --history
+        ({"email": "Someone@Synthetic.Example", "consent": CONSENT}, "email"),
         ({"email": "c@example.com", "consent": ConsentInput(data_processing=False)}, "consent"),
         ({"email": "c@example.com", "consent": CONSENT, "profile": {"shoe": "9"}}, "shoe"),
         ({"email": "c@example.com", "consent": CONSENT, "profile": {"budget": "lots"}}, "budget"),
@@ -165,3 +168,16 @@ def test_inferred_fields_are_still_asked_and_replaced_by_the_answer():
     lead.refresh_from_db()
     assert lead.industry == "logistics"
     assert "industry" not in lead.inferred_fields
+
+
+def test_the_public_api_refuses_the_synthetic_domain_in_the_error_shape(api_client):
+    resp = api_client.post(
+        "/api/leads",
+        {"email": "lead1@synthetic.example", "consent": {"data_processing": True}},
+        format="json",
+    )
+    assert resp.status_code == 400
+    body = resp.json()
+    assert set(body) == {"error", "details"}
+    assert body["details"]["email"] == ["This address is reserved for synthetic demo data."]
+    assert Lead.all_objects.count() == 0
