@@ -15,7 +15,9 @@ the function search and chat call) and prints
   (exact scan, or the HNSW graph above ``KNOWLEDGE_ANN_THRESHOLD``) and BM25 alone, and a
   same-run ceiling: a raw numpy dot-product scan of an in-memory float32 matrix of N rows;
 - recall@10 of the dense index against exact search, over real query embeddings;
-- ingestion rate: real chunks embedded (one batch) and stored per second.
+- ingestion rate: synthetic ~130-word chunks embedded (one batch) and stored per second
+  by this (web-like, one model thread) process; ``bench/ingest.py`` measures ingestion as
+  the worker runs it, on the demo site's real pages.
 
 ``--million`` adds 1,000,000 chunks at the index layer only (synthetic vectors as above
 and synthetic 24-word texts; not stored in PostgreSQL, not embedded: embedding 1M chunks

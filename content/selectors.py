@@ -249,7 +249,7 @@ def knowledge_page_titles() -> list[tuple[int, str]]:
     """(page id, title) of every live page the knowledge base indexes."""
     from wagtail.models import Page
 
-    from content.services.knowledge import indexable_page_models
+    from content.services.knowledge_sources import indexable_page_models
 
     return list(Page.objects.live().type(*indexable_page_models()).values_list("pk", "title"))
 

@@ -1,7 +1,7 @@
 """Writes of the content app, one module per concern (re-exported here, so
 ``from content.services import ...`` keeps working): ``knowledge`` (knowledge-base
-ingestion), ``engagement`` (engagement counting and the precomputed "for you" feeds) and
-``downloads`` (gated downloads).
+ingestion; its sources in ``knowledge_sources``), ``engagement`` (engagement counting
+and the precomputed "for you" feeds) and ``downloads`` (gated downloads).
 """
 
 from __future__ import annotations
@@ -25,18 +25,20 @@ from content.services.engagement import (
 )
 from content.services.knowledge import (
     HEARTBEAT_EVERY_SECONDS,
-    LOADERS,
     IngestResult,
     ReindexResult,
-    SourceDocument,
-    all_source_keys,
-    indexable_page_models,
     knowledge_ingest,
     knowledge_publish,
     knowledge_rebuild,
     knowledge_rebuild_restart,
     knowledge_reindex,
     knowledge_remove,
+)
+from content.services.knowledge_sources import (
+    LOADERS,
+    SourceDocument,
+    all_source_keys,
+    indexable_page_models,
     source_document,
 )
 

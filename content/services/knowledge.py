@@ -4,6 +4,7 @@ and embedded per model, removed when their source goes, and rebuilt per embeddin
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,28 +12,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db import transaction
 
+from content.services.knowledge_sources import (
+    SourceDocument,
+    all_source_keys,
+    source_document,
+)
 from ementech.ai import config as ai_config
 from ementech.ai.vectors import VectorRecord
 
 logger = logging.getLogger(__name__)
 
-logger = logging.getLogger(__name__)
-
 
 # --- Knowledge base ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceDocument:
-    source_key: str
-    page_id: int | None
-    title: str
-    url: str
-    content_type: str
-    sections: list[tuple[str, str]]
-    industry: str = ""
-    difficulty: str = ""
-    is_gated: bool = False
 
 
 @dataclass
@@ -42,117 +33,11 @@ class IngestResult:
     embedded: int = 0
     reused: int = 0
     removed: int = 0
+    relabelled: bool = False  # a kept chunk's url, title or filters changed
 
     @property
     def changed(self) -> bool:
-        return bool(self.embedded or self.removed) or False
-
-
-def indexable_page_models() -> tuple[type, ...]:
-    from content.models import (
-        BlogPage,
-        CaseStudyPage,
-        HomePage,
-        ResourcePage,
-        ServicePage,
-        StandardPage,
-    )
-
-    return (HomePage, StandardPage, ServicePage, CaseStudyPage, BlogPage, ResourcePage)
-
-
-def _page_document(page_id: int) -> SourceDocument | None:
-    from wagtail.models import Page
-
-    from content.text import page_sections
-
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None or not page.live:
-        return None
-    page = page.specific
-    if not isinstance(page, indexable_page_models()) or page.get_view_restrictions().exists():
-        return None
-    url = page.get_url() or page.url_path
-    return SourceDocument(
-        source_key=f"page:{page.pk}",
-        page_id=page.pk,
-        title=page.title,
-        url=url,
-        content_type=getattr(page, "content_kind", "page"),
-        sections=page_sections(page),
-        industry=getattr(page, "industry", "") or "",
-        difficulty=getattr(page, "difficulty", "") or "",
-        is_gated=bool(getattr(page, "is_gated", False)),
-    )
-
-
-def _faq_document(faq_id: int) -> SourceDocument | None:
-    from content.models import FAQ
-    from content.text import clean, html_to_text
-
-    faq = FAQ.objects.filter(pk=faq_id, live=True).first()
-    if faq is None:
-        return None
-    return SourceDocument(
-        source_key=f"faq:{faq.pk}",
-        page_id=None,
-        title=faq.question,
-        url=f"/services/#faq-{faq.pk}",
-        content_type="faq",
-        sections=[("", clean(html_to_text(faq.answer)))],
-    )
-
-
-def _catalogue_document(item_id: int) -> SourceDocument | None:
-    from content.models import ServiceCatalogueItem
-
-    item = ServiceCatalogueItem.objects.filter(pk=item_id, live=True).first()
-    if item is None:
-        return None
-    url = item.service_page.get_url() if item.service_page_id else "/services/"
-    text = (
-        f"{item.summary} Price: ${item.price_from:,}–${item.price_to:,}. Duration: {item.duration}."
-    )
-    return SourceDocument(
-        source_key=f"catalogue:{item.pk}",
-        page_id=None,
-        title=f"{item.name} (service catalogue)",
-        url=url or "/services/",
-        content_type="catalogue",
-        sections=[("", text)],
-    )
-
-
-LOADERS: dict[str, Callable[[int], SourceDocument | None]] = {
-    "page": _page_document,
-    "faq": _faq_document,
-    "catalogue": _catalogue_document,
-}
-
-
-def source_document(source_key: str) -> SourceDocument | None:
-    """What ``source_key`` should contribute to the index now (None: nothing)."""
-    kind, _, raw_id = source_key.partition(":")
-    loader = LOADERS.get(kind)
-    if loader is None or not raw_id.isdigit():
-        raise ValueError(f"unknown knowledge source {source_key!r}")
-    return loader(int(raw_id))
-
-
-def all_source_keys() -> list[str]:
-    """Every source that should be in the index: live indexable pages and live snippets."""
-    from wagtail.models import Page
-
-    from content.models import FAQ, ServiceCatalogueItem
-
-    page_ids = Page.objects.live().type(*indexable_page_models()).values_list("pk", flat=True)
-    keys = [f"page:{pk}" for pk in page_ids.order_by("path")]
-    keys += [f"faq:{pk}" for pk in FAQ.objects.filter(live=True).values_list("pk", flat=True)]
-    keys += [
-        f"catalogue:{pk}"
-        for pk in ServiceCatalogueItem.objects.filter(live=True).values_list("pk", flat=True)
-    ]
-    return keys
+        return bool(self.embedded or self.removed or self.relabelled)
 
 
 def _vector_id(source_key: str, content_hash: str) -> str:
@@ -174,89 +59,159 @@ def knowledge_remove(*, source_key: str, model: str | None = None) -> IngestResu
     removed, _ = rows.delete()
     configured = ai_config.get_embedder()
     remote = ai_config.get_remote_index(configured)
-    if remote is not None and by_model.get(configured.model_name):
-        remote.delete(by_model[configured.model_name])
+    if remote is not None and (gone := by_model.get(configured.model_name)):
+        transaction.on_commit(lambda: _sync_remote(remote, [], gone), robust=True)
     if removed:
         bump_version()
     return IngestResult(source_key=source_key, removed=removed)
 
 
-@transaction.atomic
-def knowledge_ingest(*, source_key: str, model: str | None = None) -> IngestResult:
-    """Chunk, embed (only chunks whose text changed) and store ``source_key``; remove it
-    from the index when it is no longer published."""
-    from content.knowledge import bump_version
+@dataclass
+class _Prepared:
+    """One source read and chunked, with the vectors of the chunks not stored yet."""
+
+    source_key: str
+    document: SourceDocument | None
+    chunks: list = field(default_factory=list)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _prepare(source_keys: list[str], embedder) -> list[_Prepared]:
+    """Read and chunk each source, then embed every chunk not stored yet in one batch
+    across all of them (similar lengths batch together; one call instead of one per
+    page). Runs outside any transaction: a remote embedder is a network call."""
     from content.models import ContentChunk
     from content.text import chunk_params, chunk_sections
 
-    document = source_document(source_key)
-    if document is None:
-        return knowledge_remove(source_key=source_key, model=model)
-    embedder = ai_config.get_embedder(model)
     size, overlap = chunk_params(embedder.max_tokens)
-    chunks = chunk_sections(document.title, document.sections, max_tokens=size, overlap=overlap)
-
-    existing = {
-        row.content_hash: row
-        for row in ContentChunk.objects.filter(
-            model_name=embedder.model_name, source_key=source_key
+    prepared = []
+    for key in source_keys:
+        document = source_document(key)
+        chunks = (
+            chunk_sections(document.title, document.sections, max_tokens=size, overlap=overlap)
+            if document is not None
+            else []
         )
-    }
-    fresh = [c for c in chunks if c.content_hash not in existing]
-    vectors = embedder.embed([c.text for c in fresh]) if fresh else np.zeros((0, 0))
-    new_vectors = {c.content_hash: vectors[n] for n, c in enumerate(fresh)}
-
-    rows = []
-    for chunk in chunks:
-        old = existing.get(chunk.content_hash)
-        blob = bytes(old.embedding) if old is not None else new_vectors[chunk.content_hash]
-        blob = blob if isinstance(blob, bytes) else np.asarray(blob, np.float32).tobytes()
-        rows.append(
-            ContentChunk(
-                source_key=source_key,
-                page_id=document.page_id,
-                chunk_index=chunk.index,
-                vector_id=_vector_id(source_key, chunk.content_hash),
-                content_type=document.content_type,
-                title=document.title[:255],
-                url=document.url[:500],
-                text=chunk.text,
-                content_hash=chunk.content_hash,
-                industry=document.industry,
-                difficulty=document.difficulty,
-                is_gated=document.is_gated,
-                model_name=embedder.model_name,
-                dimension=embedder.dimension,
-                embedding=blob,
-            )
-        )
-    kept = {c.content_hash for c in chunks}
-    stale = [row.vector_id for h, row in existing.items() if h not in kept]
-    metadata_changed = any(
-        (old.url, old.title, old.industry, old.difficulty, old.is_gated, old.chunk_index)
-        != (row.url, row.title, row.industry, row.difficulty, row.is_gated, row.chunk_index)
-        for row in rows
-        if (old := existing.get(row.content_hash)) is not None
+        prepared.append(_Prepared(key, document, chunks))
+    stored = set(
+        ContentChunk.objects.filter(
+            model_name=embedder.model_name, source_key__in=source_keys
+        ).values_list("source_key", "content_hash")
     )
-    ContentChunk.objects.filter(model_name=embedder.model_name, source_key=source_key).delete()
-    ContentChunk.objects.bulk_create(rows)
+    todo = [
+        (item, chunk)
+        for item in prepared
+        for chunk in item.chunks
+        if (item.source_key, chunk.content_hash) not in stored
+    ]
+    if todo:
+        vectors = embedder.embed([chunk.text for _, chunk in todo])
+        for (item, chunk), vector in zip(todo, vectors, strict=True):
+            item.vectors[chunk.content_hash] = vector
+    return prepared
 
-    remote = ai_config.get_remote_index(embedder)
-    if remote is not None:
-        changed = [r for r in rows if r.content_hash in new_vectors or metadata_changed]
-        remote.upsert([_record(r) for r in changed])
+
+def knowledge_ingest(*, source_key: str, model: str | None = None) -> IngestResult:
+    """Chunk, embed (only chunks whose text changed) and store ``source_key``; remove it
+    from the index when it is no longer published."""
+    embedder = ai_config.get_embedder(model)
+    (item,) = _prepare([source_key], embedder)
+    return _store(item, embedder, bump=True)
+
+
+def _store(item: _Prepared, embedder, *, bump: bool) -> IngestResult:
+    """Write one prepared source's chunks in a transaction; the remote index (a network
+    call) is updated after the commit. ``bump`` announces the change to every process."""
+    from content.knowledge import bump_version
+    from content.models import ContentChunk
+
+    if item.document is None:
+        return knowledge_remove(source_key=item.source_key, model=embedder.model_name)
+    document, chunks, source_key = item.document, item.chunks, item.source_key
+    with transaction.atomic():
+        existing = {
+            row.content_hash: row
+            for row in ContentChunk.objects.select_for_update().filter(
+                model_name=embedder.model_name, source_key=source_key
+            )
+        }
+        fresh = [c for c in chunks if c.content_hash not in existing]
+        # A concurrent change may have removed rows read as stored when preparing.
+        late = [c for c in fresh if c.content_hash not in item.vectors]
+        if late:
+            item.vectors.update(
+                zip(
+                    [c.content_hash for c in late],
+                    embedder.embed([c.text for c in late]),
+                    strict=True,
+                )
+            )
+        new_vectors = {c.content_hash: item.vectors[c.content_hash] for c in fresh}
+        rows = []
+        for chunk in chunks:
+            old = existing.get(chunk.content_hash)
+            blob = bytes(old.embedding) if old is not None else new_vectors[chunk.content_hash]
+            blob = blob if isinstance(blob, bytes) else np.asarray(blob, np.float32).tobytes()
+            rows.append(
+                ContentChunk(
+                    source_key=source_key,
+                    page_id=document.page_id,
+                    chunk_index=chunk.index,
+                    vector_id=_vector_id(source_key, chunk.content_hash),
+                    content_type=document.content_type,
+                    title=document.title[:255],
+                    url=document.url[:500],
+                    text=chunk.text,
+                    content_hash=chunk.content_hash,
+                    industry=document.industry,
+                    difficulty=document.difficulty,
+                    is_gated=document.is_gated,
+                    model_name=embedder.model_name,
+                    dimension=embedder.dimension,
+                    embedding=blob,
+                )
+            )
+        kept = {c.content_hash for c in chunks}
+        stale = [row.vector_id for h, row in existing.items() if h not in kept]
+        metadata_changed = any(
+            (old.url, old.title, old.industry, old.difficulty, old.is_gated, old.chunk_index)
+            != (row.url, row.title, row.industry, row.difficulty, row.is_gated, row.chunk_index)
+            for row in rows
+            if (old := existing.get(row.content_hash)) is not None
+        )
+        ContentChunk.objects.filter(model_name=embedder.model_name, source_key=source_key).delete()
+        ContentChunk.objects.bulk_create(rows)
+        result = IngestResult(
+            source_key=source_key,
+            chunks=len(rows),
+            embedded=len(fresh),
+            reused=len(chunks) - len(fresh),
+            removed=len(stale),
+            relabelled=metadata_changed,
+        )
+        if bump and result.changed:
+            bump_version()
+        remote = ai_config.get_remote_index(embedder)
+        if remote is not None:
+            changed = [
+                _record(r) for r in rows if r.content_hash in new_vectors or metadata_changed
+            ]
+            transaction.on_commit(lambda: _sync_remote(remote, changed, stale), robust=True)
+    return result
+
+
+def _sync_remote(remote, records: list[VectorRecord], stale: list[str]) -> None:
+    """Mirror a committed change in the remote index; a failure is logged and the next
+    rebuild repairs it (the local index, the one searched without a key, is right)."""
+    try:
+        if records:
+            remote.upsert(records)
         if stale:
             remote.delete(stale)
-    result = IngestResult(
-        source_key=source_key,
-        chunks=len(rows),
-        embedded=len(fresh),
-        reused=len(chunks) - len(fresh),
-        removed=len(stale),
-    )
-    if result.embedded or result.removed or metadata_changed:
-        bump_version()
-    return result
+    except Exception:
+        logger.exception(
+            "remote vector index not updated (%d upserts, %d deletes)", len(records), len(stale)
+        )
 
 
 def _record(row) -> VectorRecord:
@@ -274,6 +229,27 @@ def _record(row) -> VectorRecord:
             "url": row.url,
         },
     )
+
+
+# Sources prepared (and their new chunks embedded) together by a reindex.
+INGEST_GROUP = 32
+
+
+def _remove_model_chunks(embedder) -> None:
+    """Drop every chunk of ``embedder``'s model at once (a rebuild); the remote index
+    after the commit."""
+    from content.knowledge import bump_version
+    from content.models import ContentChunk
+
+    with transaction.atomic():
+        rows = ContentChunk.objects.filter(model_name=embedder.model_name)
+        vector_ids = list(rows.values_list("vector_id", flat=True))
+        rows.delete()
+        if vector_ids:
+            bump_version()
+        remote = ai_config.get_remote_index(embedder)
+        if remote is not None and vector_ids:
+            transaction.on_commit(lambda: _sync_remote(remote, [], vector_ids), robust=True)
 
 
 @dataclass
@@ -294,27 +270,25 @@ def knowledge_reindex(
 ) -> ReindexResult:
     """Bring the whole index up to date: ingest every source, drop chunks of sources that
     are gone. ``rebuild`` re-embeds everything (e.g. after switching models)."""
+    from content.knowledge import bump_version
     from content.models import ContentChunk
 
     embedder = ai_config.get_embedder(model)
     keys = all_source_keys()
     if rebuild:
-        with transaction.atomic():
-            for source_key in (
-                ContentChunk.objects.filter(model_name=embedder.model_name)
-                .values_list("source_key", flat=True)
-                .distinct()
-            ):
-                knowledge_remove(source_key=source_key, model=embedder.model_name)
+        _remove_model_chunks(embedder)
     result = ReindexResult()
-    iterator = progress(keys) if progress else keys
-    for source_key in iterator:
-        outcome = knowledge_ingest(source_key=source_key, model=embedder.model_name)
-        result.sources += 1
-        result.chunks += outcome.chunks
-        result.embedded += outcome.embedded
-        result.reused += outcome.reused
-        result.results.append(outcome)
+    iterator = iter(progress(keys) if progress else keys)
+    while group := list(itertools.islice(iterator, INGEST_GROUP)):
+        for item in _prepare(group, embedder):
+            outcome = _store(item, embedder, bump=False)
+            result.sources += 1
+            result.chunks += outcome.chunks
+            result.embedded += outcome.embedded
+            result.reused += outcome.reused
+            result.results.append(outcome)
+        if any(r.changed for r in result.results[-len(group) :]):
+            bump_version()  # one announcement per group, not per page
     wanted = set(keys)
     orphans = (
         set(

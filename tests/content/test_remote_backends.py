@@ -114,13 +114,13 @@ def test_switching_embedding_model_reindexes_in_the_background(
         assert scheduled, "the rebuild was not queued"
 
         during: list[list] = []
-        real_ingest = services.knowledge_ingest
+        real_store = services._store
 
-        def ingest_and_search(**kwargs):
+        def store_and_search(*args, **kwargs):
             during.append(retrieve(question, k=1))  # a visitor asking mid-rebuild
-            return real_ingest(**kwargs)
+            return real_store(*args, **kwargs)
 
-        monkeypatch.setattr(services, "knowledge_ingest", ingest_and_search)
+        monkeypatch.setattr(services, "_store", store_and_search)
         for callback in scheduled:  # the queued task runs (eager in tests)
             callback()
         assert during and all(c and c[0].title == page.title for c in during)

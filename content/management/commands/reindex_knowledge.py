@@ -10,6 +10,7 @@ from tqdm import tqdm
 from content.services import knowledge_rebuild
 from core.console import ProgressStream
 from ementech.ai import config as ai_config
+from ementech.ai.embeddings import use_cores_for_batches
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        use_cores_for_batches()
         model = options["model"]
         embedder = ai_config.get_embedder(model)
         self.stdout.write(f"model {embedder.model_name} ({embedder.dimension} dimensions)")
