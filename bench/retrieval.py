@@ -10,7 +10,9 @@ the function search and chat call) and prints
 
 - what the knowledge change cost it: the switch time and its resident memory before and
   after the switch and 150 queries (RSS, of which file-backed pages shared with every
-  process that maps the set, private anonymous memory, and PSS);
+  process that maps the set, private anonymous memory, and PSS), once growing from the
+  demo set to N chunks and once for a change at N (one chunk edited in a process that
+  already serves the N-chunk set: the steady state of a busy site);
 - query latency p50/p95 with and without rerank, the query embedding alone, dense top-40
   (exact scan, or the HNSW graph above ``KNOWLEDGE_ANN_THRESHOLD``) and BM25 alone, and a
   same-run ceiling: a raw numpy dot-product scan of an in-memory float32 matrix of N rows;
@@ -278,6 +280,9 @@ def one_size(n: int, embedder, rng, words, middle) -> None:
     no_rerank = timed(lambda q: retrieve(q, None, 5, rerank=False), queries_for(2))
     full = timed(lambda q: retrieve(q, None, 5), queries_for(1))
     after = memory()
+    kb = None  # before the exact scans below map the whole matrix
+    change = steady_change(n, embedder, rng, middle)
+    kb = snapshot()
     vectors = {q: embedder.embed_query(q) for q in queries_for(3)}
     embed_only = timed(embedder.embed_query, queries_for(4))
     dense_only = timed(lambda v: kb.local_index.query(v, k=40), list(vectors.values()))
@@ -290,12 +295,13 @@ def one_size(n: int, embedder, rng, words, middle) -> None:
     print(f"\nN={n:,} chunks (seeded in {seed_s:.1f}s; {load()})")
     print(f"  worker: published the set in {build_s:.1f}s ({kind}) -> {path}")
     print(
-        f"  web process, knowledge change: switch {switch_s * 1000:.1f} ms + first query "
+        f"  web process, from the demo set to N: switch {switch_s * 1000:.1f} ms + first query "
         f"{first:.1f} ms; after the switch and {len(no_rerank) + len(full) + 1} queries "
         f"RSS {mib(after['rss'] - before['rss'])} MiB (file-backed, shared "
         f"{mib(after['file'] - before['file'])}; private anon "
         f"{mib(after['anon'] - before['anon'])}; PSS {mib(after['pss'] - before['pss'])})"
     )
+    print(change)
     line(f"embed+search+rerank (n={len(full)})", full)
     line("embed+search, no rerank", no_rerank)
     line("query embedding alone", embed_only)
@@ -303,6 +309,42 @@ def one_size(n: int, embedder, rng, words, middle) -> None:
     line("BM25 top-40", lexical_only)
     line("ceiling: raw numpy scan top-40", ceiling)
     recall_line(recall_synthetic, recall, len(vectors))
+
+
+def steady_change(n: int, embedder, rng, middle) -> str:
+    """A knowledge change in a process already serving the N-chunk set: one chunk is
+    edited, the worker publishes the new version, this process switches to it and runs
+    the same queries again. The old set's mappings are released with it, so what stays
+    is the change's own cost (the line above measures growing from the demo set to N,
+    including the first import of the graph library)."""
+    for q in queries_for(5):
+        retrieve(q, None, 5, rerank=False)  # the old set's pages, as a busy process has
+    gc.collect()
+    before = memory()
+    with transaction.atomic():
+        row = ContentChunk.objects.filter(source_key__startswith=SOURCE_PREFIX).first()
+        row.embedding = clustered(rng, middle, 1)[0].tobytes()
+        row.save(update_fields=["embedding"])
+        bump_version()
+    build_s, path = publish_in_worker()
+    start = time.perf_counter()
+    kb = snapshot()
+    switch_s = time.perf_counter() - start
+    assert str(kb.files.path) == path, (kb.files.path, path)
+    del kb
+    count = 0
+    for q in queries_for(6) + queries_for(7):
+        retrieve(q, None, 5, rerank=count % 2 == 0)
+        count += 1
+    gc.collect()
+    after = memory()
+    return (
+        f"  web process, a change at N={n:,} (one chunk edited; worker published in "
+        f"{build_s:.1f}s): switch {switch_s * 1000:.1f} ms; after the switch and {count} "
+        f"queries RSS {mib(after['rss'] - before['rss'])} MiB (file-backed "
+        f"{mib(after['file'] - before['file'])}; private anon "
+        f"{mib(after['anon'] - before['anon'])}; PSS {mib(after['pss'] - before['pss'])})"
+    )
 
 
 def recall_line(synthetic: float, real: float, n: int) -> None:
@@ -342,6 +384,7 @@ def million(embedder, rng, words, middle, keep: bool) -> None:
             columns={"content_type": kinds},
             lexical=bm25.arrays(),
             ann_threshold=settings.KNOWLEDGE_ANN_THRESHOLD,
+            ann_dtype=settings.KNOWLEDGE_ANN_DTYPE,
         )
         built = (
             f"vectors+BM25 {prep_s:.0f}s, written with HNSW in {time.perf_counter() - start:.0f}s"
@@ -380,8 +423,23 @@ def million(embedder, rng, words, middle, keep: bool) -> None:
     line("BM25 top-40", lexical_only)
     line("ceiling: raw numpy scan top-40", ceiling)
     recall_line(recall_synthetic, recall, len(vectors))
+    expansion_sweep(files.vector_index, vectors, list(clustered(rng, middle, len(vectors))))
     if not keep:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def expansion_sweep(index, real: list[np.ndarray], synthetic: list[np.ndarray]) -> None:
+    """Recall and dense latency at other graph expansions (``KNOWLEDGE_ANN_EXPANSION``)."""
+    configured = index.ann.expansion_search
+    for expansion in (128, 256, 512, 1024, 2048):
+        index.ann.expansion_search = expansion
+        dense = timed(lambda v: index.query(v, k=40), real)
+        print(
+            f"  expansion {expansion:5d}: dense top-40 p50={statistics.median(dense):.1f} ms "
+            f"p95={percentile(dense, 95):.1f} ms; recall@10 {recall_at_10(index, synthetic):.3f} "
+            f"drawn like the chunks, {recall_at_10(index, real):.3f} real questions ({load()})"
+        )
+    index.ann.expansion_search = configured
 
 
 def main() -> None:

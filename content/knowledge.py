@@ -245,6 +245,7 @@ def build_set(version: str, embedder: Embedder, *, fresh: bool = False) -> Path:
             extra={"centroid_pages": pages, "centroids": centroids},
             meta={"version": version, "model": embedder.model_name},
             ann_threshold=settings.KNOWLEDGE_ANN_THRESHOLD,
+            ann_dtype=settings.KNOWLEDGE_ANN_DTYPE,
         )
         indexfiles.prune(root, keep=[path])
     logger.info("knowledge index set %s published: %d chunks", path, len(ids))

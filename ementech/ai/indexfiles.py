@@ -8,14 +8,19 @@ One published set is a directory that never changes once it is in place:
 - ``ids.npy`` (bytes, row order), ``ids_sorted.npy`` + ``ids_rows.npy`` (id -> row by
   bisection, so no process builds a dict of every id);
 - ``col.<name>.npy``: one filter column per field; ``x.<name>.npy``: extra arrays;
-- ``ann.usearch``: an HNSW graph (usearch, float16) when the set has at least
+- ``ann.usearch``: an HNSW graph (usearch; its vectors in int8 by default, half the pages
+  of float16, candidates re-scored from the float32 rows) when the set has at least
   ``ann_threshold`` rows.
 
 Publishing writes into a temporary directory beside the sets, fsyncs every file and the
 directory, and renames it into place, so a reader sees the whole set or none of it.
 Readers open arrays with ``np.load(mmap_mode="r")`` and the graph with usearch's ``view``:
 the pages live in the kernel's page cache, shared by every process on the machine, and a
-new set costs a process only the pages its queries touch.
+new set costs a process only the pages its queries touch. Arrays that queries read in
+small scattered pieces (the rows re-scored after a graph search, BM25 postings) are read
+with ``pread`` instead (``FileArray``): a mapped page counts in the process's resident
+memory for good, and the kernel maps up to 16 cached neighbours of every page touched,
+so a few thousand scattered rows would map the whole matrix into every process.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import os
 import shutil
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +43,85 @@ from ementech.ai.vectors import VectorMatch, VectorRecord, filter_mask, top_k
 FORMAT = 1
 META = "meta.json"
 ANN_FILE = "ann.usearch"
+# BM25 postings: each query reads a few contiguous slices of them.
+READ_NOT_MAPPED = frozenset({"post_docs", "post_tfs"})
+
+
+def hnsw_index_class() -> type:
+    """usearch's ``Index``, imported after onnxruntime: imported the other way round
+    (usearch 2.26, onnxruntime 1.32 here), onnxruntime's initialisation crashes the process
+    in libstdc++, and a process that maps a graph (web) or writes one (worker) also
+    embeds with onnxruntime, often later."""
+    import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
+
+
+class FileArray:
+    """A read-only ``.npy`` array read on demand with ``pread``: a contiguous slice or a
+    list of rows is copied into a short-lived private buffer; nothing is mapped."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran_order, dtype = read_header(handle)
+            self.offset = handle.tell()
+        if fortran_order:
+            raise ValueError(f"{path}: Fortran-ordered arrays are not supported")
+        self.path = path
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.row_bytes = int(np.prod(self.shape[1:], dtype=np.int64)) * self.dtype.itemsize
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    @property
+    def nbytes(self) -> int:
+        return self.shape[0] * self.row_bytes
+
+    def _read(self, start: int, stop: int) -> np.ndarray:
+        size = (stop - start) * self.row_bytes
+        data = os.pread(self._fd, size, self.offset + start * self.row_bytes) if size else b""
+        if len(data) != size:
+            raise OSError(f"{self.path}: short read")
+        return np.frombuffer(data, dtype=self.dtype).reshape((stop - start, *self.shape[1:]))
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            start, stop, step = item.indices(self.shape[0])
+            if step != 1:
+                raise IndexError("only contiguous slices are read")
+            return self._read(start, max(start, stop))
+        if isinstance(item, int | np.integer):
+            row = int(item) + (self.shape[0] if item < 0 else 0)
+            return self._read(row, row + 1)[0]
+        return self.take(np.asarray(item, dtype=np.int64))
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The given rows, in the given order; runs of adjacent rows are read at once."""
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+        out = np.empty((len(rows), *self.shape[1:]), dtype=self.dtype)
+        if not len(rows):
+            return out
+        if rows.min() < 0 or rows.max() >= self.shape[0]:
+            raise IndexError("row out of range")
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        breaks = np.flatnonzero(np.diff(ordered) > 1) + 1
+        for run in np.split(np.arange(len(ordered)), breaks):
+            lo, hi = int(ordered[run[0]]), int(ordered[run[-1]]) + 1
+            block = self._read(lo, hi)
+            out[order[run]] = block[ordered[run] - lo]
+        return out
 
 
 class IdList(Sequence[str]):
@@ -88,6 +173,7 @@ def write_set(
     ann_threshold: int = 50_000,
     ann_connectivity: int = 16,
     ann_expansion_add: int = 128,
+    ann_dtype: str = "i8",
     threads: int = 0,
 ) -> Path:
     """Write one set and publish it atomically as ``root/name``; returns its path.
@@ -122,12 +208,11 @@ def write_set(
             np.save(tmp / f"{key}.npy", value, allow_pickle=False)
         ann = n >= ann_threshold > 0
         if ann:
-            from usearch.index import Index
-
+            Index = hnsw_index_class()  # noqa: N806
             index = Index(
                 ndim=dimension,
                 metric="ip",
-                dtype="f16",
+                dtype=ann_dtype,
                 connectivity=ann_connectivity,
                 expansion_add=ann_expansion_add,
             )
@@ -139,6 +224,7 @@ def write_set(
             "count": n,
             "dimension": dimension,
             "ann": ann,
+            "ann_dtype": ann_dtype if ann else None,
             "columns": sorted(columns or {}),
             "lexical": sorted(lexical or {}),
             "extra": sorted(extra or {}),
@@ -212,16 +298,20 @@ def open_set(path: Path, *, ann_expansion_search: int = 128) -> IndexSet:
 
     ids = IdList(load("ids"))
     columns = {name: load(f"col.{name}") for name in info["columns"]}
-    lexical = {name: load(f"bm25.{name}") for name in info["lexical"]}
+    lexical = {
+        name: FileArray(path / f"bm25.{name}.npy")
+        if name in READ_NOT_MAPPED
+        else load(f"bm25.{name}")
+        for name in info["lexical"]
+    }
     extra = {name: load(f"x.{name}") for name in info["extra"]}
     ann = None
     if info["ann"]:
-        from usearch.index import Index
-
-        ann = Index.restore(str(path / ANN_FILE), view=True)
+        ann = hnsw_index_class().restore(str(path / ANN_FILE), view=True)
         ann.expansion_search = ann_expansion_search
     index = MappedVectorIndex(
         matrix=load("vectors"),
+        rows_file=FileArray(path / "vectors.npy"),
         ids=ids,
         ids_sorted=load("ids_sorted"),
         ids_rows=load("ids_rows"),
@@ -242,12 +332,14 @@ def open_set(path: Path, *, ann_expansion_search: int = 128) -> IndexSet:
 class MappedVectorIndex:
     """Read-only cosine search over a memory-mapped set: an exact scan of the float32
     matrix, or the usearch HNSW graph when the set has one (candidates re-scored exactly
-    from the matrix). A filter that leaves few rows is answered by an exact scan of them."""
+    from the matrix's rows, read with ``pread`` from ``rows_file`` when given). A filter
+    that leaves few rows is answered by an exact scan of them."""
 
     def __init__(
         self,
         *,
         matrix: np.ndarray,
+        rows_file: FileArray | None = None,
         ids: IdList,
         ids_sorted: np.ndarray,
         ids_rows: np.ndarray,
@@ -257,6 +349,7 @@ class MappedVectorIndex:
         oversample: int = 4,
     ) -> None:
         self._matrix = matrix
+        self._rows_file = rows_file
         self.ids = ids
         self._ids_sorted = ids_sorted
         self._ids_rows = ids_rows
@@ -295,8 +388,16 @@ class MappedVectorIndex:
                 out[key] = int(self._ids_rows[pos])
         return out
 
+    def _take(self, rows: np.ndarray) -> np.ndarray:
+        """Rows of the matrix, read rather than mapped when the set is on disk."""
+        if self._rows_file is not None:
+            return self._rows_file.take(rows)
+        return np.asarray(self._matrix[np.asarray(rows, dtype=np.int64)])
+
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        return {key: np.asarray(self._matrix[row]) for key, row in self.rows(ids).items()}
+        found = self.rows(ids)
+        block = self._take(np.fromiter(found.values(), dtype=np.int64, count=len(found)))
+        return {key: block[n] for n, key in enumerate(found)}
 
     def _exact(self, q: np.ndarray, rows: np.ndarray | None, k: int) -> list[VectorMatch]:
         if rows is None:
@@ -335,7 +436,7 @@ class MappedVectorIndex:
             rows = rows[mask[rows]]
         if len(rows) < min(k, n if allowed is None else len(allowed)):
             return self._exact(q, allowed, k)  # the graph found too few: scan instead
-        rows = np.sort(rows)  # ascending rows read the mapped matrix in file order
-        scores = np.asarray(self._matrix[rows]) @ q
+        rows = np.sort(rows)  # ascending rows read the file in order
+        scores = self._take(rows) @ q
         order = top_k(scores, k)
         return [VectorMatch(self.ids[int(rows[i])], float(scores[i])) for i in order]

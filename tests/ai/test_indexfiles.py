@@ -145,3 +145,98 @@ def test_a_mapped_index_is_read_only(tmp_path):
         index.delete(["a"])
     with pytest.raises(ValueError):
         index.matrix[0, 0] = 2.0
+
+
+def test_file_array_reads_what_numpy_loads(tmp_path):
+    rng = np.random.default_rng(5)
+    for name, array in {
+        "matrix": rng.normal(size=(300, 7)).astype(np.float32),
+        "postings": rng.integers(0, 10_000, size=1000).astype(np.int32),
+    }.items():
+        np.save(tmp_path / f"{name}.npy", array)
+        read = indexfiles.FileArray(tmp_path / f"{name}.npy")
+        assert read.shape == array.shape and read.dtype == array.dtype
+        assert read.nbytes == array.nbytes and len(read) == len(array)
+        assert np.array_equal(read[10:37], array[10:37])
+        assert np.array_equal(read[5:5], array[5:5]) and np.array_equal(read[-3:], array[-3:])
+        assert np.array_equal(read[17], array[17])
+        rows = np.array([299 if name == "matrix" else 999, 3, 4, 5, 3, 120, 0])
+        assert np.array_equal(read.take(rows), array[rows])  # any order, repeats
+        assert np.array_equal(read[[1, 2]], array[[1, 2]])
+        with pytest.raises(IndexError):
+            read.take(np.array([len(array)]))
+
+
+def _mapped_rss_kib(path_part: str) -> int:
+    """Resident KiB of this process's mappings of files whose path contains ``path_part``."""
+    total, inside = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            first = line.split(maxsplit=1)[0]
+            if "-" in first and not first.endswith(":"):
+                inside = path_part in line
+            elif inside and first == "Rss:":
+                total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/smaps")
+def test_graph_search_and_bm25_map_neither_the_matrix_nor_the_postings(tmp_path):
+    """Re-scoring reads the candidates' rows and BM25 reads its postings with pread: a
+    process that searches a set holds only the graph's pages, not the float32 matrix
+    (the kernel would map 16 neighbours of every row touched, so the whole file)."""
+    rng = np.random.default_rng(11)
+    n = 6000
+    matrix = _clustered(rng, n, 48, 40)
+    ids = [f"c:{i}" for i in range(n)]
+    texts = [f"topic{i % 40} word{i % 97} item{i}" for i in range(n)]
+    bm25 = BM25Index(ids, texts)
+    path = indexfiles.write_set(
+        tmp_path, "v1", ids=ids, matrix=matrix, lexical=bm25.arrays(), ann_threshold=1000
+    )
+    files = indexfiles.open_set(path)
+    assert files.vector_index.ann is not None and files.meta["ann_dtype"] == "i8"
+    lexical = BM25Index.from_arrays(files.ids, files.lexical)
+    exact = LocalVectorIndex.from_arrays(ids, matrix, {})
+    hits = 0
+    for row in rng.integers(0, n, size=200):
+        query = matrix[row]
+        got = files.vector_index.query(query, k=10)
+        hits += len({m.id for m in got} & {m.id for m in exact.query(query, k=10)})
+        assert lexical.search(f"topic{row % 40} word{row % 97}", k=10)
+    assert hits / 2000 >= 0.95
+    found = files.vector_index.vectors(["c:5", "c:4000"])
+    assert np.allclose(found["c:4000"], matrix[4000]) and np.allclose(found["c:5"], matrix[5])
+    assert _mapped_rss_kib(str(path / "vectors.npy")) == 0
+    assert _mapped_rss_kib(str(path / "bm25.post_docs.npy")) == 0
+    assert _mapped_rss_kib(str(path / "bm25.post_tfs.npy")) == 0
+    assert _mapped_rss_kib(str(path / "ann.usearch")) > 0  # the measure sees mappings
+
+
+def test_a_process_that_maps_a_graph_can_load_the_embedding_runtime_afterwards(tmp_path):
+    """A web process may map a graph before its first embedding (and a worker write one):
+    loading onnxruntime after usearch crashed the interpreter (a segfault in libstdc++)."""
+    rng = np.random.default_rng(2)
+    path = indexfiles.write_set(
+        tmp_path,
+        "v1",
+        ids=[f"c:{i}" for i in range(300)],
+        matrix=_unit(rng, 300, 16),
+        ann_threshold=100,
+    )
+    child = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from ementech.ai import indexfiles
+        files = indexfiles.open_set(Path({str(path)!r}))
+        assert files.vector_index.ann is not None and "usearch" in sys.modules
+        import onnxruntime
+        onnxruntime.SessionOptions()
+        print("alive")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "alive" in done.stdout, (done.returncode, done.stderr)
