@@ -13,6 +13,7 @@ import re
 from chat.slots_company import extract_company  # noqa: F401 - re-exported for callers
 from chat.slots_people import (  # noqa: F401 - re-exported for callers
     appositive_name,
+    contact_name,
     extract_authority,
     extract_industry,
     extract_name,
@@ -55,7 +56,12 @@ REGION_OF_TZ = {
 }  # fmt: skip
 HEADCOUNT_WORDS = (
     r"staff|employees|people|ppl|persons|members|agents?|workers|drivers|engineers|developers|"
-    r"reps|heads|colleagues|stores|branches|clinics|hotels|schools|trucks|tickets|calls"
+    r"reps|heads|colleagues|stores|branches|clinics|hotels|schools|trucks|tickets|calls|"
+    # counts of things handled are no money either: "~2k invoices a month"
+    r"invoices|documents|docs|orders|messages|claims|transactions|users|customers|clients|"
+    r"farmers|members|students|subscribers|patients|visitors|requests|enquiries|inquiries|"
+    r"applications|forms|products|skus|units|deliveries|parcels|shipments|riders|outlets|"
+    r"chats|conversations|emails|pages|records|policies|loans|accounts|guests|beds|rooms"
 )
 BUDGET_CONTEXT = re.compile(
     r"budget|bajeti|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|naira|₦|ngn|zar|"
@@ -80,6 +86,15 @@ TIME_UNIT = re.compile(
     r"\b(weeks?|wks?|months?|mths?|mos|quarters?|years?|q[1-4]|h[12]|season|january|february|march|april|may|"
     r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
     r"oct|nov|dec|20\d\d|new year)\b",
+    re.I,
+)
+# "any morning next week": a part of the day names a meeting, never a launch
+PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|mchana|asubuhi|jioni)\b", re.I)
+# A message that takes back what was said ("wait no … so like 5 months", "actually, make it
+# 4 months"): its time is the timeline again, though nobody asked.
+CORRECTION_RE = re.compile(
+    r"^\W*(wait|sorry|actually|correction|oops|scratch that|make (it|that)|no\b)|"
+    r"\b(i meant|change (that|it) to|make (it|that)|rather|instead)\b",
     re.I,
 )
 SCHEDULING_CONTEXT = re.compile(
@@ -131,10 +146,20 @@ def extract_budget(text: str) -> str | None:
     return None
 
 
+SWAHILI_NUMBERS = {
+    "moja": 1, "mmoja": 1, "mbili": 2, "miwili": 2, "tatu": 3, "mitatu": 3, "nne": 4,
+    "minne": 4, "tano": 5, "mitano": 5, "sita": 6, "saba": 7, "nane": 8, "tisa": 9, "kumi": 10,
+}  # fmt: skip
 SWAHILI_TIME = {
+    r"\b(ndani ya|kabla ya)\b": "within", r"\bbaada ya\b": "in",
     r"\bmwezi ujao\b": "next month", r"\bwiki ijayo\b": "next week",
-    r"\bmwaka ujao\b": "next year", r"\bmiezi (\d+)\b": r"in \1 months",
-    r"\bwiki (\d+)\b": r"in \1 weeks", r"\b(sasa hivi|mara moja|haraka)\b": "asap",
+    r"\bmwaka ujao\b": "next year", r"\bmiezi (\d+)\b": r"\1 months",
+    r"\bwiki (\d+)\b": r"\1 weeks", r"\b(sasa hivi|mara moja|haraka)\b": "asap",
+}  # fmt: skip
+# Typed units of time as people shorten or misspell them ("4 mnths", "6 wks", "2 monts").
+UNIT_SPELLINGS = {
+    r"\b(mnths?|mths?|mos|mons|monts?|moths|mnth|munths?)\b": "months",
+    r"\b(wks?|weeks?s)\b": "weeks", r"\b(yrs?)\b": "years",
 }  # fmt: skip
 
 
@@ -156,8 +181,12 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     from ementech.ai.parsers import horizon_months
 
     t = text.lower()
+    t = re.sub(r"\b(miezi|wiki)\s+(" + "|".join(SWAHILI_NUMBERS) + r")\b",
+               lambda m: f"{m.group(1)} {SWAHILI_NUMBERS[m.group(2)]}", t)  # fmt: skip
     for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "tunataka kuanza mwezi ujao"
         t = re.sub(sw, en, t)
+    for typed, unit in UNIT_SPELLINGS.items():
+        t = re.sub(typed, unit, t)
     if re.search(r"asap|as soon as possible|immediately|right away|urgent|this month|"
                  r"within the month|already begun|right now", t):  # fmt: skip
         return "immediate"
@@ -171,13 +200,17 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     # "over the next four months … I'd want to talk about it": a meeting word in another
     # sentence than the time does not make the time a meeting's.
     timed = " ".join(p for p in re.split(r"(?<=[.!?])\s+", t) if TIME_UNIT.search(p)) or t
-    meeting_time = SCHEDULING_CONTEXT.search(timed) or (
-        SCHEDULING_CONTEXT.search(t)  # "Let's do a demo. Any morning next week works."
-        and re.search(
-            r"\b(morning|afternoon|evening|this week|next week|mon(?:day)?|tue(?:s|sday)?|"
-            r"wed(?:nesday)?|"
-            r"thu(?:r|rs|rsday)?|fri(?:day)?)\b",
-            timed,
+    meeting_time = (
+        SCHEDULING_CONTEXT.search(timed)
+        or PART_OF_DAY.search(timed)
+        or (
+            SCHEDULING_CONTEXT.search(t)  # "Let's do a demo. Any morning next week works."
+            and re.search(
+                r"\b(morning|afternoon|evening|this week|next week|mon(?:day)?|tue(?:s|sday)?|"
+                r"wed(?:nesday)?|"
+                r"thu(?:r|rs|rsday)?|fri(?:day)?)\b",
+                timed,
+            )
         )
     )
     if (
@@ -224,12 +257,37 @@ def extract_team_size(text: str) -> int | None:
     return None
 
 
+# Working people counted beside the staff ("35 riders + 8 office staff"); never customers,
+# members or farmers, who are no headcount.
+SUMMED_PEOPLE = {
+    "riders", "drivers", "agents", "nurses", "doctors", "teachers", "engineers", "developers",
+    "technicians", "officers", "guards", "cleaners", "mechanics", "clerks", "cashiers",
+    "workers", "reps", "staff", "employees", "people", "field", "sales",
+}  # fmt: skip
+
+
 def extract_company_size(text: str) -> str | None:
     """Headcount of the company ("85 staff", "about 220 staff", "12 persons"); the last one
     stated wins ("30 is just the office … closer to 260")."""
     from ementech.ai.parsers import words_to_digits
 
     t = words_to_digits(text)
+    # Swahili: "wafanyakazi 70" (staff), "tuko watu 25" (we are 25 people), "employees ni 260"
+    t = re.sub(r"\b(wafanyakazi|watu)\b", "staff", t, flags=re.I)
+    t = re.sub(r"\b(staff|employees|headcount)\s+ni\b", r"\1 is", t, flags=re.I)
+    # "260 not 60", "not 60 but 260": a number taken back is not the headcount
+    t = re.sub(r"\b(not|instead of|rather than)\s+\d[\d,]*\b", " ", t, flags=re.I)
+    # "35 riders + 8 office staff": everyone counted together
+    t = re.sub(
+        r"\b(\d+)\s+([a-z]+)\s*(?:\+|and|plus|&)\s*(\d+)\s+((?:[a-z]+\s+)?(?:staff|employees))\b",
+        lambda m: (
+            f"{int(m.group(1)) + int(m.group(3))} staff"
+            if m.group(2).lower() in SUMMED_PEOPLE
+            else m.group(0)
+        ),
+        t,
+        flags=re.I,
+    )
     found = re.findall(
         r"(\d[\d,]*)\s*\+?\s*-?\s*(?:full.?time\s+)?(staff|employees?|people|ppl|persons?|"
         r"workers|person company|strong|of us|staffers|team members)\b",
@@ -306,7 +364,7 @@ def extract(
             out["budget"] = BUDGET_CHOICES[idx]
         elif AFFIRM_RE.search(body) or re.search(r"\b(right|fine|works|ok|good|align)", t):
             out["budget"] = proposed_budget
-    if tl := extract_timeline(body, asked=asked == "timeline"):
+    if tl := extract_timeline(body, asked=asked == "timeline" or bool(CORRECTION_RE.search(body))):
         out["timeline"] = tl
     role = extract_role(body)
     if role:
@@ -325,7 +383,9 @@ def extract(
         out["company_size"] = cs
     if ind := extract_industry(body):
         out["industry"] = ind
-    name = extract_name(body, asked=asked == "name") or name_beside_email(text)
+    name = (
+        extract_name(body, asked=asked == "name") or name_beside_email(text) or contact_name(text)
+    )
     if name and not (role and name.lower() in role[0].lower()):
         out["name"] = name
     company = extract_company(body, asked=asked == "company")

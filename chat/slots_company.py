@@ -25,6 +25,15 @@ COMPANY_RE = re.compile(
 )
 
 
+# Words of an ordinary phrase, never of a company typed in lower case after a title.
+PLAIN_WORDS = {
+    "a", "an", "the", "and", "or", "but", "so", "here", "there", "thanks", "thank", "you",
+    "looking", "want", "need", "we", "i", "my", "our", "is", "are", "in", "at", "of", "for",
+    "to", "with", "just", "based", "from", "please", "hi", "hello", "interested", "team",
+    "company", "startup", "business", "firm", "not", "currently", "also", "too",
+}  # fmt: skip
+
+
 def _placed_company(words: list[str]) -> bool:
     """A company named after a place ("Mombasa Port Services", "Kenya Airways"), not the
     place itself ("from Mombasa")."""
@@ -76,9 +85,13 @@ def extract_company(text: str, asked: bool = False) -> str | None:
                      + COMPANY_WORD + r"|(?:of|and)(?=\s+[A-Z])))*)", after)  # fmt: skip
         if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
             return m.group(1)
-        m = re.match(r"\s*(?:at|of|for)\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[,.;]|\s+(?:and|"
-                     r"we|were|a|an)\b)", after)  # fmt: skip
+        m = re.match(r"\s*(?:at|of|for)\s+([a-z][a-z]+(?:\s+[a-z]+){0,2})(?=\s*[,.;]|\s*$|\s+(?:"
+                     r"and|we|were|a|an)\b)", after)  # fmt: skip
         if m and not re.match(r"(a|an|the|our|my)\b", m.group(1)):
+            return m.group(1)
+        # typed in lower case after the title and a comma: "cto, somesha edtech."
+        m = re.match(r"\s*,\s*([a-z][a-z]+\s+[a-z]+(?:\s+[a-z]+)?)\s*(?:[.;]|$)", after)
+        if m and not set(m.group(1).split()) & PLAIN_WORDS:
             return m.group(1)
     if candidates:
         return max((c for _, c in candidates), key=lambda c: (len(c.split()) > 1, len(c)))

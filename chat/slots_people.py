@@ -18,11 +18,17 @@ from chat.vocabulary import (
 
 
 def extract_industry(text: str) -> str | None:
+    """The visitor's industry (first match in :data:`INDUSTRIES`' order); a body named
+    "... Authority" ("Kenya Ports Authority") is a public one."""
+    if re.search(r"\b[A-Z][\w&\-]+ Authority\b", text):
+        return "government"
     t = text.lower()
-    for label, pattern in INDUSTRIES.items():
-        if re.search(pattern, t):
-            return label
-    return None
+    found = []
+    for order, (label, pattern) in enumerate(INDUSTRIES.items()):
+        if m := re.search(pattern, t):
+            found.append((m.start(), order, label))
+    # the industry named first ("an NGO working with farmers" is an NGO), then the order
+    return min(found)[2] if found else None
 
 
 TITLE_RE = re.compile(
@@ -44,7 +50,8 @@ TITLE_RE = re.compile(
     r"administrator|executive|supervisor)|"
     r"(?:managing |executive |technical )?director|(?<!line )manager|"
     r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
-    r"(?:software |data |ml )?(?:engineer|(?<!property )(?<!estate )developer|scientist|analyst)|"
+    r"(?:software |data |ml )?(?:engineer|(?<!property )(?<!estate )developer|dev|scientist|"
+    r"analyst)|"
     r"consultant)\b",
     re.I,
 )
@@ -53,7 +60,8 @@ AUTHORITY_OF_TITLE = [
     (r"ceo|cto|cio|coo|cfo|cmo|chief|founder|owner|managing director|general manager|\bgm\b|\bmd\b|"
      r"president|director|\bvp\b|vice president|head", "decision_maker"),
     (r"manager|lead|officer|coordinator", "influencer"),
-    (r"agent|engineer|developer|scientist|analyst|specialist|student|researcher|consultant",
+    (r"agent|engineer|developer|\bdev\b|scientist|analyst|specialist|student|researcher|"
+     r"consultant",
      "user"),
 ]  # fmt: skip
 # "I'm Mary, the marketing lead at …": the title after one's own name is one's own.
@@ -62,7 +70,7 @@ OWN_NAME_THEN_THE = re.compile(
     r"the\s+$",
     re.I,
 )
-NOT_MINE = re.compile(r"\b(our|my boss|the|to|with|by|your|their|his|her)\s+$", re.I)
+NOT_MINE = re.compile(r"\b(our|my|the|to|with|by|your|their|his|her)\s+$", re.I)
 HEAD_UP = re.compile(r"\bi(?:'?m| am)? (?:head(?: up)?|run|lead|manage|in charge of) "
                      r"((?:the |our )?[a-z ]{2,30}?)\b"
                      r"(?= at | for |[,.;]|$)", re.I)  # fmt: skip
@@ -79,7 +87,7 @@ def extract_role(text: str) -> tuple[str, str] | None:
             and not OWN_NAME_THEN_THE.search(before)
         ):
             continue
-        if re.search(r"\b(with|to|for)\s+(a|an)\s+$", before, re.I):
+        if re.search(r"\b(with|to|for)\s+(a|an)\s+(real |actual |proper |good )?$", before, re.I):
             continue
         role = m.group(1).strip()
         if role.lower() in ("manager", "director") and not re.search(
@@ -155,7 +163,13 @@ ASKING_SOMEONE = re.compile(
     r"(?: \w+){0,2} for (my|our)|on behalf of (my|our)|convince|escalate|"
     # doing the legwork for a superior: "preparing a shortlist for my boss"
     r"\bfor (my|our) (boss|manager|line manager|director|md|ceo|cfo|coo|board|management|"
-    r"team lead|superiors?|principal|head|partners?)\b)",
+    r"team lead|superiors?|principal|head|partners?)\b|"
+    # someone else's word is needed: "I'd need our CEO's sign-off", "subject to the board's OK"
+    r"\b(need|needs|require|requires|get|getting|subject to|pending|wait(ing)? for)\s+"
+    r"(?:(?:the|our|my|their)\s+)?(?:\w+\s+){0,2}\w+'s\s+(approval|sign-?off|go-?ahead|ok|"
+    r"okay|blessing|green ?light|signature|nod)\b|"
+    # passing it up: "I'd pass this to our CEO", "I'll forward it to the board"
+    r"\b(pass|hand|forward|refer|send) (it|this|that|these)( \w+)? (on |up |over )?to\b)",
     re.I,
 )
 OTHERS_DECIDE = re.compile(
@@ -166,7 +180,8 @@ OTHERS_DECIDE = re.compile(
 FIRST_PERSON = re.compile(r"\b(i|i'?m|i'?d|i'?ll|i'?ve|me|mine|myself)\b", re.I)
 NOT_MINE_TO_DECIDE = re.compile(
     r"\b(i|i'?m)\s+(do ?n[o']?t|don'?t|can'?t|cannot|am not|'?m not|not)\s+(\w+\s+)?"
-    r"(decide|sign|approve|the (one|decision))|not (my|up to me)",
+    r"(decide|sign|approve|the (one|decision))|not (my|up to me)|"
+    r"\bnot (the|a) (final )?(decision[- ]?maker|one who (decides|signs|approves))",
     re.I,
 )
 
@@ -268,6 +283,8 @@ def extract_name(text: str, asked: bool = False) -> str | None:
         return name
     if name := appositive_name(text):
         return name
+    if name := contact_name(text):
+        return name
     if asked:
         bare = EMAIL_RE.sub("", text).strip(" .!,")
         bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
@@ -339,24 +356,53 @@ def signed_name(text: str) -> str | None:
     """A name the visitor signs with ("Fatuma here", "Hi, Mercy Wanjiru, …", "…
     Regards, Kofi"), when the words are not a company (legal suffix or business noun), a
     place, a tool, a weekday, a title or an industry."""
-    from ementech.ai.parsers import company_core, person_name
+    from ementech.ai.parsers import person_name
 
     for pattern in SIGNED:
         for m in pattern.finditer(text):
             part = m.group(1)
-            words = part.split()
-            if (
-                words[0] in NOT_COMPANY_FIRST
-                or words[0].lower() in NOT_NAMES
-                or any(w in PLACES or w in KNOWN_TOOLS or w in WEEKDAY_WORDS for w in words)
-                or any(BUSINESS_NOUN.fullmatch(w) for w in words)
-                or company_core(part) != part.strip()
-                or extract_industry(part)
-                or TITLE_RE.search(part)
-            ):
+            if not _could_be_person(part):
                 continue
             if name := person_name(part):
                 return name
+    return None
+
+
+def _could_be_person(part: str) -> bool:
+    """Not a company (legal suffix or business noun), a place, a tool, a weekday, a title
+    or an industry."""
+    from ementech.ai.parsers import company_core
+
+    words = part.split()
+    return bool(words) and not (
+        words[0] in NOT_COMPANY_FIRST
+        or words[0].lower() in NOT_NAMES
+        or any(w in PLACES or w in KNOWN_TOOLS or w in WEEKDAY_WORDS for w in words)
+        or any(BUSINESS_NOUN.fullmatch(w) for w in words)
+        or company_core(part) != part.strip()
+        or extract_industry(part)
+        or TITLE_RE.search(part)
+    )
+
+
+PHONE_LIKE = re.compile(r"\+?\d[\d ()\-]{6,}\d")
+TITLE_CASE_NAME = re.compile(r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2}")
+
+
+def contact_name(text: str) -> str | None:
+    """A name standing on its own among contact details ("Friday morning. Mary Atieno,
+    mary@…", "…, +27 82 555 0147. Thandi Nkosi."): in a message that gives an email or a
+    phone, a piece between punctuation that is two or three capitalised words and could be
+    a person's name."""
+    from ementech.ai.parsers import person_name
+
+    if not (EMAIL_RE.search(text) or PHONE_LIKE.search(text)):
+        return None
+    rest = PHONE_LIKE.sub(" | ", EMAIL_RE.sub(" | ", text))
+    for part in re.split(r"[|.;,:/()!?\n]|\s[-–]\s", rest):
+        part = part.strip()
+        if TITLE_CASE_NAME.fullmatch(part) and _could_be_person(part):
+            return person_name(part)
     return None
 
 

@@ -29,21 +29,31 @@ KNOWN_TOOLS = [
     "QuickBooks", "Xero", "Sage", "Trello", "Asana", "Monday", "Kustomer", "LiveChat", "Drift",
 ]  # fmt: skip
 
+# The industry named first in a message wins, then this order: an agency is government
+# before whatever it handles, a farm before the payments it makes ("farmer payments").
 INDUSTRIES = {
+    "government": r"government|ministry|public sector|public agency|state agency|parastatal|"
+    r"\bcounty\b|\b(authority|commission|agency) (?:of|for)\b",
     "insurance": r"insurance|insurer|assurance|claims",
+    "hospitality": r"hotel|hospitality|restaurant|resturant|resort|travel agency|tourism|"
+    r"\blodges?\b|safari|guest ?houses?|hostels?|\bcaf(e|é)s?\b|coffee (shop|house|chain)|"
+    r"\b(bars?|eatery|eateries)\b",
+    "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b|dairy|livestock|"
+    r"\bflowers?\b|horticult|\btea (estate|farm|growers?)",
     "fintech": r"fintech|lending|lender|microfinance|sacco|payments?\b|remittance|mobile money|"
     r"credit scoring|neobank|\bbank",
     "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b",
-    "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain",
+    "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain|"
+    r"last.?mile|boda ?bodas?|parcel deliver|delivery (company|business|service|firm)|"
+    r"warehousing",
     "education": r"education|edtech|schools?\b|university|e-?learning",
     "ngo": r"\bngo\b|non-?profit|foundation\b|charity|donor",
-    "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b",
-    "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b",
-    "hospitality": r"hotel|hospitality|restaurant|resturant|resort|travel agency|tourism",
-    "retail": r"e-?commerce|online (shop|store)|retail|supermarket|stores\b|shop(s|ping)?\b|"
-    r"marketplace|fashion",
-    "government": r"government|ministry|public sector|county\b",
-    "telecommunications": r"telecom|telco|mobile operator|isp\b",
+    "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b|fabricat|"
+    r"\bwe (make|produce|manufacture)\b|\b(rolling|steel|paper|textile) mills?\b|"
+    r"\bbrewer(y|ies)\b|\bbottl(ing|ers?)\b",
+    "retail": r"e-?commerce|online (shop|store)|retail|supermarket|stores\b|\bshop(s|ping)?\b|"
+    r"marketplace|fashion|outlets\b",
+    "telecommunications": r"telecom|telco|mobile operator|mobile network|isp\b",
     "software": r"\bsaas\b|software company|software house",
     "real estate": r"real estate|property management",
     "energy": r"energy|solar|utility|utilities",
@@ -91,6 +101,11 @@ AUTHORITY_PHRASES = [
      # day to day as one's own part ("I'll just be using the system every day")
      r"\bone of (the|our|many|several) (\w+ ){0,2}(who|that)(?:'ll|'d)? (\w+ ){0,2}"
      r"(use|using|work in|work with|operate)\b|\bend[- ]users?\b|"
+     # "I'd just be one of the people using it", "one of the staff working with it"
+     r"\bone of (the|our|many|several) (\w+ ){0,2}(using|working (with|in|on)|operating) "
+     r"(it|this|that|the (\w+ )?(system|tool|platform|bot|assistant))\b|"
+     r"\b(i'?m|i am) not (involved|part of|in charge of) (in |with )?(the )?(purchas|buying|"
+     r"procurement|decision)|"
      r"\bi(?:'ll| will|'d| would)? (just |only )?(be )?us(e|ing) (it|the \w+)( \w+)? "
      r"(every ?day|daily|day[- ]to[- ]day)",
      "user"),
