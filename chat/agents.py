@@ -147,6 +147,7 @@ def build_context(
         "variant": int(state.get("turns", 0)),
         "responder": "chat",
         "timezone": state.get("tz") or "",
+        "page_url": conversation.page_url or "",
         "slot_pref": state.get("slot_pref") or {},
         "not_buying": bool(state.get("not_buying")),
         "followup": bool(state.get("followup")),

@@ -19,32 +19,43 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
-
 from chat import slots
 from chat.meeting_time import pick_slot, slot_preference
+from chat.pricing_answers import (  # noqa: F401 - re-exported for callers
+    PRICE_WORDS,
+    _page_price,
+    catalogue_line,
+    catalogue_pick,
+    price_subject,
+)
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
 
-CATALOGUE_ITEM_MIN = 0.24  # below: the price question names no offer ("how do you charge?")
-CATALOGUE_ITEM_SURE = 0.45  # above: the line answers even when another is close
-CATALOGUE_LEXICAL = 0.3  # the visitor's own words ("invoices") beside the meaning
 RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
 SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
     "tech_stack", "industry", "company_size", "team_size", "phone",
 }  # fmt: skip
 QUESTION_RE = re.compile(
-    r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw)\s+)(what|how|why|when|where|which|who|do|does|"
-    r"did|can|could|is|are|will|kindly advise|tell me)\b",
+    r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw|then|hmm|ok|okay)\s+)(what|how|why|when|where|"
+    r"which|who|do|does|did|can|could|is|are|will|kindly advise|tell me|"
+    # typed short ("whats the cheapest way", "hw long", "wat time") or asked politely
+    # ("Kindly share the timeline", "please confirm your rates", "I'd like to know …")
+    r"whats|wats|wat|hw|hows|wht|kindly (share|confirm|advise|send|tell|explain|let us know|"
+    r"indicate|clarify)|please (share|confirm|advise|tell|explain|clarify|let me know)|"
+    r"i'?d like to know|i would like to know|i wonder|wondering|inawezekana|mnaweza|je)\b",
     re.I,
 )
+
+
+SHORT_QUESTION_WORDS = 4  # "Is that possible?", "need a warehouse migration?": read with before
 
 
 def question_part(text: str) -> str:
     """The sentences of ``text`` that ask something (all of it when none stands out), each
     with the statement just before it when it refers back to it ("Our patients miss their
-    appointments. Have you solved that for anyone?")."""
+    appointments. Have you solved that for anyone?") or is too short to stand alone ("We
+    reconcile payments by hand. Possible?")."""
     from chat.knowledge import refers_back
 
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
@@ -55,12 +66,20 @@ def question_part(text: str) -> str:
     for i, part in enumerate(parts):
         if not asking[i]:
             continue
-        if i and not asking[i - 1] and refers_back(part) and parts[i - 1] not in out:
+        short = len(re.findall(r"[^\W\d_]+", part)) <= SHORT_QUESTION_WORDS
+        if i and not asking[i - 1] and (refers_back(part) or short) and parts[i - 1] not in out:
             out.append(parts[i - 1])
         out.append(part)
     return " ".join(out)
 
 
+# A message that says what the visitor's own business is ("we're a courier company",
+# "actually we're in insurance"); without one, an industry once known is kept.
+SELF_DESCRIBED = re.compile(
+    r"\b(we'?re|we are|i'?m|i am|our (company|business|firm|organi[sz]ation) is|actually|"
+    r"sorry|correction)\b",
+    re.I,
+)
 # A question about what was achieved is answered with the figures ("have you done this for
 # a hospital?", "what were the results?", "prove it").
 EVIDENCE = re.compile(
@@ -120,6 +139,8 @@ def plan_tools(ctx: dict[str, Any], done: dict[str, dict]) -> list[ToolCall]:
             if key not in SAVEABLE or value in (None, "", []):
                 continue
             known = profile.get(key)
+            if key == "industry" and known and not SELF_DESCRIBED.search(query):
+                continue  # "reconcile farmer payments": the farm still is no fintech
             if isinstance(value, list):
                 value = [v for v in value if v.lower() not in {str(k).lower() for k in known or []}]
                 if value:
@@ -258,6 +279,10 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
     asked = respelled(question_part(query))  # "logistcs" matches the pages' "logistics"
     cited: list[int] = []
     pages: list[dict] = []
+    if catalogue is not None and (said := _page_price(ctx, asked, knowledge)):
+        yield say(f"{said[0]} [Source {said[1]}]")
+        yield {"cited": [said[1]]}
+        return
     if catalogue is not None:
         line, item = catalogue_pick(query, catalogue, provider, messages)
         others = " ".join(p for p in _sentences(asked) if not wants_catalogue(p))
@@ -333,93 +358,6 @@ def _knowledge_answer(
     return [], top
 
 
-def catalogue_line(query: str, source: dict, provider: LocalProvider, messages: list[dict]):
-    """The catalogue line that answers a price or duration question (see ``catalogue_pick``)."""
-    return catalogue_pick(query, source, provider, messages)[0]
-
-
-def catalogue_pick(
-    query: str, source: dict, provider: LocalProvider, messages: list[dict]
-) -> tuple[str, dict | None]:
-    """(line, item) answering a price or duration question (the subject may be in an earlier
-    message when the question refers back: "what would a pilot like that cost?"); item is
-    None when the question names no line ("how are your projects priced?") and the line
-    gives the whole range."""
-    from chat.catalogue import CHEAPEST, DURATION_ONLY
-    from chat.knowledge import refers_back
-    from ementech.ai.providers.local import lexical_scores
-
-    items = source["catalogue"]
-    recent = [m["content"] for m in messages if m["role"] == "user"][-3:]
-    context = " ".join([*recent[:-1], query]) if recent else query
-    # Each line is read with its service page's title and summary ("Document automation
-    # pilot" is about "invoice matching"), by meaning and by the visitor's own words.
-    names = [f"{i['name']}. {i['summary']}" for i in items]
-    abouts = [
-        f"{(i.get('page') or {}).get('title', '')}. {i.get('about', '')}".strip(". ") or names[k]
-        for k, i in enumerate(items)
-    ]
-    subject, context = price_subject(query), price_subject(context)
-    vecs = provider.embed([subject, context, *names, *abouts])
-    n = len(items)
-    by_name, by_about = vecs[2 : 2 + n], vecs[2 + n :]
-    words = [f"{a} {b}" for a, b in zip(names, abouts, strict=True)]
-
-    def score(q_vec, q_text: str) -> np.ndarray:
-        sims = np.maximum(by_name @ q_vec, 0.9 * (by_about @ q_vec))
-        return sims + CATALOGUE_LEXICAL * lexical_scores(q_text, words)
-
-    sims = score(vecs[0], subject)
-    if refers_back(query):  # "something like this", "a pilot like that": the earlier subject
-        sims = np.maximum(sims, score(vecs[1], context) * 0.9)
-    best = int(np.argmax(sims))
-    runner_up = float(np.sort(sims)[-2]) if len(items) > 1 else 0.0
-    fixed = [i for i in items if i["duration"] != "monthly"] or items
-    # A line answers when it stands out from the others, or is plainly close.
-    clear = float(sims[best]) >= CATALOGUE_ITEM_MIN and float(sims[best]) - runner_up >= 0.06
-    if not (clear or float(sims[best]) >= CATALOGUE_ITEM_SURE):
-        if CHEAPEST.search(query):  # "what's the cheapest way to start?": the smallest offer
-            item = min(fixed, key=lambda i: (i["price_from"], i["price_to"]))
-            return _line_for(item), item
-        if DURATION_ONLY.search(query) and not re.search(r"cost|price|how much", query, re.I):
-            return "", None  # "how long before we see a return?": not the price list
-        low = min(fixed, key=lambda i: i["price_from"])
-        high = max(fixed, key=lambda i: i["price_to"])
-        return (
-            f"Our fixed-scope offers run from the {low['name']} at ${low['price_from']:,} to "
-            f"${low['price_to']:,} up to the {high['name']} at ${high['price_from']:,} to "
-            f"${high['price_to']:,}."
-        ), None
-    item = items[best]
-    return _line_for(item), item
-
-
-PRICE_WORDS = re.compile(
-    r"\b(what|how|would|will|does|do|did|is|are|it|that|this|you|your|we|us|our|me|i|a|an|the|"
-    r"much|long|cost|costs|price|prices|pricing|priced|charge|charges|fee|fees|rates?|quote|"
-    r"roughly|approximately|typically|usually|typical|ballpark|be|to|for|of|like|something|"
-    r"take|takes|pay|budget|kind|sort|type|so|and|also|then|ok|okay)\b",
-    re.I,
-)
-
-
-def price_subject(query: str) -> str:
-    """What a price question is about, without its asking words ("What would you charge to
-    match delivery notes?" → "match delivery notes"); the question itself when nothing
-    is left."""
-    rest = re.sub(r"\s+", " ", PRICE_WORDS.sub(" ", re.sub(r"[?!.,;:]", " ", query))).strip()
-    return rest if len(rest) >= 4 else query
-
-
-def _line_for(item: dict) -> str:
-    duration = item["duration"]
-    takes = "billed monthly" if duration == "monthly" else f"and takes about {duration}"
-    return (
-        f"The {item['name']} ({item['summary'].rstrip('.').lower()}) costs "
-        f"${item['price_from']:,} to ${item['price_to']:,} {takes}."
-    )
-
-
 def handoff_reply(result: dict, profile: dict, say) -> Iterator[str]:
     if result.get("live"):
         yield say("A colleague from our Sales team is online and will join this chat in a "
@@ -467,6 +405,7 @@ def next_question(ctx: dict, profile: dict) -> tuple[str, dict]:
         or ctx.get("not_buying")
         or ctx.get("followup")  # waiting for a person: they qualify, not the bot
         or NON_BUYER_ROLE.search(str(profile.get("role") or ""))
+        or profile.get("authority") == "user"  # "I'd just be using it": no budget to ask for
     ):
         return "", {}
     todo = slots.missing(profile, slots.QUALIFY_ORDER, asked, max_asks=1)

@@ -9,7 +9,8 @@ from typing import Any
 PRICE_OR_TIME = re.compile(
     r"\b(cost|costs|price|prices|pricing|priced|charge|fee|fees|budget usually|cheap|cheaper|"
     r"cheapest|affordable|expensive|quote|quotation|ballpark|how much(?=\s*[?!.]|\s*$)|"
-    r"how much (does|would|will|is|do|for|to)|how long|duration|fits this money|offer fits)\b|"
+    r"how much (does|would|will|is|do|for|to)|how long|duration|fits this money|offer fits|"
+    r"timeline for|time ?frame for|turnaround|lead time)\b|"
     r"\bwhat(?:'?s| is| are| would be)? (?:the |your )?(?:\w+ )?(?:budget|price range|rates?)\b",
     re.I,
 )
@@ -24,7 +25,11 @@ CHEAPEST = re.compile(
     r"way to start|to get started|first step|where to start)\b",
     re.I,
 )
-DURATION_ONLY = re.compile(r"\b(how long|how quickly|how soon|duration|how many weeks)\b", re.I)
+DURATION_ONLY = re.compile(
+    r"\b(how long|how quickly|how soon|duration|how many weeks|timeline for|time ?frame for|"
+    r"turnaround|lead time)\b",
+    re.I,
+)
 CATALOGUE_URL = "/services/"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def event_facts(event, tz_name: str = "") -> str:
                 f"{mine:%H:%M} in {place} ({visitor.key} time), on {mine:%A %-d %B}."
             )
     said.append(event.summary)
+    # what to bring, what is shared afterwards: the page's own description, as plain text
+    said.append(re.sub(r"\s+", " ", strip_tags(event.description or "")).strip())
     return " ".join(s for s in said if s)
 
 

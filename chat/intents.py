@@ -89,6 +89,13 @@ AGENT_FOR = {
 }
 
 
+# Taking leave ("Thank you so much, have a blessed day", "ok bye", "asante, kwaheri").
+CLOSING = re.compile(
+    r"^\W*(ok(ay)?\W+)?(thanks?|thank you|asante|cheers)\b[^?]*\b(day|bye|evening|weekend|later|"
+    r"kwaheri)\b[^?]*$|^\W*(ok(ay)?\W+)?(good)?bye\b|\bkwaheri\b|"
+    r"^[^?]*\bhave a (good|great|nice|blessed|lovely|wonderful) (day|one|evening|weekend)\b[^?]*$",
+    re.I,
+)
 _classifier: IntentClassifier | None = None
 
 
@@ -98,7 +105,11 @@ def classifier() -> IntentClassifier:
         _classifier = IntentClassifier(
             examples=EXAMPLES,
             min_score=0.38,
-            rules=[Rule(slots.AFFIRM_RE, "affirm", 8), Rule(slots.DENY_RE, "deny", 6)],
+            rules=[
+                Rule(CLOSING, "thanks", 12),  # "ok thanks, bye" takes leave, it agrees to nothing
+                Rule(slots.AFFIRM_RE, "affirm", 8),
+                Rule(slots.DENY_RE, "deny", 6),
+            ],
         )
     return _classifier
 
@@ -113,7 +124,25 @@ REQUEST_FORM = re.compile(
 )
 
 
+# Asking outright for a person, whatever else the message says ("The bot gives wrong
+# prices. I need a human now.", "stop with the bot, put me through to an engineer",
+# "please have someone from your sales team call me").
+HUMAN_REQUEST = re.compile(
+    r"\b(i|we)\s+(need|want|demand|would like|'d like)\s+(to (speak|talk|chat) (to|with)\s+)?"
+    r"(a|an|some|the|your)?\s*(real |actual |live )?(human|person|people|someone|somebody|"
+    r"engineer|agent|representative|rep|manager|colleague)\b(?! (who|that|to (build|help|"
+    r"manage|run|handle)))|"
+    r"\bput me (through|in touch)\b|\b(connect|transfer|escalate) me\b|"
+    r"\b(speak|talk) to (a |an )?(real |actual )?(human|person|engineer)\b|"
+    r"\bhave (a member of|someone from|somebody from|one of) (your|the) ([\w-]+ ){0,3}"
+    r"(team|staff|people|colleagues|department)\s+(call|contact|email|reach|phone|get in touch)",
+    re.I,
+)
+
+
 def classify(text: str) -> Intent:
+    if HUMAN_REQUEST.search(text):
+        return Intent("human", 1.0, {"human": 1.0})
     found = classifier().classify(text)
     if found.name == "human" and not REQUEST_FORM.search(text):
         rest = {k: v for k, v in found.scores.items() if k != "human"}

@@ -18,7 +18,7 @@ REFERS_BACK = re.compile(r"\b(it|its|that|this|these|those|they|them|there|the s
 # again of something else.
 ELLIPTICAL = re.compile(
     r"^\W*(?:ok(?:ay)?\W+|and\W+|so\W+)?(?:what|how) about\b|^\W*(?:and|also|plus|same)\b"
-    r"(?:\s+\w+){0,4}\W*$|^\W*same (?:for|with|in)\b",
+    r"(?:\s+[\w\-]+){0,4}\W*$|^\W*same (?:for|with|in)\b",
     re.I,
 )
 
@@ -50,6 +50,7 @@ def sources_for(
     and the structured catalogue first for price and time questions. On an event's page,
     that event's facts come first ("how long is it?" is about this event), read live in the
     visitor's time zone ``tz_name``."""
+    from chat.case_overview import case_overview_source, wants_case_overview
     from chat.catalogue import catalogue_source, wants_catalogue
     from chat.event_facts import (
         PAGE_BOOST,
@@ -99,6 +100,10 @@ def sources_for(
         for src in found:
             if src.get("type") == "case_study":
                 src["boost"] = max(float(src.get("boost") or 0.0), NAMED_BOOST)
+    if wants_case_overview(query) and (overview := case_overview_source(1, boost=NAMED_BOOST)):
+        for src in found:
+            src["n"] += 1
+        found = [overview, *found]
     if not wants_catalogue(query):
         return found
     try:

@@ -166,7 +166,10 @@ def slot_preference(text: str) -> dict[str, str]:
     if day := wanted_day(t):
         out["weekday"] = day
     if re.search(
-        r"\bmorning|\bam\b|before (noon|lunch|midday)|first thing|\bearly (in the )?day", t
+        # "10 am", never the "am" of "I am Baraka"
+        r"\bmorning|\d\s*am\b|\ba\.m\.|before (noon|lunch|midday)|first thing|"
+        r"\bearly (in the )?day",
+        t,
     ):
         out["part_of_day"] = "morning"
         if re.search(r"\blate[\s-]+morning|mid[\s-]?morning", t):

@@ -18,7 +18,8 @@ Picked = list[tuple[str, int, float]]
 
 GENERIC_SUBJECT = re.compile(
     r"\b(projects?|services?|work|solutions?|engagements?|offers?|products?|things?|stuff|"
-    r"kindly|advise|please|tell|know|general|overall|models?|hi|hello|good|morning|"
+    r"kindly|advise|please|tell|know|general|overall|models?|hi|hello|hey|hiya|habari|jambo|"
+    r"greetings|thanks|there|good|morning|"
     r"afternoon|ai)\b|\bi'?m\b|\bam\b|\b\w{1,2}\b",
     re.I,
 )
