@@ -8,9 +8,11 @@ One published set is a directory that never changes once it is in place:
 - ``ids.npy`` (bytes, row order), ``ids_sorted.npy`` + ``ids_rows.npy`` (id -> row by
   bisection, so no process builds a dict of every id);
 - ``col.<name>.npy``: one filter column per field; ``x.<name>.npy``: extra arrays;
-- ``ann.usearch``: an HNSW graph (usearch; its vectors in int8 by default, half the pages
-  of float16, candidates re-scored from the float32 rows) when the set has at least
-  ``ann_threshold`` rows.
+- ``ann.usearch``: an HNSW graph (usearch; candidates re-scored from the float32 rows)
+  when the set has at least ``ann_threshold`` rows. Its own copy of the vectors is int8
+  (half the pages of float16) below ``F16_FROM_ROWS`` rows and float16 from there: at a
+  million rows int8 distances misorder near ties enough to cost recall (0.94 against
+  0.95+ at the same expansion, bench/retrieval.py --million).
 
 Publishing writes into a temporary directory beside the sets, fsyncs every file and the
 directory, and renames it into place, so a reader sees the whole set or none of it.
@@ -43,6 +45,7 @@ from ementech.ai.vectors import VectorMatch, VectorRecord, filter_mask, top_k
 FORMAT = 1
 META = "meta.json"
 ANN_FILE = "ann.usearch"
+F16_FROM_ROWS = 250_000
 # BM25 postings: each query reads a few contiguous slices of them.
 READ_NOT_MAPPED = frozenset({"post_docs", "post_tfs"})
 
@@ -173,7 +176,7 @@ def write_set(
     ann_threshold: int = 50_000,
     ann_connectivity: int = 16,
     ann_expansion_add: int = 128,
-    ann_dtype: str = "i8",
+    ann_dtype: str = "auto",
     threads: int = 0,
 ) -> Path:
     """Write one set and publish it atomically as ``root/name``; returns its path.
@@ -207,6 +210,8 @@ def write_set(
         for key, value in arrays.items():
             np.save(tmp / f"{key}.npy", value, allow_pickle=False)
         ann = n >= ann_threshold > 0
+        if ann_dtype == "auto":
+            ann_dtype = "i8" if n < F16_FROM_ROWS else "f16"
         if ann:
             Index = hnsw_index_class()  # noqa: N806
             index = Index(
