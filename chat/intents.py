@@ -135,16 +135,25 @@ HUMAN_REQUEST = re.compile(
     r"\bput me (through|in touch)\b|\b(connect|transfer|escalate) me\b|"
     r"\b(speak|talk) to (a |an )?(real |actual )?(human|person|engineer)\b|"
     r"\bhave (a member of|someone from|somebody from|one of) (your|the) ([\w-]+ ){0,3}"
-    r"(team|staff|people|colleagues|department)\s+(call|contact|email|reach|phone|get in touch)",
+    r"(team|staff|people|colleagues|department)\s+(call|contact|email|reach|phone|get in touch)|"
+    r"\b(someone|somebody|a person|one of you(r people)?)\b[^.?!]{0,40}\b(call|contact|email|"
+    r"reach|phone|ring|get back to)\s+(me|us)\b",
     re.I,
 )
+
+
+HUMAN_MARGIN = 0.05
 
 
 def classify(text: str) -> Intent:
     if HUMAN_REQUEST.search(text):
         return Intent("human", 1.0, {"human": 1.0})
     found = classifier().classify(text)
-    if found.name == "human" and not REQUEST_FORM.search(text):
+    runner_up = max((v for k, v in found.scores.items() if k != "human"), default=0.0)
+    # A hand-off read only from meaning must stand out: "Your chatbot can speak French with
+    # the patients?" is near "is there a person I can chat with" and nearer still a question.
+    unclear = found.score - runner_up < HUMAN_MARGIN
+    if found.name == "human" and (not REQUEST_FORM.search(text) or unclear):
         rest = {k: v for k, v in found.scores.items() if k != "human"}
         name = "question" if slots_question(text) else max(rest, key=rest.get)
         return Intent(name, rest.get(name, found.score), found.scores)

@@ -140,3 +140,14 @@ def test_a_question_about_all_case_studies_lists_their_industries(demo_kb):
     assert "/case-studies/" in urls, (reply, urls)
     for industry in ("insurance", "logistics", "healthcare"):
         assert industry in reply, reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, I run IT at a clinic in Goma. Your chatbot can talk with patients in Lingala?",
+        "I am the ICT officer at a school. Your bot can chat with parents in Luganda?",
+    ],
+)
+def test_asking_what_the_bot_can_speak_is_no_hand_off(text):
+    assert classify(text).name != "human"
