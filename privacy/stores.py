@@ -221,6 +221,19 @@ FILE_STORES: tuple[FileStore, ...] = (
         "lines (content.knowledge); rebuilt from the database, no visitor data",
     ),
     FileStore(
+        "embedding model",
+        ("models", "models/*"),
+        personal=False,
+        note="the packaged MiniLM exported to ONNX by make install (ementech.ai.onnx_export); "
+        "model weights only",
+    ),
+    FileStore(
+        "bench sets",
+        ("bench-1m", "bench-1m/*"),
+        personal=False,
+        note="synthetic index sets kept by bench/retrieval.py --keep-million",
+    ),
+    FileStore(
         "beat schedule",
         ("celerybeat-schedule*",),
         personal=False,
