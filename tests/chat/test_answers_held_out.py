@@ -52,6 +52,7 @@ def test_an_elliptical_follow_up_may_name_a_hyphenated_subject():
         "Your bot keeps quoting last year's fees. We need a real person on this.",
         "enough with the robot, connect me to your sales people",
         "Could you have someone from your delivery team phone me tomorrow?",
+        "For our board paper I must talk directly with one of your solution engineers.",
     ],
 )
 def test_an_outright_request_for_a_person_is_a_hand_off(text):
@@ -59,7 +60,11 @@ def test_an_outright_request_for_a_person_is_a_hand_off(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["We need a person who can maintain the model afterwards. Do you train staff?"]
+    "text",
+    [
+        "We need a person who can maintain the model afterwards. Do you train staff?",
+        "Can the assistant talk with the support team inside Microsoft Teams?",
+    ],
 )
 def test_needing_staff_for_a_job_is_no_hand_off(text):
     assert classify(text).name != "human"
