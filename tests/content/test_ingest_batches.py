@@ -93,9 +93,7 @@ def remote(monkeypatch, local_embedder):
     return index
 
 
-def test_the_remote_index_is_written_after_the_commit(
-    remote, django_capture_on_commit_callbacks
-):
+def test_the_remote_index_is_written_after_the_commit(remote, django_capture_on_commit_callbacks):
     from content.services import knowledge_ingest, knowledge_remove
 
     (faq,) = _faqs(1)
