@@ -8,6 +8,7 @@ import re
 
 from chat.slots_people import TITLE_RE
 from chat.vocabulary import (
+    ACK_WORDS,
     BUSINESS_NOUN,
     EMAIL_RE,
     KNOWN_TOOLS,
@@ -22,6 +23,13 @@ COMPANY_RE = re.compile(
     r"(?i:\bwork (?:at|for)|\bi'?m (?:\w+ )?(?:at|with|from)|\bwe are|\bwe'?re|\bcompany is|"
     r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*(?:the\s+)?"
     r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&|(?:of|and|for)(?=\s+[A-Z])))*)"
+)
+
+
+# A function right after a title or "I head/lead/run" is a department, not the company.
+DEPARTMENT_CUE = re.compile(
+    r"(?i:\b(?:head|vp|vice president|director|manager|lead|chief|officer|dean) (?:of|for)"
+    r"|\bi (?:head|lead|run|manage|oversee))\s+(?:the\s+)?$"
 )
 
 
@@ -56,6 +64,8 @@ def extract_company(text: str, asked: bool = False) -> str | None:
         if not words or (words[0] in NOT_COMPANY_FIRST and words[0] not in PLACES):
             continue
         if words[0] in KNOWN_TOOLS:
+            continue
+        if DEPARTMENT_CUE.search(text[: m.start(1)]):  # "Head of Credit", "I head CX at"
             continue
         lone = len(words) == 1 and m.group(0).strip().lower() in ("at", "from", "of", "for", "")
         if lone and not re.search(r"\b(at|of)\s+" + re.escape(words[0]) + r"\b", text):
@@ -101,6 +111,6 @@ def extract_company(text: str, asked: bool = False) -> str | None:
             r"^(it'?s|we'?re|we are|i work (at|for)|company is|the company is|called|at)\s+",
             "", bare, flags=re.I,
         ).strip(" .!,")  # fmt: skip
-        if 1 <= len(bare.split()) <= 5 and len(bare) <= 80:
+        if 1 <= len(bare.split()) <= 5 and len(bare) <= 80 and bare.lower() not in ACK_WORDS:
             return bare
     return None

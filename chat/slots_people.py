@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from chat.vocabulary import (
+    ACK_WORDS,
     AUTHORITY_PHRASES,
     BUSINESS_NOUN,
     EMAIL_RE,
@@ -288,7 +289,7 @@ def extract_name(text: str, asked: bool = False) -> str | None:
     if asked:
         bare = EMAIL_RE.sub("", text).strip(" .!,")
         bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
-        return person_name(bare)
+        return None if bare.lower() in ACK_WORDS else person_name(bare)
     return None
 
 

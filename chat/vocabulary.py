@@ -199,6 +199,21 @@ def describe(values: dict) -> str:
 
 # --- words that are no company: slot filling of names and companies -----------------------
 WEEKDAY_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+# A reply that only acknowledges ("Sawa.", "Perfect, …"): never a name, company or role.
+ACK_WORDS = {
+    "ok", "okay", "ok then", "sawa", "sawa sawa", "poa", "safi", "fiti", "perfect", "great",
+    "thanks", "thank you", "thanks a lot", "asante", "asante sana", "sure", "fine", "cool",
+    "noted", "alright", "all right", "yes", "yeah", "yep", "ndio", "hi", "hello", "hey",
+    "good", "nice", "awesome", "excellent", "wonderful", "helpful", "karibu", "got it",
+    "understood", "right", "lovely", "brilliant", "super",
+}  # fmt: skip
+
+# Currency codes and signs typed before an amount ("at GBP 250k"): never a company.
+CURRENCY_CODES = {
+    "USD", "US", "KES", "KSH", "Ksh", "KShs", "GBP", "EUR", "UGX", "TZS", "RWF", "NGN",
+    "ZAR", "ETB", "GHS", "ZMW", "MWK", "BIF", "CDF", "XOF", "XAF", "AED", "INR", "CAD",
+}  # fmt: skip
+
 NOT_COMPANY_FIRST = {
     "I", "I'd", "I'm", "I'll", "I've", "We", "The", "Our", "Thursday", "Friday", "Monday",
     "Tuesday", "Wednesday", "Saturday",
@@ -209,6 +224,9 @@ NOT_COMPANY_FIRST = {
     "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
     "Africa", "Swahili", "English", "Sheng", "WhatsApp", "January", "February", "March",
     "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Sawa", "Poa", "Safi", "Perfect", "Okay", "Asante", "Cool", "Noted", "Alright", "Awesome",
+    "Excellent", "Helpful", "Karibu", "Nice", "Lovely", "Brilliant", "Super", "Fine",
+    *CURRENCY_CODES,
 }  # fmt: skip
 
 

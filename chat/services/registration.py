@@ -17,6 +17,7 @@ from typing import Any
 from chat import slots
 from chat.event_facts import event_for_page, event_over, event_source
 from chat.models import Conversation, Message
+from chat.vocabulary import ACK_WORDS
 from ementech.ai.providers.base import split_tokens
 
 REGISTER_RE = re.compile(
@@ -89,7 +90,12 @@ def _answer_for(field: str, text: str) -> str | None:
         value = found.get(field)
         if value is None and field in ("name", "company", "role", "industry"):
             plain = text.strip().strip(".!")
-            if 0 < len(plain) <= 80 and "@" not in plain and "?" not in plain:
+            if (
+                0 < len(plain) <= 80
+                and "@" not in plain
+                and "?" not in plain
+                and plain.lower() not in ACK_WORDS
+            ):
                 value = plain
         return value
     if field == "company_size":
@@ -132,6 +138,13 @@ def _volunteered(text: str, asked: str | None) -> dict[str, str]:
     return out
 
 
+# "about 80 staff", "tuko 25": a head count, not a company or a role.
+HEAD_COUNT = re.compile(
+    r"\d.*\b(staff|employees|people|workers|members|agents|riders|wafanyakazi|watu)\b"
+    r"|\b(tuko|wafanyakazi|watu)\b.*\d",
+    re.I,
+)
+
 ROLE_WORDS = re.compile(
     r"\b(dev|developer|engineer|manager|officer|director|analyst|head|lead|founder|owner|"
     r"consultant|designer|architect|scientist|administrator|admin|coordinator|assistant|"
@@ -152,7 +165,8 @@ def _listed(text: str, found: dict[str, str], open_fields: list[str]) -> dict[st
         p for p in parts
         if p and "@" not in p and "?" not in p and len(p.split()) <= 5
         and not REGISTER_RE.search(p) and p.lower() not in claimed
-        and not re.search(r"\d{4}", p)
+        and not re.search(r"\d{4}", p) and p.lower() not in ACK_WORDS
+        and not HEAD_COUNT.search(p)
     ]  # fmt: skip
     fields = [f for f in open_fields if f in ("company", "role") and not found.get(f)]
     out: dict[str, str] = {}
