@@ -17,9 +17,8 @@ the function search and chat call) and prints
   (exact scan, or the HNSW graph above ``KNOWLEDGE_ANN_THRESHOLD``) and BM25 alone, and a
   same-run ceiling: a raw numpy dot-product scan of an in-memory float32 matrix of N rows;
 - recall@10 of the dense index against exact search, over real query embeddings;
-- ingestion rate: synthetic ~130-word chunks embedded (one batch) and stored per second
-  by this (web-like, one model thread) process; ``bench/ingest.py`` measures ingestion as
-  the worker runs it, on the demo site's real pages.
+- ingestion is measured by ``bench/ingest.py``, as the worker runs it, on the demo site's
+  real pages and on long synthetic chunks.
 
 ``--million`` adds 1,000,000 chunks at the index layer only (synthetic vectors as above
 and synthetic 24-word texts; not stored in PostgreSQL, not embedded: embedding 1M chunks
@@ -231,33 +230,6 @@ def raw_scan(n: int, rng: np.random.Generator, vectors: list[np.ndarray]) -> lis
     return timed(scan, vectors)
 
 
-def ingestion_rate(embedder, words: list[str], rng: np.random.Generator) -> tuple[float, int]:
-    """Real chunks per second through embed (one batch, as a page's chunks are) + store."""
-    texts = [" ".join(rng.choice(words, size=130)) + "." for _ in range(256)]
-    start = time.perf_counter()
-    vectors = embedder.embed(texts)
-    rows = [
-        ContentChunk(
-            source_key=f"{SOURCE_PREFIX}ingest",
-            chunk_index=n,
-            vector_id=f"{SOURCE_PREFIX}ingest-{n}",
-            content_type="blog",
-            title="Ingest",
-            url="/bench/ingest/",
-            text=text,
-            content_hash=f"ingest{n}",
-            model_name=embedder.model_name,
-            dimension=embedder.dimension,
-            embedding=vec.tobytes(),
-        )
-        for n, (text, vec) in enumerate(zip(texts, vectors, strict=True))
-    ]
-    with transaction.atomic():
-        ContentChunk.objects.bulk_create(rows)
-        bump_version()
-    return len(texts) / (time.perf_counter() - start), len(texts)
-
-
 def publish_in_worker() -> tuple[float, str]:
     """A separate process (the worker) publishes the current version's set."""
     out = subprocess.run(
@@ -464,9 +436,6 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if sizes:  # (``--sizes ""`` leaves the database alone)
         try:
-            rate, count = ingestion_rate(embedder, words, rng)
-            print(f"ingestion: {rate:.1f} chunks/s (embed + store, {count} chunks of ~130 words)")
-            print(f"  ({load()})")
             cleanup()
             for n in sizes:
                 one_size(n, embedder, rng, words, middle)
