@@ -34,8 +34,13 @@ def test_tracker_sends_page_view_and_exit(live_server, page):
     assert view.properties["utm_source"] == "newsletter"
     assert view.session_id
     assert view.visitor.utm_source == "newsletter"
-    vid = {c["name"]: c["value"] for c in page.context.cookies()}.get("em_vid")
-    assert visitor_id_from_cookie(vid) == view.visitor_id
+
+    # The row is committed before the response that sets the cookie reaches the browser.
+    def visitor_cookie():
+        return {c["name"]: c["value"] for c in page.context.cookies()}.get("em_vid")
+
+    assert _wait_for(lambda: visitor_cookie() is not None)
+    assert visitor_id_from_cookie(visitor_cookie()) == view.visitor_id
     page.goto("about:blank")  # leaving the page sends page_exit by beacon
     assert _wait_for(lambda: Interaction.objects.filter(type="page_exit").exists())
     exit_event = Interaction.objects.get(type="page_exit")
