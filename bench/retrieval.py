@@ -142,8 +142,15 @@ def _noise(rng: np.random.Generator, shape: tuple, dim: int, scale: float) -> np
 
 def cleanup() -> None:
     with transaction.atomic():
-        ContentChunk.objects.filter(source_key__startswith=SOURCE_PREFIX).delete()
+        gone, _ = ContentChunk.objects.filter(source_key__startswith=SOURCE_PREFIX).delete()
         bump_version()
+    from django.db import connection
+
+    if gone and connection.vendor == "postgresql":
+        # 100k dead rows slow every later query on the table until autovacuum comes by
+        # (bench/ingest.py read 48-61 chunks/s right after this bench, 86 after a vacuum).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE content_contentchunk")
 
 
 def seed(n: int, model: str, rng, words: list[str], middle: np.ndarray) -> float:
