@@ -224,8 +224,6 @@ NOT_COMPANY_FIRST = {
     "SACCO", "NGO", "ICT", "IT", "MD", "GM", "CEO", "CTO", "COO", "CFO", "East", "UK",
     "Africa", "Swahili", "English", "Sheng", "WhatsApp", "January", "February", "March",
     "April", "May", "June", "July", "August", "September", "October", "November", "December",
-    "Sawa", "Poa", "Safi", "Perfect", "Okay", "Asante", "Cool", "Noted", "Alright", "Awesome",
-    "Excellent", "Helpful", "Karibu", "Nice", "Lovely", "Brilliant", "Super", "Fine",
     *CURRENCY_CODES,
 }  # fmt: skip
 

@@ -22,6 +22,9 @@ from chat.slots_company import extract_company
         ("Spend would land at ZAR 500k, give or take.", None),
         ("I'm Head of Claims, we'd be looking at GBP 30k.", None),
         ("As Dean of Students I oversee Admissions too.", None),
+        # words that acknowledge can still begin a company's name
+        ("I do dispatch at Super Metro, we'd be at USD 15k.", "Super Metro"),
+        ("We're Perfect Blend Coffee, 30 staff.", "Perfect Blend Coffee"),
     ],
 )  # fmt: skip
 def test_currency_codes_and_departments_are_not_companies(text, company):
