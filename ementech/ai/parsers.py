@@ -53,7 +53,16 @@ def find_phone(text: str, region: str | None = None) -> str | None:
 MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
 CURRENCY_WORDS = (
     r"(?:usd|us\$|\$|dollars?|kes|ksh|kshs|shillings?|bob|£|gbp|pounds?|€|eur|euros?|ngn|naira|₦|"
-    r"zar|rands?|aed|dirhams?|ugx|tzs|rwf|etb|birr|ghs|cedis?|cad|aud|inr|rupees?)"
+    # "R" alone is the rand only right before a figure ("R1m", "R 400k"), never a word's last letter
+    r"zar|rands?|(?<![a-z])r(?=\s?\d)|aed|dirhams?|ugx|tzs|rwf|etb|birr|ghs|cedis?|cad|aud|inr|"
+    r"rupees?)"
+)
+# "15 000 dollars", "KES 2 500 000": thousands grouped with spaces, next to a currency
+SPACED_THOUSANDS = re.compile(
+    r"(?<![\d+])(\d{1,3}(?: \d{3})+)(?!\d)(?=\s*" + CURRENCY_WORDS + r"(?![a-z]))"
+    r"|(?:(?<=[$£€₦])|(?<=[$£€₦] ))(\d{1,3}(?: \d{3})+)(?!\d)"
+    r"|(?<=\b(?:kes|ksh|usd|eur|gbp|zar|ngn|ugx|tzs|rwf|etb|ghs|aed) )(\d{1,3}(?: \d{3})+)(?!\d)",
+    re.I,
 )
 NUMBER_WORD_RE = re.compile(
     r"\b((?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -93,6 +102,8 @@ def _currency(token: str) -> str:
             return code
     if t in ("ugx", "tzs", "rwf", "cad", "aud"):
         return t.upper()
+    if t == "r":
+        return "ZAR"
     if t in ("£", "gbp") or t.startswith("pound"):
         return "GBP"
     return "EUR"
@@ -119,6 +130,7 @@ def find_money(text: str) -> list[Money]:
 
     text = words_to_digits(text or "")
     text = EMAIL_CANDIDATE.sub(" ", text)
+    text = SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), text)
     amounts: list[tuple[int, int, float, str, bool, float]] = []
     for m in AMOUNT_RE.finditer(text):
         raw = m.group(0).strip()
