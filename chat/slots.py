@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chat.slots_company import extract_company  # noqa: F401 - re-exported for callers
+from chat.slots_company import extract_company, signed_pair  # noqa: F401 - re-exported
 from chat.slots_people import (  # noqa: F401 - re-exported for callers
     appositive_name,
     contact_name,
@@ -44,6 +44,10 @@ from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for 
 # The kept parsers of ementech.ai.parsers do the reading; this module decides which value
 # answers which slot, in the Lead model's vocabulary.
 
+# The one rate table: US dollars per unit of each currency a visitor may state a budget in,
+# so that "KES 4M", "£30k", "R600k" or "2.5M bob" land in the same USD buckets
+# (<10k, 10k-50k, 50k-100k, 100k+) as dollar amounts. Rounded mid-2025 rates: a bucket is
+# 5x wide, so a few per cent of drift never moves a budget; update them here only.
 USD_PER = {
     "USD": 1.0, "": 1.0, "KES": 1 / 129, "GBP": 1.27, "EUR": 1.08, "NGN": 1 / 1550,
     "ZAR": 1 / 18, "AED": 0.27, "UGX": 1 / 3700, "TZS": 1 / 2600, "RWF": 1 / 1400,
@@ -65,8 +69,8 @@ HEADCOUNT_WORDS = (
 )
 BUDGET_CONTEXT = re.compile(
     r"budget|bajeti|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|naira|₦|ngn|zar|"
-    r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|bob\b|grant|can go up to|"
-    r"allocated|set aside|thinking (about|around|of)|pay",
+    r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|bob\b|grant|can go up to|pounds?\b|"
+    r"euros?\b|gbp|eur\b|allocat|(set|put) aside|earmark|thinking (about|around|of)|pay",
     re.I,
 )
 PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", re.I)
@@ -113,10 +117,41 @@ def budget_bucket(low: float, high: float | None = None) -> str:
     return "100k+"
 
 
-def extract_budget(text: str) -> str | None:
+# An approval limit ("our MD signs off anything above 1M", "I can approve up to R2m") is a
+# rule about who decides, not the money set aside for this project.
+APPROVAL_LIMIT = re.compile(
+    r"\b(approv\w*|sign(?:s|ed|ing)?(?:[\s-]+off)?|sign-?off|authori[sz]\w*|limit|threshold|"
+    r"ceiling|delegated)\b.*\b(anything|everything|above|over|beyond|more than|exceed\w*|up to|"
+    r"below|under|less than)\b|"
+    r"\b(anything|everything|spend|purchases?|payments?|amounts?|items?)\s+(above|over|beyond|"
+    r"more than|exceeding|up to|under|below)\b.*\b(approv\w*|sign\w*|authori[sz]\w*)\b",
+    re.I,
+)
+CLAUSE_SPLIT = re.compile(
+    r"(?<=[.!?;])\s+|,\s*(?=(?:but|though|although|and|while|whereas)\b)|"
+    r"\s+(?=(?:but|though|although|while|whereas)\b)"
+)
+
+
+def _budget_amounts(text: str) -> list:
+    """Amounts of money in ``text``, less those of an approval limit when another amount is
+    there: "KES 4M set aside … our MD signs off anything above 1M" is a budget of 4M."""
+    from ementech.ai.parsers import find_money
+
+    kept, limits = [], []
+    for clause in CLAUSE_SPLIT.split(text):
+        found = find_money(clause)
+        (limits if APPROVAL_LIMIT.search(clause) else kept).extend(found)
+    return kept if any(m.low >= 500 for m in kept) else find_money(text)
+
+
+SHILLING_OF_REGION = {"UG": "UGX", "TZ": "TZS"}
+KENYAN_MONEY = re.compile(r"\b(kes|kshs?|bob|kenya\w*)\b", re.I)
+
+
+def extract_budget(text: str, region: str | None = None) -> str | None:
     """The visitor's budget bucket from an amount they state as theirs (not a price they ask
     about, not a headcount): "about 20k USD", "KES 2.5M", "£20-25k", "up to 30k"."""
-    from ementech.ai.parsers import find_money
 
     t = text.lower()
     if not BUDGET_CONTEXT.search(t) and not re.search(r"\d\s?(k|m|mn|million)\b", t):
@@ -130,10 +165,13 @@ def extract_budget(text: str) -> str | None:
         text,
         flags=re.I,
     )
-    for money in reversed(find_money(text)):
+    for money in reversed(_budget_amounts(text)):
         if not money.explicit and not BUDGET_CONTEXT.search(t):
             continue
-        rate = USD_PER.get(money.currency, 1.0)
+        currency = money.currency
+        if currency == "KES" and region in SHILLING_OF_REGION and not KENYAN_MONEY.search(t):
+            currency = SHILLING_OF_REGION[region]  # "shillings" said in Kampala are UGX
+        rate = USD_PER.get(currency, 1.0)
         low = money.low * rate
         high = money.high * rate if money.high else None
         if low < 500 and (high or 0) < 500:
@@ -266,6 +304,14 @@ SUMMED_PEOPLE = {
 }  # fmt: skip
 
 
+# Those who work for the organisation, counted as its staff when "and staff" follows.
+WORKING_PEOPLE = (
+    r"teachers|nurses|doctors|clinicians|lecturers|tutors|drivers|riders|agents|engineers|"
+    r"developers|technicians|officers|guards|cleaners|mechanics|clerks|cashiers|workers|reps|"
+    r"chefs|cooks|waiters|pharmacists|accountants|consultants|lawyers|advocates|caregivers"
+)
+
+
 def extract_company_size(text: str) -> str | None:
     """Headcount of the company ("85 staff", "about 220 staff", "12 persons"); the last one
     stated wins ("30 is just the office … closer to 260")."""
@@ -288,6 +334,23 @@ def extract_company_size(text: str) -> str | None:
         t,
         flags=re.I,
     )
+    # "140 teachers and support staff (in total)": one count of everyone who works there
+    t = re.sub(
+        r"\b(\d[\d,]*)\s+(?:[a-z]+\s+)?(" + WORKING_PEOPLE + r")\s*(?:and|&|plus|\+)\s*"
+        r"(?:other\s+|support\s+|admin\s+|office\s+|non-?teaching\s+|back.?office\s+)*"
+        r"(?:staff|employees|personnel)\b",
+        lambda m: f"{m.group(1)} staff",
+        t,
+        flags=re.I,
+    )
+    # "a 40 member IT firm", "12-man team": the count as an adjective of the organisation
+    t = re.sub(
+        r"\b(\d[\d,]*)\s*-?\s*(?:member|man|woman|head|seat)\b(?!\s+(?:sacco|co-?op\w*|"
+        r"association|union|club|chama|church|group|network|community|board|committee)\b)",
+        lambda m: f"{m.group(1)} staff",
+        t,
+        flags=re.I,
+    )
     found = re.findall(
         r"(\d[\d,]*)\s*\+?\s*-?\s*(?:full.?time\s+)?(staff|employees?|people|ppl|persons?|"
         r"workers|person company|strong|of us|staffers|team members)\b",
@@ -307,7 +370,14 @@ def extract_company_size(text: str) -> str | None:
     if m:
         found.append((str(int(m.group(1)) + 1), ""))
     if not found:
-        m = re.search(r"closer to (\d[\d,]*)|we'?re (?:about |around )?(\d[\d,]*) now", t, re.I)
+        # "we're 14 if you count the clerks", "we are about 30 in total": a bare count of us
+        m = re.search(
+            r"closer to (\d[\d,]*)|\b(?:we(?:'?re| are)|tuko) (?:now |about |around |roughly |only "
+            r"|just |kama )*(\d[\d,]*)(?=\s*(?:[,.;!]|$)|\s+(?:now|if|when|once|counting|including|"
+            r"in total|all (?:in|told|together)|altogether|with|of us|strong|tu|jumla)\b)",
+            t,
+            re.I,
+        )
         if not m:
             return None
         found = [(m.group(1) or m.group(2), "")]
@@ -352,7 +422,7 @@ def extract(
             and ("?" in part or re.search(r"\b(what|how much|kindly advise)\b", part, re.I))
         )
     )
-    if stated.strip() and (b := extract_budget(stated)):
+    if stated.strip() and (b := extract_budget(stated, region)):
         out["budget"] = b
     elif asked == "budget" and proposed_budget:
         t = body.lower()
@@ -383,12 +453,16 @@ def extract(
         out["company_size"] = cs
     if ind := extract_industry(body):
         out["industry"] = ind
+    pair = signed_pair(body)
     name = (
-        extract_name(body, asked=asked == "name") or name_beside_email(text) or contact_name(text)
+        extract_name(body, asked=asked == "name")
+        or name_beside_email(text)
+        or contact_name(text)
+        or (pair and pair[0])
     )
     if name and not (role and name.lower() in role[0].lower()):
         out["name"] = name
-    company = extract_company(body, asked=asked == "company")
+    company = extract_company(body, asked=asked == "company") or (pair and pair[1])
     if company and company != out.get("name") and not (role and company.lower() == role[0].lower()):
         out["company"] = company
     return out

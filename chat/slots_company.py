@@ -85,6 +85,12 @@ def extract_company(text: str, asked: bool = False) -> str | None:
     )
     if m and (asked or re.match(r"[A-Z0-9]", m.group(1))):  # not "the company is small"
         return m.group(1).strip()
+    # "…, company Kilele Labs.": the word as a label before a capitalised name
+    m = re.search(r"(?i:\b(?:company|organi[sz]ation|employer|firm)(?: name)?)\s*[-–]?\s+("
+                  + COMPANY_WORD + r"(?:\s+" + COMPANY_WORD + r"){0,4})(?=\s*(?:[,.;!]|$))",
+                  text)  # fmt: skip
+    if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
+        return m.group(1).strip()
     strong_ones = [c for st, c in candidates if st]
     if strong_ones:
         return max(strong_ones, key=lambda c: (len(c.split()) > 1, len(c)))
@@ -113,4 +119,41 @@ def extract_company(text: str, asked: bool = False) -> str | None:
         ).strip(" .!,")  # fmt: skip
         if 1 <= len(bare.split()) <= 5 and len(bare) <= 80 and bare.lower() not in ACK_WORDS:
             return bare
+    return None
+
+
+NAME_PIECE = re.compile(r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2}")
+COMPANY_PIECE = re.compile(COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&)){0,4}")
+
+
+def signed_pair(text: str) -> tuple[str, str] | None:
+    """A name and a company written one after the other as a signature ("Wanjiku Kamau,
+    Baobab Freight.", "Sam Okafor, BrightPath, sam@…"): two or three capitalised words that
+    could be a person, a comma, then a name that looks like a business (several words, a
+    capital inside a word, or a business noun), not a place, a title, a tool or a weekday."""
+    from chat.slots_people import could_be_person
+    from ementech.ai.parsers import person_name
+
+    pieces = [p.strip(" .!?:") for p in re.split(r"[;\n]|,|(?<=[.!?])\s+|\s[-–]\s", text)]
+    for first, second in zip(pieces, pieces[1:], strict=False):
+        if not (NAME_PIECE.fullmatch(first) and COMPANY_PIECE.fullmatch(second)):
+            continue
+        words = second.split()
+        looks_business = (
+            len(words) > 1
+            or re.search(r"[a-z][A-Z]", second)
+            or any(BUSINESS_NOUN.fullmatch(w) for w in words)
+        )
+        if (
+            not looks_business
+            or words[0] in NOT_COMPANY_FIRST
+            or (words[0] in PLACES and not _placed_company(words))
+            or any(w in WEEKDAY_WORDS or w in KNOWN_TOOLS for w in words)
+            or TITLE_RE.search(second)
+            or not could_be_person(first)
+        ):
+            continue
+        name = person_name(first)
+        if name:
+            return name, second
     return None

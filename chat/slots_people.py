@@ -23,7 +23,8 @@ def extract_industry(text: str) -> str | None:
     "... Authority" ("Kenya Ports Authority") is a public one."""
     if re.search(r"\b[A-Z][\w&\-]+ Authority\b", text):
         return "government"
-    t = text.lower()
+    # "Irembo Labs", "Kilele Lab": a name's last word, not a laboratory
+    t = re.sub(r"\b[A-Z][\w&'\-]* Labs?\b", " ", text).lower()
     found = []
     for order, (label, pattern) in enumerate(INDUSTRIES.items()):
         if m := re.search(pattern, t):
@@ -77,6 +78,17 @@ HEAD_UP = re.compile(r"\bi(?:'?m| am)? (?:head(?: up)?|run|lead|manage|in charge
                      r"(?= at | for |[,.;]|$)", re.I)  # fmt: skip
 
 
+# A title followed by what that person did or said is someone else's ("CFO just told me",
+# "CEO wants", "the MD approved it").
+SOMEONE_SPEAKS = re.compile(
+    r"\s+(?:just |already |also |has |had |then )?(?:told|tells|said|says|asked|asks|wants|wanted|"
+    r"approved|approves|decided|decides|signed|signs|agreed|agrees|thinks|thought|insists|"
+    r"insisted|mentioned|suggested|suggests|confirmed|confirms|needs|needed|gave|gives|"
+    r"is (?:ok|okay|fine|happy)|'s (?:ok|okay|fine|happy))\b",
+    re.I,
+)
+
+
 def extract_role(text: str) -> tuple[str, str] | None:
     """(role as the visitor wrote it, authority implied by the title) for their own role:
     "I'm Head of Customer Support at …", "CEO, Shamba Fresh", never "our COO who signs off"."""
@@ -89,6 +101,8 @@ def extract_role(text: str) -> tuple[str, str] | None:
         ):
             continue
         if re.search(r"\b(with|to|for)\s+(a|an)\s+(real |actual |proper |good )?$", before, re.I):
+            continue
+        if SOMEONE_SPEAKS.match(text[m.end() :]):  # "CFO just told me…": their title
             continue
         role = m.group(1).strip()
         if role.lower() in ("manager", "director") and not re.search(
@@ -169,12 +183,17 @@ ASKING_SOMEONE = re.compile(
     r"\b(need|needs|require|requires|get|getting|subject to|pending|wait(ing)? for)\s+"
     r"(?:(?:the|our|my|their)\s+)?(?:\w+\s+){0,2}\w+'s\s+(approval|sign-?off|go-?ahead|ok|"
     r"okay|blessing|green ?light|signature|nod)\b|"
+    # someone else to act: "I'd need our country director to approve anything"
+    r"\b(need|needs|needed|require|requires|get|getting|wait(?:ing)? for|ask|asking)\s+"
+    r"(?:(?:the|our|my|their)\s+)?(?:\w+\s+){0,2}\w+\s+to\s+(approve|sign|decide|ok|okay|"
+    r"green-?light|authori[sz]e|endorse)\b|"
     # passing it up: "I'd pass this to our CEO", "I'll forward it to the board"
     r"\b(pass|hand|forward|refer|send) (it|this|that|these)( \w+)? (on |up |over )?to\b)",
     re.I,
 )
 OTHERS_DECIDE = re.compile(
     r"\b(has to|have to|must|will|would|needs? to) (decide|approve|sign)|"
+    r"\b(has|have|holds?|gets?) (the )?(final|last) (say|word|call)|"
     r"\b(decides|approves|signs|does)\b|\b(goes|go|sits|is|rests|lies) (to|with)\b",
     re.I,
 )
@@ -254,7 +273,8 @@ NOT_NAMES = {
 NAME_LEAD = re.compile(
     r"(?i:\bmy name is|(?<!company )(?<!business )(?:\bname'?s|\bname is|\bname:)|\bi'?m|\bi am|"
     r"\bthis is|\bcall me|"
-    r"\bmimi ni|\bit'?s)\s+((?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][\w'\-]+"
+    r"\bmimi ni|\bnaitwa|\bninaitwa|\bjina langu ni|\bit'?s)\s+"
+    r"((?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][\w'\-]+"
     r"(?:\s+[A-Z][\w'\-]+){0,2})",
 )
 
@@ -278,6 +298,8 @@ def extract_name(text: str, asked: bool = False) -> str | None:
     m = re.search(r"\bname\s+([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})", text)
     if m:
         return person_name(m.group(1))
+    if name := lower_case_name(text):
+        return name
     if name := signed_name(text):
         return name
     if name := name_beside_email(text):
@@ -291,6 +313,26 @@ def extract_name(text: str, asked: bool = False) -> str | None:
         bare = re.sub(r"^(it'?s|i'?m|name:?|sure,?|ok,?)\s+", "", bare, flags=re.I)
         return None if bare.lower() in ACK_WORDS else person_name(bare)
     return None
+
+
+# A name typed in lower case after a cue that can only introduce one ("my name is ian
+# otieno", "naitwa wanjiru kamau"): the words up to a comma, a full stop or a plain word.
+NAME_STOP = r"(?:and|from|at|of|with|here|na|wa|kutoka|i|im|i'm|email|phone|company|but|so)\b"
+LOWER_NAME = re.compile(
+    r"(?i:\bmy name is|\bmy name'?s|\bnaitwa|\bninaitwa|\bjina langu ni)\s+"
+    r"((?!" + NAME_STOP + r")[a-z][a-z'\-]+(?:\s+(?!" + NAME_STOP + r")[a-z][a-z'\-]+){0,2})"
+    r"(?=\s*(?:[,.;!?]|$)|\s+" + NAME_STOP + r")"
+)
+
+
+def lower_case_name(text: str) -> str | None:
+    """A name typed in lower case after "my name is" (or Swahili "naitwa"), title-cased."""
+    from ementech.ai.parsers import person_name
+
+    m = LOWER_NAME.search(text)
+    if not m or any(w in NOT_NAMES or w in ACK_WORDS for w in m.group(1).split()):
+        return None
+    return person_name(m.group(1))
 
 
 PERSON_WORDS = r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2}"
@@ -362,14 +404,14 @@ def signed_name(text: str) -> str | None:
     for pattern in SIGNED:
         for m in pattern.finditer(text):
             part = m.group(1)
-            if not _could_be_person(part):
+            if not could_be_person(part):
                 continue
             if name := person_name(part):
                 return name
     return None
 
 
-def _could_be_person(part: str) -> bool:
+def could_be_person(part: str) -> bool:
     """Not a company (legal suffix or business noun), a place, a tool, a weekday, a title
     or an industry."""
     from ementech.ai.parsers import company_core
@@ -402,7 +444,7 @@ def contact_name(text: str) -> str | None:
     rest = PHONE_LIKE.sub(" | ", EMAIL_RE.sub(" | ", text))
     for part in re.split(r"[|.;,:/()!?\n]|\s[-–]\s", rest):
         part = part.strip()
-        if TITLE_CASE_NAME.fullmatch(part) and _could_be_person(part):
+        if TITLE_CASE_NAME.fullmatch(part) and could_be_person(part):
             return person_name(part)
     return None
 

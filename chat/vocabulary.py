@@ -39,13 +39,15 @@ INDUSTRIES = {
     r"\blodges?\b|safari|guest ?houses?|hostels?|\bcaf(e|é)s?\b|coffee (shop|house|chain)|"
     r"\b(bars?|eatery|eateries)\b",
     "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b|dairy|livestock|"
-    r"\bflowers?\b|horticult|\btea (estate|farm|growers?)",
+    r"\bflowers?\b|horticult|\btea (estate|farm|growers?)|fertili[sz]er|\bagro|\bseeds\b|"
+    r"smallholder|agrovet|\bgrain\b|\b(wakulima|mkulima|kilimo|mbolea|mbegu|mifugo|shamba)\b",
     "fintech": r"fintech|lending|lender|microfinance|sacco|payments?\b|remittance|mobile money|"
     r"credit scoring|neobank|\bbank",
     "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b",
     "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain|"
     r"last.?mile|boda ?bodas?|parcel deliver|delivery (company|business|service|firm)|"
-    r"warehousing",
+    r"warehousing|clearing (?:and|&) forwarding|clearing agen|forwarding agen|customs (?:broker|"
+    r"clearing|agen)|container (?:depot|terminal|freight|shipping|haulage|yard)",
     "education": r"education|edtech|schools?\b|university|e-?learning",
     "ngo": r"\bngo\b|non-?profit|foundation\b|charity|donor",
     "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b|fabricat|"
@@ -89,10 +91,19 @@ AUTHORITY_PHRASES = [
      r"(present|pitch)(ing)? (it |this )?(to|internally)|report to|gathering info|"
      r"(decision|budget) (is|sits) with|\b(md|ceo|cfo|coo|gm|director|board) (approves|decides|"
      r"signs)|build a case|\bi prepare|(committee|procurement|board|management) (decides|"
-     r"approves|signs)|goes through (our|the) (board|committee|procurement|finance)",
+     r"approves|signs)|goes through (our|the) (board|committee|procurement|finance)|"
+     # doing the paperwork for someone else's decision: "I'd prepare the proposal"
+     r"\bi(?:'d|'ll| would| will| am to| have to)? (?:then )?(?:prepare|draft|write|put together|"
+     r"compile)s? (?:the|a|our) (?:\w+ )?(?:proposal|business case|paper|memo|request|submission)|"
+     r"\b(?:and|who) (?:would|will) (?:prepare|draft|write|put together) (?:the|a|our) "
+     r"(?:\w+ )?(?:proposal|business case|paper|memo|request|submission)|"
+     # "subject to budget approval by the County Assembly"
+     r"\bsubject to (?:\w+ ){0,2}(?:approval|sign-?off|authori[sz]ation|endorsement) "
+     r"(?:by|from|of)\b",
      "influencer"),
     (r"\bi (make|sign off|own|approve|decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
-     r"my (call|decision)|final say|i'?m the decision|make the call|i make the call|"
+     r"my (call|decision)|\bi(?:'ve| have)?(?: got)? (?:the )?final say|final say is mine|"
+     r"i'?m the decision|make the call|i make the call|"
      r"\bi(?:'?m| am) the one who (decides|signs|approves)|(?:full|the) authority to|"
      r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)",
      "decision_maker"),

@@ -1,0 +1,210 @@
+"""Slots stated in passing or in other words than the tuned ones: amounts in other
+currencies and formats, an approval limit beside the budget, a name and a company signed
+one after the other, names in lower case or Swahili, head counts said as adjectives or
+summed with "and staff", agricultural inputs, and who decides when a title is someone
+else's. Wordings written for these tests; each failed on the code before the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat import slots
+from ementech.ai.parsers import find_money
+
+# --- money: rand, spaced thousands, approval limits -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "currency"),
+    [
+        ("We could do R750k for the first phase", 750_000, "ZAR"),
+        ("roughly R 1.5 million", 1_500_000, "ZAR"),
+        ("about 18 000 USD", 18_000, "USD"),
+        ("KES 3 200 000 all in", 3_200_000, "KES"),
+        ("€ 45 000 at most", 45_000, "EUR"),
+    ],
+)
+def test_money_in_rand_and_with_spaced_thousands(text, low, currency):
+    money = find_money(text)[0]
+    assert (money.low, money.currency) == (low, currency)
+
+
+@pytest.mark.parametrize("text", ["our 25k budget", "for 30k", "doctor 40k"])
+def test_a_words_last_r_is_no_rand(text):
+    assert all(m.currency != "ZAR" for m in find_money(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "bucket"),
+    [
+        ("Our allocation is 18 000 USD for the pilot.", "10k-50k"),
+        ("We've put aside 20 000 pounds for it.", "10k-50k"),
+        ("Budget R450k, give or take.", "10k-50k"),
+        # an approval limit beside the budget is a rule about who signs, not the budget
+        ("We've earmarked KES 3 million; the chairman approves anything above 500k.", "10k-50k"),
+        ("I can sign off spend up to R2m, and we're thinking R400k for this.", "10k-50k"),
+        ("Budget is around $25k, though anything over $10k needs board approval.", "10k-50k"),
+    ],
+)
+def test_budget_in_other_formats_and_beside_an_approval_limit(text, bucket):
+    assert slots.extract(text).get("budget") == bucket
+
+
+def test_an_approval_limit_alone_still_reads_as_a_budget():
+    assert slots.extract("I can sign off up to 30k myself.").get("budget") == "10k-50k"
+
+
+# --- a name and a company, one after the other -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "company"),
+    [
+        ("I'd like a person to call. Wanjiku Kamau, Baobab Freight.", "Wanjiku Kamau",
+         "Baobab Freight"),
+        ("Halima Yusuf, KopaCash. Ring me on +254 711 000 111.", "Halima Yusuf", "KopaCash"),
+        ("Sure. Sam Okafor, Brightpath Energy, sam@brightpath.ng", "Sam Okafor",
+         "Brightpath Energy"),
+    ],
+)  # fmt: skip
+def test_a_name_then_a_company_signed_together(text, name, company):
+    found = slots.extract(text)
+    assert (found.get("name"), found.get("company")) == (name, company)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kevin Otieno, Nairobi.", "Kevin Otieno, Westlands", "Mary Atieno, Marketing Manager."],
+)
+def test_a_place_or_a_title_after_a_name_is_no_company(text):
+    assert "company" not in slots.extract(text)
+
+
+def test_company_given_as_a_label():
+    found = slots.extract("Sign me up: James Kariuki, james@kilele.co.ke, company Kilele Labs.")
+    assert found.get("company") == "Kilele Labs"
+    assert "industry" not in found  # "Labs" in a company's name is no laboratory
+
+
+# --- names in lower case and in Swahili ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("my name is peter ochieng and im at Pwani Fish.", "Peter Ochieng"),
+        ("hi, my name is wanjiru, email wanjiru@duka.co.ke", "Wanjiru"),
+        ("Mimi ni mwenyekiti, naitwa Paul Kamau, simu 0722 000 111.", "Paul Kamau"),
+        ("Jina langu ni Daniel Kiprono.", "Daniel Kiprono"),
+    ],
+)
+def test_a_name_in_lower_case_or_swahili(text, name):
+    assert slots.extract(text).get("name") == name
+
+
+def test_no_name_from_a_plain_phrase():
+    assert "name" not in slots.extract("my name is not important here")
+
+
+# --- head counts said in passing ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("We are a 35 member consultancy in Kampala.", "11-50"),
+        ("It's a twelve-man operation.", "11-50"),
+        ("We employ about 140 nurses and support staff.", "51-200"),
+        ("we have 90 teachers and staff in total", "51-200"),
+    ],
+)
+def test_head_count_as_an_adjective_or_with_and_staff(text, size):
+    assert slots.extract(text).get("company_size") == size
+
+
+def test_members_of_a_sacco_are_no_head_count():
+    assert "company_size" not in slots.extract("We're a 3000-member sacco in Meru.")
+
+
+# --- industry -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tunauza chakula cha mifugo kwa wakulima.",
+        "We supply agro-inputs to dealers across the Rift Valley.",
+        "We sell seeds and fertiliser to smallholders.",
+    ],
+)
+def test_farm_inputs_and_swahili_farming_words_are_agriculture(text):
+    assert slots.extract(text).get("industry") == "agriculture"
+
+
+# --- who decides ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The GM has the final word, though she asked me to shortlist vendors.",
+        "I'm the project officer, so I'd need our trustees to approve anything.",
+        "It is subject to budget approval by the county assembly.",
+        "I'm Deputy Director of Finance and would draft the paper for the board.",
+    ],
+)
+def test_someone_elses_final_say_or_approval_is_an_influencer(text):
+    assert slots.extract(text).get("authority") == "influencer"
+
+
+@pytest.mark.parametrize("text", ["I have the final say on this.", "The final say is mine."])
+def test_ones_own_final_say_is_a_decision_maker(text):
+    assert slots.extract(text).get("authority") == "decision_maker"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "update: our COO just said we can stretch to 70k",
+        "Quick one, Finance Director wants a quote first.",
+        "Correction - CEO told me we can go to 60k.",
+    ],
+)
+def test_a_title_that_speaks_is_someone_elses(text):
+    found = slots.extract(text)
+    assert "role" not in found
+    assert found.get("authority") != "decision_maker"
+
+
+def test_shillings_are_the_visitors_own_shilling():
+    text = "We can put aside about 60 million shillings."
+    assert slots.extract(text, region="UG").get("budget") == "10k-50k"  # UGX
+    assert slots.extract(text, region="KE").get("budget") == "100k+"  # KES
+    assert slots.extract("About 60M KES.", region="UG").get("budget") == "100k+"
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("oh and we're 23 if you include the drivers", "11-50"),
+        ("We are roughly 45 altogether.", "11-50"),
+        ("Tuko 12 tu.", "11-50"),
+    ],
+)
+def test_a_bare_count_of_us_is_the_head_count(text, size):
+    assert slots.extract(text).get("company_size") == size
+
+
+@pytest.mark.parametrize(
+    "text", ["we're 2 weeks from launch", "we're 100% sure", "we're 5 years old"]
+)
+def test_a_count_of_something_else_is_no_head_count(text):
+    assert "company_size" not in slots.extract(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We're a small customs broker in Namanga.", "Our clearing and forwarding firm is tiny."],
+)
+def test_clearing_and_forwarding_is_logistics(text):
+    assert slots.extract(text).get("industry") == "logistics"
