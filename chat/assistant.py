@@ -199,7 +199,14 @@ def compose(
     # 2. What happened with the tools.
     saved = done.get("save_lead") or {}
     new = saved.get("accepted") or {}
-    if new and not said:
+    answered = bool(said)
+    if saved.get("email_corrected"):
+        yield say(f"Thanks, I've changed your email to {saved['email_corrected']}.")
+    elif saved.get("email_kept"):
+        yield say(f"I can't change the address from this chat any more, so {saved['email_kept']} "
+                  f"stays on file for now; I've asked a colleague to switch it to "
+                  f"{saved['email_requested']}.")  # fmt: skip
+    if new and not answered:
         ack = slots.describe(new)
         yield say(("Thanks, noted: " + ack + ".") if ack else "Thanks.")
     if saved.get("held") == "consent":

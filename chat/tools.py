@@ -221,23 +221,35 @@ def _user_texts(conversation: Conversation) -> str:
 
 
 def _save_lead(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutcome:
-    from chat.services import conversation_store_profile
+    from chat.services import conversation_correct_email, conversation_store_profile
 
     args = {k: v for k, v in call.arguments.items() if v not in ("", None, [])}
     email = args.get("email")
+    correction = None
     if email:
         from ementech.ai.parsers import find_emails
 
         if find_emails(email.strip()) != [email.strip().lower()]:
             raise ToolRefused("email is not a valid address")
         args["email"] = email = email.strip().lower()
-        if conversation.lead_id and conversation.lead.email_normalized != email.strip().lower():
-            raise ToolRefused("email does not belong to this conversation's lead")
-        if email.strip().lower() not in _user_texts(conversation):
+        if email not in _user_texts(conversation):
             raise ToolRefused("the visitor did not give this email in this conversation")
-    if not args:
+        if conversation.lead_id and conversation.lead.email_normalized != email:
+            # A new address once the lead exists is a correction, never a second lead;
+            # whatever else the visitor said this turn is still saved.
+            correction = args.pop("email")
+    if not args and correction is None:
         raise ToolRefused("nothing to save")
-    result = conversation_store_profile(conversation=conversation, values=args, ip=ip)
+    before = (conversation.collected or {}).get("email")
+    result: dict[str, Any] = {"accepted": {}, "saved": True, "held": None}
+    if args:
+        result = conversation_store_profile(conversation=conversation, values=args, ip=ip)
+        if before and email and email != before:  # no lead yet, or only a claim
+            result["email_corrected"] = email
+    if correction is not None:
+        result.update(
+            conversation_correct_email(conversation=conversation, email=correction, ip=ip)
+        )
     return ToolOutcome(call=call, status="executed", result=result)
 
 

@@ -63,6 +63,7 @@ _LAZY = {
     "lead_signup": "leads.services",
     "lead_soft_delete": "leads.services",
     "lead_update": "leads.services",
+    "lead_email_correct": "leads.services.correction",
     "notify_sales": "leads.services",
     "visitor_touch": "leads.services",
     "lead_inferences_apply": "leads.services.inference",

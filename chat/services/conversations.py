@@ -225,6 +225,8 @@ def conversation_store_profile(
                 for k, v in (conversation.state or {}).items()
                 if k not in ("claimed_lead", "claimed_email")
             }
+            if capture.created:  # this conversation's own: its address may be corrected
+                conversation.state["created_lead"] = str(capture.lead.pk)
             conversation.save(update_fields=["lead", "state", "updated_at"])
         else:
             changed = {k: v for k, v in accepted.items() if k in profile}
@@ -243,6 +245,52 @@ def conversation_store_profile(
     result["saved"] = True
     _rescore(conversation.lead_id)
     return result
+
+
+@transaction.atomic
+def conversation_correct_email(
+    *, conversation: Conversation, email: str, ip: str = ""
+) -> dict[str, Any]:
+    """The visitor corrects the address this conversation's lead was created with. Only a
+    lead this conversation created qualifies, and the leads app decides whether it is still
+    theirs alone to change (``lead_email_correct``); otherwise the old address stays and
+    Sales is asked, once per address, to make the change."""
+    from leads.facade import CaptureError, lead_email_correct, notify_sales
+
+    lead = conversation.lead
+    try:
+        if (conversation.state or {}).get("created_lead") != str(lead.pk):
+            raise CaptureError({"email": ["The lead was not created by this conversation."]})
+        correction = lead_email_correct(
+            lead=lead, email=email, visitor=conversation.visitor, channel="chat"
+        )
+    except CaptureError:
+        state = dict(conversation.state or {})
+        if state.get("email_change_requested") != email:
+            state["email_change_requested"] = email
+            conversation.state = state
+            conversation.save(update_fields=["state", "updated_at"])
+            notify_sales(
+                lead=lead,
+                kind="chat_email_change",
+                message=f"Chat visitor asks to change their email to {email}",
+                data={"conversation_id": str(conversation.pk), "email": email},
+            )
+        return {"email_kept": lead.email, "email_requested": email}
+    conversation.collected = {**(conversation.collected or {}), "email": email}
+    if correction.retired:
+        # Someone's address: captured as if it had been typed first (only a claim), and
+        # the visitor hears the same as for a free address.
+        conversation.lead = None
+        conversation.state = {
+            k: v for k, v in (conversation.state or {}).items() if k != "created_lead"
+        }
+        conversation.save(update_fields=["lead", "collected", "state", "updated_at"])
+        conversation_store_profile(conversation=conversation, values={}, ip=ip)
+    else:
+        conversation.lead = correction.lead
+        conversation.save(update_fields=["collected", "updated_at"])
+    return {"email_corrected": email}
 
 
 def _rescore(lead_id: Any) -> None:
