@@ -208,7 +208,9 @@ def compose(
                   f"{saved['email_requested']}.")  # fmt: skip
     if new and not answered:
         ack = slots.describe(new)
-        yield say(("Thanks, noted: " + ack + ".") if ack else "Thanks.")
+        thanks = "Noted" if said else "Thanks, noted"  # the email line thanked already
+        if ack or not said:
+            yield say((f"{thanks}: {ack}.") if ack else "Thanks.")
     if saved.get("held") == "consent":
         yield say("Before I store your contact details, please tick the consent box below.")
         yield {"needs_consent": True}
