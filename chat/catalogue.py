@@ -31,10 +31,32 @@ DURATION_ONLY = re.compile(
     re.I,
 )
 CATALOGUE_URL = "/services/"
+# Price and time asked in Swahili ("bei ni ngapi?", "gharama ya kuanza ni kiasi gani?",
+# "inachukua muda gani?"), read as the English the patterns above know.
+SWAHILI_PRICE = (
+    (re.compile(r"\b(?:bei|gharama)\s+(?:yake\s+|yenu\s+)?(?:ni\s+)?(?:ngapi|kiasi gani)\b", re.I),
+     "how much does it cost"),
+    (re.compile(r"\b(?:ni\s+)?(?:pesa|shilingi|dola)\s+ngapi\b", re.I), "how much does it cost"),
+    (re.compile(r"\b(?:ni\s+)?kiasi gani\b", re.I), "how much"),
+    (re.compile(r"\bbei\b", re.I), "price"),
+    (re.compile(r"\b(?:gharama|(?:ina|ita|u|i)?gharimu)\b", re.I), "cost"),
+    (re.compile(r"\b(?:inachukua\s+|itachukua\s+)?(?:muda|siku|wiki|miezi) (?:gani|ngapi)\b", re.I),
+     "how long"),
+    (re.compile(r"\bya kuanza\b|\bkuanza\b", re.I), "to get started"),
+)  # fmt: skip
+
+
+def in_english(text: str) -> str:
+    """``text`` with Swahili price and time wording put in English ("Bei ni ngapi kwa
+    pilot?" → "how much does it cost kwa pilot?")."""
+    for pattern, english in SWAHILI_PRICE:
+        text = pattern.sub(english, text or "")
+    return text
 
 
 def wants_catalogue(text: str) -> bool:
-    return bool(PRICE_OR_TIME.search(text or "")) and not RUNNING_COST.search(text or "")
+    text = in_english(text or "")
+    return bool(PRICE_OR_TIME.search(text)) and not RUNNING_COST.search(text)
 
 
 def catalogue_source(n: int) -> dict[str, Any] | None:

@@ -27,12 +27,13 @@ def catalogue_pick(
     message when the question refers back: "what would a pilot like that cost?"); item is
     None when the question names no line ("how are your projects priced?") and the line
     gives the whole range."""
-    from chat.catalogue import CHEAPEST, DURATION_ONLY
+    from chat.catalogue import CHEAPEST, DURATION_ONLY, in_english
     from chat.knowledge import refers_back
     from ementech.ai.providers.local import lexical_scores
 
     items = source["catalogue"]
-    recent = [m["content"] for m in messages if m["role"] == "user"][-3:]
+    query = in_english(query)  # "bei ni ngapi kwa pilot?"
+    recent = [in_english(m["content"]) for m in messages if m["role"] == "user"][-3:]
     context = " ".join([*recent[:-1], query]) if recent else query
     # Each line is read with its service page's title and summary ("Document automation
     # pilot" is about "invoice matching"), by meaning and by the visitor's own words.
@@ -52,14 +53,14 @@ def catalogue_pick(
         return sims + CATALOGUE_LEXICAL * lexical_scores(q_text, words)
 
     sims = score(vecs[0], subject)
-    if refers_back(query):  # "something like this", "a pilot like that": the earlier subject
-        sims = np.maximum(sims, score(vecs[1], context) * 0.9)
+    earlier = score(vecs[1], context) * 0.9
+    # "something like this", "a pilot like that", or nothing but the asking ("cost?", "and
+    # roughly how much?"): the earlier subject.
+    if refers_back(query) or not asks_of_something(query):
+        sims = np.maximum(sims, earlier)
     best = int(np.argmax(sims))
-    runner_up = float(np.sort(sims)[-2]) if len(items) > 1 else 0.0
     fixed = [i for i in items if i["duration"] != "monthly"] or items
-    # A line answers when it stands out from the others, or is plainly close.
-    clear = float(sims[best]) >= CATALOGUE_ITEM_MIN and float(sims[best]) - runner_up >= 0.06
-    if not (clear or float(sims[best]) >= CATALOGUE_ITEM_SURE):
+    if not _answers(sims):
         if CHEAPEST.search(query):  # "what's the cheapest way to start?": the smallest offer
             item = min(fixed, key=lambda i: (i["price_from"], i["price_to"]))
             return _line_for(item), item
@@ -91,6 +92,29 @@ def price_subject(query: str) -> str:
     is left."""
     rest = re.sub(r"\s+", " ", PRICE_WORDS.sub(" ", re.sub(r"[?!.,;:]", " ", query))).strip()
     return rest if len(rest) >= 4 else query
+
+
+def _answers(sims: np.ndarray) -> bool:
+    """Whether the best line answers: it stands out from the others, or is plainly close."""
+    best = float(np.max(sims))
+    runner_up = float(np.sort(sims)[-2]) if len(sims) > 1 else 0.0
+    return (best >= CATALOGUE_ITEM_MIN and best - runner_up >= 0.06) or best >= CATALOGUE_ITEM_SURE
+
+
+FILLER = re.compile(
+    r"\b(roughly|approx\w*|around|about|exactly|then|na|ni|kwa|ya|yake|yenu|basi|sasa|sawa|"
+    r"please|kindly|pls|"
+    r"in general|to get started|live|go live|ready)\b",
+    re.I,
+)
+
+
+def asks_of_something(query: str) -> bool:
+    """Whether a price question says what it is about: anything besides asking words and
+    filler ("cost?", "and roughly how long to go live?" say nothing; "how are your
+    projects priced?" is about projects in general)."""
+    rest = FILLER.sub(" ", PRICE_WORDS.sub(" ", re.sub(r"[?!.,;:]", " ", query)))
+    return bool(re.search(r"[a-z]{3,}", rest.lower()))
 
 
 def _line_for(item: dict) -> str:

@@ -28,8 +28,30 @@ LEXICAL_WEIGHT = 0.35  # how much the words a visitor used count beside the embe
 RARE_WORD_BONUS = 0.12  # a sentence holding the visitor's uncommon word ("Freshdesk", "Odoo")
 CONTEXT_DISCOUNT = 0.9  # a sentence matched only through the earlier context counts less
 NEIGHBOUR_MARGIN = 0.12  # how much closer another passage must be than the best's neighbour
-FIGURE_MARGIN = 0.45  # how far below the best (same source) a sentence with figures may score
-FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|x\b|percent|times)|\b\d{2,}|\b(?:halve|double)", re.I)
+# A figure that reports a result ("fell by 94%", "3x", "4.2 times", "$140k", "from 81% to
+# 96%"), not a count that describes the client ("28 stores").
+RESULT_FIGURE = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:%|x\b|percent|times)|\b(?:halve[sd]?|doubled)\b|"
+    r"(?:\$|\bKES\s?|\bUSD\s?)\d|\bfrom \d[\d.,]*\S* to \d",
+    re.I,
+)
+COUNT_QUESTION = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+COUNTED = re.compile(r"\d", re.I)
+# A long sentence makes several points ("… versioned together so any answer can be
+# reproduced, and a bad release can be rolled back in minutes"); one sentence embedding
+# blurs the last, so each clause is matched too, a little discounted.
+CLAUSE_SPLIT = re.compile(r";\s+|,\s+(?=(?:and|but|so|while|then)\s)")
+CLAUSE_MIN_WORDS = 7
+CLAUSE_DISCOUNT = 0.9
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence that makes several points (none for a single one)."""
+    parts = [p.strip(" ,;.") for p in CLAUSE_SPLIT.split(sentence)]
+    parts = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return parts if len(parts) >= 2 else []
+
+
 HEADING_DISCOUNT = 0.95  # a sentence matched through its section heading counts a little less
 SENTENCE_CACHE = 20_000  # sentence vectors kept per process
 
@@ -78,6 +100,14 @@ def _stem(word: str) -> str:
 
 
 WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]+\b"
+
+
+def _content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry meaning, plural folded."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = re.findall(r"[a-z][a-z0-9\-]{2,}", (text or "").lower())
+    return {_stem(w) for w in words if w not in ENGLISH_STOP_WORDS}
 
 
 def lexical_scores(query: str, texts: list[str]) -> np.ndarray:
@@ -217,6 +247,16 @@ class LocalProvider:
         # answers what the heading is about, slightly discounted.
         hvecs = self.embed(headed)
         sims = np.maximum(sims, HEADING_DISCOUNT * (hvecs @ vecs[0]))
+        # A clause counts when it holds one of the visitor's own words too: a clause alone
+        # is short, and close in meaning to many a question.
+        asked = _content_words(query)
+        parts = [
+            (i, c) for i, t in enumerate(texts) for c in clauses(t) if asked & _content_words(c)
+        ]
+        if parts:
+            by_clause = CLAUSE_DISCOUNT * (self.embed([c for _, c in parts]) @ vecs[0])
+            for (i, _), sim in zip(parts, by_clause, strict=True):
+                sims[i] = max(sims[i], sim)
         sims = sims + LEXICAL_WEIGHT * lexical_scores(query, texts)
         sims = sims + np.asarray(boosts, dtype=sims.dtype)
         rare = rare_words(query)
@@ -257,12 +297,16 @@ class LocalProvider:
             ):
                 chosen.append(near)
             chosen += [j for j in usable[1:] if j not in chosen][: limit - len(chosen)]
-        if prefer_figures and not any(FIGURE.search(text_of(i)) for i in chosen):
-            # "Have you done this before? What were the results?": the figures say it.
+        # "How many companies did it cover?" is answered by a count; "what did you achieve?"
+        # by a result, not by the client's size.
+        figure = COUNTED if COUNT_QUESTION.search(query) else RESULT_FIGURE
+        if prefer_figures and not any(figure.search(text_of(i)) for i in chosen):
+            # "Have you done this before? What were the results?": the figures say it, from
+            # the page that answered, however the visitor worded the question.
             figures = [
-                j for j in usable
-                if FIGURE.search(text_of(j)) and cands[j][1] == cands[first][1]
-                and sims[j] >= sims[first] - FIGURE_MARGIN
+                j for j in order
+                if figure.search(text_of(j)) and cands[j][1] == cands[first][1]
+                and not text_of(j).endswith("?") and text_of(j)[:-1] not in titles
             ]  # fmt: skip
             if figures:
                 chosen = [figures[0], *chosen][: max(limit, 1)]
