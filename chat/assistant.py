@@ -153,7 +153,7 @@ def plan_tools(ctx: dict[str, Any], done: dict[str, dict]) -> list[ToolCall]:
         return [_call("connect_human", {"reason": query[:200] or "Visitor asked for a person"})]
     if ctx.get("demo_accepted") and profile.get("email") and ctx.get("consent"):
         offered = ctx.get("offered_slots") or []
-        pref = slot_preference(query)
+        pref = slot_preference(query, ctx.get("timezone") or "")
         picked = pick_slot(query, offered) if offered and not pref else None
         if picked and may("book_demo"):
             return [_call("book_demo", {"slot_id": picked["id"]})]

@@ -88,7 +88,13 @@ DAY_DROPPED_BEFORE = re.compile(
 )
 DAY_DROPPED_AFTER = re.compile(
     r"\b(out|no good|not good|bad|busy|booked|full|taken|can'?t|cannot|won'?t|doesn'?t|"
-    r"isn'?t|not|no longer|off|impossible|siwezi|sitaweza|haiwezekani|shughuli|hapana)\b"
+    r"isn'?t|not(?! (?:before|until|till|earlier|too early|later|after)\b)|no longer|off|"
+    r"impossible|siwezi|sitaweza|haiwezekani|shughuli|hapana)\b"
+)
+# "Thursday, no wait, Friday": a day named after one of these replaces the one before
+DAY_CORRECTED = re.compile(
+    r"\b(no wait|wait|actually|sorry|make (it|that)|rather(?! than)|on second thought|"
+    r"scratch that|change (it|that) to|instead(?! of))\b"
 )
 
 
@@ -102,8 +108,12 @@ def wanted_day(t: str) -> str | None:
         before = re.split(r"[,.;:!?\u2013\u2014]|\s-\s", t[: m.start()])[-1]
         end = found[i + 1].start() if i + 1 < len(found) else len(t)
         after = re.split(r"[,.;:!?\u2013\u2014]|\s-\s", t[m.end() : end])[0]
-        if not (DAY_DROPPED_BEFORE.search(before) or DAY_DROPPED_AFTER.search(after)):
-            return day
+        if DAY_DROPPED_BEFORE.search(before) or DAY_DROPPED_AFTER.search(after):
+            continue
+        later = found[i + 1] if i + 1 < len(found) else None
+        if later and DAY_CORRECTED.search(t[m.end() : later.start()]):
+            continue  # taken back by the day after it
+        return day
     return None
 
 
@@ -154,21 +164,21 @@ def named_zone(t: str) -> str | None:
     return None
 
 
-def slot_preference(text: str) -> dict[str, str]:
+def slot_preference(text: str, tz_name: str = "") -> dict[str, str]:
     """{"weekday", "part_of_day", "after_hour", "zone"} the visitor asked for ("thurs
     aftrnoon", "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning
     next week"); "zone" only for a time named in a zone ("10am EAT"), whose day and hours
     are then read in that zone rather than the visitor's own."""
-    t = text.lower()
+    t = spoken_clock(text.lower())
     for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "alhamisi asubuhi"
         t = re.sub(rf"\b{sw}\b", en, t)
     out: dict[str, str] = {}
-    if day := wanted_day(t):
+    if day := wanted_day(t) or relative_day(t, tz_name):
         out["weekday"] = day
     if re.search(
         # "10 am", never the "am" of "I am Baraka"
         r"\bmorning|\d\s*am\b|\ba\.m\.|before (noon|lunch|midday)|first thing|"
-        r"\bearly (in the )?day",
+        r"\bearly (in the )?day|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+am\b|\bin the am\b",
         t,
     ):
         out["part_of_day"] = "morning"
@@ -183,13 +193,50 @@ def slot_preference(text: str) -> dict[str, str]:
     clock = _clock(t)
     if clock:
         hour, kind = clock
+        part = "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
         if kind == "before":
             if hour <= 12:
                 out["part_of_day"] = "morning"
+        elif kind == "after" and hour < 12 and "part_of_day" not in out:
+            out["after_hour"] = str(hour)  # "not before 10": any time from 10, not only mornings
         else:
-            out["part_of_day"] = "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+            out["part_of_day"] = part
             out["after_hour"] = str(hour)
     return out
+
+
+SPOKEN_CLOCK = re.compile(r"\b(half past|quarter past|quarter to)\s+(\d{1,2})\b")
+
+
+def spoken_clock(t: str) -> str:
+    """Clock times said in words as digits: "half past two" → "2:30", "quarter to 11" →
+    "10:45", "noon" → "12:00" (not "before noon", which is the morning)."""
+    from ementech.ai.parsers import words_to_digits
+
+    def repl(m: re.Match) -> str:
+        hour = int(m.group(2))
+        if m.group(1) == "quarter to":
+            return f"{(hour - 2) % 12 + 1}:45"
+        return f"{hour}:{'30' if m.group(1) == 'half past' else '15'}"
+
+    t = SPOKEN_CLOCK.sub(repl, words_to_digits(t))
+    return re.sub(r"(?<!before )(?<!after )(?<!by )\b(noon|midday)\b", "12:00", t)
+
+
+def relative_day(t: str, tz_name: str = "") -> str | None:
+    """The weekday of "tomorrow" or "the day after tomorrow" in the visitor's zone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from chat.scheduling import visitor_zone
+
+    m = re.search(r"\b(day after (?:tomorrow|tmrw|tmr)|tomorrow|tmrw|tmr|kesho kutwa|kesho)\b", t)
+    if not m:
+        return None
+    ahead = 2 if m.group(1).startswith(("day after", "kesho kutwa")) else 1
+    today = timezone.now().astimezone(visitor_zone(tz_name)).date()
+    return WEEKDAYS[(today + dt.timedelta(days=ahead)).weekday()]
 
 
 def pick_slot(text: str, offered: list[dict]) -> dict | None:

@@ -199,8 +199,14 @@ def demo_slots_for(
         if wanted and asked_tz is not tz:
             wanted += f" ({zone_label(asked_tz)} time)"
         none_fit = f"on {wanted} in the next two weeks" if wanted else "at that time"
-        relaxed = {k: v for k, v in pref.items() if k == "part_of_day"}
-        slots = pick(relaxed) or pick({})
+        # the nearest others: the same day and part of day at another hour, then the same
+        # day, then the same part of day on other days, then any
+        for keep in (("weekday", "part_of_day"), ("weekday",), ("part_of_day",), ()):
+            relaxed = {k: v for k, v in pref.items() if k in keep}
+            if relaxed == pref and keep:
+                continue
+            if slots := pick(relaxed):
+                break
     return {"slots": slots, "none_fit": none_fit, "timezone_name": zone_label(tz)}
 
 

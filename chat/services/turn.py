@@ -22,7 +22,7 @@ from django.db.models import F
 
 from chat import agents, knowledge, limits, slots
 from chat.assistant import QUESTION_RE, question_part
-from chat.meeting_time import meeting_request
+from chat.meeting_time import meeting_request, slot_preference
 from chat.models import Conversation, Message
 from chat.services.conversations import (
     ChatInputError,
@@ -170,6 +170,8 @@ def chat_turn(
         state.pop("demo_declined", None)
     elif state.get("demo_offered") and rt.intent == "deny":
         state["demo_declined"] = True
+    if text and not state.get("booked"):
+        _remember_meeting_time(state, text)
     state["turns"] = int(state.get("turns", 0)) + 1
     conversation.state = state
     conversation.save(update_fields=["state", "updated_at"])
@@ -332,6 +334,16 @@ def chat_turn(
         "handoff": handoff,
     }
     enqueue_analysis(conversation)
+
+
+def _remember_meeting_time(state: dict[str, Any], text: str) -> None:
+    """Keep the day and time a visitor asks to meet at ("Let's do a demo, Thursday
+    mid-morning"), so the slots offered once their email arrives, turns later, honour it."""
+    pref = slot_preference(text, state.get("tz") or "")
+    if not (pref.get("weekday") or pref.get("part_of_day")):
+        return
+    if meeting_request(text) or (state.get("demo_accepted") and pref.get("weekday")):
+        state["slot_pref"] = pref
 
 
 def _cited_numbers(text: str) -> list[int]:
