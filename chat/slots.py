@@ -24,6 +24,7 @@ from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for 
     AFFIRM_RE,
     AUTHORITY_PHRASES,
     BUDGET_CHOICES,
+    BUSINESS_NOUN,
     CONTACT_ORDER,
     DENY_RE,
     EMAIL_RE,
@@ -70,7 +71,8 @@ HEADCOUNT_WORDS = (
 BUDGET_CONTEXT = re.compile(
     r"budget|bajeti|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|naira|₦|ngn|zar|"
     r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|bob\b|grant|can go up to|pounds?\b|"
-    r"euros?\b|gbp|eur\b|allocat|(set|put) aside|earmark|thinking (about|around|of)|pay",
+    r"euros?\b|gbp|eur\b|allocat|(set|put) aside|earmark|thinking (about|around|of)|\bpay\b|"
+    r"\b(four|five|six|seven|[4-7])[\s-]figures?|\b(laki|milioni|elfu)\b",
     re.I,
 )
 PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", re.I)
@@ -83,13 +85,16 @@ TIMELINE_CONTEXT = re.compile(
     # a named month or year after a word of time: "before July", "by mid 2027", "in January"
     r"\b(by|before|until|till|in|from|around|early|mid|late|end of|start of|b4)[\s-]+"
     r"(january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|20\d\d|next year|the new year)\b",
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|20\d\d|next year|the new year|christmas|"
+    r"xmas|easter|holidays|festive season|(?:the )?(?:next |end of the |new )?(?:financial|"
+    r"fiscal) year)\b",
     re.I,
 )
 TIME_UNIT = re.compile(
     r"\b(weeks?|wks?|months?|mths?|mos|quarters?|years?|q[1-4]|h[12]|season|january|february|march|april|may|"
     r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
-    r"oct|nov|dec|20\d\d|new year)\b",
+    r"oct|nov|dec|20\d\d|new year|christmas|xmas|easter|holidays|festive season|financial year|"
+    r"fiscal year|fy)\b",
     re.I,
 )
 # "any morning next week": a part of the day names a meeting, never a launch
@@ -145,7 +150,53 @@ def _budget_amounts(text: str) -> list:
     return kept if any(m.low >= 500 for m in kept) else find_money(text)
 
 
+# "six figures", "low five figures": the number of digits, read as a typical amount of them
+FIGURES = re.compile(
+    r"\b(?:(low|lower|mid|middle|high|upper)[\s-]+)?(four|five|six|seven|[4-7])[\s-]figures?\b",
+    re.I,
+)
+FIGURE_DIGITS = {"four": 4, "five": 5, "six": 6, "seven": 7}
+FIGURE_SHARE = {"low": 2, "lower": 2, "mid": 4, "middle": 4, "high": 8, "upper": 8}
+
+
+def _figures_amount(m: re.Match) -> str:
+    digits = FIGURE_DIGITS.get(m.group(2).lower()) or int(m.group(2))
+    share = FIGURE_SHARE.get((m.group(1) or "").lower(), 3)
+    return str(share * 10 ** (digits - 1))
+
+
+# Swahili amounts: "laki tano" (5 x 100,000), "milioni mbili" (2 million), "elfu hamsini"
+# (50 thousand); said in shillings, the local currency.
+SWAHILI_UNITS = {"elfu": 1_000, "laki": 100_000, "milioni": 1_000_000}
+SWAHILI_TENS = {"ishirini": 20, "thelathini": 30, "arobaini": 40, "hamsini": 50, "sitini": 60,
+                "sabini": 70, "themanini": 80, "tisini": 90, "mia": 100}  # fmt: skip
+SWAHILI_AMOUNT = re.compile(
+    r"\b(elfu|laki|milioni)\s+(\d+(?:\.\d+)?|[a-z]+)(?:\s+na\s+(\w+))?\b", re.I
+)
+
+
+def _swahili_number(word: str) -> float | None:
+    word = word.lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        return float(word)
+    return SWAHILI_NUMBERS.get(word) or SWAHILI_TENS.get(word)
+
+
+def _swahili_amount(m: re.Match, currency: str) -> str:
+    n = _swahili_number(m.group(2))
+    if n is None:
+        return m.group(0)
+    if m.group(3) and (extra := _swahili_number(m.group(3))):
+        n += extra
+    return f"{currency} {int(n * SWAHILI_UNITS[m.group(1).lower()])}"
+
+
 SHILLING_OF_REGION = {"UG": "UGX", "TZ": "TZS"}
+# Where a budget in millions with no currency named is in the local one (a chatbot budget
+# of 80 million dollars is not what anybody means in Kampala).
+LOCAL_CURRENCY = {
+    "KE": "KES", "UG": "UGX", "TZ": "TZS", "RW": "RWF", "ET": "ETB", "NG": "NGN", "ZA": "ZAR",
+}  # fmt: skip
 KENYAN_MONEY = re.compile(r"\b(kes|kshs?|bob|kenya\w*)\b", re.I)
 
 
@@ -156,6 +207,10 @@ def extract_budget(text: str, region: str | None = None) -> str | None:
     t = text.lower()
     if not BUDGET_CONTEXT.search(t) and not re.search(r"\d\s?(k|m|mn|million)\b", t):
         return None
+    text = FIGURES.sub(_figures_amount, text)
+    text = SWAHILI_AMOUNT.sub(
+        lambda m: _swahili_amount(m, LOCAL_CURRENCY.get(region or "", "KES")), text
+    )
     text = re.sub(r"\d[\d,.]*\s?k?\+?\s+(" + HEADCOUNT_WORDS + r")\b", " ", text, flags=re.I)
     # "80k, not 40k": an amount taken back is the old figure, not the budget
     text = re.sub(
@@ -171,6 +226,9 @@ def extract_budget(text: str, region: str | None = None) -> str | None:
         currency = money.currency
         if currency == "KES" and region in SHILLING_OF_REGION and not KENYAN_MONEY.search(t):
             currency = SHILLING_OF_REGION[region]  # "shillings" said in Kampala are UGX
+        if not currency and max(money.low, money.high or 0) >= 1_000_000:
+            # "we can do 80 million" in Kampala: millions with no currency are the local one
+            currency = LOCAL_CURRENCY.get(region or "", "")
         rate = USD_PER.get(currency, 1.0)
         low = money.low * rate
         high = money.high * rate if money.high else None
@@ -182,6 +240,44 @@ def extract_budget(text: str, region: str | None = None) -> str | None:
             return budget_bucket(low * 1.1)
         return budget_bucket(low, high)
     return None
+
+
+# A reply to the range we proposed ("Typically … $15k-50k. Does that align?"): below it,
+# above it, or about it. Below is read first: "more than we'd planned" is below.
+BELOW_PROPOSED = re.compile(
+    r"too (much|high|expensive|steep|rich|big)|\bsteep|pricey|\bbeyond (us|our)|out of (our )?"
+    r"(reach|range|league)|can'?t afford|cannot afford|more than (we|our)\b|over (our|the) "
+    r"budget|exceeds|\bsmaller\b|(?<!more or )\bless\b|\blower\b(?! end)|cheaper|tight|\bhalf\b|"
+    r"(under|below) that|not that much|nowhere near|a fraction|stretch for us",
+    re.I,
+)
+ABOVE_PROPOSED = re.compile(
+    r"\b(double|twice|triple|more than that|higher|bigger|larger|above (that|it|the top)|"
+    r"well (over|above)|much more|a lot more|way more)\b",
+    re.I,
+)
+ABOUT_PROPOSED = re.compile(
+    r"\b(right|fine|works|ok|okay|good|align\w*|around there|about that|in the middle|"
+    r"within (reach|range|budget|what we|our|the)|stretch to (that|it)|"
+    r"(upper|lower|top|bottom|middle) (end|half|part)|(what|as) we'?d? (had )?(planned|budgeted|"
+    r"expected)|"
+    r"that range|in range|manageable|doable|realistic|reasonable|fair|feasible|roughly)\b",
+    re.I,
+)
+
+
+def budget_against_proposed(text: str, proposed: str) -> str | None:
+    """The bucket a reply to our proposed range states: a bucket below it ("that's a bit
+    steep for us", "more like half that"), above it ("double that"), or the range itself
+    ("yes, roughly", "lower end of that", "about right, maybe a little more")."""
+    idx = BUDGET_CHOICES.index(proposed)
+    if BELOW_PROPOSED.search(text):
+        return BUDGET_CHOICES[max(0, idx - 1)]
+    # "is that realistic for a team our size?" asks; it does not agree
+    agreed = AFFIRM_RE.search(text) or (ABOUT_PROPOSED.search(text) and "?" not in text)
+    if ABOVE_PROPOSED.search(text) and not agreed:
+        return BUDGET_CHOICES[min(len(BUDGET_CHOICES) - 1, idx + 1)]
+    return proposed if agreed else None
 
 
 SWAHILI_NUMBERS = {
@@ -213,22 +309,46 @@ def _bucket_months(months: float) -> str:
     return "12mo+"
 
 
+NAMED_BUSINESS = re.compile(
+    r"\b[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*)*\s+(?i:" + BUSINESS_NOUN.pattern + r")(?=\W|$)"
+)
+URGENT = re.compile(
+    r"asap|as soon as (possible|we can|you can|we could|you could)|immediately|right away|"
+    r"straight away|urgent|this month|within the month|already begun|right now|"
+    r"(need|needed|want|wanted) (it|this|that)( \w+)? yesterday|soonest|the sooner the better",
+    re.I,
+)
+NOT_URGENT = re.compile(
+    r"\b(not|no|isn'?t|wasn'?t|nothing|don'?t|do not|doesn'?t|won'?t)\s+(?:\w+\s+){0,3}?"
+    r"(urgent\w*|immediately|right away|asap|straight away|right now)\b",
+    re.I,
+)
+NO_RUSH = re.compile(
+    r"no rush|no hurry|not in a hurry|in no (rush|hurry)|no timeline|no deadline|no (fixed|set|"
+    r"firm) (date|deadline|timeline)|not sure when|someday|^\W*whenever\b|whenever (you|it'?s|"
+    r"is) (ready|convenient|possible)|next year or later|long.?term",
+    re.I,
+)
+
+
 def extract_timeline(text: str, asked: bool = False) -> str | None:
     """A timeline choice from "in six weeks", "by Q1", "before the end of next quarter",
     "asap"; only when the text speaks of starting or going live (or we just asked)."""
     from ementech.ai.parsers import horizon_months
 
-    t = text.lower()
+    # "Haraka Couriers", "Sasa Foods": a business's name holds no time ("haraka" is "quickly")
+    t = NAMED_BUSINESS.sub(" ", text).lower()
     t = re.sub(r"\b(miezi|wiki)\s+(" + "|".join(SWAHILI_NUMBERS) + r")\b",
                lambda m: f"{m.group(1)} {SWAHILI_NUMBERS[m.group(2)]}", t)  # fmt: skip
     for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "tunataka kuanza mwezi ujao"
         t = re.sub(sw, en, t)
     for typed, unit in UNIT_SPELLINGS.items():
         t = re.sub(typed, unit, t)
-    if re.search(r"asap|as soon as possible|immediately|right away|urgent|this month|"
-                 r"within the month|already begun|right now", t):  # fmt: skip
+    # "not urgent", "we don't need it immediately": urgency denied is no rush
+    t = NOT_URGENT.sub(" no rush ", t)
+    if URGENT.search(t):
         return "immediate"
-    if re.search(r"no rush|no timeline|not sure when|someday|next year or later|long.?term", t):
+    if NO_RUSH.search(t):
         # "no rush, maybe in 9 months": the horizon given wins over the mood
         months = horizon_months(t) if TIME_UNIT.search(t) else None
         return _bucket_months(months) if months is not None else "12mo+"
@@ -268,7 +388,8 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
 
 
 def extract_pains(text: str) -> list[str]:
-    t = text.lower()
+    # "my mistake, we're 45": the visitor's own slip in the chat is no pain of the business
+    t = re.sub(r"\b(my|a|our|small|sorry,? (?:a|my)) (mistake|error|typo|bad)\b", " ", text.lower())
     return [label for pattern, label in PAIN_PATTERNS if re.search(pattern, t)]
 
 
@@ -321,6 +442,7 @@ def extract_company_size(text: str) -> str | None:
     # Swahili: "wafanyakazi 70" (staff), "tuko watu 25" (we are 25 people), "employees ni 260"
     t = re.sub(r"\b(wafanyakazi|watu)\b", "staff", t, flags=re.I)
     t = re.sub(r"\b(staff|employees|headcount)\s+ni\b", r"\1 is", t, flags=re.I)
+    t = re.sub(r"\b(kama|takriban|karibu)\s+(?=\d)", "about ", t, flags=re.I)  # "kama 28"
     # "260 not 60", "not 60 but 260": a number taken back is not the headcount
     t = re.sub(r"\b(not|instead of|rather than)\s+\d[\d,]*\b", " ", t, flags=re.I)
     # "35 riders + 8 office staff": everyone counted together
@@ -403,15 +525,18 @@ def extract(
 ) -> dict:
     """Every slot the text states. ``asked`` is the slot we had just asked about, so a bare
     "that sounds about right" answers it; a value that does not answer a slot is left out."""
-    from ementech.ai.parsers import find_emails, find_phone
+    from ementech.ai.parsers import find_emails, phone_matches
 
     out: dict = {}
     emails = find_emails(text)
     if emails:
         out["email"] = emails[-1]
-    if phone := find_phone(text, region):
-        out["phone"] = phone
+    phones = phone_matches(text, region)
+    if phones:
+        out["phone"] = phones[0][1]
     body = EMAIL_RE.sub(" ", text)
+    for typed, _ in phones:  # a phone number's digits are no amount
+        body = body.replace(typed, " ")
     # An amount in a sentence asking a price is not the budget ("what does it cost, roughly
     # 20k?"); one stated in another sentence of the same message is.
     stated = " ".join(
@@ -422,18 +547,11 @@ def extract(
             and ("?" in part or re.search(r"\b(what|how much|kindly advise)\b", part, re.I))
         )
     )
-    if stated.strip() and (b := extract_budget(stated, region)):
-        out["budget"] = b
-    elif asked == "budget" and proposed_budget:
-        t = body.lower()
-        if re.search(r"too (much|high|expensive)|less|lower|smaller|cheaper|tight", t):
-            idx = max(0, BUDGET_CHOICES.index(proposed_budget) - 1)
-            out["budget"] = BUDGET_CHOICES[idx]
-        elif re.search(r"\b(more|higher|bigger|larger|above)\b", t):
-            idx = min(3, BUDGET_CHOICES.index(proposed_budget) + 1)
-            out["budget"] = BUDGET_CHOICES[idx]
-        elif AFFIRM_RE.search(body) or re.search(r"\b(right|fine|works|ok|good|align)", t):
-            out["budget"] = proposed_budget
+    budget = extract_budget(stated, region) if stated.strip() else None
+    if not budget and asked == "budget" and proposed_budget in BUDGET_CHOICES:
+        budget = budget_against_proposed(body, proposed_budget)
+    if budget:
+        out["budget"] = budget
     if tl := extract_timeline(body, asked=asked == "timeline" or bool(CORRECTION_RE.search(body))):
         out["timeline"] = tl
     role = extract_role(body)

@@ -86,9 +86,9 @@ def extract_company(text: str, asked: bool = False) -> str | None:
     if m and (asked or re.match(r"[A-Z0-9]", m.group(1))):  # not "the company is small"
         return m.group(1).strip()
     # "…, company Kilele Labs.": the word as a label before a capitalised name
-    m = re.search(r"(?i:\b(?:company|organi[sz]ation|employer|firm)(?: name)?)\s*[-–]?\s+("
-                  + COMPANY_WORD + r"(?:\s+" + COMPANY_WORD + r"){0,4})(?=\s*(?:[,.;!]|$))",
-                  text)  # fmt: skip
+    m = re.search(r"(?i:\b(?:company|organi[sz]ation|employer|firm)(?: name)?)\s*[-–,:]?\s+("
+                  + COMPANY_WORD + r"(?:\s+" + COMPANY_WORD + r"){0,4})(?=\s*(?:[,.;!)|]|$)"
+                  r"|\s+[a-z])", text)  # fmt: skip
     if m and m.group(1).split()[0] not in NOT_COMPANY_FIRST:
         return m.group(1).strip()
     strong_ones = [c for st, c in candidates if st]
@@ -114,7 +114,8 @@ def extract_company(text: str, asked: bool = False) -> str | None:
     if asked:
         bare = EMAIL_RE.sub("", text).strip(" .!,")
         bare = re.sub(
-            r"^(it'?s|we'?re|we are|i work (at|for)|company is|the company is|called|at)\s+",
+            r"^(?:(?:it'?s|we'?re|we are|i work (?:at|for)|company is|the company is|called|"
+            r"at|it is|with|from|the name is|name is)\s+)+",
             "", bare, flags=re.I,
         ).strip(" .!,")  # fmt: skip
         if 1 <= len(bare.split()) <= 5 and len(bare) <= 80 and bare.lower() not in ACK_WORDS:
@@ -134,8 +135,17 @@ def signed_pair(text: str) -> tuple[str, str] | None:
     from chat.slots_people import could_be_person
     from ementech.ai.parsers import person_name
 
-    pieces = [p.strip(" .!?:") for p in re.split(r"[;\n]|,|(?<=[.!?])\s+|\s[-–]\s", text)]
-    for first, second in zip(pieces, pieces[1:], strict=False):
+    pieces = [p.strip(" .!?:") for p in re.split(r"[;\n|]|,|(?<=[.!?])\s+|\s[-–]\s", text)]
+    # "Brian Ochieng | Operations Manager | Pwani Mills": a title may stand between them
+    pairs = list(zip(pieces, pieces[1:], strict=False)) + [
+        (a, c)
+        for a, b, c in zip(pieces, pieces[1:], pieces[2:], strict=False)
+        if not b
+        or TITLE_RE.match(b)
+        or EMAIL_RE.fullmatch(b)
+        or re.fullmatch(r"\+?[\d ()\-]{7,}", b)
+    ]
+    for first, second in pairs:
         if not (NAME_PIECE.fullmatch(first) and COMPANY_PIECE.fullmatch(second)):
             continue
         words = second.split()

@@ -52,6 +52,7 @@ TITLE_RE = re.compile(
     r"administrator|executive|supervisor)|"
     r"(?:managing |executive |technical )?director|(?<!line )manager|"
     r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
+    r"intern|trainee|attach(?:é|e)e|"
     r"(?:software |data |ml )?(?:engineer|(?<!property )(?<!estate )developer|dev|scientist|"
     r"analyst)|"
     r"consultant)\b",
@@ -63,6 +64,7 @@ AUTHORITY_OF_TITLE = [
      r"president|director|\bvp\b|vice president|head", "decision_maker"),
     (r"manager|lead|officer|coordinator", "influencer"),
     (r"agent|engineer|developer|\bdev\b|scientist|analyst|specialist|student|researcher|"
+     r"intern|trainee|attach|"
      r"consultant",
      "user"),
 ]  # fmt: skip
@@ -118,7 +120,12 @@ def extract_role(text: str) -> tuple[str, str] | None:
         )
         return role, authority
     m = HEAD_UP.search(text)
-    if m and not re.search(r"\b(chain|company|business|fleet|shop|store)\b", m.group(1), re.I):
+    if m and not re.search(
+        r"\b(chain|company|business|fleet|shop|store|place|show|outfit|firm|org|organi[sz]ation|"
+        r"operation|thing|things|it|this|that|everything|errands)\b",
+        m.group(1),
+        re.I,
+    ):
         area = re.sub(r"^(the|our) ", "", m.group(1).strip(), flags=re.I)
         return f"Head of {area}", "decision_maker"
     return None
@@ -152,6 +159,12 @@ DECIDING = re.compile(
     re.I,
 )
 _authority_classifier = None
+# "Budget's approved already", "the project was signed off": done by nobody named
+PASSIVE_APPROVAL = re.compile(
+    r"\b(is|was|been|'s|are|were|got|get|gets|already|now|fully)\s+(?:already\s+|now\s+)?"
+    r"(approved|signed(?: off)?|authori[sz]ed|green-?lit|ring-?fenced|allocated|confirmed)\b",
+    re.I,
+)
 
 
 # Who a sentence about deciding says decides: a deciding word, and whose it is.
@@ -249,7 +262,11 @@ def extract_authority(text: str) -> str | None:
             return authority
     if stated := authority_stated(text):
         return stated
-    parts = [p for p in re.split(r"(?<=[.!?;])\s+|,\s+", text) if DECIDING.search(p)]
+    parts = [
+        p
+        for p in re.split(r"(?<=[.!?;])\s+|,\s+", text)
+        if DECIDING.search(p) and not (PASSIVE_APPROVAL.search(p) and not FIRST_PERSON.search(p))
+    ]
     if not parts:
         return None
     from ementech.ai.intents import IntentClassifier
@@ -346,11 +363,12 @@ SIGNED = [
         r"hallo|niaje|sasa|dear \w+)[\s,!.\-–]+(?i:it'?s\s+|this is\s+)?"
         r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\s*(?:,|-|–|\bfrom\b|\(|$)"
     ),
-    # "… Regards, Mercy Wanjiru", "Thanks, Kofi" at the end
+    # "… Regards, Mercy Wanjiru", "Thanks, Kofi" at the end, or before a signature's title
+    # ("Kind regards, Brian Ochieng | Operations Manager")
     re.compile(
         r"\b(?i:regards|thanks|thank you|cheers|best|asante|kind regards)[,!]?\s+("
         + PERSON_WORDS
-        + r")\s*[.!]?\s*$"
+        + r")\s*(?:[.!]?\s*$|[|/]|\s[-–]\s)"
     ),
 ]
 

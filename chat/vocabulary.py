@@ -105,7 +105,12 @@ AUTHORITY_PHRASES = [
      r"my (call|decision)|\bi(?:'ve| have)?(?: got)? (?:the )?final say|final say is mine|"
      r"i'?m the decision|make the call|i make the call|"
      r"\bi(?:'?m| am) the one who (decides|signs|approves)|(?:full|the) authority to|"
-     r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)",
+     r"\bwe(?:'re| are) the (?:decision[- ]?makers?|owners?|ones who decide)|"
+     r"\b(?:my|our) (?:business )?(?:partner|co-?founder|co-?owner)s? and i (?:decide|make|own|"
+     r"sign|approve)|"
+     r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)|"
+     # "mimi ndiye mwenye duka" (I own the shop), "mimi ni mmiliki" (I am the owner)
+     r"\bmimi ndiye (?:mwenye|mmiliki|boss|mkurugenzi)|\bmimi ni (?:mmiliki|mwenye)",
      "decision_maker"),
     (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using|"
      # one of those who work in it ("one of the clerks who'll use it daily"), or using it

@@ -33,19 +33,28 @@ def find_emails(text: str) -> list[str]:
 
 def find_phone(text: str, region: str | None = None) -> str | None:
     """The first phone number in ``text`` as E.164 (local numbers read in ``region``)."""
+    found = phone_matches(text, region)
+    return found[0][1] if found else None
+
+
+def phone_matches(text: str, region: str | None = None) -> list[tuple[str, str]]:
+    """(as typed, E.164) of each valid phone number in ``text``, read in ``region`` first."""
     import phonenumbers
 
     text = EMAIL_CANDIDATE.sub(" ", text or "")
     for region_try in (region or "KE", None):
         try:
-            for match in phonenumbers.PhoneNumberMatcher(text, region_try):
-                if phonenumbers.is_valid_number(match.number):
-                    return phonenumbers.format_number(
-                        match.number, phonenumbers.PhoneNumberFormat.E164
-                    )
+            found = [
+                (match.raw_string, phonenumbers.format_number(
+                    match.number, phonenumbers.PhoneNumberFormat.E164))
+                for match in phonenumbers.PhoneNumberMatcher(text, region_try)
+                if phonenumbers.is_valid_number(match.number)
+            ]  # fmt: skip
         except Exception:  # noqa: BLE001, S112 - a malformed region must not break the turn
             continue
-    return None
+        if found:
+            return found
+    return []
 
 
 # --- money ---------------------------------------------------------------------------------
@@ -255,6 +264,8 @@ def _named_time(t: str, now: dt.datetime) -> float | None:
     "by mid 2027"): the middle of a named month (its first day after "before"/"until"),
     the part of a year its edge word names (mid-year without one)."""
     here = now.replace(tzinfo=None)
+    if holiday := _holiday(t, here):
+        return max(0.0, (holiday - here).days / 30.4)
     if re.search(r"\bnext month\b", t):  # the middle of next month, not a month from today
         year, month = (here.year + 1, 1) if here.month == 12 else (here.year, here.month + 1)
         return max(0.0, (dt.datetime(year, month, 15) - here).days / 30.4)
@@ -299,6 +310,40 @@ def _named_time(t: str, now: dt.datetime) -> float | None:
                 month = 6
         target = dt.datetime(year, month, 15)
         return max(0.0, (target - here).days / 30.4)
+    return None
+
+
+# The fiscal year of the site's home region (Kenya, Uganda, Tanzania, Rwanda) starts on 1 July.
+FISCAL_YEAR_START_MONTH = 7
+
+
+def _holiday(t: str, here: dt.datetime) -> dt.datetime | None:
+    """The next Christmas or Easter, or the start (or end) of the next fiscal year, when the
+    text names one ("before Christmas", "by Easter", "in the next financial year")."""
+    # "after Christmas" is some weeks into the new year, not Boxing Day
+    later = dt.timedelta(days=14)
+    m = re.search(r"\b(?:(after|post|from)\s+(?:the\s+)?)?(christmas|xmas|festive season|"
+                  r"(?:christmas |festive |december )?holidays)\b", t)  # fmt: skip
+    if m:
+        day = dt.datetime(here.year, 12, 25)
+        day = day if day >= here else day.replace(year=here.year + 1)
+        return day + later if m.group(1) else day
+    m = re.search(r"\b(?:(after|post|from)\s+)?easter\b", t)
+    if m:
+        from dateutil.easter import easter
+
+        day = dt.datetime.combine(easter(here.year), dt.time())
+        if day < here:
+            day = dt.datetime.combine(easter(here.year + 1), dt.time())
+        return day + later if m.group(1) else day
+    m = re.search(
+        r"\b(next|new|end of (?:the|this|our)) (?:financial|fiscal) year\b|\bnext fy\b", t
+    )
+    if m:
+        start = dt.datetime(here.year, FISCAL_YEAR_START_MONTH, 1)
+        if start <= here:
+            start = start.replace(year=here.year + 1)
+        return start - dt.timedelta(days=1) if m.group(0).startswith("end") else start
     return None
 
 

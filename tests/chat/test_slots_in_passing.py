@@ -208,3 +208,81 @@ def test_a_count_of_something_else_is_no_head_count(text):
 )
 def test_clearing_and_forwarding_is_logistics(text):
     assert slots.extract(text).get("industry") == "logistics"
+
+
+# --- more ways of naming the company and the signer ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("Our company, Mlima Coffee Estates, employs 300 people.", "Mlima Coffee Estates"),
+        ("My firm Safi Water Solutions is growing fast.", "Safi Water Solutions"),
+    ],
+)
+def test_the_company_set_beside_the_word_company(text, company):
+    assert slots.extract(text).get("company") == company
+
+
+def test_a_signature_with_a_title_between_name_and_company():
+    found = slots.extract("Best regards, Jane Achieng | Finance Manager | Kipawa Millers")
+    assert (found.get("name"), found.get("company")) == ("Jane Achieng", "Kipawa Millers")
+
+
+# --- who decides, more ways -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        ("We're the decision makers here, my co-founder and I.", "decision_maker"),
+        ("My business partner and I decide on purchases like this.", "decision_maker"),
+        ("I'm an intern, just collecting information.", "user"),
+    ],
+)
+def test_who_decides_said_in_other_words(text, authority):
+    assert slots.extract(text).get("authority") == authority
+
+
+def test_an_approval_done_by_nobody_named_says_nothing_of_authority():
+    assert "authority" not in slots.extract("The budget's already been approved: 25k USD.")
+
+
+def test_running_the_place_is_no_department():
+    assert "role" not in slots.extract("I run the whole show, so yes, it's my call.")
+
+
+# --- Swahili amounts, head counts and owners ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "bucket"),
+    [
+        ("Bajeti yetu ni kama laki nane.", "<10k"),  # KES 800,000
+        ("Tuna milioni tatu kwa hii.", "10k-50k"),  # KES 3M
+    ],
+)
+def test_swahili_amounts_are_shillings(text, bucket):
+    assert slots.extract(text).get("budget") == bucket
+
+
+def test_swahili_about_before_a_head_count():
+    assert slots.extract("Tuko Nyeri, wafanyakazi kama 34.").get("company_size") == "11-50"
+
+
+def test_the_owner_in_swahili_decides():
+    assert slots.extract("Mimi ndiye mwenye biashara hii.").get("authority") == "decision_maker"
+
+
+# --- contact details beside money words -----------------------------------------------------------
+
+
+def test_the_company_after_the_email_in_a_dashed_signature():
+    found = slots.extract("Friday works. Kofi Boateng - kofi@paysika.com.gh - PaySika Ghana")
+    assert (found.get("name"), found.get("company")) == ("Kofi Boateng", "PaySika Ghana")
+
+
+def test_a_phone_numbers_digits_are_no_budget():
+    found = slots.extract("Ama Owusu, +233 20 765 4321, SikaPay Ltd")
+    assert found.get("phone") == "+233207654321"
+    assert "budget" not in found  # nor is the "pay" inside a company's name a money word
