@@ -89,7 +89,7 @@ def event_facts(event, tz_name: str = "") -> str:
         )
     minutes = int(event.duration_minutes or 0)
     whole_hours = minutes >= 120 and minutes % 60 == 0
-    length = f"{minutes // 60} hours" if whole_hours else f"{minutes} minutes"
+    length = f"{minutes // 60} hours ({minutes} minutes)" if whole_hours else f"{minutes} minutes"
     end = event.ends_at_local
     said = [
         f"Our {kind} “{event.title}” is on {when}.",
@@ -111,7 +111,39 @@ def event_facts(event, tz_name: str = "") -> str:
     said.append(event.summary)
     # what to bring, what is shared afterwards: the page's own description, as plain text
     said.append(re.sub(r"\s+", " ", strip_tags(event.description or "")).strip())
+    said += [_speakers(event), _agenda(event), _who_and_seats(event)]
     return " ".join(s for s in said if s)
+
+
+def _speakers(event) -> str:
+    """ "The speakers are A (title, company) and B (…)." as the page lists them."""
+    people = []
+    for block in event.speakers or []:
+        value = block.value
+        about = ", ".join(x for x in (value.get("title"), value.get("company")) if x)
+        people.append(f"{value.get('name')} ({about})" if about else str(value.get("name")))
+    if not people:
+        return ""
+    names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+    return f"Speakers presenting: {names}."
+
+
+def _agenda(event) -> str:
+    items = [
+        f"{v.get('time')} {v.get('title')}".strip()
+        for v in (block.value for block in event.agenda or [])
+    ]
+    return f"The agenda: {'; '.join(items)}." if items else ""
+
+
+def _who_and_seats(event) -> str:
+    """Who it is for and how many seats it has, as the event page says."""
+    said = [f"Capacity: {event.capacity} seats in total."] if event.capacity else []
+    if event.qualification_required:
+        said.append(
+            "Open to qualified leads only: teams already exploring a concrete project with us."
+        )
+    return " ".join(said)
 
 
 def event_source(event, n: int, *, tz_name: str = "", boost: float = 0.0) -> dict[str, Any]:

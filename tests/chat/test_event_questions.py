@@ -1,0 +1,44 @@
+"""Questions about an event answered from its own page: who speaks, the agenda, its length
+in minutes, who it is for and how many seats it has (before, only the time, place,
+summary and description were sources). Wordings written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ROUNDTABLE = "/events/cto-roundtable-scaling-ai-systems/"
+
+
+@pytest.fixture
+def events(demo_kb):
+    from events import demo
+
+    demo.load(lambda message: None)
+
+
+def _ask(text: str, page: str = ROUNDTABLE) -> tuple[str, list[str]]:
+    from chat.services import chat_turn, conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi", page_url=page)
+    events = list(chat_turn(conversation=conv, text=text))
+    reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
+    urls = [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]]
+    return reply, urls
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who will be presenting at this one?", "David Otieno"),
+        ("who are the speakers", "Amani Kiprono"),
+        ("how many minutes does the roundtable run?", "120 minutes"),
+        ("Is it open to anybody or only for qualified people?", "qualified leads"),
+        ("How many seats are there in total?", "20 seats"),
+        ("What's on the agenda for the evening?", "Open discussion"),
+    ],
+)
+def test_event_page_questions_are_answered_from_the_event(events, question, expected):
+    reply, urls = _ask(question)
+    assert expected in reply and ROUNDTABLE in urls, (reply, urls)
