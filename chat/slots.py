@@ -72,7 +72,7 @@ BUDGET_CONTEXT = re.compile(
     r"budget|bajeti|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|naira|₦|ngn|zar|"
     r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|bob\b|grant|can go up to|pounds?\b|"
     r"euros?\b|gbp|eur\b|allocat|(set|put) aside|earmark|thinking (about|around|of)|\bpay\b|"
-    r"\b(four|five|six|seven|[4-7])[\s-]figures?|\b(laki|milioni|elfu)\b",
+    r"\b(four|five|six|seven|[4-7])[\s-]figures?|\b(laki|milioni|elfu|lakhs?|crores?|rupees?)\b",
     re.I,
 )
 PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", re.I)
@@ -133,7 +133,7 @@ APPROVAL_LIMIT = re.compile(
     re.I,
 )
 CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!?;])\s+|,\s*(?=(?:but|though|although|and|while|whereas)\b)|"
+    r"(?<=[.!?;])\s+(?!\d)|,\s*(?=(?:but|though|although|and|while|whereas)\b)|"
     r"\s+(?=(?:but|though|although|while|whereas)\b)"
 )
 
@@ -433,12 +433,55 @@ WORKING_PEOPLE = (
 )
 
 
+VAGUE_COUNTS = {
+    r"\b(?:a )?dozen\b": "12", r"\b(?:a )?couple (?:of )?hundred\b": "200",
+    r"\b(?:a )?few hundred\b": "300", r"\bseveral hundred\b": "400", r"\bhundreds of\b": "300",
+    r"\ba hundred\b": "100", r"\ba thousand\b": "1000", r"\bthousands of\b": "2000",
+}  # fmt: skip
+
+
+def swahili_to_digits(text: str) -> str:
+    """Swahili numbers as digits: "kumi na tano" → 15, "mia mbili" → 200, "ishirini" → 20."""
+    units = "|".join(SWAHILI_NUMBERS)
+    tens = "|".join(["kumi", *SWAHILI_TENS])
+
+    def value(word: str) -> int:
+        word = word.lower()
+        return 10 if word == "kumi" else SWAHILI_TENS.get(word) or SWAHILI_NUMBERS[word]
+
+    t = re.sub(rf"\bmia\s+({units})\b", lambda m: str(100 * value(m.group(1))), text, flags=re.I)
+    t = re.sub(rf"\b({tens})\s+na\s+({units})\b",
+               lambda m: str(value(m.group(1)) + value(m.group(2))), t, flags=re.I)  # fmt: skip
+    t = re.sub(rf"\b({tens})\b", lambda m: str(value(m.group(1))), t, flags=re.I)
+    return re.sub(r"\b(\d+)00\s+na\s+(\d{1,2})\b", lambda m: str(int(m.group(1)) * 100
+                  + int(m.group(2))), t)  # fmt: skip
+
+
 def extract_company_size(text: str) -> str | None:
     """Headcount of the company ("85 staff", "about 220 staff", "12 persons"); the last one
     stated wins ("30 is just the office … closer to 260")."""
     from ementech.ai.parsers import words_to_digits
 
-    t = words_to_digits(text)
+    t = text
+    for vague, count in VAGUE_COUNTS.items():  # "a dozen staff", "a couple hundred employees"
+        t = re.sub(vague, count, t, flags=re.I)
+    t = swahili_to_digits(words_to_digits(t))
+    # "1.5k people", "2k+ employees"
+    t = re.sub(
+        r"\b(\d+(?:\.\d+)?)\s*k\b\+?(?=\s+(?:\w+\s+)?(?:staff|employees|people|workers|persons))",
+        lambda m: str(int(float(m.group(1)) * 1000)),
+        t,
+        flags=re.I,
+    )
+    t = re.sub(r"\b(\d+)\s*-?\s*odd\b", r"\1", t, flags=re.I)  # "30 odd staff"
+    # "a workforce of 350", "staff strength of 75"
+    t = re.sub(
+        r"\b(?:workforce|staff (?:strength|complement|count)|head ?count|employee count)\s*"
+        r"(?:of|is|:|=)?\s*(?:about |around |roughly |~)?(\d[\d,]*)",
+        r"\1 staff",
+        t,
+        flags=re.I,
+    )
     # Swahili: "wafanyakazi 70" (staff), "tuko watu 25" (we are 25 people), "employees ni 260"
     t = re.sub(r"\b(wafanyakazi|watu)\b", "staff", t, flags=re.I)
     t = re.sub(r"\b(staff|employees|headcount)\s+ni\b", r"\1 is", t, flags=re.I)

@@ -36,24 +36,30 @@ INDUSTRIES = {
     r"\bcounty\b|\b(authority|commission|agency) (?:of|for)\b",
     "insurance": r"insurance|insurer|assurance|claims",
     "hospitality": r"hotel|hospitality|restaurant|resturant|resort|travel agency|tourism|"
+    r"tour (operator|company|firm)|tours (and|&) travel|"
     r"\blodges?\b|safari|guest ?houses?|hostels?|\bcaf(e|é)s?\b|coffee (shop|house|chain)|"
     r"\b(bars?|eatery|eateries)\b",
     "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b|dairy|livestock|"
     r"\bflowers?\b|horticult|\btea (estate|farm|growers?)|fertili[sz]er|\bagro|\bseeds\b|"
-    r"smallholder|agrovet|\bgrain\b|\b(wakulima|mkulima|kilimo|mbolea|mbegu|mifugo|shamba)\b",
+    r"smallholder|agrovet|\bgrain\b|fresh produce|"
+    r"\b(wakulima|mkulima|kilimo|mbolea|mbegu|mifugo|shamba)\b",
     "fintech": r"fintech|lending|lender|microfinance|sacco|payments?\b|remittance|mobile money|"
+    r"forex bureau|stockbrok|asset manage|pension fund|investment (firm|bank)|"
     r"credit scoring|neobank|\bbank",
-    "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b",
+    "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b|"
+    r"dental|dentist|optician|nursing home|maternity",
     "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain|"
     r"last.?mile|boda ?bodas?|parcel deliver|delivery (company|business|service|firm)|"
     r"warehousing|clearing (?:and|&) forwarding|clearing agen|forwarding agen|customs (?:broker|"
     r"clearing|agen)|container (?:depot|terminal|freight|shipping|haulage|yard)",
-    "education": r"education|edtech|schools?\b|university|e-?learning",
+    "education": r"education|edtech|schools?\b|university|e-?learning|college|polytechnic|"
+    r"\btvet\b|kindergarten|training institute",
     "ngo": r"\bngo\b|non-?profit|foundation\b|charity|donor",
     "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b|fabricat|"
     r"\bwe (make|produce|manufacture)\b|\b(rolling|steel|paper|textile) mills?\b|"
     r"\bbrewer(y|ies)\b|\bbottl(ing|ers?)\b",
     "retail": r"e-?commerce|online (shop|store)|retail|supermarket|stores\b|\bshop(s|ping)?\b|"
+    r"dealership|showroom|"
     r"marketplace|fashion|outlets\b",
     "telecommunications": r"telecom|telco|mobile operator|mobile network|isp\b",
     "software": r"\bsaas\b|software company|software house",

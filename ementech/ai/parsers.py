@@ -59,9 +59,15 @@ def phone_matches(text: str, region: str | None = None) -> list[tuple[str, str]]
 
 # --- money ---------------------------------------------------------------------------------
 
-MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
+MULTIPLIERS = {
+    "k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
+    "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
+}  # fmt: skip
 CURRENCY_WORDS = (
-    r"(?:usd|us\$|\$|dollars?|kes|ksh|kshs|shillings?|bob|£|gbp|pounds?|€|eur|euros?|ngn|naira|₦|"
+    # "Kenya shillings", "US dollars", "KSh." name the currency as well as "KES" does
+    r"(?:(?:kenya|uganda|tanzania)n?\s+shillings?|us\s+dollars?|"
+    r"usd|us\$|\$|dollars?|kes|kshs?\.|ksh|kshs|shillings?|bob|£|gbp|pounds?|€|eur|euros?|ngn|"
+    r"naira|₦|"
     # "R" alone is the rand only right before a figure ("R1m", "R 400k"), never a word's last letter
     r"zar|rands?|(?<![a-z])r(?=\s?\d)|aed|dirhams?|ugx|tzs|rwf|etb|birr|ghs|cedis?|cad|aud|inr|"
     r"rupees?)"
@@ -83,7 +89,9 @@ NUMBER_WORD_RE = re.compile(
 )
 AMOUNT_RE = re.compile(
     r"(?P<cur>" + CURRENCY_WORDS + r")?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
-    r"(?P<mult>k|m|mn|thousand|grand|million)?\b\s?(?P<cur2>" + CURRENCY_WORDS + r")?",
+    r"(?P<mult>k|m|mn|thousand|grand|million|lakhs?|lac|crores?)?\b\s?(?P<cur2>"
+    + CURRENCY_WORDS
+    + r")?",
     re.I,
 )
 
@@ -100,9 +108,14 @@ def _currency(token: str) -> str:
     t = (token or "").lower()
     if not t:
         return ""
-    if t in ("$", "usd", "us$") or t.startswith("dollar"):
+    t = re.sub(r"\s+", " ", t).rstrip(".")
+    if t.startswith("uganda"):
+        return "UGX"
+    if t.startswith("tanzania"):
+        return "TZS"
+    if t in ("$", "usd", "us$") or t.startswith(("dollar", "us dollar")):
         return "USD"
-    if t in ("kes", "ksh", "kshs", "bob") or t.startswith("shilling"):
+    if t in ("kes", "ksh", "kshs", "bob") or t.startswith(("shilling", "kenya")):
         return "KES"
     for code, words in (("NGN", ("ngn", "naira", "₦")), ("ZAR", ("zar", "rand")),
                         ("AED", ("aed", "dirham")), ("ETB", ("etb", "birr")),
@@ -133,11 +146,23 @@ def words_to_digits(text: str) -> str:
     return NUMBER_WORD_RE.sub(repl, text)
 
 
+# Amounts said as fractions or rough multiples of a round number.
+VAGUE_AMOUNTS = {
+    r"\b(?:a )?quarter (?:of )?a million\b": "250000", r"\bhalf (?:of )?a million\b": "500000",
+    r"\b(?:a )?couple (?:of )?hundred (?=thousand|k\b|grand)": "200 ",
+    r"\b(?:a )?few hundred (?=thousand|k\b|grand)": "300 ",
+    r"\bhalf a mil(?:lion)?\b": "500000", r"\ba million\b": "1000000",
+}  # fmt: skip
+
+
 def find_money(text: str) -> list[Money]:
     """Amounts and ranges of money ("$15k-50k", "KES 2.5M", "twenty thousand dollars")."""
     from price_parser import Price
 
-    text = words_to_digits(text or "")
+    text = text or ""
+    for vague, amount in VAGUE_AMOUNTS.items():
+        text = re.sub(vague, amount, text, flags=re.I)
+    text = words_to_digits(text)
     text = EMAIL_CANDIDATE.sub(" ", text)
     text = SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), text)
     amounts: list[tuple[int, int, float, str, bool, float]] = []

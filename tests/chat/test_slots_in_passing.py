@@ -286,3 +286,55 @@ def test_a_phone_numbers_digits_are_no_budget():
     found = slots.extract("Ama Owusu, +233 20 765 4321, SikaPay Ltd")
     assert found.get("phone") == "+233207654321"
     assert "budget" not in found  # nor is the "pay" inside a company's name a money word
+
+
+# --- rough and spelled-out amounts and head counts ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "bucket"),
+    [
+        ("We could find a couple hundred thousand dollars.", "100k+"),
+        ("About a quarter of a million rand.", "10k-50k"),
+        ("KSh. 900,000 in total.", "<10k"),
+        ("Roughly 2.4 million Kenya shillings.", "10k-50k"),
+        ("Around 50 million Uganda shillings.", "10k-50k"),
+        ("We have about 15 lakh rupees.", "10k-50k"),
+    ],
+)
+def test_rough_and_named_currency_amounts(text, bucket):
+    assert slots.extract(text).get("budget") == bucket
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("We're about a dozen staff.", "11-50"),
+        ("A couple hundred employees across the region.", "51-200"),
+        ("We're roughly 1.2k employees.", "500+"),
+        ("Forty odd staff.", "11-50"),
+        ("Our workforce of 260 is spread over 4 sites.", "201-500"),
+        ("Tuko watu ishirini na nane.", "11-50"),
+    ],
+)
+def test_rough_and_spelled_out_head_counts(text, size):
+    assert slots.extract(text).get("company_size") == size
+
+
+def test_hundreds_of_customers_are_no_head_count():
+    assert "company_size" not in slots.extract("We serve hundreds of customers a day.")
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        ("We're a tour operator out of Arusha.", "hospitality"),
+        ("We export fresh produce to Europe.", "agriculture"),
+        ("We run a used-car dealership.", "retail"),
+        ("A dental practice with four chairs.", "healthcare"),
+        ("We're a polytechnic in Nyeri.", "education"),
+        ("A small forex bureau in town.", "fintech"),
+    ],
+)
+def test_more_words_for_the_known_industries(text, industry):
+    assert slots.extract(text).get("industry") == industry
