@@ -89,8 +89,11 @@ EVIDENCE = re.compile(
     r"how (much|many|well|fast)\b.*\b(drop|fall|fell|cut|save|saved|improve|reduce|grow)",
     re.I,
 )
-# Students, researchers and job seekers are helped, never qualified as buyers.
-NON_BUYER_ROLE = re.compile(r"\b(student|researcher|intern|job ?seeker|graduate)\b", re.I)
+# Students, researchers, reporters and job seekers are helped, never qualified as buyers.
+NON_BUYER_ROLE = re.compile(
+    r"\b(student|researcher|intern|job ?seeker|graduate|reporter|journalist|correspondent)\b",
+    re.I,
+)
 HOSTILE_RE = re.compile(r"useless|overcharge|rip.?off|scam|stupid|waste of time|slow", re.I)
 OFF_TOPIC_RE = re.compile(r"mvua|weather|football|harambee stars|walishinda|recipe|joke", re.I)
 REPLY_PROMISE = (

@@ -53,6 +53,11 @@ USD_PER = {
     "USD": 1.0, "": 1.0, "KES": 1 / 129, "GBP": 1.27, "EUR": 1.08, "NGN": 1 / 1550,
     "ZAR": 1 / 18, "AED": 0.27, "UGX": 1 / 3700, "TZS": 1 / 2600, "RWF": 1 / 1400,
     "ETB": 1 / 130, "GHS": 1 / 15, "CAD": 0.73, "AUD": 0.65, "INR": 1 / 84,
+    # more African currencies (approximate mid-2025): Zambian kwacha, Egyptian pound,
+    # Malawian kwacha, CFA franc (XOF/XAF, pegged to the euro), Congolese franc, Botswana
+    # pula, Moroccan dirham, Mozambican metical, Namibian dollar (pegged to the rand)
+    "ZMW": 1 / 27, "EGP": 1 / 50, "MWK": 1 / 1730, "XOF": 1 / 600, "XAF": 1 / 600,
+    "CDF": 1 / 2850, "BWP": 1 / 13.5, "MAD": 1 / 9.2, "MZN": 1 / 64, "NAD": 1 / 18,
 }  # fmt: skip
 REGION_OF_TZ = {
     "Africa/Nairobi": "KE", "Africa/Kampala": "UG", "Africa/Dar_es_Salaam": "TZ",
@@ -70,7 +75,8 @@ HEADCOUNT_WORDS = (
 )
 BUDGET_CONTEXT = re.compile(
     r"budget|bajeti|spend|invest|afford|\$|usd|dollars?|kes|ksh|shillings?|£|€|naira|₦|ngn|zar|"
-    r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|bob\b|grant|can go up to|pounds?\b|"
+    r"rand|aed|dirham|ugx|tzs|rwf|etb|birr|ghs|cedi|kwacha|zmw|mwk|egp|francs?\b|cfa|pula\b|"
+    r"bob\b|grant|can go up to|pounds?\b|"
     r"euros?\b|gbp|eur\b|allocat|(set|put) aside|earmark|thinking (about|around|of)|\bpay\b|"
     r"\b(four|five|six|seven|[4-7])[\s-]figures?|\b(laki|milioni|elfu|lakhs?|crores?|rupees?)\b",
     re.I,
@@ -79,6 +85,7 @@ PRICE_QUESTION = re.compile(r"\b(cost|price|pricing|charge|how much|fee)s?\b", r
 TIMELINE_CONTEXT = re.compile(
     r"\b(live|launch|start|begin|kick ?off|running|go.?live|deploy|roll ?out|deadline|"
     r"implement|timeline|tender|in place|tuanze|kuanza)\b|"
+    r"\b(weeks?|months?|years?) (from now|from today|out|away)\b|"
     r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+(?:\s*(?:-|to)\s*\d+)? ){0,3}(weeks?|wks?|"
     r"months?|quarters?|years?|"
     r"q[1-4])\b|"
@@ -95,6 +102,13 @@ TIME_UNIT = re.compile(
     r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
     r"oct|nov|dec|20\d\d|new year|christmas|xmas|easter|holidays|festive season|financial year|"
     r"fiscal year|fy)\b",
+    re.I,
+)
+# A message that is only a stretch of time ("2 months", "maybe 6 weeks", "in about 3
+# months"): nothing but a timeline reads that way, whatever we asked last.
+BARE_DURATION = re.compile(
+    r"^\W*(?:(?:maybe|probably|about|around|roughly|approx\w*|like|in|within|say|~)\s*)*"
+    r"\d+(?:\.\d+)?(?:\s*(?:-|to|or)\s*\d+)?\s*(?:weeks|months|years)\W*$",
     re.I,
 )
 # "any morning next week": a part of the day names a meeting, never a launch
@@ -325,7 +339,8 @@ NOT_URGENT = re.compile(
 )
 NO_RUSH = re.compile(
     r"no rush|no hurry|not in a hurry|in no (rush|hurry)|no timeline|no deadline|no (fixed|set|"
-    r"firm) (date|deadline|timeline)|not sure when|someday|^\W*whenever\b|whenever (you|it'?s|"
+    r"firm) (date|deadline|timeline)|not in a rush|not sure when|someday|^\W*whenever\b|"
+    r"whenever (you|it'?s|"
     r"is) (ready|convenient|possible)|next year or later|long.?term",
     re.I,
 )
@@ -353,6 +368,7 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
         months = horizon_months(t) if TIME_UNIT.search(t) else None
         return _bucket_months(months) if months is not None else "12mo+"
     t = re.sub(r"\bby the way\b", " ", t)
+    asked = asked or bool(BARE_DURATION.match(t))
     if not TIME_UNIT.search(t) or (not asked and not TIMELINE_CONTEXT.search(t)):
         return None
     # "over the next four months … I'd want to talk about it": a meeting word in another
@@ -485,7 +501,8 @@ def extract_company_size(text: str) -> str | None:
     # Swahili: "wafanyakazi 70" (staff), "tuko watu 25" (we are 25 people), "employees ni 260"
     t = re.sub(r"\b(wafanyakazi|watu)\b", "staff", t, flags=re.I)
     t = re.sub(r"\b(staff|employees|headcount)\s+ni\b", r"\1 is", t, flags=re.I)
-    t = re.sub(r"\b(kama|takriban|karibu)\s+(?=\d)", "about ", t, flags=re.I)  # "kama 28"
+    # "kama 28", "wapatao 120" (about 120)
+    t = re.sub(r"\b(kama|takriban|karibu|wapatao|hivi)\s+(?=\d)", "about ", t, flags=re.I)
     # "260 not 60", "not 60 but 260": a number taken back is not the headcount
     t = re.sub(r"\b(not|instead of|rather than)\s+\d[\d,]*\b", " ", t, flags=re.I)
     # "35 riders + 8 office staff": everyone counted together

@@ -19,8 +19,16 @@ from chat.vocabulary import (
 )
 
 COMPANY_WORD = r"[A-Z][\w&'\-]*"
+COMPANY_NAME = COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&)){0,4}"
+# Occupations that say who employs the visitor when followed by "with"/"at": "a reporter
+# with TechCabal", "a student at Strathmore", "a consultant for Acme".
+PERSON_ROLE = (
+    r"reporter|journalist|writer|editor|correspondent|producer|student|researcher|analyst|"
+    r"consultant|engineer|developer|lecturer|intern|partner|associate|doctor|nurse|teacher"
+)
 COMPANY_RE = re.compile(
     r"(?i:\bwork (?:at|for)|\bi'?m (?:\w+ )?(?:at|with|from)|\bwe are|\bwe'?re|\bcompany is|"
+    r"\bsisi ni|\ba (?:" + PERSON_ROLE + r") (?:with|at|for)|"
     r"\bcompany'?s|\bcalled|\bfrom|\bat|\bof|\bjoin(?:ed)?|\bfor|\bwa)\s*,?\s*(?:the\s+)?"
     r"(" + COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&|(?:of|and|for)(?=\s+[A-Z])))*)"
 )
@@ -30,6 +38,13 @@ COMPANY_RE = re.compile(
 DEPARTMENT_CUE = re.compile(
     r"(?i:\b(?:head|vp|vice president|director|manager|lead|chief|officer|dean) (?:of|for)"
     r"|\bi (?:head|lead|run|manage|oversee))\s+(?:the\s+)?$"
+)
+
+
+# "we are UK-registered", "we're Nairobi-based": a hyphenated adjective, not a name
+ADJECTIVE_WORD = re.compile(
+    r"[\w&']+-(?:based|registered|owned|listed|headquartered|focused|funded|led|run|founded)",
+    re.I,
 )
 
 
@@ -48,9 +63,80 @@ def _placed_company(words: list[str]) -> bool:
     return len(words) >= 2 and any(BUSINESS_NOUN.fullmatch(w) for w in words[1:])
 
 
+# "…, Pesa Haraka, 70 staff": after "we're a digital lender," the name as an appositive
+APPOSITIVE = re.compile(
+    r"\b(?i:we(?:'?re| are)\s+an?\s+[a-z][a-z \-]{1,40}),\s+(" + COMPANY_NAME + r")(?=\s*[,.;]|$)"
+)
+# "RemitLane, NYC-based remittance company, we …": the message opens with the name and a
+# description of it ending in a business noun
+OPENING_NAME = re.compile(
+    r"^\W*(" + COMPANY_NAME + r"),\s+(?i:(?:an?\s+)?[\w\- ]{0,40}?\b(?:company|firm|startup|"
+    r"business|provider|platform|lender|bank|agency|group|brand|chain|operator|manufacturer|"
+    r"exporter|importer|retailer|distributor|school|hospital|clinic|ngo|charity))\b"
+)
+# "the Addis Ababa City Revenue Bureau is studying …": a public body as the sentence subject
+PUBLIC_BODY = re.compile(
+    r"\b[Tt]he\s+((?:[A-Z][\w&'\-]*\s+){1,6}(?:Bureau|Authority|Ministry|Agency|Commission|"
+    r"Council|Board|Directorate|Department|Institute|Corporation)(?:\s+of(?:\s+[A-Z][\w'\-]*)+)?)"
+    r"\s+(?:is|are|has|have|was|would|will|wants?|plans?|intends?|seeks?|needs?)\b"
+)
+# "lab is Afya Bora Diagnostics", "clinic is …": a kind of business as a label
+KIND_LABEL = re.compile(
+    r"(?i:\b(?:lab|clinic|school|shop|store|hospital|hotel|restaurant|startup|firm|brand|"
+    r"agency|ngo|sacco|employer))\s+(?:is|ni|:)\s+(" + COMPANY_NAME + r")(?=\s*[,.;!]|$)"
+)
+# "… Busoga Grain Millers no sorry its Busoga Agro Millers": the name after a correction
+CORRECTED = re.compile(
+    r"(?i:\b(?:no,?\s+)?(?:sorry|i mean|i meant|correction|rather|actually)"
+    r"(?:[,:]?\s+(?:i mean|i meant|actually))?)[,:]?\s+"
+    r"(?i:(?:it'?s|its|it is|we'?re|we are|the company is|company is)\s+)?(" + COMPANY_NAME + r")"
+)
+
+
+def _trimmed(name: str) -> list[str]:
+    """The words of a name less a trailing pronoun or weekday ("Busoga Agro Millers I")."""
+    words = name.split()
+    while words and (words[-1] in NOT_COMPANY_FIRST or words[-1] in WEEKDAY_WORDS):
+        words.pop()
+    return words
+
+
+def _corrected(text: str) -> str | None:
+    """The name given after a correction in a message that names a company before it."""
+    for m in CORRECTED.finditer(text):
+        words = _trimmed(m.group(1))
+        if not words or words[0] in NOT_COMPANY_FIRST or TITLE_RE.fullmatch(" ".join(words)):
+            continue
+        before = text[: m.start()]
+        if re.search(r"(?i:\bcompany|\bbusiness|\bwe'?re|\bwe are|\bsisi ni)", before):
+            return " ".join(words)
+    return None
+
+
+def _framed_company(text: str) -> str | None:
+    """A company named by the shape of the sentence around it rather than a cue word: an
+    appositive after "we're a …,", an opening name with its description, a public body as
+    the subject, or a kind of business as a label ("lab is …")."""
+    for pattern in (APPOSITIVE, OPENING_NAME, PUBLIC_BODY, KIND_LABEL):
+        m = pattern.search(text)
+        if not m:
+            continue
+        words = _trimmed(m.group(1))
+        if not words or words[0] in NOT_COMPANY_FIRST or words[0] in KNOWN_TOOLS:
+            continue
+        if TITLE_RE.fullmatch(" ".join(words)):
+            continue
+        if words[0] in PLACES and not _placed_company(words) and pattern is not PUBLIC_BODY:
+            continue
+        return " ".join(words)
+    return None
+
+
 def extract_company(text: str, asked: bool = False) -> str | None:
     """The visitor's company as typed, legal suffix kept ("Polypak Kenya Ltd"): after "at",
     "of", "we're", "company is", or right after a job title ("CEO, Shamba Fresh Exporters")."""
+    if name := _corrected(text) or _framed_company(text):
+        return name
     candidates: list[str] = []
     for m in COMPANY_RE.finditer(text):
         name = m.group(1).strip()
@@ -63,7 +149,7 @@ def extract_company(text: str, asked: bool = False) -> str | None:
             continue
         if not words or (words[0] in NOT_COMPANY_FIRST and words[0] not in PLACES):
             continue
-        if words[0] in KNOWN_TOOLS:
+        if words[0] in KNOWN_TOOLS or ADJECTIVE_WORD.fullmatch(name):
             continue
         if DEPARTMENT_CUE.search(text[: m.start(1)]):  # "Head of Credit", "I head CX at"
             continue
@@ -75,7 +161,10 @@ def extract_company(text: str, asked: bool = False) -> str | None:
         if doubtful and not re.search(r"\b(at|of|we'?re|we are)\s+" + re.escape(name), text):
             continue
         cue = m.group(0)[: m.start(1) - m.start()].strip(" ,").lower()
-        strong = bool(re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m", cue))
+        strong = bool(
+            re.search(r"we'?re|we are|company|called|work|\bat\b|i'?m|sisi|with|\bfor\b", cue)
+            and not re.fullmatch(r"with|for", cue)
+        )
         candidates.append((strong, name))
     m = re.search(
         r"\b(?:company|business|organi[sz]ation)(?: name)?(?: is|:)\s+"

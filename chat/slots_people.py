@@ -20,8 +20,8 @@ from chat.vocabulary import (
 
 def extract_industry(text: str) -> str | None:
     """The visitor's industry (first match in :data:`INDUSTRIES`' order); a body named
-    "... Authority" ("Kenya Ports Authority") is a public one."""
-    if re.search(r"\b[A-Z][\w&\-]+ Authority\b", text):
+    "... Authority", "... Bureau" or "... Ministry" ("Kenya Ports Authority") is a public one."""
+    if re.search(r"\b[A-Z][\w&\-]+ (?:Authority|Bureau|Ministry|Commission)\b", text):
         return "government"
     # "Irembo Labs", "Kilele Lab": a name's last word, not a laboratory
     t = re.sub(r"\b[A-Z][\w&'\-]* Labs?\b", " ", text).lower()
@@ -52,7 +52,7 @@ TITLE_RE = re.compile(
     r"administrator|executive|supervisor)|"
     r"(?:managing |executive |technical )?director|(?<!line )manager|"
     r"customer care agent|support agent|(?:msc|phd|mba|university) student|student|researcher|"
-    r"intern|trainee|attach(?:é|e)e|"
+    r"intern|trainee|attach(?:é|e)e|reporter|journalist|correspondent|"
     r"(?:software |data |ml )?(?:engineer|(?<!property )(?<!estate )developer|dev|scientist|"
     r"analyst)|"
     r"consultant)\b",
@@ -64,7 +64,7 @@ AUTHORITY_OF_TITLE = [
      r"president|director|\bvp\b|vice president|head", "decision_maker"),
     (r"manager|lead|officer|coordinator", "influencer"),
     (r"agent|engineer|developer|\bdev\b|scientist|analyst|specialist|student|researcher|"
-     r"intern|trainee|attach|"
+     r"intern|trainee|attach|reporter|journalist|correspondent|"
      r"consultant",
      "user"),
 ]  # fmt: skip
@@ -87,6 +87,14 @@ SOMEONE_SPEAKS = re.compile(
     r"approved|approves|decided|decides|signed|signs|agreed|agrees|thinks|thought|insists|"
     r"insisted|mentioned|suggested|suggests|confirmed|confirms|needs|needed|gave|gives|"
     r"is (?:ok|okay|fine|happy)|'s (?:ok|okay|fine|happy))\b",
+    re.I,
+)
+
+
+# "I'm doing my MSc thesis on …": one's own coursework makes one a student
+STUDY_WORK = re.compile(
+    r"\bmy (?:(?:msc|phd|masters?|mba|bsc|final[- ]year|undergrad\w*)\s+)?(?:thesis|"
+    r"dissertation|research project|school project|class project|coursework|capstone)\b",
     re.I,
 )
 
@@ -128,6 +136,8 @@ def extract_role(text: str) -> tuple[str, str] | None:
     ):
         area = re.sub(r"^(the|our) ", "", m.group(1).strip(), flags=re.I)
         return f"Head of {area}", "decision_maker"
+    if STUDY_WORK.search(text):
+        return "student", "user"
     return None
 
 
@@ -286,11 +296,13 @@ NOT_NAMES = {
     "not", "currently", "working", "trying", "based", "responsible", "happy", "good", "fine",
     "convinced", "sorry", "thinking", "ready", "only", "really", "also", "still", "head",
     "owner", "founder", "ceo", "cto", "coo", "it", "ict", "marketing", "so", "afraid",
+    # a rank before a function ("I'm VP Risk", "I'm SVP Ops"): a title, not a name
+    "vp", "svp", "evp", "avp", "cfo", "cio", "cmo", "director", "manager", "chief", "senior",
 }  # fmt: skip
 NAME_LEAD = re.compile(
     r"(?i:\bmy name is|(?<!company )(?<!business )(?:\bname'?s|\bname is|\bname:)|\bi'?m|\bi am|"
     r"\bthis is|\bcall me|"
-    r"\bmimi ni|\bnaitwa|\bninaitwa|\bjina langu ni|\bit'?s)\s+"
+    r"\bmimi ni|\bnaitwa|\bninaitwa|\bjina langu ni|\bjina ni|\bit'?s)\s+"
     r"((?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][\w'\-]+"
     r"(?:\s+[A-Z][\w'\-]+){0,2})",
 )
@@ -336,7 +348,7 @@ def extract_name(text: str, asked: bool = False) -> str | None:
 # otieno", "naitwa wanjiru kamau"): the words up to a comma, a full stop or a plain word.
 NAME_STOP = r"(?:and|from|at|of|with|here|na|wa|kutoka|i|im|i'm|email|phone|company|but|so)\b"
 LOWER_NAME = re.compile(
-    r"(?i:\bmy name is|\bmy name'?s|\bnaitwa|\bninaitwa|\bjina langu ni)\s+"
+    r"(?i:\bmy name is|\bmy name'?s|\bnaitwa|\bninaitwa|\bjina langu ni|\bjina ni)\s+"
     r"((?!" + NAME_STOP + r")[a-z][a-z'\-]+(?:\s+(?!" + NAME_STOP + r")[a-z][a-z'\-]+){0,2})"
     r"(?=\s*(?:[,.;!?]|$)|\s+" + NAME_STOP + r")"
 )

@@ -53,7 +53,7 @@ INDUSTRIES = {
     r"warehousing|clearing (?:and|&) forwarding|clearing agen|forwarding agen|customs (?:broker|"
     r"clearing|agen)|container (?:depot|terminal|freight|shipping|haulage|yard)",
     "education": r"education|edtech|schools?\b|university|e-?learning|college|polytechnic|"
-    r"\btvet\b|kindergarten|training institute",
+    r"\btvet\b|kindergarten|training institute|academies\b|\bshule\b|\bwalimu\b|\bwanafunzi\b",
     "ngo": r"\bngo\b|non-?profit|foundation\b|charity|donor",
     "manufacturing": r"manufactur|factory|factories|cement|packaging|plant\b|fabricat|"
     r"\bwe (make|produce|manufacture)\b|\b(rolling|steel|paper|textile) mills?\b|"
@@ -116,7 +116,9 @@ AUTHORITY_PHRASES = [
      r"sign|approve)|"
      r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)|"
      # "mimi ndiye mwenye duka" (I own the shop), "mimi ni mmiliki" (I am the owner)
-     r"\bmimi ndiye (?:mwenye|mmiliki|boss|mkurugenzi)|\bmimi ni (?:mmiliki|mwenye)",
+     r"\bmimi ndiye (?:mwenye|mmiliki|boss|mkurugenzi)|\bmimi ni (?:mmiliki|mwenye)|"
+     # "uamuzi ni wangu" (the decision is mine), "ni uamuzi wangu" (it's my decision)
+     r"\buamuzi ni wangu\b|\bni uamuzi wangu\b",
      "decision_maker"),
     (r"i'?d (just )?be (the one )?using it|not buying it|just a user|i'?d be the one using|"
      # one of those who work in it ("one of the clerks who'll use it daily"), or using it

@@ -153,6 +153,17 @@ ROLE_WORDS = re.compile(
 )
 
 
+def _chatter(part: str) -> bool:
+    """A part that opens with an acknowledgement and names nothing ("sawa nitakuja", "ok
+    see you then", "Great, thanks"): talk around the list, not a company or a role."""
+    words = part.split()
+    return (
+        len(words) > 1
+        and words[0].lower().strip(",") in ACK_WORDS
+        and not any(w[:1].isupper() for w in words[1:])
+    )
+
+
 def _listed(text: str, found: dict[str, str], open_fields: list[str]) -> dict[str, str]:
     """A list typed in one go ("jo mwangi, jo@x.co, shamba tech, product lead"): the short
     parts no parser claimed fill the open free-text fields (company, role), a part with a
@@ -166,7 +177,7 @@ def _listed(text: str, found: dict[str, str], open_fields: list[str]) -> dict[st
         if p and "@" not in p and "?" not in p and len(p.split()) <= 5
         and not REGISTER_RE.search(p) and p.lower() not in claimed
         and not re.search(r"\d{4}", p) and p.lower() not in ACK_WORDS
-        and not HEAD_COUNT.search(p)
+        and not HEAD_COUNT.search(p) and not _chatter(p)
     ]  # fmt: skip
     fields = [f for f in open_fields if f in ("company", "role") and not found.get(f)]
     out: dict[str, str] = {}

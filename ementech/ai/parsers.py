@@ -65,7 +65,10 @@ MULTIPLIERS = {
 }  # fmt: skip
 CURRENCY_WORDS = (
     # "Kenya shillings", "US dollars", "KSh." name the currency as well as "KES" does
-    r"(?:(?:kenya|uganda|tanzania)n?\s+shillings?|us\s+dollars?|"
+    r"(?:(?:kenya|uganda|tanzania)n?\s+shillings?|us\s+dollars?|egyptian\s+pounds?|"
+    r"(?:zambian?|malawi(?:an)?)\s+kwacha|kwacha|zmw|mwk|egp|e£|"
+    r"(?:rwandan?|congolese|cfa)\s+francs?|f?cfa|xof|xaf|cdf|bwp|pula|moroccan\s+dirhams?|mzn|meticais|"
+    r"metical|nad|namibian\s+dollars?|"
     r"usd|us\$|\$|dollars?|kes|kshs?\.|ksh|kshs|shillings?|bob|£|gbp|pounds?|€|eur|euros?|ngn|"
     r"naira|₦|"
     # "R" alone is the rand only right before a figure ("R1m", "R 400k"), never a word's last letter
@@ -104,6 +107,17 @@ class Money:
     explicit: bool  # a currency, a multiplier or a money word made it clearly money
 
 
+# Currencies read by the first letters of what the visitor typed, checked before the generic
+# "pounds" (GBP) and "dollars" (USD): "Egyptian pounds" are EGP, "Namibian dollars" NAD.
+AFRICAN_CURRENCY_STARTS = (
+    ("EGP", ("egyptian", "egp", "e£")), ("MWK", ("malawi", "mwk")),
+    ("ZMW", ("zambia", "zmw", "kwacha")), ("RWF", ("rwanda", "rwf")),
+    ("CDF", ("congolese", "cdf")), ("XOF", ("cfa", "fcfa", "xof", "xaf")),
+    ("BWP", ("bwp", "pula")), ("MAD", ("moroccan",)), ("MZN", ("mzn", "metical", "meticais")),
+    ("NAD", ("namibia", "nad")),
+)  # fmt: skip
+
+
 def _currency(token: str) -> str:
     t = (token or "").lower()
     if not t:
@@ -113,6 +127,9 @@ def _currency(token: str) -> str:
         return "UGX"
     if t.startswith("tanzania"):
         return "TZS"
+    for code, starts in AFRICAN_CURRENCY_STARTS:  # before "pound", "dollar", "kwacha"
+        if t.startswith(starts):
+            return code
     if t in ("$", "usd", "us$") or t.startswith(("dollar", "us dollar")):
         return "USD"
     if t in ("kes", "ksh", "kshs", "bob") or t.startswith(("shilling", "kenya")):
