@@ -13,7 +13,7 @@ import time_machine
 
 from chat import slots
 from chat.meeting_time import slot_preference
-from chat.slots_people import authority_stated
+from chat.slots_authority import authority_stated
 from ementech.ai.parsers import horizon_months
 
 NOW = dt.datetime(2026, 12, 4, 10, 0)
