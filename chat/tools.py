@@ -244,7 +244,7 @@ def _save_lead(conversation: Conversation, call: ToolCall, ip: str) -> ToolOutco
     result: dict[str, Any] = {"accepted": {}, "saved": True, "held": None}
     if args:
         result = conversation_store_profile(conversation=conversation, values=args, ip=ip)
-        if before and email and email != before:  # no lead yet, or only a claim
+        if before and "email" in args and email != before:  # no lead yet, or only a claim
             result["email_corrected"] = email
     if correction is not None:
         result.update(

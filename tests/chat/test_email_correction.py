@@ -59,6 +59,10 @@ def test_a_lead_the_conversation_did_not_create_keeps_its_address_and_sales_is_a
         reply = _say(conv, "Please use wambui.k@jikoni.africa from now on")
     assert Lead.objects.get(pk=conv.lead_id).email == "wambui@jikoni.africa"
     assert "wambui@jikoni.africa" in reply and "colleague" in reply, reply
+    # With something else said in the same message, the reply still says the truth.
+    reply = _say(conv, "I'm the head of procurement, and write to wambui.k@jikoni.africa")
+    assert "changed your email" not in reply and "colleague" in reply, reply
+    assert Lead.objects.get(pk=conv.lead_id).email == "wambui@jikoni.africa"
     notes = SalesNotification.objects.filter(kind="chat_email_change")
     assert notes.count() == 1 and notes.get().data["email"] == "wambui.k@jikoni.africa"
 
