@@ -40,6 +40,7 @@ from content.services.knowledge_sources import (
     all_source_keys,
     indexable_page_models,
     source_document,
+    source_documents,
 )
 
 __all__ = [
@@ -69,5 +70,6 @@ __all__ = [
     "knowledge_remove",
     "link_max_age",
     "source_document",
+    "source_documents",
     "subject_key_for",
 ]

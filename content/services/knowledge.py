@@ -15,7 +15,7 @@ from django.db import transaction
 from content.services.knowledge_sources import (
     SourceDocument,
     all_source_keys,
-    source_document,
+    source_documents,
 )
 from ementech.ai import config as ai_config
 from ementech.ai.vectors import VectorRecord
@@ -76,27 +76,31 @@ class _Prepared:
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _prepare(source_keys: list[str], embedder) -> list[_Prepared]:
-    """Read and chunk each source, then embed every chunk not stored yet in one batch
-    across all of them (similar lengths batch together; one call instead of one per
-    page). Runs outside any transaction: a remote embedder is a network call."""
+def _prepare(source_keys: list[str], embedder, *, reuse: bool = True) -> list[_Prepared]:
+    """Read and chunk each source, then embed every chunk not stored yet (every chunk when
+    not ``reuse``: a rebuild) in one batch across all of them (similar lengths batch
+    together; one call instead of one per page). Runs outside any transaction: a remote
+    embedder is a network call."""
     from content.models import ContentChunk
     from content.text import chunk_params, chunk_sections
 
     size, overlap = chunk_params(embedder.max_tokens)
     prepared = []
-    for key in source_keys:
-        document = source_document(key)
+    for key, document in zip(source_keys, source_documents(source_keys), strict=True):
         chunks = (
             chunk_sections(document.title, document.sections, max_tokens=size, overlap=overlap)
             if document is not None
             else []
         )
         prepared.append(_Prepared(key, document, chunks))
-    stored = set(
-        ContentChunk.objects.filter(
-            model_name=embedder.model_name, source_key__in=source_keys
-        ).values_list("source_key", "content_hash")
+    stored = (
+        set(
+            ContentChunk.objects.filter(
+                model_name=embedder.model_name, source_key__in=source_keys
+            ).values_list("source_key", "content_hash")
+        )
+        if reuse
+        else set()
     )
     todo = [
         (item, chunk)
@@ -115,89 +119,125 @@ def knowledge_ingest(*, source_key: str, model: str | None = None) -> IngestResu
     """Chunk, embed (only chunks whose text changed) and store ``source_key``; remove it
     from the index when it is no longer published."""
     embedder = ai_config.get_embedder(model)
-    (item,) = _prepare([source_key], embedder)
-    return _store(item, embedder, bump=True)
+    (result,) = _store(_prepare([source_key], embedder), embedder, bump=True)
+    return result
 
 
-def _store(item: _Prepared, embedder, *, bump: bool) -> IngestResult:
-    """Write one prepared source's chunks in a transaction; the remote index (a network
-    call) is updated after the commit. ``bump`` announces the change to every process."""
+def _store(items: list[_Prepared], embedder, *, bump: bool) -> list[IngestResult]:
+    """Write prepared sources' chunks in one transaction (one lock, one delete, one insert
+    for the lot); the remote index (a network call) is updated after the commit. ``bump``
+    announces a change to every process. A source no longer published is removed."""
     from content.knowledge import bump_version
     from content.models import ContentChunk
 
-    if item.document is None:
-        return knowledge_remove(source_key=item.source_key, model=embedder.model_name)
-    document, chunks, source_key = item.document, item.chunks, item.source_key
+    results: dict[str, IngestResult] = {}
+    live = [item for item in items if item.document is not None]
+    for item in items:
+        if item.document is None:
+            results[item.source_key] = knowledge_remove(
+                source_key=item.source_key, model=embedder.model_name
+            )
+    keys = [item.source_key for item in live]
     with transaction.atomic():
-        existing = {
-            row.content_hash: row
-            for row in ContentChunk.objects.select_for_update().filter(
-                model_name=embedder.model_name, source_key=source_key
-            )
-        }
-        fresh = [c for c in chunks if c.content_hash not in existing]
-        # A concurrent change may have removed rows read as stored when preparing.
-        late = [c for c in fresh if c.content_hash not in item.vectors]
-        if late:
-            item.vectors.update(
-                zip(
-                    [c.content_hash for c in late],
-                    embedder.embed([c.text for c in late]),
-                    strict=True,
-                )
-            )
-        new_vectors = {c.content_hash: item.vectors[c.content_hash] for c in fresh}
-        rows = []
-        for chunk in chunks:
-            old = existing.get(chunk.content_hash)
-            blob = bytes(old.embedding) if old is not None else new_vectors[chunk.content_hash]
-            blob = blob if isinstance(blob, bytes) else np.asarray(blob, np.float32).tobytes()
-            rows.append(
-                ContentChunk(
-                    source_key=source_key,
-                    page_id=document.page_id,
-                    chunk_index=chunk.index,
-                    vector_id=_vector_id(source_key, chunk.content_hash),
-                    content_type=document.content_type,
-                    title=document.title[:255],
-                    url=document.url[:500],
-                    text=chunk.text,
-                    content_hash=chunk.content_hash,
-                    industry=document.industry,
-                    difficulty=document.difficulty,
-                    is_gated=document.is_gated,
-                    model_name=embedder.model_name,
-                    dimension=embedder.dimension,
-                    embedding=blob,
-                )
-            )
-        kept = {c.content_hash for c in chunks}
-        stale = [row.vector_id for h, row in existing.items() if h not in kept]
-        metadata_changed = any(
-            (old.url, old.title, old.industry, old.difficulty, old.is_gated, old.chunk_index)
-            != (row.url, row.title, row.industry, row.difficulty, row.is_gated, row.chunk_index)
-            for row in rows
-            if (old := existing.get(row.content_hash)) is not None
-        )
-        ContentChunk.objects.filter(model_name=embedder.model_name, source_key=source_key).delete()
+        existing: dict[str, dict] = {key: {} for key in keys}
+        for row in ContentChunk.objects.select_for_update().filter(
+            model_name=embedder.model_name, source_key__in=keys
+        ):
+            existing[row.source_key][row.content_hash] = row
+        _embed_late(live, existing, embedder)
+        rows: list = []
+        records: list[VectorRecord] = []
+        stale: list[str] = []
+        for item in live:
+            source_rows, result = _source_rows(item, existing[item.source_key], embedder)
+            results[item.source_key] = result
+            rows += source_rows
+            stale += [
+                row.vector_id
+                for h, row in existing[item.source_key].items()
+                if h not in {c.content_hash for c in item.chunks}
+            ]
+            records += [
+                _record(r)
+                for r in source_rows
+                if r.content_hash in item.vectors or result.relabelled
+            ]
+        ContentChunk.objects.filter(model_name=embedder.model_name, source_key__in=keys).delete()
         ContentChunk.objects.bulk_create(rows)
-        result = IngestResult(
-            source_key=source_key,
-            chunks=len(rows),
-            embedded=len(fresh),
-            reused=len(chunks) - len(fresh),
-            removed=len(stale),
-            relabelled=metadata_changed,
-        )
-        if bump and result.changed:
+        if bump and any(results[key].changed for key in keys):
             bump_version()
         remote = ai_config.get_remote_index(embedder)
-        if remote is not None:
-            changed = [
-                _record(r) for r in rows if r.content_hash in new_vectors or metadata_changed
-            ]
-            transaction.on_commit(lambda: _sync_remote(remote, changed, stale), robust=True)
-    return result
+        if remote is not None and (records or stale):
+            transaction.on_commit(lambda: _sync_remote(remote, records, stale), robust=True)
+    return [results[item.source_key] for item in items]
+
+
+def _embed_late(items: list[_Prepared], existing: dict[str, dict], embedder) -> None:
+    """Embed chunks read as stored when preparing whose rows a concurrent change removed
+    since (rare: normally nothing to do)."""
+    late = [
+        (item, chunk)
+        for item in items
+        for chunk in item.chunks
+        if chunk.content_hash not in existing[item.source_key]
+        and chunk.content_hash not in item.vectors
+    ]
+    if late:
+        vectors = embedder.embed([chunk.text for _, chunk in late])
+        for (item, chunk), vector in zip(late, vectors, strict=True):
+            item.vectors[chunk.content_hash] = vector
+
+
+def _source_rows(item: _Prepared, existing: dict, embedder) -> tuple[list, IngestResult]:
+    """The rows that replace one source's chunks (new vectors where prepared, the stored
+    ones otherwise) and what changed."""
+    from content.models import ContentChunk
+
+    document, chunks, source_key = item.document, item.chunks, item.source_key
+    rows = []
+    for chunk in chunks:
+        vector = item.vectors.get(chunk.content_hash)
+        blob = (
+            np.asarray(vector, np.float32).tobytes()
+            if vector is not None
+            else bytes(existing[chunk.content_hash].embedding)
+        )
+        rows.append(
+            ContentChunk(
+                source_key=source_key,
+                page_id=document.page_id,
+                chunk_index=chunk.index,
+                vector_id=_vector_id(source_key, chunk.content_hash),
+                content_type=document.content_type,
+                title=document.title[:255],
+                url=document.url[:500],
+                text=chunk.text,
+                content_hash=chunk.content_hash,
+                industry=document.industry,
+                difficulty=document.difficulty,
+                is_gated=document.is_gated,
+                model_name=embedder.model_name,
+                dimension=embedder.dimension,
+                embedding=blob,
+            )
+        )
+    kept = {c.content_hash for c in chunks}
+    embedded = sum(1 for c in chunks if c.content_hash in item.vectors)
+    relabelled = any(
+        (old.url, old.title, old.industry, old.difficulty, old.is_gated, old.chunk_index)
+        != (row.url, row.title, row.industry, row.difficulty, row.is_gated, row.chunk_index)
+        for row in rows
+        if (old := existing.get(row.content_hash)) is not None
+    )
+    result = IngestResult(
+        source_key=source_key,
+        chunks=len(rows),
+        embedded=embedded,
+        reused=len(chunks) - embedded,
+        removed=sum(1 for h in existing if h not in kept),
+        relabelled=relabelled,
+    )
+    return rows, result
 
 
 def _sync_remote(remote, records: list[VectorRecord], stale: list[str]) -> None:
@@ -235,23 +275,6 @@ def _record(row) -> VectorRecord:
 INGEST_GROUP = 32
 
 
-def _remove_model_chunks(embedder) -> None:
-    """Drop every chunk of ``embedder``'s model at once (a rebuild); the remote index
-    after the commit."""
-    from content.knowledge import bump_version
-    from content.models import ContentChunk
-
-    with transaction.atomic():
-        rows = ContentChunk.objects.filter(model_name=embedder.model_name)
-        vector_ids = list(rows.values_list("vector_id", flat=True))
-        rows.delete()
-        if vector_ids:
-            bump_version()
-        remote = ai_config.get_remote_index(embedder)
-        if remote is not None and vector_ids:
-            transaction.on_commit(lambda: _sync_remote(remote, [], vector_ids), robust=True)
-
-
 @dataclass
 class ReindexResult:
     sources: int = 0
@@ -269,26 +292,28 @@ def knowledge_reindex(
     progress: Callable[[Iterable], Iterable] | None = None,
 ) -> ReindexResult:
     """Bring the whole index up to date: ingest every source, drop chunks of sources that
-    are gone. ``rebuild`` re-embeds everything (e.g. after switching models)."""
+    are gone. ``rebuild`` re-embeds everything (e.g. after a new model export) in place
+    and announces the new index once, at the end: until then search runs on the old one,
+    never on a half-built one."""
     from content.knowledge import bump_version
     from content.models import ContentChunk
 
     embedder = ai_config.get_embedder(model)
     keys = all_source_keys()
-    if rebuild:
-        _remove_model_chunks(embedder)
     result = ReindexResult()
     iterator = iter(progress(keys) if progress else keys)
     while group := list(itertools.islice(iterator, INGEST_GROUP)):
-        for item in _prepare(group, embedder):
-            outcome = _store(item, embedder, bump=False)
+        outcomes = _store(_prepare(group, embedder, reuse=not rebuild), embedder, bump=False)
+        for outcome in outcomes:
             result.sources += 1
             result.chunks += outcome.chunks
             result.embedded += outcome.embedded
             result.reused += outcome.reused
             result.results.append(outcome)
-        if any(r.changed for r in result.results[-len(group) :]):
-            bump_version()  # one announcement per group, not per page
+        # One announcement per group, not per page; a rebuild announces once at the end:
+        # the old vectors serve until then.
+        if not rebuild and any(r.changed for r in outcomes):
+            bump_version()
     wanted = set(keys)
     orphans = (
         set(
@@ -301,6 +326,8 @@ def knowledge_reindex(
     for source_key in sorted(orphans):
         knowledge_remove(source_key=source_key, model=embedder.model_name)
         result.removed_sources += 1
+    if rebuild and any(r.changed for r in result.results):
+        bump_version()
     return result
 
 

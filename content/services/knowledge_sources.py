@@ -34,82 +34,102 @@ def indexable_page_models() -> tuple[type, ...]:
     return (HomePage, StandardPage, ServicePage, CaseStudyPage, BlogPage, ResourcePage)
 
 
-def _page_document(page_id: int) -> SourceDocument | None:
-    from wagtail.models import Page
+def _page_documents(ids: list[int]) -> dict[int, SourceDocument]:
+    """The live, unrestricted, indexable pages among ``ids``: one query per page type and
+    one for the view restrictions (a restriction on a page covers its subtree)."""
+    from wagtail.models import Page, PageViewRestriction
 
     from content.text import page_sections
 
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None or not page.live:
-        return None
-    page = page.specific
-    if not isinstance(page, indexable_page_models()) or page.get_view_restrictions().exists():
-        return None
-    url = page.get_url() or page.url_path
-    return SourceDocument(
-        source_key=f"page:{page.pk}",
-        page_id=page.pk,
-        title=page.title,
-        url=url,
-        content_type=getattr(page, "content_kind", "page"),
-        sections=page_sections(page),
-        industry=getattr(page, "industry", "") or "",
-        difficulty=getattr(page, "difficulty", "") or "",
-        is_gated=bool(getattr(page, "is_gated", False)),
-    )
+    restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    documents = {}
+    for page in Page.objects.filter(pk__in=ids, live=True).specific():
+        if not isinstance(page, indexable_page_models()) or any(
+            page.path.startswith(path) for path in restricted
+        ):
+            continue
+        documents[page.pk] = SourceDocument(
+            source_key=f"page:{page.pk}",
+            page_id=page.pk,
+            title=page.title,
+            url=page.get_url() or page.url_path,
+            content_type=getattr(page, "content_kind", "page"),
+            sections=page_sections(page),
+            industry=getattr(page, "industry", "") or "",
+            difficulty=getattr(page, "difficulty", "") or "",
+            is_gated=bool(getattr(page, "is_gated", False)),
+        )
+    return documents
 
 
-def _faq_document(faq_id: int) -> SourceDocument | None:
+def _faq_documents(ids: list[int]) -> dict[int, SourceDocument]:
     from content.models import FAQ
     from content.text import clean, html_to_text
 
-    faq = FAQ.objects.filter(pk=faq_id, live=True).first()
-    if faq is None:
-        return None
-    return SourceDocument(
-        source_key=f"faq:{faq.pk}",
-        page_id=None,
-        title=faq.question,
-        url=f"/services/#faq-{faq.pk}",
-        content_type="faq",
-        sections=[("", clean(html_to_text(faq.answer)))],
-    )
+    return {
+        faq.pk: SourceDocument(
+            source_key=f"faq:{faq.pk}",
+            page_id=None,
+            title=faq.question,
+            url=f"/services/#faq-{faq.pk}",
+            content_type="faq",
+            sections=[("", clean(html_to_text(faq.answer)))],
+        )
+        for faq in FAQ.objects.filter(pk__in=ids, live=True)
+    }
 
 
-def _catalogue_document(item_id: int) -> SourceDocument | None:
+def _catalogue_documents(ids: list[int]) -> dict[int, SourceDocument]:
     from content.models import ServiceCatalogueItem
 
-    item = ServiceCatalogueItem.objects.filter(pk=item_id, live=True).first()
-    if item is None:
-        return None
-    url = item.service_page.get_url() if item.service_page_id else "/services/"
-    text = (
-        f"{item.summary} Price: ${item.price_from:,}–${item.price_to:,}. Duration: {item.duration}."
-    )
-    return SourceDocument(
-        source_key=f"catalogue:{item.pk}",
-        page_id=None,
-        title=f"{item.name} (service catalogue)",
-        url=url or "/services/",
-        content_type="catalogue",
-        sections=[("", text)],
-    )
+    documents = {}
+    for item in ServiceCatalogueItem.objects.filter(pk__in=ids, live=True).select_related(
+        "service_page"
+    ):
+        url = item.service_page.get_url() if item.service_page_id else "/services/"
+        text = (
+            f"{item.summary} Price: ${item.price_from:,}–${item.price_to:,}. "
+            f"Duration: {item.duration}."
+        )
+        documents[item.pk] = SourceDocument(
+            source_key=f"catalogue:{item.pk}",
+            page_id=None,
+            title=f"{item.name} (service catalogue)",
+            url=url or "/services/",
+            content_type="catalogue",
+            sections=[("", text)],
+        )
+    return documents
 
 
-LOADERS: dict[str, Callable[[int], SourceDocument | None]] = {
-    "page": _page_document,
-    "faq": _faq_document,
-    "catalogue": _catalogue_document,
+# Each kind of source: what the ids of that kind contribute (absent: nothing).
+LOADERS: dict[str, Callable[[list[int]], dict[int, SourceDocument]]] = {
+    "page": _page_documents,
+    "faq": _faq_documents,
+    "catalogue": _catalogue_documents,
 }
+
+
+def source_documents(source_keys: list[str]) -> list[SourceDocument | None]:
+    """What each of ``source_keys`` should contribute to the index now (None: nothing),
+    read with a few queries per kind rather than a few per source."""
+    wanted: dict[str, list[int]] = {}
+    for key in source_keys:
+        kind, _, raw_id = key.partition(":")
+        if kind not in LOADERS or not raw_id.isdigit():
+            raise ValueError(f"unknown knowledge source {key!r}")
+        wanted.setdefault(kind, []).append(int(raw_id))
+    found = {
+        document.source_key: document
+        for kind, ids in wanted.items()
+        for document in LOADERS[kind](ids).values()
+    }
+    return [found.get(key) for key in source_keys]
 
 
 def source_document(source_key: str) -> SourceDocument | None:
     """What ``source_key`` should contribute to the index now (None: nothing)."""
-    kind, _, raw_id = source_key.partition(":")
-    loader = LOADERS.get(kind)
-    if loader is None or not raw_id.isdigit():
-        raise ValueError(f"unknown knowledge source {source_key!r}")
-    return loader(int(raw_id))
+    return source_documents([source_key])[0]
 
 
 def all_source_keys() -> list[str]:

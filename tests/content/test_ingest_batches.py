@@ -60,11 +60,16 @@ def test_a_batched_vector_is_the_one_the_source_would_get_alone(local_embedder):
 
     faqs = _faqs(3)
     services.knowledge_reindex(model="all-MiniLM-L6-v2")
-    for faq in faqs:
-        row = ContentChunk.objects.get(source_key=f"faq:{faq.pk}")
-        alone = local_embedder.embed([row.text])[0]
-        stored = np.frombuffer(bytes(row.embedding), dtype=np.float32)
-        assert float(stored @ alone) > 0.9999
+    rows = [ContentChunk.objects.get(source_key=f"faq:{faq.pk}") for faq in faqs]
+    alone = np.stack([local_embedder.embed([row.text])[0] for row in rows])
+    stored = np.stack([np.frombuffer(bytes(row.embedding), dtype=np.float32) for row in rows])
+    similarity = stored @ alone.T
+    # float32 gives the same vector in a batch (0.9999999); the int8 model scales each
+    # batch's activations together, which moves a vector by up to ~0.005 of cosine.
+    floor = 0.99 if "int8" in str(getattr(local_embedder, "onnx_path", "")) else 0.9999
+    assert similarity.diagonal().min() > floor
+    # Each row got its own text's vector, not a neighbour's in the batch.
+    assert list(similarity.argmax(axis=1)) == list(range(len(rows)))
 
 
 class _Remote:
@@ -138,3 +143,71 @@ def test_batch_processes_give_the_model_every_core(monkeypatch):
     assert embeddings.model_threads() == 2
     monkeypatch.setenv("EMBEDDING_TORCH_THREADS", "1")
     assert embeddings.model_threads() == 1  # the operator's setting wins
+
+
+def test_a_rebuild_reembeds_in_place_and_announces_once(embed_counter, monkeypatch):
+    """A rebuild re-embeds every chunk but never empties the index first: search keeps the
+    old vectors until the one announcement at the end."""
+    from content import knowledge
+    from content.services import knowledge as services
+
+    _faqs(40)
+    first = services.knowledge_reindex(model="all-MiniLM-L6-v2")
+    before = dict(ContentChunk.objects.values_list("vector_id", "content_hash"))
+    rows_while_embedding: list[int] = []
+    real_embed = services.ai_config.get_embedder("all-MiniLM-L6-v2").embed
+    monkeypatch.setattr(
+        services.ai_config.get_embedder("all-MiniLM-L6-v2"),
+        "embed",
+        lambda texts: (
+            rows_while_embedding.append(ContentChunk.objects.count()) or real_embed(texts)
+        ),
+    )
+    bumps: list[int] = []
+    real_bump = knowledge.bump_version
+    monkeypatch.setattr(knowledge, "bump_version", lambda: bumps.append(1) or real_bump())
+
+    again = services.knowledge_reindex(rebuild=True, model="all-MiniLM-L6-v2")
+
+    assert again.embedded == first.chunks and again.reused == 0
+    assert rows_while_embedding and set(rows_while_embedding) == {len(before)}
+    assert bumps == [1]
+    assert dict(ContentChunk.objects.values_list("vector_id", "content_hash")) == before
+
+
+def test_reading_sources_costs_queries_per_kind_not_per_source(home, django_assert_max_num_queries):
+    """Sources are read a kind at a time; a page under a view restriction, a draft and a
+    page that is gone contribute nothing; an unknown kind is refused."""
+    from wagtail.models import PageViewRestriction
+
+    from content.models import StandardPage
+    from content.services import source_documents
+
+    pages = []
+    for n in range(12):
+        page = StandardPage(title=f"Guide {n}", slug=f"guide-{n}", intro=f"Guide number {n}.")
+        home.add_child(instance=page)
+        pages.append(page)
+    private = pages[0]
+    inner = StandardPage(title="Inner", slug="inner", intro="Behind the password.")
+    private.add_child(instance=inner)
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    draft = StandardPage(title="Draft", slug="draft", intro="Not yet.", live=False)
+    home.add_child(instance=draft)
+    faqs = _faqs(5)
+    keys = [f"page:{p.pk}" for p in [*pages, inner, draft]] + [f"faq:{f.pk}" for f in faqs]
+    keys.append("page:999999")
+
+    with django_assert_max_num_queries(12):
+        documents = source_documents(keys)
+
+    by_key = dict(zip(keys, documents, strict=True))
+    assert by_key[f"page:{private.pk}"] is None and by_key[f"page:{inner.pk}"] is None
+    assert by_key[f"page:{draft.pk}"] is None and by_key["page:999999"] is None
+    assert [by_key[f"page:{p.pk}"].title for p in pages[1:]] == [p.title for p in pages[1:]]
+    assert by_key[f"page:{pages[3].pk}"].url.endswith("/guide-3/")
+    assert all(by_key[f"faq:{f.pk}"].content_type == "faq" for f in faqs)
+    with pytest.raises(ValueError, match="unknown knowledge source"):
+        source_documents(["widget:1"])
