@@ -12,6 +12,9 @@ Runs in its own process, configured like a worker process (``use_cores_for_batch
 - the same run's ceiling: the same model on 300 short sentences (sentences per second),
   the figure the issue compares with.
 
+The model is the one the worker serves: the int8 copy by default; ``EMBEDDING_PRECISION=
+float32`` runs the full-precision export for a same-machine comparison.
+
 The demo content is loaded into the database first if it is missing. Synthetic rows are
 deleted afterwards; the demo index is left rebuilt.
 
@@ -156,7 +159,9 @@ def main() -> None:
     embedder = get_embedder()
     embedder.embed(["warm up"])
     print(
-        f"embedder {embedder.model_name} ({embedder.backend}), {model_threads()} model "
+        f"embedder {embedder.model_name} ({embedder.backend}"
+        + (f": {embedder.onnx_path.name}" if embedder.backend == "onnx" else "")
+        + f"), {model_threads()} model "
         f"threads, cpus={os.cpu_count()} ({load()})"
     )
     demo_site(embedder, args.rounds)

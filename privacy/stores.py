@@ -224,8 +224,8 @@ FILE_STORES: tuple[FileStore, ...] = (
         "embedding model",
         ("models", "models/*"),
         personal=False,
-        note="the packaged MiniLM exported to ONNX by make install (ementech.ai.onnx_export); "
-        "model weights only",
+        note="the packaged MiniLM exported to ONNX by make install (ementech.ai.onnx_export) "
+        "and its int8 copy; model weights only",
     ),
     FileStore(
         "bench sets",

@@ -50,8 +50,15 @@ def local_onnx_path() -> Path | None:
     """The ONNX export of the local model to serve with (no torch), or None for PyTorch.
 
     ``EMBEDDING_BACKEND``: ``auto`` (ONNX when the file exported at install time exists),
-    ``onnx`` (required) or ``torch``."""
+    ``onnx`` (required) or ``torch``. ``EMBEDDING_PRECISION``: ``int8`` (default) serves the
+    quantised copy beside the export when it is there, ``float32`` the export itself."""
+    from ementech.ai.onnx_export import int8_path
+
     backend = settings.EMBEDDING_BACKEND
+    if settings.EMBEDDING_PRECISION not in ("int8", "float32"):
+        raise ImproperlyConfigured(
+            f"EMBEDDING_PRECISION must be int8 or float32, not {settings.EMBEDDING_PRECISION!r}"
+        )
     if backend == "torch":
         return None
     path = (
@@ -59,6 +66,8 @@ def local_onnx_path() -> Path | None:
         if settings.EMBEDDING_ONNX_PATH
         else Path(settings.VAR_DIR) / "models" / f"{LOCAL_MODEL_NAME}.onnx"
     )
+    if settings.EMBEDDING_PRECISION == "int8" and int8_path(path).exists():
+        return int8_path(path)
     if path.exists():
         return path
     if backend == "onnx":

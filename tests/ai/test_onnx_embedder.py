@@ -1,7 +1,8 @@
 """The local model served without torch: the ONNX export (made at install time) gives the
-PyTorch embeddings back (cosine >= 0.999 on texts it was not checked with at export), a
-process embedding through it never imports torch, and the processes that never embed —
-beat and the ``manage.py start``/``serve`` supervisor — import no ML library at all."""
+PyTorch embeddings back (cosine >= 0.999 on texts it was not checked with at export), its
+int8 copy (served by default) stays close to them and retrieves the labelled set's pages
+as well, a process embedding through it never imports torch, and the processes that never
+embed — beat and the ``manage.py start``/``serve`` supervisor — import no ML library."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ import numpy as np
 import pytest
 
 from ementech.ai.embeddings import LocalEmbedder
-from ementech.ai.onnx_export import CHECK_TEXTS, MIN_COSINE, export
+from ementech.ai.onnx_export import (
+    CHECK_TEXTS,
+    MIN_COSINE,
+    MIN_COSINE_INT8,
+    export,
+    int8_path,
+    quantize,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ML_MODULES = ("torch", "sentence_transformers", "transformers")
@@ -59,6 +67,88 @@ def test_onnx_embeddings_match_pytorch(onnx_model):
     cosines = np.sum(onnx * torch_rows, axis=1)
     assert cosines.min() >= MIN_COSINE, (cosines.min(), texts[int(cosines.argmin())][:80])
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def int8_model(onnx_model) -> Path:
+    target = int8_path(onnx_model)
+    quantize(onnx_model, target)
+    return target
+
+
+def _demo_pages() -> tuple[list[str], list[str]]:
+    """The demo content's paragraphs, each with the slug of the page it belongs to."""
+    from content.demo_data import blog, case_studies, resources, services
+
+    texts, slugs = [], []
+    for module in (blog, case_studies, resources, services):
+        for value in vars(module).values():
+            for item in value if isinstance(value, list) else []:
+                if isinstance(item, dict) and "slug" in item:
+                    for text in _strings(item):
+                        if len(text) > 40:
+                            texts.append(text)
+                            slugs.append(item["slug"])
+    return texts, slugs
+
+
+def _page_ranks(paragraphs: np.ndarray, slugs: list[str], questions: np.ndarray, want) -> list:
+    ranks = []
+    for question, slug in zip(questions, want, strict=True):
+        pages: list[str] = []
+        for n in np.argsort(-(paragraphs @ question)):
+            if slugs[n] not in pages:
+                pages.append(slugs[n])
+        ranks.append(pages.index(slug) + 1)
+    return ranks
+
+
+def test_the_int8_copy_stays_close_and_finds_the_same_pages(int8_model):
+    from tests.content.retrieval_set import QUESTIONS
+
+    texts = _test_set()
+    small = LocalEmbedder(onnx_path=int8_model).embed(texts)
+    full = LocalEmbedder(onnx_path=None).embed(texts)
+    cosines = np.sum(small * full, axis=1)
+    assert cosines.min() >= MIN_COSINE_INT8 and cosines.mean() >= 0.99, cosines.min()
+
+    paragraphs, slugs = _demo_pages()
+    questions = [q for q, _slug in QUESTIONS]
+    want = [slug for _q, slug in QUESTIONS]
+    scores = {}
+    for name, embedder in (
+        ("float", LocalEmbedder(onnx_path=None)),
+        ("int8", LocalEmbedder(onnx_path=int8_model)),
+    ):
+        ranks = _page_ranks(embedder.embed(paragraphs), slugs, embedder.embed(questions), want)
+        scores[name] = (
+            sum(r <= 5 for r in ranks) / len(ranks),
+            float(np.mean([1 / r for r in ranks])),
+        )
+    assert scores["int8"][0] >= scores["float"][0] - 0.02, scores  # recall@5
+    assert scores["int8"][1] >= scores["float"][1] - 0.02, scores  # MRR
+
+
+def test_the_int8_copy_serves_unless_float32_is_asked_for(settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ementech.ai.config import local_onnx_path
+
+    full = tmp_path / "minilm.onnx"
+    full.write_bytes(b"")
+    settings.EMBEDDING_ONNX_PATH = str(full)
+    settings.EMBEDDING_BACKEND = "auto"
+    settings.EMBEDDING_PRECISION = "int8"
+    assert local_onnx_path() == full  # no int8 copy yet (an install from before it)
+    int8_path(full).write_bytes(b"")
+    assert local_onnx_path() == tmp_path / "minilm.int8.onnx"
+    settings.EMBEDDING_PRECISION = "float32"
+    assert local_onnx_path() == full
+    settings.EMBEDDING_BACKEND = "torch"
+    assert local_onnx_path() is None
+    settings.EMBEDDING_PRECISION = "int4"
+    with pytest.raises(ImproperlyConfigured, match="EMBEDDING_PRECISION"):
+        local_onnx_path()
 
 
 def _run(code: str, **env: str) -> str:
