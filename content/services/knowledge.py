@@ -109,7 +109,7 @@ def _prepare(source_keys: list[str], embedder, *, reuse: bool = True) -> list[_P
         if (item.source_key, chunk.content_hash) not in stored
     ]
     if todo:
-        vectors = embedder.embed([chunk.text for _, chunk in todo])
+        vectors = embedder.embed_documents([chunk.text for _, chunk in todo])
         for (item, chunk), vector in zip(todo, vectors, strict=True):
             item.vectors[chunk.content_hash] = vector
     return prepared
@@ -183,7 +183,7 @@ def _embed_late(items: list[_Prepared], existing: dict[str, dict], embedder) -> 
         and chunk.content_hash not in item.vectors
     ]
     if late:
-        vectors = embedder.embed([chunk.text for _, chunk in late])
+        vectors = embedder.embed_documents([chunk.text for _, chunk in late])
         for (item, chunk), vector in zip(late, vectors, strict=True):
             item.vectors[chunk.content_hash] = vector
 

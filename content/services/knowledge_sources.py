@@ -22,6 +22,10 @@ class SourceDocument:
 
 
 def indexable_page_models() -> tuple[type, ...]:
+    """Content's own pages, and any other app's page type that says what it contributes
+    (a ``knowledge_sections()`` method: events), without content importing that app."""
+    from wagtail.models import get_page_models
+
     from content.models import (
         BlogPage,
         CaseStudyPage,
@@ -31,7 +35,13 @@ def indexable_page_models() -> tuple[type, ...]:
         StandardPage,
     )
 
-    return (HomePage, StandardPage, ServicePage, CaseStudyPage, BlogPage, ResourcePage)
+    own = (HomePage, StandardPage, ServicePage, CaseStudyPage, BlogPage, ResourcePage)
+    others = tuple(
+        m
+        for m in get_page_models()
+        if m not in own and callable(getattr(m, "knowledge_sections", None))
+    )
+    return own + others
 
 
 def _page_documents(ids: list[int]) -> dict[int, SourceDocument]:
@@ -44,8 +54,10 @@ def _page_documents(ids: list[int]) -> dict[int, SourceDocument]:
     restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
     documents = {}
     for page in Page.objects.filter(pk__in=ids, live=True).specific():
-        if not isinstance(page, indexable_page_models()) or any(
-            page.path.startswith(path) for path in restricted
+        if (
+            not isinstance(page, indexable_page_models())
+            or not getattr(page, "in_knowledge_base", True)
+            or any(page.path.startswith(path) for path in restricted)
         ):
             continue
         documents[page.pk] = SourceDocument(

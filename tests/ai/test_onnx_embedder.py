@@ -1,8 +1,9 @@
 """The local model served without torch: the ONNX export (made at install time) gives the
 PyTorch embeddings back (cosine >= 0.999 on texts it was not checked with at export), its
-int8 copy (served by default) stays close to them and retrieves the labelled set's pages
-as well, a process embedding through it never imports torch, and the processes that never
-embed — beat and the ``manage.py start``/``serve`` supervisor — import no ML library."""
+int8 copy (which embeds knowledge documents by default) stays close to them and retrieves
+the labelled set's pages as well, a process embedding through it never imports torch, and
+the processes that never embed (beat, the ``manage.py start``/``serve`` supervisor) import
+no ML library."""
 
 from __future__ import annotations
 
@@ -129,26 +130,38 @@ def test_the_int8_copy_stays_close_and_finds_the_same_pages(int8_model):
     assert scores["int8"][1] >= scores["float"][1] - 0.02, scores  # MRR
 
 
-def test_the_int8_copy_serves_unless_float32_is_asked_for(settings, tmp_path):
+def test_documents_embed_with_the_int8_copy_queries_with_the_float_model(settings, tmp_path):
     from django.core.exceptions import ImproperlyConfigured
 
-    from ementech.ai.config import local_onnx_path
+    from ementech.ai.config import local_document_onnx_path, local_onnx_path
 
     full = tmp_path / "minilm.onnx"
     full.write_bytes(b"")
     settings.EMBEDDING_ONNX_PATH = str(full)
     settings.EMBEDDING_BACKEND = "auto"
     settings.EMBEDDING_PRECISION = "int8"
-    assert local_onnx_path() == full  # no int8 copy yet (an install from before it)
+    assert local_document_onnx_path() is None  # no int8 copy yet (an install from before it)
     int8_path(full).write_bytes(b"")
-    assert local_onnx_path() == tmp_path / "minilm.int8.onnx"
+    assert local_onnx_path() == full  # queries, the chat's sentences, intents
+    assert local_document_onnx_path() == tmp_path / "minilm.int8.onnx"  # ingestion
     settings.EMBEDDING_PRECISION = "float32"
-    assert local_onnx_path() == full
+    assert local_document_onnx_path() is None
     settings.EMBEDDING_BACKEND = "torch"
-    assert local_onnx_path() is None
+    settings.EMBEDDING_PRECISION = "int8"
+    assert local_onnx_path() is None and local_document_onnx_path() is None
     settings.EMBEDDING_PRECISION = "int4"
     with pytest.raises(ImproperlyConfigured, match="EMBEDDING_PRECISION"):
-        local_onnx_path()
+        local_document_onnx_path()
+
+
+def test_an_embedder_with_an_int8_copy_uses_it_for_documents_only(onnx_model, int8_model):
+    embedder = LocalEmbedder(onnx_path=onnx_model, document_onnx_path=int8_model)
+    text = ["Route optimisation cut diesel spend by 18% across 140 trucks."]
+    float_row = LocalEmbedder(onnx_path=onnx_model).embed(text)[0]
+    small_row = LocalEmbedder(onnx_path=int8_model).embed(text)[0]
+    assert np.allclose(embedder.embed_query(text[0]), float_row, atol=1e-6)
+    assert np.allclose(embedder.embed_documents(text)[0], small_row, atol=1e-6)
+    assert float(small_row @ float_row) > MIN_COSINE_INT8
 
 
 def _run(code: str, **env: str) -> str:

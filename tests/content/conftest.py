@@ -26,15 +26,16 @@ def local_embedder():
 
 @pytest.fixture
 def embed_counter(local_embedder, monkeypatch):
-    """Counts the texts actually sent to the embedder (the real model still runs)."""
+    """Counts the texts ingestion actually sends to the embedder (the real model still
+    runs)."""
     calls: list[int] = []
-    real = type(local_embedder).embed
+    real = type(local_embedder).embed_documents
 
     def counting(texts):
         calls.append(len(texts))
         return real(local_embedder, texts)
 
-    monkeypatch.setattr(local_embedder, "embed", counting)
+    monkeypatch.setattr(local_embedder, "embed_documents", counting)
     return calls
 
 
