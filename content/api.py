@@ -174,7 +174,16 @@ class SearchApi(APIView):
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(max_length=300, trim_whitespace=True)
         type = serializers.ChoiceField(
-            choices=["service", "case_study", "blog", "resource", "page", "faq", "catalogue"],
+            choices=[
+                "service",
+                "case_study",
+                "blog",
+                "resource",
+                "event",
+                "page",
+                "faq",
+                "catalogue",
+            ],
             required=False,
         )
         industry = serializers.ChoiceField(choices=Industry.values, required=False)

@@ -61,7 +61,7 @@ def retrieve(
 ) -> list[RetrievedChunk]:
     """Top ``k`` knowledge chunks for ``query`` after hybrid retrieval and rerank.
 
-    ``filters`` may hold ``type`` (service, case_study, blog, resource, page, faq,
+    ``filters`` may hold ``type`` (service, case_study, blog, resource, event, page, faq,
     catalogue — or a list), ``industry``, ``difficulty``, ``is_gated`` and ``page_id``.
     """
     from content.models import ContentChunk

@@ -77,7 +77,10 @@ def _money(value: int | None) -> str:
 
 
 def page_sections(page) -> list[tuple[str, str]]:
-    """The sections of text that describe ``page`` (specific instance)."""
+    """The sections of text that describe ``page`` (specific instance); a page type of
+    another app says its own (``knowledge_sections``)."""
+    if callable(getattr(page, "knowledge_sections", None)):
+        return page.knowledge_sections()
     intro: list[str] = []
     for attr in ("hero_title", "hero_text", "intro", "summary"):
         value = getattr(page, attr, "")

@@ -14,6 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from events.attendance import Attendee
+from events.knowledge import (
+    agenda_sentence,
+    audience_sentence,
+    description_text,
+    length_text,
+    speakers_sentence,
+    where_sentence,
+)
 from events.models import REGISTRATION_FIELDS
 from events.services.registration import RegistrationError, event_register
 
@@ -23,15 +31,21 @@ __all__ = [
     "EventMeeting",
     "Registrant",
     "RegistrationError",
+    "agenda_sentence",
     "attendance_import_api",
+    "audience_sentence",
+    "description_text",
     "event_list_past",
     "event_list_upcoming",
     "event_register",
     "event_required_fields",
     "events_live",
+    "length_text",
     "event_meeting",
     "event_set_join_url",
     "registrants_confirmed",
+    "speakers_sentence",
+    "where_sentence",
 ]
 
 

@@ -282,6 +282,19 @@ class EventPage(SeoMixin, Page):  # noqa: DJ008 - Page defines __str__
         start = local.astimezone(ZoneInfo("UTC"))
         return start, start + timedelta(minutes=self.duration_minutes or 0)
 
+    # The knowledge index reads event pages too (content.services.knowledge_sources).
+    content_kind = "event"
+
+    @property
+    def in_knowledge_base(self) -> bool:
+        """A cancelled event leaves the index (its page stays up to say so)."""
+        return not self.cancelled
+
+    def knowledge_sections(self) -> list[tuple[str, str]]:
+        from events.knowledge import knowledge_sections
+
+        return knowledge_sections(self)
+
     @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone or DEFAULT_TIMEZONE)
