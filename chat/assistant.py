@@ -37,7 +37,9 @@ SAVEABLE = {
     "tech_stack", "industry", "company_size", "team_size", "phone",
 }  # fmt: skip
 QUESTION_RE = re.compile(
-    r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw|then|hmm|ok|okay)\s+)(what|how|why|when|where|"
+    # after a greeting or a filler too ("yo when is the meetup n where", "hey wat time")
+    r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw|then|hmm|ok|okay|yo|hey|hi|hello|hiya|sasa|"
+    r"niaje|mambo|um|uh|pls|sorry)\s+)(what|how|why|when|where|"
     r"which|who|do|does|did|can|could|is|are|will|kindly advise|tell me|"
     # typed short ("whats the cheapest way", "hw long", "wat time") or asked politely
     # ("Kindly share the timeline", "please confirm your rates", "I'd like to know …")

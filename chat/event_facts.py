@@ -1,7 +1,7 @@
-"""Events as the chat's sources: the events are not in the knowledge index (their seats and
-dates change), so their facts (when, for how long, where or on which platform, in the
-visitor's own time zone, and whether it is over and has a recording) are read live and
-cited from the event's own page."""
+"""Events as the chat's live sources: the knowledge index holds what an event page says
+(description, agenda, speakers), but whether it is over, the time in the visitor's own
+zone and who it is for are read live here, worded by the events app, and cited from the
+event's own page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +63,18 @@ def event_over(event) -> bool:
     return event.ends_at <= timezone.now()
 
 
-def _where(event) -> str:
-    fmt = str(event.format or "")
-    online = f"online on the {event.platform} platform" if event.platform else "online"
-    venue = f", and the venue is {event.location}" if event.location else ""
-    if fmt == "in-person":
-        return f"It is in person, not online{venue}."
-    if fmt == "hybrid":
-        return f"It is hybrid: in person{venue}, or {online}."
-    return f"It is virtual, {online}; the joining link comes with the confirmation."
-
-
 def event_facts(event, tz_name: str = "") -> str:
     """What a visitor asks about an event, one fact a sentence (so the answer picks the one
     asked): when, how long, where, and the time in the visitor's zone when it differs."""
+    from events.facade import (
+        agenda_sentence,
+        audience_sentence,
+        description_text,
+        length_text,
+        speakers_sentence,
+        where_sentence,
+    )
+
     kind = event.get_event_type_display().lower()
     start = event.starts_at_local
     when = f"{start:%A %-d %B %Y} at {start:%H:%M} ({event.timezone} time)"
@@ -87,14 +84,11 @@ def event_facts(event, tz_name: str = "") -> str:
             f"Our {kind} “{event.title}” took place on {when}, so registration has closed."
             f"{recording} {event.summary}"
         )
-    minutes = int(event.duration_minutes or 0)
-    whole_hours = minutes >= 120 and minutes % 60 == 0
-    length = f"{minutes // 60} hours ({minutes} minutes)" if whole_hours else f"{minutes} minutes"
     end = event.ends_at_local
     said = [
         f"Our {kind} “{event.title}” is on {when}.",
-        f"It lasts {length}, from {start:%H:%M} to {end:%H:%M} {event.timezone} time.",
-        _where(event),
+        f"It lasts {length_text(event)}, from {start:%H:%M} to {end:%H:%M} {event.timezone} time.",
+        where_sentence(event),
     ]
     try:
         visitor = zoneinfo.ZoneInfo(tz_name) if tz_name else None
@@ -110,40 +104,9 @@ def event_facts(event, tz_name: str = "") -> str:
             )
     said.append(event.summary)
     # what to bring, what is shared afterwards: the page's own description, as plain text
-    said.append(re.sub(r"\s+", " ", strip_tags(event.description or "")).strip())
-    said += [_speakers(event), _agenda(event), _who_and_seats(event)]
+    said.append(description_text(event))
+    said += [speakers_sentence(event), agenda_sentence(event), audience_sentence(event)]
     return " ".join(s for s in said if s)
-
-
-def _speakers(event) -> str:
-    """ "The speakers are A (title, company) and B (…)." as the page lists them."""
-    people = []
-    for block in event.speakers or []:
-        value = block.value
-        about = ", ".join(x for x in (value.get("title"), value.get("company")) if x)
-        people.append(f"{value.get('name')} ({about})" if about else str(value.get("name")))
-    if not people:
-        return ""
-    names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
-    return f"Speakers presenting: {names}."
-
-
-def _agenda(event) -> str:
-    items = [
-        f"{v.get('time')} {v.get('title')}".strip()
-        for v in (block.value for block in event.agenda or [])
-    ]
-    return f"The agenda: {'; '.join(items)}." if items else ""
-
-
-def _who_and_seats(event) -> str:
-    """Who it is for and how many seats it has, as the event page says."""
-    said = [f"Capacity: {event.capacity} seats in total."] if event.capacity else []
-    if event.qualification_required:
-        said.append(
-            "Open to qualified leads only: teams already exploring a concrete project with us."
-        )
-    return " ".join(said)
 
 
 def event_source(event, n: int, *, tz_name: str = "", boost: float = 0.0) -> dict[str, Any]:

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 
 NAMED_BOOST = 0.15  # a page the question names by its title answers before look-alikes
+SHORT_FOLLOW_UP_WORDS = 5
 REFERS_BACK = re.compile(r"\b(it|its|that|this|these|those|they|them|there|the same|such)\b", re.I)
 # "what about Arabic?", "and for hotels?", "same for Uganda?": the earlier question, asked
 # again of something else.
@@ -61,18 +62,34 @@ def sources_for(
     )
 
     query = respelled(query)
-    follow_up = refers_back(query)
+    # "how many ppl can come", "any remote option?": too short to name a subject of its
+    # own, so about what was just answered (pinned beside the retrieved pages, unboosted).
+    short = len(re.findall(r"[^\W\d_]+", query)) <= SHORT_FOLLOW_UP_WORDS
+    follow_up = refers_back(query) or short
     pin_query = f"{context} {query}" if follow_up and context else query
-    found = _retrieved_whole_and_parts(pin_query if elliptical(query) else query, k=k)
+    here = event_for_page(page_url)
+    # Event pages answer questions about events (on an event's page, or right after one
+    # was answered); elsewhere an agenda's "Case study: Pesa Logistics" would answer "we
+    # pay farmers through M-Pesa" before the service does.
+    events_asked = (
+        here is not None
+        or wants_events(query)
+        or bool(topic_url and event_for_page(topic_url) is not None)
+    )
+    found = _retrieved_whole_and_parts(
+        pin_query if elliptical(query) else query, k=k, events=events_asked
+    )
     page_id = _page_id(page_url)
     pinned_ids = [page_id]
-    topic_id = _page_id(topic_url) if follow_up and topic_url != page_url else None
-    pinned_ids.insert(0, topic_id)
     named = _named_page_ids(query)  # "what's in your implementation guide?"
+    # "what do we get at the end of it?": "it" is what was just answered, unless the
+    # question names its subject ("what's in your implementation guide, is it free?").
+    topic_id = _page_id(topic_url) if follow_up and topic_url != page_url and not named else None
+    pinned_ids.insert(0, topic_id)
     pinned_ids[:0] = named
     # What the question names answers before look-alikes from other pages.
     boosted = set(named)
-    if topic_id:  # "what do we get at the end of it?": "it" is what was just answered
+    if topic_id and refers_back(query):
         boosted.add(topic_id)
     pinned: list[dict[str, Any]] = []
     for pin in dict.fromkeys(p for p in pinned_ids if p):
@@ -85,7 +102,6 @@ def sources_for(
         found = pinned + [s for s in found if s["url"] not in urls][: k - (1 if page_id else 0)]
         for i, src in enumerate(found, start=1):
             src["n"] = i
-    here = event_for_page(page_url)
     live: list[dict[str, Any]] = []
     elsewhere = wants_events(query) and another_event(query)
     if here is not None:
@@ -128,12 +144,12 @@ CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|,\s+(?:and\s+|then\s+|but\s+|so\s+)?"
 LONG_VOTE_BOOST = 0.15  # the page most clauses point to answers before the others
 
 
-def _retrieved_whole_and_parts(query: str, *, k: int) -> list[dict[str, Any]]:
+def _retrieved_whole_and_parts(query: str, *, k: int, events: bool = True) -> list[dict[str, Any]]:
     """The chunks for ``query``; for a long message ("we collect milk from 6,000 farmers,
     the clerks write paper delivery notes, somebody types them into Excel, … is that
     something you do?") also the best chunk for each of its clauses, so the page about one
     concrete detail is not drowned by the rest; pages ranked by their best score."""
-    found = _retrieved(query, k=k)
+    found = _retrieved(query, k=k, events=events)
     if len(query.split()) <= LONG_QUERY_WORDS:
         return found
     # Reciprocal rank fusion: the whole message's list, and each clause's best page.
@@ -143,7 +159,7 @@ def _retrieved_whole_and_parts(query: str, *, k: int) -> list[dict[str, Any]]:
         c for c in CLAUSE_SPLIT.split(query)
         if len(c.split()) >= 5 and not ("?" in c and refers_back(c))  # "is that something…?"
     ]  # fmt: skip
-    lists = [found] + [_retrieved(c, k=1)[:1] for c in clauses]
+    lists = [found] + [_retrieved(c, k=1, events=events)[:1] for c in clauses]
     for got in lists:
         for rank, src in enumerate(got):
             votes[src["url"]] = votes.get(src["url"], 0.0) + 1.0 / (rank + 1)
@@ -252,7 +268,8 @@ def _named_page_ids(query: str) -> list[int]:
 
 EVENTS_RE = re.compile(
     r"\b(webinars?|workshops?|events?|masterclass(es)?|meetups?|roundtables?|"
-    r"training sessions?|recordings?)\b",
+    r"training sessions?|recordings?|networking|agenda|speakers?|venue|conferences?|"
+    r"matukio|mkutano|mikutano)\b",
     re.I,
 )
 
@@ -276,9 +293,10 @@ def _page_id(page_url: str) -> int | None:
 
 
 def _retrieved(
-    query: str, *, k: int = 3, filters: dict[str, Any] | None = None
+    query: str, *, k: int = 3, filters: dict[str, Any] | None = None, events: bool = True
 ) -> list[dict[str, Any]]:
-    """The top ``k`` knowledge chunks for ``query`` as numbered sources (1-based).
+    """The top ``k`` knowledge chunks for ``query`` as numbered sources (1-based); without
+    event pages unless ``events``.
 
     Uses the content app's hybrid retrieval; an empty knowledge base (or one being
     re-indexed) gives no sources, and the assistant says it does not know.
@@ -288,12 +306,14 @@ def _retrieved(
     from content.facade import knowledge_retrieve
 
     try:
-        chunks = knowledge_retrieve(query=query, filters=filters, k=k + 2)
+        chunks = knowledge_retrieve(query=query, filters=filters, k=k + (2 if events else 6))
     except Exception:  # noqa: BLE001 - a broken index must not break the chat
         log.exception("knowledge retrieval failed")
         return []
     out: list[dict[str, Any]] = []
     by_url: dict[str, dict[str, Any]] = {}
+    if not events:
+        chunks = [chunk for chunk in chunks if chunk.type != "event"][: k + 2]
     for chunk in chunks:  # one source per page: chunks of the same page are merged
         key = chunk.url or f"{chunk.title}|{chunk.id}"
         if key in by_url:
