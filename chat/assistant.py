@@ -45,7 +45,10 @@ QUESTION_RE = re.compile(
     # ("Kindly share the timeline", "please confirm your rates", "I'd like to know …")
     r"whats|wats|wat|hw|hows|wht|kindly (share|confirm|advise|send|tell|explain|let us know|"
     r"indicate|clarify)|please (share|confirm|advise|tell|explain|clarify|let me know)|"
-    r"i'?d like to know|i would like to know|i wonder|wondering|inawezekana|mnaweza|je)\b",
+    r"i'?d like to know|i would like to know|i wonder|wondering|inawezekana|mnaweza|je)\b|"
+    # asked mid-sentence without a question mark ("… will ur bot cope with that", "so is
+    # there a discount for NGOs")
+    r"\b(can|could|will|would|do|does|did)\s+(you|u|ur|your)\b|\b(is|are)\s+there\b",
     re.I,
 )
 

@@ -62,8 +62,8 @@ def sources_for(
     )
 
     query = respelled(query)
-    # "how many ppl can come", "any remote option?": too short to name a subject of its
-    # own, so about what was just answered (pinned beside the retrieved pages, unboosted).
+    # "how many ppl can come", "border queues factored in?": too short to name a subject
+    # of its own, so about what was just answered.
     short = len(re.findall(r"[^\W\d_]+", query)) <= SHORT_FOLLOW_UP_WORDS
     follow_up = refers_back(query) or short
     pin_query = f"{context} {query}" if follow_up and context else query
@@ -89,7 +89,7 @@ def sources_for(
     pinned_ids[:0] = named
     # What the question names answers before look-alikes from other pages.
     boosted = set(named)
-    if topic_id and refers_back(query):
+    if topic_id:
         boosted.add(topic_id)
     pinned: list[dict[str, Any]] = []
     for pin in dict.fromkeys(p for p in pinned_ids if p):

@@ -31,10 +31,26 @@ def _turn(conv, text: str) -> tuple[str, list[str], list[dict]]:
         "Kindly indicate the duration of a forecasting project.",
         "Please confirm your rates for a readiness sprint.",
         "I'd like to know whether you host in Kenya",
+        # after a greeting, or asked mid-sentence without a question mark
+        "yo when is the ai builders meetup n where",
+        "they switch to swahili halfway will ur bot cope with that",
+        "so is there a discount for NGOs",
     ],
 )
 def test_short_typed_and_polite_questions_are_questions(text):
     assert QUESTION_RE.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are a logistics company with 120 trucks.",
+        "There is a lot of paper in our office.",
+        "Our budget is around 40k and the board will decide in March.",
+    ],
+)
+def test_statements_are_not_questions(text):
+    assert not QUESTION_RE.search(text)
 
 
 def test_a_short_question_is_read_with_the_statement_before_it():
@@ -156,3 +172,14 @@ def test_a_question_about_all_case_studies_lists_their_industries(demo_kb):
 )
 def test_asking_what_the_bot_can_speak_is_no_hand_off(text):
     assert classify(text).name != "human"
+
+
+def test_a_terse_follow_up_is_read_with_what_was_just_answered(demo_kb):
+    """Three words and a question mark: too short to name a subject, so about the case
+    study just quoted (before, it was looked up on its own and went unanswered)."""
+    from chat.services import conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi", page_url="/")
+    _turn(conv, "Have you optimised delivery routes for a trucking fleet?")
+    reply, urls, _ = _turn(conv, "border delays included?")
+    assert "/case-studies/logistics-route-optimisation/" in urls and "Malaba" in reply, reply
