@@ -389,8 +389,9 @@ def extract(
 ) -> dict:
     """Every slot the text states. ``asked`` is the slot we had just asked about, so a bare
     "that sounds about right" answers it; a value that does not answer a slot is left out."""
-    from ementech.ai.parsers import find_emails, phone_matches
+    from ementech.ai.parsers import find_emails, phone_matches, written_emails
 
+    text = written_emails(text)  # "purity at salamabrokers dot co dot ke"
     out: dict = {}
     emails = find_emails(text)
     if emails:

@@ -14,6 +14,56 @@ import re
 from dataclasses import dataclass
 
 EMAIL_CANDIDATE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# An address dictated or typed the way it is said: "purity at salamabrokers dot co dot ke",
+# "jane dot doe at acme dot com", "ops (at) haul [dot] co [dot] tz". The domain must say
+# "dot" at least once ("look at example.com" is no address).
+_DOT = r"(?:\s+dot\s+|\s*\(dot\)\s*|\s*\[dot\]\s*|\.)"
+SPOKEN_EMAIL = re.compile(
+    rf"\b([A-Za-z0-9][A-Za-z0-9_%+\-]*(?:{_DOT}[A-Za-z0-9_%+\-]+)*)"
+    r"\s*(?:\s+at\s+|\(at\)|\[at\])\s*"
+    rf"([A-Za-z0-9][A-Za-z0-9\-]*(?:{_DOT}[A-Za-z0-9\-]+)+)",
+    re.I,
+)
+SPOKEN_DOT = re.compile(_DOT, re.I)
+SAID_DOT = re.compile(r"\bdot\b|\(dot\)|\[dot\]", re.I)
+SAID_AT = re.compile(r"\bat\b|\(at\)|\[at\]", re.I)
+# Words before "at" that are the sentence, not an address: "email me at …", "look at …".
+NOT_LOCAL_PART = {
+    "me", "us", "him", "her", "them", "you", "it", "we", "i", "look", "home", "work",
+    "office", "here", "there", "email", "mail", "contact", "reach", "write", "is", "are",
+    "am", "was", "were", "be", "based", "located", "meet",
+}  # fmt: skip
+
+
+def written_emails(text: str) -> str:
+    """``text`` with each dictated address written out ("purity at salamabrokers dot co dot
+    ke" → "purity@salamabrokers.co.ke") where the result is a valid address; the rest of
+    the text as it was."""
+    from email_validator import EmailNotValidError, validate_email
+
+    def written(match: re.Match) -> str | None:
+        local, domain = match.group(1), match.group(2)
+        if local.lower() in NOT_LOCAL_PART or not SAID_DOT.search(domain):
+            return None
+        address = f"{SPOKEN_DOT.sub('.', local)}@{SPOKEN_DOT.sub('.', domain)}"
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            return None
+        return address
+
+    text = text or ""
+    if not (SAID_DOT.search(text) and SAID_AT.search(text)):
+        return text  # nothing dictated (and no scan of a long message)
+    out, done, pos = [], 0, 0
+    while match := SPOKEN_EMAIL.search(text, pos):
+        address = written(match)
+        if address is None:  # "me at jane dot doe at …": try from the next word
+            pos = match.start() + 1
+            continue
+        out += [text[done : match.start()], address]
+        done = pos = match.end()
+    return "".join(out) + text[done:]
 
 
 def find_emails(text: str) -> list[str]:

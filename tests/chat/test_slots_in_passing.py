@@ -338,3 +338,38 @@ def test_hundreds_of_customers_are_no_head_count():
 )
 def test_more_words_for_the_known_industries(text, industry):
     assert slots.extract(text).get("industry") == industry
+
+
+# --- an address dictated the way it is said ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("book it, my email is wanjiku at shamba dot co dot ke, thanks", "wanjiku@shamba.co.ke"),
+        ("reach me at peter dot otieno at harbourline dot com", "peter.otieno@harbourline.com"),
+        ("mail ops (at) dalalogistics [dot] co [dot] tz", "ops@dalalogistics.co.tz"),
+    ],
+)
+def test_a_dictated_email_is_saved_written_out(text, email):
+    assert slots.extract(text)["email"] == email
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at example.com for details",  # no "dot" said: a web address, not an email
+        "we meet at the office dot",
+        "I am at home dot com",
+        "we are at capacity",
+    ],
+)
+def test_words_around_at_are_no_email(text):
+    assert "email" not in slots.extract(text)
+
+
+def test_a_long_message_of_dots_and_ats_is_read_quickly():
+    from ementech.ai.parsers import written_emails
+
+    text = "me at " + "a dot " * 600 + "zz"
+    assert written_emails(text).startswith("me at ")  # no address, and no quadratic scan
