@@ -12,8 +12,9 @@ Runs in its own process, configured like a worker process (``use_cores_for_batch
 - the same run's ceiling: the same model on 300 short sentences (sentences per second),
   the figure the issue compares with.
 
-The model is the one the worker serves: the int8 copy by default; ``EMBEDDING_PRECISION=
-float32`` runs the full-precision export for a same-machine comparison.
+The model is the one the worker embeds documents with: the int8 copy by default;
+``EMBEDDING_PRECISION=float32`` runs the full-precision export for a same-machine
+comparison.
 
 The demo content is loaded into the database first if it is missing. Synthetic rows are
 deleted afterwards; the demo index is left rebuilt.
@@ -44,6 +45,11 @@ SOURCE_PREFIX = "bench-ingest:"
 
 def load() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def document_model(embedder):
+    """The model file that embeds knowledge documents (the int8 copy by default)."""
+    return (getattr(embedder, "document_onnx_path", None) or embedder.onnx_path).name
 
 
 def wordpieces(embedder, texts: list[str]) -> float | None:
@@ -92,7 +98,7 @@ def long_chunks(embedder) -> None:
     words = [w for w in local_model_vocabulary() if w.isalpha() and len(w) > 3][:8000]
     texts = [" ".join(rng.choice(words, size=130)) + "." for _ in range(256)]
     start = time.perf_counter()
-    vectors = embedder.embed(texts)
+    vectors = embedder.embed_documents(texts)
     with transaction.atomic():
         ContentChunk.objects.bulk_create(
             ContentChunk(
@@ -129,7 +135,7 @@ def ceiling(embedder) -> None:
         for n in range(300)
     ]
     start = time.perf_counter()
-    embedder.embed(sentences)
+    embedder.embed_documents(sentences)
     rate = len(sentences) / (time.perf_counter() - start)
     print(
         f"ceiling, same model and process: {rate:.0f} short sentences/s "
@@ -157,10 +163,10 @@ def main() -> None:
 
     use_cores_for_batches()  # as a worker process does when it starts
     embedder = get_embedder()
-    embedder.embed(["warm up"])
+    embedder.embed_documents(["warm up"])
     print(
         f"embedder {embedder.model_name} ({embedder.backend}"
-        + (f": {embedder.onnx_path.name}" if embedder.backend == "onnx" else "")
+        + (f": documents {document_model(embedder)}" if embedder.backend == "onnx" else "")
         + f"), {model_threads()} model "
         f"threads, cpus={os.cpu_count()} ({load()})"
     )
