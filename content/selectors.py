@@ -214,15 +214,16 @@ def related_pages(page, *, k: int = 3) -> list:
         ]
         others.sort(key=lambda item: item[1], reverse=True)
         ids = [pid for pid, _ in others[: k * 3]]
+    from content.models import CONTENT_PAGE_MODELS
+
+    # Content pages only: event pages are in the index too, but not cards of this kind.
     pages = {
         p.pk: p
         for p in Page.objects.live().public().filter(pk__in=ids).specific()
-        if hasattr(p, "content_kind") and p.content_kind != "page"
+        if isinstance(p, tuple(CONTENT_PAGE_MODELS)) and p.content_kind != "page"
     }
     related = [pages[pid] for pid in ids if pid in pages][:k]
     if len(related) < k and hasattr(page, "topics"):
-        from content.models import CONTENT_PAGE_MODELS
-
         # A preview (or a revision) holds topics in a modelcluster FakeQuerySet: no "pk" lookup.
         topic_ids = [topic.pk for topic in page.topics.all()]
         for model in CONTENT_PAGE_MODELS:

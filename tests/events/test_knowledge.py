@@ -39,6 +39,29 @@ def meetup(make_event, django_capture_on_commit_callbacks):
         )
 
 
+@pytest.fixture
+def home_with_content(events_index, django_capture_on_commit_callbacks):
+    """A blog post on the meetup's topic, indexed beside it."""
+    import datetime as dt
+
+    from content.models import BlogIndexPage, BlogPage
+
+    home = events_index.get_parent()
+    index = BlogIndexPage(title="Insights", slug="insights-test")
+    home.add_child(instance=index)
+    post = BlogPage(
+        title="Forecasting container dwell time at ports",
+        slug="dwell-time-forecasts",
+        date=dt.date(2026, 5, 1),
+        summary="How shipping lines and ports predict how long containers wait.",
+        body=[{"type": "paragraph", "value": "<p>Forecasting for ports and shipping.</p>"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        index.add_child(instance=post)
+        post.save_revision().publish()
+    return post
+
+
 def _text(page) -> str:
     return " ".join(
         ContentChunk.objects.filter(source_key=f"page:{page.pk}").values_list("text", flat=True)
@@ -77,3 +100,13 @@ def test_a_cancelled_event_leaves_the_index(meetup, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         meetup.save_revision().publish()
     assert not ContentChunk.objects.filter(source_key=f"page:{meetup.pk}").exists()
+
+
+def test_an_indexed_event_is_no_related_content_card(meetup, home_with_content):
+    """Event pages share the index with content pages, but the content API's "related"
+    cards are content pages only (an event has no industry or topics: it crashed)."""
+    from django.test import Client
+
+    response = Client().get(f"/api/content/{home_with_content.slug}")
+    assert response.status_code == 200
+    assert all(r["type"] != "event" for r in response.json()["related"])
