@@ -391,7 +391,8 @@ def extract(
     "that sounds about right" answers it; a value that does not answer a slot is left out."""
     from ementech.ai.parsers import find_emails, phone_matches, written_emails
 
-    text = written_emails(text)  # "purity at salamabrokers dot co dot ke"
+    if not find_emails(text):  # a typed address wins over anything dictated
+        text = written_emails(text, asked=asked == "email")  # "email purity at x dot co dot ke"
     out: dict = {}
     emails = find_emails(text)
     if emails:

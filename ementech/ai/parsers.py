@@ -16,17 +16,26 @@ from dataclasses import dataclass
 EMAIL_CANDIDATE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # An address dictated or typed the way it is said: "purity at salamabrokers dot co dot ke",
 # "jane dot doe at acme dot com", "ops (at) haul [dot] co [dot] tz". The domain must say
-# "dot" at least once ("look at example.com" is no address).
-_DOT = r"(?:\s+dot\s+|\s*\(dot\)\s*|\s*\[dot\]\s*|\.)"
+# "dot" at least once ("look at example.com" is no address). Separators and parts are
+# bounded, so no message makes the scan backtrack for long.
+_DOT = r"(?: {1,3}dot {1,3}| ?\(dot\) ?| ?\[dot\] ?|\.)"
+_PART = r"[A-Za-z0-9][A-Za-z0-9_%+\-]{0,63}"
 SPOKEN_EMAIL = re.compile(
-    rf"\b([A-Za-z0-9][A-Za-z0-9_%+\-]*(?:{_DOT}[A-Za-z0-9_%+\-]+)*)"
-    r"\s*(?:\s+at\s+|\(at\)|\[at\])\s*"
-    rf"([A-Za-z0-9][A-Za-z0-9\-]*(?:{_DOT}[A-Za-z0-9\-]+)+)",
+    rf"\b({_PART}(?:{_DOT}{_PART}){{0,4}})"
+    r"(?: {1,3}at {1,3}| ?\(at\) ?| ?\[at\] ?)"
+    rf"({_PART}(?:{_DOT}{_PART}){{1,6}})",
     re.I,
 )
 SPOKEN_DOT = re.compile(_DOT, re.I)
 SAID_DOT = re.compile(r"\bdot\b|\(dot\)|\[dot\]", re.I)
-SAID_AT = re.compile(r"\bat\b|\(at\)|\[at\]", re.I)
+# What introduces an address ("my email is", "mail", "reach me at"): without it, "the
+# operations manager at haulage dot co dot ke" is a job, not an address.
+EMAIL_CUE = re.compile(
+    r"\b(e-?mail|mail|address|barua pepe|reach me|contact me|write (to )?me|send it to)\b",
+    re.I,
+)
+CUE_REACH = 40  # characters before the address in which the cue must stand
+MAX_CANDIDATES = 20
 # Words before "at" that are the sentence, not an address: "email me at …", "look at …".
 NOT_LOCAL_PART = {
     "me", "us", "him", "her", "them", "you", "it", "we", "i", "look", "home", "work",
@@ -35,15 +44,20 @@ NOT_LOCAL_PART = {
 }  # fmt: skip
 
 
-def written_emails(text: str) -> str:
-    """``text`` with each dictated address written out ("purity at salamabrokers dot co dot
-    ke" → "purity@salamabrokers.co.ke") where the result is a valid address; the rest of
-    the text as it was."""
+def written_emails(text: str, *, asked: bool = False) -> str:
+    """``text`` with each dictated address written out ("my email is purity at
+    salamabrokers dot co dot ke" → "... purity@salamabrokers.co.ke") where an email cue
+    stands just before it (or the address was ``asked`` for) and the result is a valid
+    address; the rest of the text as it was."""
     from email_validator import EmailNotValidError, validate_email
 
     def written(match: re.Match) -> str | None:
         local, domain = match.group(1), match.group(2)
         if local.lower() in NOT_LOCAL_PART or not SAID_DOT.search(domain):
+            return None
+        if not asked and not EMAIL_CUE.search(
+            text[max(0, match.start() - CUE_REACH) : match.start()]
+        ):
             return None
         address = f"{SPOKEN_DOT.sub('.', local)}@{SPOKEN_DOT.sub('.', domain)}"
         try:
@@ -53,10 +67,13 @@ def written_emails(text: str) -> str:
         return address
 
     text = text or ""
-    if not (SAID_DOT.search(text) and SAID_AT.search(text)):
+    if not (SAID_DOT.search(text) and (asked or EMAIL_CUE.search(text))):
         return text  # nothing dictated (and no scan of a long message)
     out, done, pos = [], 0, 0
-    while match := SPOKEN_EMAIL.search(text, pos):
+    for _ in range(MAX_CANDIDATES):
+        match = SPOKEN_EMAIL.search(text, pos)
+        if match is None:
+            break
         address = written(match)
         if address is None:  # "me at jane dot doe at …": try from the next word
             pos = match.start() + 1

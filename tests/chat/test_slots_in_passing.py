@@ -362,14 +362,35 @@ def test_a_dictated_email_is_saved_written_out(text, email):
         "we meet at the office dot",
         "I am at home dot com",
         "we are at capacity",
+        # no cue before it: a job and a company, not an address
+        "I am the operations manager at haulage dot co dot ke",
+        "check us out at acme dot com",
     ],
 )
 def test_words_around_at_are_no_email(text):
     assert "email" not in slots.extract(text)
 
 
-def test_a_long_message_of_dots_and_ats_is_read_quickly():
+def test_a_typed_address_wins_over_a_dictated_one():
+    found = slots.extract("reach me on jane@acme.com. Our CEO at acme dot com decides")
+    assert found["email"] == "jane@acme.com"
+
+
+def test_a_dictated_address_needs_no_cue_when_we_asked_for_it():
+    assert slots.extract("purity at salama dot co dot ke", asked="email")["email"] == (
+        "purity@salama.co.ke"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "email me at " + "a dot " * 600 + "zz",
+        "email x" + " " * 2000 + "at" + " " * 1990 + "! dot",  # backtracked for a minute
+        "email " + "a-" * 1000 + "a at b dot com",
+    ],
+)
+def test_hostile_messages_of_dots_and_ats_hold_no_address(text):
     from ementech.ai.parsers import written_emails
 
-    text = "me at " + "a dot " * 600 + "zz"
-    assert written_emails(text).startswith("me at ")  # no address, and no quadratic scan
+    assert "@" not in written_emails(text)[:20]
