@@ -215,8 +215,13 @@ def tool_execute(
 
 
 def _user_texts(conversation: Conversation) -> str:
+    """What the visitor typed, with addresses they dictated ("purity at x dot co dot ke")
+    written out as the slot reader writes them."""
+    from ementech.ai.parsers import written_emails
+
     return "\n".join(
-        conversation.messages.filter(role="user").values_list("content", flat=True)
+        written_emails(text, asked=True)
+        for text in conversation.messages.filter(role="user").values_list("content", flat=True)
     ).lower()
 
 
