@@ -46,9 +46,9 @@ QUESTION_RE = re.compile(
     r"whats|wats|wat|hw|hows|wht|kindly (share|confirm|advise|send|tell|explain|let us know|"
     r"indicate|clarify)|please (share|confirm|advise|tell|explain|clarify|let me know)|"
     r"i'?d like to know|i would like to know|i wonder|wondering|inawezekana|mnaweza|je)\b|"
-    # asked mid-sentence without a question mark ("… will ur bot cope with that", "so is
-    # there a discount for NGOs")
-    r"\b(can|could|will|would|do|does|did)\s+(you|u|ur|your)\b|\b(is|are)\s+there\b",
+    # asked mid-sentence without a question mark ("… will ur bot cope with that"), not
+    # said of oneself ("I can do your Tuesday slot")
+    r"(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)\b(can|could|will|would|do|does|did)\s+(you|u|ur)\b",
     re.I,
 )
 

@@ -109,7 +109,12 @@ def sources_for(
     if wants_events(query):
         live += events_sources(query, first_n=1, tz_name=tz_name, exclude=here.url if here else "")
     if live:
-        found = live + found
+        # One source per page: an event's indexed passage joins its live facts.
+        by_url = {src["url"]: src for src in live}
+        for src in found:
+            if src["url"] in by_url:
+                by_url[src["url"]]["text"] += "\n" + src["text"]
+        found = live + [src for src in found if src["url"] not in by_url]
         for i, src in enumerate(found, start=1):
             src["n"] = i
     if ASKS_FOR_CASES.search(query):  # "any logistics case study?": a client's story answers
@@ -268,8 +273,7 @@ def _named_page_ids(query: str) -> list[int]:
 
 EVENTS_RE = re.compile(
     r"\b(webinars?|workshops?|events?|masterclass(es)?|meetups?|roundtables?|"
-    r"training sessions?|recordings?|networking|agenda|speakers?|venue|conferences?|"
-    r"matukio|mkutano|mikutano)\b",
+    r"training sessions?|recordings?|matukio|mkutano|mikutano)\b",
     re.I,
 )
 

@@ -47,6 +47,8 @@ def test_short_typed_and_polite_questions_are_questions(text):
         "We are a logistics company with 120 trucks.",
         "There is a lot of paper in our office.",
         "Our budget is around 40k and the board will decide in March.",
+        "I can do your Tuesday slot",
+        "Our office is there in Westlands",
     ],
 )
 def test_statements_are_not_questions(text):
@@ -174,6 +176,7 @@ def test_asking_what_the_bot_can_speak_is_no_hand_off(text):
     assert classify(text).name != "human"
 
 
+@pytest.mark.django_db
 def test_a_terse_follow_up_is_read_with_what_was_just_answered(demo_kb):
     """Three words and a question mark: too short to name a subject, so about the case
     study just quoted (before, it was looked up on its own and went unanswered)."""
@@ -183,3 +186,23 @@ def test_a_terse_follow_up_is_read_with_what_was_just_answered(demo_kb):
     _turn(conv, "Have you optimised delivery routes for a trucking fleet?")
     reply, urls, _ = _turn(conv, "border delays included?")
     assert "/case-studies/logistics-route-optimisation/" in urls and "Malaba" in reply, reply
+
+
+@pytest.mark.django_db
+def test_a_dictated_email_is_saved_and_the_demo_goes_ahead(demo_kb):
+    """The tool that saves the lead checks the address is the visitor's own words; a
+    dictated one is, once written out as the slot reader writes it."""
+    from chat.services import conversation_open, conversation_set_consent
+    from leads.models import Lead
+
+    conv = conversation_open(tz_name="Africa/Nairobi", page_url="/")
+    conversation_set_consent(conversation=conv)
+    reply, _, _ = _turn(
+        conv,
+        "let us do a demo on Tuesday morning, I'm Amina Yusuf, email amina at tanafresh "
+        "dot co dot ke",
+    )
+    conv.refresh_from_db()
+    assert conv.lead_id is not None, reply
+    assert Lead.objects.get(pk=conv.lead_id).email == "amina@tanafresh.co.ke"
+    assert "What's the best email" not in reply and "Tuesday" in reply, reply
