@@ -25,14 +25,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-base
 
 # The local embedding model exported to ONNX once, checked against PyTorch (cosine >= 0.999),
-# and its int8 copy (>= 0.97) that serves by default: web and worker then embed with
-# onnxruntime and never import torch.
+# and its int8 copy (>= 0.97) that knowledge ingestion embeds documents with: web and worker
+# then embed with onnxruntime and never import torch. The command writes whichever is missing.
 ONNX_MODEL := var/models/all-MiniLM-L6-v2.onnx
 ONNX_INT8 := var/models/all-MiniLM-L6-v2.int8.onnx
-$(ONNX_INT8): | $(VENV)/.installed-base
+$(ONNX_MODEL) $(ONNX_INT8) &: | $(VENV)/.installed-base
 	$(BIN)/python -m ementech.ai.onnx_export $(ONNX_MODEL)
 
-install: $(VENV)/.installed-base $(ONNX_INT8)
+install: $(VENV)/.installed-base $(ONNX_MODEL) $(ONNX_INT8)
 install-test: $(VENV)/.installed-test
 
 ## run: install, migrate, load demo content, serve web + worker + beat (embedded default)

@@ -23,7 +23,12 @@ def where_sentence(event: Any) -> str:
     if fmt == "hybrid":
         return f"It is hybrid: in person{venue}, or online{platform}."
     on = f",{platform}" if platform else ""
-    return f"It is online, not in person{on}; the joining link comes with the confirmation."
+    link = (
+        "the joining link comes with the confirmation"
+        if event.registration_required
+        else "the joining link is on the event page"
+    )
+    return f"It is online, not in person{on}; {link}."
 
 
 def speakers_sentence(event: Any) -> str:

