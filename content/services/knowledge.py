@@ -152,14 +152,10 @@ def _store(items: list[_Prepared], embedder, *, bump: bool) -> list[IngestResult
         records: list[VectorRecord] = []
         stale: list[str] = []
         for item in live:
-            source_rows, result = _source_rows(item, existing[item.source_key], embedder)
+            source_rows, result, gone = _source_rows(item, existing[item.source_key], embedder)
             results[item.source_key] = result
             rows += source_rows
-            stale += [
-                row.vector_id
-                for h, row in existing[item.source_key].items()
-                if h not in {c.content_hash for c in item.chunks}
-            ]
+            stale += gone
             records += [
                 _record(r)
                 for r in source_rows
@@ -191,9 +187,9 @@ def _embed_late(items: list[_Prepared], existing: dict[str, dict], embedder) -> 
             item.vectors[chunk.content_hash] = vector
 
 
-def _source_rows(item: _Prepared, existing: dict, embedder) -> tuple[list, IngestResult]:
+def _source_rows(item: _Prepared, existing: dict, embedder) -> tuple[list, IngestResult, list[str]]:
     """The rows that replace one source's chunks (new vectors where prepared, the stored
-    ones otherwise) and what changed."""
+    ones otherwise), what changed, and the vector ids of the chunks that are gone."""
     from content.models import ContentChunk
 
     document, chunks, source_key = item.document, item.chunks, item.source_key
@@ -225,6 +221,7 @@ def _source_rows(item: _Prepared, existing: dict, embedder) -> tuple[list, Inges
             )
         )
     kept = {c.content_hash for c in chunks}
+    gone = [row.vector_id for h, row in existing.items() if h not in kept]
     embedded = sum(1 for c in chunks if c.content_hash in item.vectors)
     relabelled = any(
         (old.url, old.title, old.industry, old.difficulty, old.is_gated, old.chunk_index)
@@ -237,10 +234,10 @@ def _source_rows(item: _Prepared, existing: dict, embedder) -> tuple[list, Inges
         chunks=len(rows),
         embedded=embedded,
         reused=len(chunks) - embedded,
-        removed=sum(1 for h in existing if h not in kept),
+        removed=len(gone),
         relabelled=relabelled,
     )
-    return rows, result
+    return rows, result, gone
 
 
 def _sync_remote(remote, records: list[VectorRecord], stale: list[str]) -> None:

@@ -52,10 +52,11 @@ def _page_documents(ids: list[int]) -> dict[int, SourceDocument]:
     from content.text import page_sections
 
     restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    indexable = indexable_page_models()
     documents = {}
     for page in Page.objects.filter(pk__in=ids, live=True).specific():
         if (
-            not isinstance(page, indexable_page_models())
+            not isinstance(page, indexable)
             or not getattr(page, "in_knowledge_base", True)
             or any(page.path.startswith(path) for path in restricted)
         ):
