@@ -20,7 +20,11 @@ from chat.slots_budget import (  # noqa: F401 - re-exported for callers
     budget_bucket,
     extract_budget,
 )
-from chat.slots_company import extract_company, signed_pair  # noqa: F401 - re-exported
+from chat.slots_company import (  # noqa: F401 - re-exported
+    domain_named_company,
+    extract_company,
+    signed_pair,
+)
 from chat.slots_people import (  # noqa: F401 - re-exported for callers
     appositive_name,
     contact_name,
@@ -28,6 +32,7 @@ from chat.slots_people import (  # noqa: F401 - re-exported for callers
     extract_name,
     extract_role,
     name_beside_email,
+    own_address_name,
 )
 from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for callers
     AFFIRM_RE,
@@ -59,9 +64,11 @@ REGION_OF_TZ = {
     "Africa/Kigali": "RW", "Africa/Addis_Ababa": "ET", "Africa/Lagos": "NG",
     "Africa/Johannesburg": "ZA", "Europe/London": "GB", "Europe/Berlin": "DE",
 }  # fmt: skip
+# Putting it off ("we'll wait till after the festive season", "tungoje", "hold off")
+WAITING = r"wait|hold off|postpone\w*|push(ed)? (it |this )?back|delay\w*|tungoje|tusubiri|subiri"
 TIMELINE_CONTEXT = re.compile(
     r"\b(live|launch|start|begin|kick ?off|running|go.?live|deploy|roll ?out|deadline|"
-    r"implement|timeline|tender|in place|tuanze|kuanza)\b|"
+    r"implement|timeline|tender|in place|tuanze|kuanza|" + WAITING + r")\b|"
     r"\b(weeks?|months?|years?) (from now|from today|out|away)\b|"
     r"\b(in|within|next|by|before)\s+(?:[a-z]+ |\d+(?:\s*(?:-|to)\s*\d+)? ){0,3}(weeks?|wks?|"
     r"months?|quarters?|years?|"
@@ -116,7 +123,7 @@ UNIT_SPELLINGS = {
 
 
 def _bucket_months(months: float) -> str:
-    if months <= 1.05:
+    if months < 1.0:  # "in about a month" starts a month out: 1-3mo; "within a month" is now
         return "immediate"
     if months <= 3.05:
         return "1-3mo"
@@ -133,7 +140,9 @@ NAMED_BUSINESS = re.compile(
 URGENT = re.compile(
     r"asap|as soon as (possible|we can|you can|we could|you could)|immediately|right away|"
     r"straight away|urgent|this month|within the month|already begun|right now|"
-    r"(need|needed|want|wanted) (it|this|that)( \w+)? yesterday|soonest|the sooner the better",
+    r"(need|needed|want|wanted) (it|this|that)( \w+)? yesterday|soonest|the sooner the better|"
+    # "start now", "we can begin immediately", "kick off this week"
+    r"\b(start|begin|kick ?off|go live|launch)(ing)? (now|today|this week|straight away)\b",
     re.I,
 )
 NOT_URGENT = re.compile(
@@ -194,7 +203,11 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     if (
         not asked
         and meeting_time
-        and not re.search(r"\b(live|launch|start|begin|kick ?off|running|deploy|roll ?out)\b", t)
+        and not re.search(
+            r"\b(live|launch(es|ing)?|start(s|ing)?|begins?|kick(s|ing)? ?off|running|"
+            r"deploy|roll ?out|cycle|financial year|away|from now|" + WAITING + r")\b",
+            t,
+        )
     ):
         return None
     t = re.sub(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|"
@@ -213,10 +226,21 @@ def extract_pains(text: str) -> list[str]:
     return [label for pattern, label in PAIN_PATTERNS if re.search(pattern, t)]
 
 
+# Tools named like ordinary words count only in the words that name the tool: "Monday
+# afternoon" is a day, "data drift" no chat product, "up front" no inbox.
+TOOL_IN_CONTEXT = {
+    "Monday": r"monday\.com|\bmonday (crm|boards?|work ?os|dev)\b",
+    "Front": r"\bfront ?app\b|\bfront (inbox|help ?desk)\b|\b(use|using|on|in) front\b",
+    "Drift": r"\bdrift (chat|bot|widget)|\b(use|using|on|in|via) drift\b",
+    "Notion": r"\b(use|using|on|in|via|from) notion\b|\bnotion (pages?|docs?|wiki|database)\b",
+}
+
+
 def extract_tools(text: str) -> list[str]:
     found = []
     for tool in KNOWN_TOOLS:
-        if re.search(r"(?<![\w])" + re.escape(tool) + r"(?![\w])", text, re.I):
+        pattern = TOOL_IN_CONTEXT.get(tool) or r"(?<![\w])" + re.escape(tool) + r"(?![\w])"
+        if re.search(pattern, text, re.I):
             found.append(tool)
     return found
 
@@ -338,7 +362,8 @@ def extract_company_size(text: str) -> str | None:
         flags=re.I,
     )
     found = re.findall(
-        r"(\d[\d,]*)\s*\+?\s*-?\s*(?:full.?time\s+)?(staff|employees?|people|ppl|persons?|"
+        r"(\d[\d,]*)\s*\+?\s*-?\s*(?:(?:full.?time|permanent|regular|salaried)\s+)?"
+        r"(staff|employees?|people|ppl|persons?|"
         r"workers|person company|strong|of us|staffers|team members)\b",
         t,
         re.I,
@@ -425,7 +450,16 @@ def extract(
         out["role"], out["authority"] = role
     if auth := extract_authority(body):
         out["authority"] = auth
-    pains = extract_pains(body)
+    from chat.questions import asks
+
+    # "what does a pilot cost?", "cost of pilot": a price asked about is no pain of theirs
+    pains = extract_pains(
+        " ".join(
+            p
+            for p in re.split(r"(?<=[.!?])\s+", body)
+            if not (PRICE_QUESTION.search(p) and asks(p))
+        )  # fmt: skip
+    )
     if pains:
         out["pain_points"] = pains
     tools = extract_tools(body)
@@ -441,12 +475,17 @@ def extract(
     name = (
         extract_name(body, asked=asked == "name")
         or name_beside_email(text)
+        or own_address_name(text)
         or contact_name(text)
         or (pair and pair[0])
     )
     if name and not (role and name.lower() in role[0].lower()):
         out["name"] = name
-    company = extract_company(body, asked=asked == "company") or (pair and pair[1])
+    company = (
+        domain_named_company(text)  # "…, kevin@kilimafresh.co.ke, Kilima Fresh Exporters"
+        or extract_company(body, asked=asked == "company")
+        or (pair and pair[1])
+    )
     if company and company != out.get("name") and not (role and company.lower() == role[0].lower()):
         out["company"] = company
     return out

@@ -54,6 +54,7 @@ PLAIN_WORDS = {
     "looking", "want", "need", "we", "i", "my", "our", "is", "are", "in", "at", "of", "for",
     "to", "with", "just", "based", "from", "please", "hi", "hello", "interested", "team",
     "company", "startup", "business", "firm", "not", "currently", "also", "too",
+    "he", "she", "they", "it", "who", "decides", "approves", "signs", "will", "would", "has",
 }  # fmt: skip
 
 
@@ -83,7 +84,8 @@ PUBLIC_BODY = re.compile(
 # "lab is Afya Bora Diagnostics", "clinic is …": a kind of business as a label
 KIND_LABEL = re.compile(
     r"(?i:\b(?:lab|clinic|school|shop|store|hospital|hotel|restaurant|startup|firm|brand|"
-    r"agency|ngo|sacco|employer))\s+(?:is|ni|:)\s+(" + COMPANY_NAME + r")(?=\s*[,.;!]|$)"
+    r"agency|ngo|sacco|employer|kampuni|kampuni yetu|hoteli|shule|duka|kliniki|hospitali))"
+    r"\s+(?:is|ni|:)\s+(" + COMPANY_NAME + r")(?=\s*[,.;!]|$)"
 )
 # "… Busoga Grain Millers no sorry its Busoga Agro Millers": the name after a correction
 CORRECTED = re.compile(
@@ -129,6 +131,58 @@ def _framed_company(text: str) -> str | None:
         if words[0] in PLACES and not _placed_company(words) and pattern is not PUBLIC_BODY:
             continue
         return " ".join(words)
+    return None
+
+
+def _letters(text: str) -> str:
+    """Lower-case ASCII letters only ("Santé Unie-Kivu" → "santeuniekivu")."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", plain.lower())
+
+
+WEBMAIL = {
+    "gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "live", "icloud", "proton",
+    "protonmail", "aol", "gmx", "mail", "zoho", "yandex", "rediffmail",
+}  # fmt: skip
+
+
+def domain_named_company(text: str) -> str | None:
+    """A capitalised name in the message whose first words spell the domain of the email
+    given with it ("Grace Namutebi, grace@kampalahillschools.ac.ug, Kampala Hill Schools";
+    "kevin@kilimafresh.co.ke, Kilima Fresh Exporters"): the business the address belongs
+    to, whatever its words look like (a place first, no business noun). Up to two words may
+    follow the spelled part, and a plural "s" may differ ("zanzibarpearls": "Zanzibar Pearl
+    Hotels")."""
+    from chat.slots_people import extract_name
+
+    domains = {_letters(m.group(0).split("@")[1].split(".")[0]) for m in EMAIL_RE.finditer(text)}
+    domains = {d for d in domains if len(d) >= 4 and d not in WEBMAIL}
+    if not domains:
+        return None
+    spelled = domains | {d[:-1] for d in domains if d.endswith("s")}
+    person = set((extract_name(text) or "").lower().split())
+    bare = EMAIL_RE.sub(" ", text)  # "…@MkopoHaraka.co.ke" names no company in its words
+    for run in re.finditer(COMPANY_WORD + r"(?:\s+(?:" + COMPANY_WORD + r"|&|of|and))*", bare):
+        words = run.group(0).split()
+        for i in range(len(words)):
+            for k in range(i + 1, min(len(words), i + 6) + 1):
+                head = _letters(" ".join(words[i:k]))
+                if head not in spelled and head + "s" not in domains:
+                    continue
+                name = words[i : min(len(words), k + 2)]
+                if {w.lower() for w in name} <= person or name[0] in ("&", "of", "and"):
+                    continue
+                while name[-1] in ("&", "of", "and"):
+                    name.pop()
+                return " ".join(name)
+    # typed in lower case, a piece of its own between commas ("sarah nakato, ugapack.")
+    for piece in re.split(r"[,;:|()\n]|(?<=[.!?])\s+|\.$", bare):
+        piece = piece.strip(" .!?")
+        words = piece.lower().split()
+        if 0 < len(words) <= 5 and _letters(piece) in domains and not set(words) <= person:
+            return piece
     return None
 
 

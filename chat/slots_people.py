@@ -32,6 +32,9 @@ def extract_industry(text: str) -> str | None:
     return min(found)[2] if found else None
 
 
+# A capitalised word of a name, accented ("Hélène") or hyphenated ("Jean-Paul") too.
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'\-]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ']+)?"
+
 TITLE_RE = re.compile(
     r"\b((?:co-?founder(?: and| &)? )?(?:ceo|cto|cio|coo|cfo|cmo)|chief [a-z]+ officer|"
     r"product owner|(?:co-?)?founder|owner|managing director|general manager|president|\bgm|\bmd|"
@@ -69,7 +72,7 @@ AUTHORITY_OF_TITLE = [
 ]  # fmt: skip
 # "I'm Mary, the marketing lead at …": the title after one's own name is one's own.
 OWN_NAME_THEN_THE = re.compile(
-    r"\b(?:i'?m|i am|this is|my name is|name'?s)\s+[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+)?,\s*"
+    r"\b(?:i'?m|i am|this is|my name is|name'?s)\s+" + NAME_WORD + r"(?:\s+" + NAME_WORD + r")?,\s*"
     r"the\s+$",
     re.I,
 )
@@ -209,11 +212,32 @@ def lower_case_name(text: str) -> str | None:
 
     m = LOWER_NAME.search(text)
     if not m or any(w in NOT_NAMES or w in ACK_WORDS for w in m.group(1).split()):
-        return None
+        return own_address_name(text)
     return person_name(m.group(1))
 
 
-PERSON_WORDS = r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){0,2}"
+SELF_CUE = re.compile(r"\b(?:i'?m|im|i am|this is|it'?s)\s+([a-z][a-z'\-]+)\b", re.I)
+
+
+def own_address_name(text: str) -> str | None:
+    """A name typed in lower case after "im"/"this is" that the visitor's own email address
+    spells ("salma@kizimkazibeach.co.tz im salma"): only then is the word a name and not a
+    state ("im ready", "this is urgent")."""
+    from ementech.ai.parsers import person_name
+
+    locals_ = {
+        piece
+        for m in EMAIL_RE.finditer(text)
+        for piece in re.split(r"[._\-+\d]+", m.group(0).split("@")[0].lower())
+        if len(piece) >= 3
+    }
+    for m in SELF_CUE.finditer(text):
+        if m.group(1).lower() in locals_ and m.group(1).lower() not in NOT_NAMES:
+            return person_name(m.group(1))
+    return None
+
+
+PERSON_WORDS = NAME_WORD + r"(?:\s+" + NAME_WORD + r"){0,2}"
 SIGNED = [
     # "Fatuma here, …", "Hi, Mercy Wanjiru here"
     re.compile(r"(?:^|[.!,;:]\s*|\b(?i:hi|hello|hey)\s+)(" + PERSON_WORDS + r")\s+here\b"),
@@ -222,7 +246,7 @@ SIGNED = [
     re.compile(
         r"^\s*(?i:hi|hello|hey|good (?:morning|afternoon|evening|day)|greetings|habari|"
         r"hallo|niaje|sasa|dear \w+)[\s,!.\-–]+(?i:it'?s\s+|this is\s+)?"
-        r"([A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2})\s*(?:,|-|–|\bfrom\b|\(|$)"
+        r"(" + NAME_WORD + r"(?:\s+" + NAME_WORD + r"){1,2})\s*(?:,|-|–|\bfrom\b|\(|$)"
     ),
     # "… Regards, Mercy Wanjiru", "Thanks, Kofi" at the end, or before a signature's title
     # ("Kind regards, Brian Ochieng | Operations Manager")
@@ -260,7 +284,7 @@ def name_beside_email(text: str) -> str | None:
             words = part.split()
             if (
                 1 <= len(words) <= 3
-                and all(re.fullmatch(r"[A-Za-z'\-]+", w) for w in words)
+                and all(re.fullmatch(r"(?:[^\W\d_]|['\-])+", w) for w in words)
                 and any(
                     len(w) >= 3
                     and w.lower() in local.split() + [local.replace(" ", "")]
@@ -270,7 +294,9 @@ def name_beside_email(text: str) -> str | None:
                 and not any(w.lower() in NOT_NAMES for w in words)
             ):
                 return person_name(part)
-            break
+            domain = re.sub(r"[^a-z]", "", m.group(0).split("@")[1].split(".")[0].lower())
+            if re.sub(r"[^a-z]", "", part.lower()) != domain:
+                break  # the company the address belongs to may stand between them
     return None
 
 
@@ -308,7 +334,11 @@ def could_be_person(part: str) -> bool:
 
 
 PHONE_LIKE = re.compile(r"\+?\d[\d ()\-]{6,}\d")
-TITLE_CASE_NAME = re.compile(r"[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2}")
+TITLE_CASE_NAME = re.compile(NAME_WORD + r"(?:\s+" + NAME_WORD + r"){1,2}")
+
+
+# Speaking of one's name ("surname is Njuguna, Paul Njuguna"): a name may stand alone.
+NAME_TALK = re.compile(r"\b(surname|last name|first name|family name|full name|jina)\b", re.I)
 
 
 def contact_name(text: str) -> str | None:
@@ -318,18 +348,24 @@ def contact_name(text: str) -> str | None:
     a person's name."""
     from ementech.ai.parsers import person_name
 
-    if not (EMAIL_RE.search(text) or PHONE_LIKE.search(text)):
+    if not (EMAIL_RE.search(text) or PHONE_LIKE.search(text) or NAME_TALK.search(text)):
         return None
     rest = PHONE_LIKE.sub(" | ", EMAIL_RE.sub(" | ", text))
     for part in re.split(r"[|.;,:/()!?\n]|\s[-–]\s", rest):
-        part = part.strip()
+        # "Jean-Paul Habimana from Simba Markets": the person before where they work
+        part = re.sub(r"\s+(?:from|at|of|with)\s+[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*)*$", "",
+                      part.strip())  # fmt: skip
         if TITLE_CASE_NAME.fullmatch(part) and could_be_person(part):
             return person_name(part)
     return None
 
 
 APPOSITIVE = re.compile(
-    r"^(?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*[A-Z][a-z'\-]+(?:\s+[A-Z][a-z'\-]+){1,2}$"
+    r"^(?i:dr\.?|mr\.?|mrs\.?|ms\.?|prof\.?|eng\.?)?\s*"
+    + NAME_WORD
+    + r"(?:\s+"
+    + NAME_WORD
+    + r"){1,2}$"
 )
 
 

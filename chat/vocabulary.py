@@ -38,17 +38,20 @@ INDUSTRIES = {
     "hospitality": r"hotel|hospitality|restaurant|resturant|resort|travel agency|tourism|"
     r"tour (operator|company|firm)|tours (and|&) travel|"
     r"\blodges?\b|safari|guest ?houses?|hostels?|\bcaf(e|é)s?\b|coffee (shop|house|chain)|"
-    r"\b(bars?|eatery|eateries)\b",
+    r"\b(bars?|eatery|eateries)\b|\b(our|wetu) guests\b|\bguests (wetu|wengi)\b",
     "agriculture": r"agri|farm|avocado|macadamia|harvest|crops?\b|dairy|livestock|"
-    r"\bflowers?\b|horticult|\btea (estate|farm|growers?)|fertili[sz]er|\bagro|\bseeds\b|"
+    r"\bflowers?\b|\broses\b|floricultur|horticult|\btea (estate|farm|growers?)|fertili[sz]er|"
+    r"\bagro|\bseeds\b|"
     r"smallholder|agrovet|\bgrain\b|fresh produce|"
     r"\b(wakulima|mkulima|kilimo|mbolea|mbegu|mifugo|shamba)\b",
     "fintech": r"fintech|lending|lender|microfinance|sacco|payments?\b|remittance|mobile money|"
     r"forex bureau|stockbrok|asset manage|pension fund|investment (firm|bank)|"
     r"credit scoring|neobank|\bbank",
     "healthcare": r"health ?care|hospital|clinic|pharma|medical|telemedicine|diagnostic|labs?\b|"
+    r"\b(out|in)-?patients?\b|\bpatients\b|"
     r"dental|dentist|optician|nursing home|maternity",
-    "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|fleet|cargo|supply chain|"
+    "logistics": r"logistics|shipping|freight|courier|haulage|trucks?\b|trucking|fleet|cargo|"
+    r"supply chain|delivery (startup|start-up|app)|"
     r"last.?mile|boda ?bodas?|parcel deliver|delivery (company|business|service|firm)|"
     r"warehousing|clearing (?:and|&) forwarding|clearing agen|forwarding agen|customs (?:broker|"
     r"clearing|agen)|container (?:depot|terminal|freight|shipping|haulage|yard)",
@@ -93,8 +96,10 @@ PAIN_PATTERNS = [
 AUTHORITY_PHRASES = [
     (r"\bi('?d| will| would)? (be )?recommend|my recommendation|recommend(ing)? (it|this) to|"
      r"follow my recommendation|convince my|need (approval|sign.?off)|my boss|"
-     r"presenting (this |it )?to|"
-     r"(present|pitch)(ing)? (it |this )?(to|internally)|report to|gathering info|"
+     r"presenting (this |it )?to|\bi make (the|a) recommendation|"
+     r"\b(final )?(approval|decision|sign-?off|say) (rests|lies|sits) with\b|"
+     r"(present|pitch)(ing)? (it |this )?(to|internally)|\b(i|we) report (directly )?to\b|"
+     r"\breporting (directly )?to\b|gathering info|"
      r"(decision|budget) (is|sits) with|\b(md|ceo|cfo|coo|gm|director|board) (approves|decides|"
      r"signs)|build a case|\bi prepare|(committee|procurement|board|management) (decides|"
      r"approves|signs)|goes through (our|the) (board|committee|procurement|finance)|"
@@ -107,7 +112,11 @@ AUTHORITY_PHRASES = [
      r"\bsubject to (?:\w+ ){0,2}(?:approval|sign-?off|authori[sz]ation|endorsement) "
      r"(?:by|from|of)\b",
      "influencer"),
-    (r"\bi (make|sign off|own|approve|decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
+    (r"\bi (make (the |all the |our |final )?(\w+ )?(decisions?|call)|sign off|own|approve|"
+     r"decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
+     # "the budget line is mine", "I will be the one signing"
+     r"\b(budget|budget line|decision|call|sign-?off|money)( \w+)? is (all )?mine\b|"
+     r"\bi(?:'ll| will|'d| would|'m| am)? (?:be )?the one (?:who )?(sign|decid|approv)\w*|"
      r"my (call|decision)|\bi(?:'ve| have)?(?: got)? (?:the )?final say|final say is mine|"
      r"i'?m the decision|make the call|i make the call|"
      r"\bi(?:'?m| am) the one who (decides|signs|approves)|(?:full|the) authority to|"
@@ -115,6 +124,9 @@ AUTHORITY_PHRASES = [
      r"\b(?:my|our) (?:business )?(?:partner|co-?founder|co-?owner)s? and i (?:decide|make|own|"
      r"sign|approve)|"
      r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)|"
+     # "we own it together" (a couple's business), "mimi ndio na-sign off"
+     r"\bwe (?:both |jointly )?own (?:it|the (?:business|company|shop|firm|hotel|farm))\b|"
+     r"\bmimi ndi(?:o|ye) (?:na-?|ni-?)?(?:sign|approve|decide)|"
      # "mimi ndiye mwenye duka" (I own the shop), "mimi ni mmiliki" (I am the owner)
      r"\bmimi ndiye (?:mwenye|mmiliki|boss|mkurugenzi)|\bmimi ni (?:mmiliki|mwenye)|"
      # "uamuzi ni wangu" (the decision is mine), "ni uamuzi wangu" (it's my decision)

@@ -121,13 +121,25 @@ def phone_matches(text: str, region: str | None = None) -> list[tuple[str, str]]
             continue
         if found:
             return found
-    return []
+    # Written in full with its country code ("+44 7700 900123"), a number of the right
+    # length is kept even where the numbering plan has no such range on record.
+    try:
+        return [
+            (match.raw_string, phonenumbers.format_number(
+                match.number, phonenumbers.PhoneNumberFormat.E164))
+            for match in phonenumbers.PhoneNumberMatcher(
+                text, None, leniency=phonenumbers.Leniency.POSSIBLE)
+            if match.raw_string.startswith("+") and phonenumbers.is_possible_number(match.number)
+        ]  # fmt: skip
+    except Exception:  # noqa: BLE001 - an odd number must not break the turn
+        return []
 
 
 # --- money ---------------------------------------------------------------------------------
 
 MULTIPLIERS = {
     "k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
+    "millions": 1e6, "mio": 1e6,
     "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "crore": 1e7, "crores": 1e7,
 }  # fmt: skip
 CURRENCY_WORDS = (
@@ -159,7 +171,7 @@ NUMBER_WORD_RE = re.compile(
 )
 AMOUNT_RE = re.compile(
     r"(?P<cur>" + CURRENCY_WORDS + r")?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?"
-    r"(?P<mult>k|m|mn|thousand|grand|million|lakhs?|lac|crores?)?\b\s?(?P<cur2>"
+    r"(?P<mult>k|m|mn|mio|thousand|grand|millions?|lakhs?|lac|crores?)?\b\s?(?P<cur2>"
     + CURRENCY_WORDS
     + r")?",
     re.I,
@@ -474,7 +486,7 @@ def person_name(text: str) -> str | None:
     from nameparser import HumanName
 
     words = (text or "").strip(" .,!").split()
-    if not 1 <= len(words) <= 4 or not all(re.fullmatch(r"[A-Za-z.'\-]+", w) for w in words):
+    if not 1 <= len(words) <= 4 or not all(re.fullmatch(r"(?:[^\W\d_]|[.'\-])+", w) for w in words):
         return None
     name = HumanName(" ".join(words))
     parts = [p for p in (name.first, name.middle, name.last) if p]
