@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chat import intents, slots
-from chat.assistant import QUESTION_RE
 from chat.meeting_time import meeting_request
 from chat.models import Conversation
+from chat.questions import asks
 
 AGENT_BRIEFS = {
     "researcher": (
@@ -91,7 +91,7 @@ def route(conversation: Conversation, text: str) -> Route:
         return Route("scheduler", f"visitor asked for a demo ({score:.2f})", name, score)
     if state.get("demo_accepted") and not state.get("booked") and name not in ("question",):
         return Route("scheduler", "arranging the demo the visitor accepted", name, score)
-    if QUESTION_RE.search(text) and (not found or not state.get("last_asked")):
+    if asks(text) and (not found or not state.get("last_asked")):
         return Route("researcher", f"visitor asked a question; intent {name} ({score:.2f})",
                      "question", score)  # fmt: skip
     if state.get("last_asked") and found:

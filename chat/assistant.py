@@ -28,56 +28,22 @@ from chat.pricing_answers import (  # noqa: F401 - re-exported for callers
     catalogue_pick,
     price_subject,
 )
+from chat.questions import (  # noqa: F401 - QUESTION_RE re-exported
+    QUESTION_RE,
+    asks,
+    beside_request,
+    question_part,
+    states_need,
+)
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
 
 RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
+EVENT_FACT_MIN = 0.3  # an event fact asked in other words ("dial in" for online)
 SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
     "tech_stack", "industry", "company_size", "team_size", "phone",
 }  # fmt: skip
-QUESTION_RE = re.compile(
-    # after a greeting or a filler too ("yo when is the meetup n where", "hey wat time")
-    r"\?|(^|[.!,;:\-]\s*|\b(and|also|so|but|btw|then|hmm|ok|okay|yo|hey|hi|hello|hiya|sasa|"
-    r"niaje|mambo|um|uh|pls|sorry)\s+)(what|how|why|when|where|"
-    r"which|who|do|does|did|can|could|is|are|will|kindly advise|tell me|"
-    # typed short ("whats the cheapest way", "hw long", "wat time") or asked politely
-    # ("Kindly share the timeline", "please confirm your rates", "I'd like to know …")
-    r"whats|wats|wat|hw|hows|wht|kindly (share|confirm|advise|send|tell|explain|let us know|"
-    r"indicate|clarify)|please (share|confirm|advise|tell|explain|clarify|let me know)|"
-    r"i'?d like to know|i would like to know|i wonder|wondering|inawezekana|mnaweza|je)\b|"
-    # asked mid-sentence without a question mark ("… will ur bot cope with that"), not
-    # said of oneself ("I can do your Tuesday slot")
-    r"(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)\b(can|could|will|would|do|does|did)\s+(you|u|ur)\b",
-    re.I,
-)
-
-
-SHORT_QUESTION_WORDS = 4  # "Is that possible?", "need a warehouse migration?": read with before
-
-
-def question_part(text: str) -> str:
-    """The sentences of ``text`` that ask something (all of it when none stands out), each
-    with the statement just before it when it refers back to it ("Our patients miss their
-    appointments. Have you solved that for anyone?") or is too short to stand alone ("We
-    reconcile payments by hand. Possible?")."""
-    from chat.knowledge import refers_back
-
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    asking = [bool(QUESTION_RE.search(p)) for p in parts]
-    if not any(asking):
-        return text
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        if not asking[i]:
-            continue
-        short = len(re.findall(r"[^\W\d_]+", part)) <= SHORT_QUESTION_WORDS
-        if i and not asking[i - 1] and (refers_back(part) or short) and parts[i - 1] not in out:
-            out.append(parts[i - 1])
-        out.append(part)
-    return " ".join(out)
-
-
 # A message that says what the visitor's own business is ("we're a courier company",
 # "actually we're in insurance"); without one, an industry once known is kept.
 SELF_DESCRIBED = re.compile(
@@ -195,9 +161,15 @@ def compose(
             yield say("Sorry, I couldn't book that one: " + res["error"] + ".")
 
     # 1. Answer what was asked.
-    asked_something = bool(QUESTION_RE.search(query)) or intent in ("question", "advice")
+    asked_something = asks(query) or intent in ("question", "advice")
     if asked_something and intent not in ("human", "demo", "affirm", "deny", "thanks"):
         yield from answer(ctx, provider, messages, say)
+    elif states_need(query) and intent not in ("human", "demo", "thanks") and ctx.get("sources"):
+        # "we want to automate matching supplier invoices": what we do about it, if it fits
+        yield from answer(ctx, provider, messages, say, quiet=True)
+    elif intent in ("human", "demo") and (beside := beside_request(query)):
+        # "Book me a demo on Tuesday. Do you integrate with Odoo?": the question too
+        yield from answer({**ctx, "query": beside}, provider, messages, say)
     elif OFF_TOPIC_RE.search(query):
         yield say("That one is outside what I can help with, I'm afraid.")
     if HOSTILE_RE.search(query) and not said:
@@ -263,21 +235,26 @@ def compose(
         yield say("Is there anything else I can help you with?")
 
 
-def answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[Any]:
-    """The answer (:func:`_answer`), then what it leaves unknown (chat.partial)."""
+def answer(
+    ctx, provider: LocalProvider, messages: list[dict], say, quiet: bool = False
+) -> Iterator[Any]:
+    """The answer (:func:`_answer`), then what it leaves unknown (chat.partial); ``quiet``
+    (a need stated, nothing asked): only what the material says, no "I don't know"."""
     from chat.partial import unknown_part
 
     dont_know = False
-    for item in _answer(ctx, provider, messages, say):
+    for item in _answer(ctx, provider, messages, say, quiet=quiet):
         dont_know = dont_know or (isinstance(item, dict) and bool(item.get("dont_know")))
         yield item
-    if not dont_know:
+    if not dont_know and not quiet:
         query = ctx.get("query", "")
         email = (ctx.get("profile") or {}).get("email") or ""
         yield from unknown_part(question_part(query), query, email, REPLY_PROMISE, say)
 
 
-def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator[Any]:
+def _answer(
+    ctx, provider: LocalProvider, messages: list[dict], say, quiet: bool = False
+) -> Iterator[Any]:
     """The answer to the visitor's question, cited, or an honest "I don't know".
 
     A price or time question is answered from the catalogue line it is about (citing the
@@ -285,6 +262,7 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
     you build credit scoring? what does it cost?"), and a price question about no line in
     particular ("how are your projects priced?"), are answered from the knowledge base."""
     from chat.catalogue import wants_catalogue
+    from chat.event_facts import event_question
     from chat.knowledge import respelled
     from chat.partial import known_terms
     from chat.priced import names_subject, priced_answer
@@ -294,6 +272,11 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
     knowledge = [s for s in sources if not s.get("catalogue")]
     catalogue = next((s for s in sources if s.get("catalogue")), None)
     asked = respelled(question_part(query))  # "logistcs" matches the pages' "logistics"
+    bar = RELEVANCE_MIN
+    if any(s.get("type") == "event" for s in knowledge) and (said := event_question(asked)):
+        # "can I dial in?" asks whether it is online: a fact of the event's own, so its
+        # sentence answers at a lower bar than a passage found by likeness alone
+        asked, bar = said, EVENT_FACT_MIN
     cited: list[int] = []
     pages: list[dict] = []
     if catalogue is not None and (said := _page_price(ctx, asked, knowledge)):
@@ -329,7 +312,7 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
         if cited:
             yield {"cited": sorted(set(cited)), "cited_pages": pages}
             return
-    picked, top = _knowledge_answer(asked, knowledge, provider, messages)
+    picked, top = _knowledge_answer(asked, knowledge, provider, messages, bar=bar)
     if picked:
         for sent, n, _ in picked:
             yield say(f"{sent} [Source {n}]")
@@ -341,6 +324,8 @@ def _answer(ctx, provider: LocalProvider, messages: list[dict], say) -> Iterator
         for sent, n, _ in picked:
             yield say(f"{sent} [Source {n}]")
         yield {"cited": sorted({n for _, n, _ in picked})}
+        return
+    if quiet:
         return
     email = (ctx.get("profile") or {}).get("email")
     yield say("I don't know that one, and I'd rather not guess. I've noted your question, and "
@@ -358,8 +343,10 @@ def _knowledge_answer(
     provider: LocalProvider,
     messages: list[dict],
     limit: int = 2,
+    bar: float = RELEVANCE_MIN,
 ) -> tuple[list[tuple[str, int, float]], float]:
-    """The knowledge sentences that answer ``asked`` (none when the best is not relevant)."""
+    """The knowledge sentences that answer ``asked`` (none when the best is not relevant:
+    below ``bar``, or, for a lowered bar, not from an event's facts)."""
     from chat.knowledge import refers_back
 
     context = ""
@@ -369,10 +356,30 @@ def _knowledge_answer(
     picked, top = provider.best_sentences(
         asked, knowledge, limit=limit, context=context, prefer_figures=bool(EVIDENCE.search(asked))
     )
-    picked = [p for p in picked if not p[0].endswith("?")]
-    if top >= RELEVANCE_MIN and picked:
+    picked = _distinct([p for p in picked if not p[0].endswith("?")], knowledge)
+    events = {s["n"] for s in knowledge if s.get("type") == "event"}
+    if picked and (top >= RELEVANCE_MIN or (top >= bar and picked[0][1] in events)):
         return picked, top
     return [], top
+
+
+def _distinct(
+    picked: list[tuple[str, int, float]], knowledge: list[dict]
+) -> list[tuple[str, int, float]]:
+    """The picked sentences less one that repeats another (a page's summary quoted on the
+    home page and on the page itself), keeping the copy on the more specific page."""
+    depth = {s["n"]: len((s.get("url") or "").strip("/").split("/")) for s in knowledge}
+    seen: list[str] = []
+    out: list[tuple[str, int, float]] = []
+    for item in picked:
+        norm = " ".join(re.findall(r"\w+", item[0].lower()))
+        twin = next((i for i, s in enumerate(seen) if norm in s or s in norm), None)
+        if twin is None:
+            seen.append(norm)
+            out.append(item)
+        elif depth.get(item[1], 0) > depth.get(out[twin][1], 0):
+            out[twin] = (item[0], item[1], out[twin][2])
+    return out
 
 
 def handoff_reply(result: dict, profile: dict, say) -> Iterator[str]:

@@ -54,9 +54,30 @@ def in_english(text: str) -> str:
     return text
 
 
+# "Have you taken volume off a call centre? Roughly how much?": a bare "how much" beside an
+# outcome asks for the amount achieved, not a price.
+BARE_HOW_MUCH = re.compile(r"\bhow much(?=\s*[?!.]|\s*$)", re.I)
+OUTCOME_WORDS = re.compile(
+    r"\b(volume|calls?|tickets?|reduc\w*|cut|sav(e|ed|ing)|took|taken|drop\w*|fell|fewer|less|"
+    r"improv\w*|results?|impact|faster|increase\w*|gain\w*|load)\b",
+    re.I,
+)
+# What the catalogue prices: on an event's page only these make a time question the
+# catalogue's ("how long does it run?" is the event's).
+OFFER_WORDS = re.compile(
+    r"\b(pilot|sprint|chatbots?|bots?|assistants?|automation|models?|forecast\w*|projects?|"
+    r"engagements?|platforms?|consult\w*|readiness|services?|implementation|build|solution)\b",
+    re.I,
+)
+
+
 def wants_catalogue(text: str) -> bool:
     text = in_english(text or "")
-    return bool(PRICE_OR_TIME.search(text)) and not RUNNING_COST.search(text)
+    found = [m.group(0) for m in PRICE_OR_TIME.finditer(text)]
+    if not found or RUNNING_COST.search(text):
+        return False
+    bare = all(BARE_HOW_MUCH.fullmatch(f) for f in found)
+    return not (bare and OUTCOME_WORDS.search(text))
 
 
 def catalogue_source(n: int) -> dict[str, Any] | None:

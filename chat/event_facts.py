@@ -159,3 +159,28 @@ EVENT_WORDS = words("webinar workshop event masterclass meetup roundtable traini
 def another_event(query: str) -> bool:
     """The question asks about an event other than the one on this page."""
     return bool(ANOTHER_RE.search(query or ""))
+
+
+# How visitors ask about an event, put beside the words its facts use, so the fact asked
+# for is the one picked ("can I dial in instead?" asks whether it is online).
+EVENT_PARAPHRASES = (
+    (r"dial[- ]?in|join (remotely|online|virtually|from)|remote(ly)?|virtual(ly)?|from home|"
+     r"live ?stream|stream(ed|ing)?|attend online|watch (it )?online|link to join", "online"),
+    (r"how long|duration|how many (hours|minutes)|run for|does it (end|finish)|what time .*end",
+     "lasts minutes"),
+    (r"who('?s| is| are)? (speaking|presenting|talking|hosting|running it)|speakers?|presenters?|"
+     r"\bhosts?\b|facilitat\w*", "speakers presenting"),
+    (r"\bwhere\b|venue|location|address|directions|which building", "venue"),
+    (r"how many (people|ppl|seats|attendees|spots|places)|capacity|spaces? left|seats|spots|"
+     r"\bfull\b|room for", "capacity seats"),
+    (r"\bbring\b|need to have|come with|prepare|prerequisite", "bring"),
+    (r"recording|recorded|slides|can'?t make it|miss(ed)? it|watch later|afterwards",
+     "recording shared slides"),
+)  # fmt: skip
+
+
+def event_question(question: str) -> str:
+    """``question`` with the words an event's facts use for what it asks added; empty
+    when it asks none of those facts."""
+    extra = [words for pattern, words in EVENT_PARAPHRASES if re.search(pattern, question, re.I)]
+    return f"{question} ({' '.join(extra)})" if extra else ""

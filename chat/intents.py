@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from chat import slots
+from chat.questions import requests_meeting_words
 from ementech.ai.intents import Intent, IntentClassifier, Rule
 
 EXAMPLES: dict[str, list[str]] = {
@@ -147,6 +148,13 @@ HUMAN_REQUEST = re.compile(
 
 
 HUMAN_MARGIN = 0.05
+# A hand-off read from meaning still names who is wanted.
+PERSON_WORDS = re.compile(
+    r"\b(humans?|person|people|someone|somebody|anyone|anybody|agents?|staff|team|sales|reps?|"
+    r"representatives?|colleagues?|engineers?|consultants?|experts?|managers?|real|live|mtu|"
+    r"binadamu|you guys|specialists?)\b",
+    re.I,
+)
 
 
 def classify(text: str) -> Intent:
@@ -157,14 +165,27 @@ def classify(text: str) -> Intent:
     # A hand-off read only from meaning must stand out: "Your chatbot can speak French with
     # the patients?" is near "is there a person I can chat with" and nearer still a question.
     unclear = found.score - runner_up < HUMAN_MARGIN
-    if found.name == "human" and (not REQUEST_FORM.search(text) or unclear):
-        rest = {k: v for k, v in found.scores.items() if k != "human"}
-        name = "question" if slots_question(text) else max(rest, key=rest.get)
-        return Intent(name, rest.get(name, found.score), found.scores)
+    if found.name == "human" and (
+        not REQUEST_FORM.search(text) or unclear or not PERSON_WORDS.search(text)
+    ):  # "can I join remotely?" is near "a person I can chat with", and names nobody
+        return _other_than("human", text, found)
+    if found.name == "demo" and not requests_meeting_words(text):
+        # Meaning alone is no demo request: "a patient assistant for appointment reminders.
+        # Could you tell me how far in advance it sends them?" asks about reminders.
+        return _other_than("demo", text, found)
     return found
 
 
-def slots_question(text: str) -> bool:
-    from chat.assistant import QUESTION_RE
+def _other_than(name: str, text: str, found: Intent) -> Intent:
+    """The intent ``text`` has if it is not ``name``: a question when it asks something."""
+    rest = {k: v for k, v in found.scores.items() if k not in (name, "human")}
+    if not rest:
+        return Intent("unknown", 0.0, found.scores)
+    other = "question" if slots_question(text) else max(rest, key=rest.get)
+    return Intent(other, rest.get(other, found.score), found.scores)
 
-    return bool(QUESTION_RE.search(text))
+
+def slots_question(text: str) -> bool:
+    from chat.questions import asks
+
+    return asks(text)

@@ -14,7 +14,11 @@ log = logging.getLogger(__name__)
 
 NAMED_BOOST = 0.15  # a page the question names by its title answers before look-alikes
 SHORT_FOLLOW_UP_WORDS = 5
-REFERS_BACK = re.compile(r"\b(it|its|that|this|these|those|they|them|there|the same|such)\b", re.I)
+REFERS_BACK = re.compile(
+    r"\b(it|its|that|this|these|those|they|them|there|the same|such|comparable|similar|"
+    r"like (ours|us|mine|ourselves))\b",
+    re.I,
+)
 # "what about Arabic?", "and for hotels?", "same for Uganda?": the earlier question, asked
 # again of something else.
 ELLIPTICAL = re.compile(
@@ -52,7 +56,7 @@ def sources_for(
     that event's facts come first ("how long is it?" is about this event), read live in the
     visitor's time zone ``tz_name``."""
     from chat.case_overview import case_overview_source, wants_case_overview
-    from chat.catalogue import catalogue_source, wants_catalogue
+    from chat.catalogue import OFFER_WORDS, catalogue_source, wants_catalogue
     from chat.event_facts import (
         PAGE_BOOST,
         another_event,
@@ -79,6 +83,9 @@ def sources_for(
     found = _retrieved_whole_and_parts(
         pin_query if elliptical(query) else query, k=k, events=events_asked
     )
+    elsewhere = wants_events(query) and another_event(query)
+    if here is not None and not elsewhere:  # "is this online?" on a page: this event only
+        found = [src for src in found if src.get("type") != "event" or src["url"] == here.url]
     page_id = _page_id(page_url)
     pinned_ids = [page_id]
     named = _named_page_ids(query)  # "what's in your implementation guide?"
@@ -103,10 +110,9 @@ def sources_for(
         for i, src in enumerate(found, start=1):
             src["n"] = i
     live: list[dict[str, Any]] = []
-    elsewhere = wants_events(query) and another_event(query)
     if here is not None:
         live.append(event_source(here, 1, tz_name=tz_name, boost=0.0 if elsewhere else PAGE_BOOST))
-    if wants_events(query):
+    if wants_events(query) and (here is None or elsewhere):
         live += events_sources(query, first_n=1, tz_name=tz_name, exclude=here.url if here else "")
     if live:
         # One source per page: an event's indexed passage joins its live facts.
@@ -125,8 +131,8 @@ def sources_for(
         for src in found:
             src["n"] += 1
         found = [overview, *found]
-    if not wants_catalogue(query):
-        return found
+    if not wants_catalogue(query) or (here is not None and not OFFER_WORDS.search(query)):
+        return found  # on an event's page, "how long does it run?" is the event's
     try:
         catalogue = catalogue_source(1)
     except Exception:  # noqa: BLE001 - the catalogue is a bonus, never a failure
@@ -309,15 +315,15 @@ def _retrieved(
         return []
     from content.facade import knowledge_retrieve
 
+    if not events:
+        filters = {**(filters or {}), "type_not": ["event"]}
     try:
-        chunks = knowledge_retrieve(query=query, filters=filters, k=k + (2 if events else 6))
+        chunks = knowledge_retrieve(query=query, filters=filters, k=k + 2)
     except Exception:  # noqa: BLE001 - a broken index must not break the chat
         log.exception("knowledge retrieval failed")
         return []
     out: list[dict[str, Any]] = []
     by_url: dict[str, dict[str, Any]] = {}
-    if not events:
-        chunks = [chunk for chunk in chunks if chunk.type != "event"][: k + 2]
     for chunk in chunks:  # one source per page: chunks of the same page are merged
         key = chunk.url or f"{chunk.title}|{chunk.id}"
         if key in by_url:

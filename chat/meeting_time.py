@@ -164,12 +164,20 @@ def named_zone(t: str) -> str | None:
     return None
 
 
+# A greeting that names a part of day ("Good afternoon.", "habari za asubuhi") asks for none.
+GREETING_TIME = re.compile(
+    r"(^|[.!?,;]\s*)\W*(?:(?:a\s+)?very\s+)?(?:good|gd)\s+(?:morning|afternoon|evening|day)\b|"
+    r"\bhabari\s+za\s+(?:asubuhi|mchana|jioni)\b",
+    re.I,
+)
+
+
 def slot_preference(text: str, tz_name: str = "") -> dict[str, str]:
     """{"weekday", "part_of_day", "after_hour", "zone"} the visitor asked for ("thurs
     aftrnoon", "friday after 2pm", "tuesday 3pm", "late morning on Thursday", "any morning
     next week"); "zone" only for a time named in a zone ("10am EAT"), whose day and hours
     are then read in that zone rather than the visitor's own."""
-    t = spoken_clock(text.lower())
+    t = GREETING_TIME.sub(r"\1", spoken_clock(text.lower()))  # "Good afternoon." greets
     for sw, en in SWAHILI_TIME.items():  # the site speaks Swahili: "alhamisi asubuhi"
         t = re.sub(rf"\b{sw}\b", en, t)
     out: dict[str, str] = {}
@@ -184,7 +192,8 @@ def slot_preference(text: str, tz_name: str = "") -> dict[str, str]:
         out["part_of_day"] = "morning"
         if re.search(r"\blate[\s-]+morning|mid[\s-]?morning", t):
             out["after_hour"] = "10"
-    elif re.search(r"afte?r?noon|aftrnoon|after (lunch|noon|midday)|\bpm\b|\blunch ?time", t):
+    elif re.search(r"afte?r?noon|aftrnoon|\baftn\b|\baft\b|\barvo\b|after (lunch|noon|midday)|"
+                   r"\bpm\b|\blunch ?time", t):  # fmt: skip
         out["part_of_day"] = "afternoon"
     elif re.search(r"\bevening", t):
         out["part_of_day"] = "evening"

@@ -38,6 +38,10 @@ def _index_filter(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
         return None
     spec: dict[str, Any] = {}
     for key, value in filters.items():
+        if key == "type_not" and value:  # ``{"type_not": ["event"]}`` → ``$nin``
+            values = [value] if isinstance(value, str) else list(value)
+            spec["content_type"] = {"$nin": [TYPE_ALIASES.get(v, v) for v in values]}
+            continue
         name = "content_type" if key == "type" else key
         if name not in FILTER_KEYS or value in (None, "", []):
             continue
@@ -62,7 +66,8 @@ def retrieve(
     """Top ``k`` knowledge chunks for ``query`` after hybrid retrieval and rerank.
 
     ``filters`` may hold ``type`` (service, case_study, blog, resource, event, page, faq,
-    catalogue — or a list), ``industry``, ``difficulty``, ``is_gated`` and ``page_id``.
+    catalogue — or a list), ``type_not`` (types left out), ``industry``, ``difficulty``,
+    ``is_gated`` and ``page_id``.
     """
     from content.models import ContentChunk
 

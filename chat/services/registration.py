@@ -64,10 +64,10 @@ def registration_wanted(conversation: Conversation, text: str) -> bool:
 
 def _asks_instead(reg: dict, text: str) -> bool:
     """The visitor asks something rather than answering the field we asked for."""
-    from chat.assistant import QUESTION_RE
+    from chat.questions import asks
 
     asked = reg.get("asked")
-    if asked in (None, "waitlist", "consent") or not QUESTION_RE.search(text):
+    if asked in (None, "waitlist", "consent") or not asks(text):
         return False
     if STOP_RE.search(text) or REGISTER_RE.search(text):
         return False

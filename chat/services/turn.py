@@ -21,9 +21,9 @@ from django.db import transaction
 from django.db.models import F
 
 from chat import agents, knowledge, limits, slots
-from chat.assistant import QUESTION_RE, question_part
 from chat.meeting_time import meeting_request, slot_preference
 from chat.models import Conversation, Message
+from chat.questions import DEMO_RE, asks, question_part, states_need
 from chat.services.conversations import (
     ChatInputError,
     broadcast_on_commit,
@@ -38,11 +38,6 @@ from ementech.ai.providers.base import ChatRequest
 
 MAX_ROUNDS = 4
 KNOWLEDGE_INTENTS = {"explore", "question", "advice", "unknown"}
-DEMO_RE = re.compile(
-    r"\b(demo|demonstration|book (me|a call|a meeting|in)|set up a (call|meeting)|"
-    r"can we (talk|meet)|arrange a (call|meeting))\b",
-    re.I,
-)
 NOT_BUYING_RE = re.compile(
     r"not (looking for|interested in) a demo|no demo|just research|not buying|"
     r"i'?ll (discuss|come back)|will come back|gathering info|i will be in touch",
@@ -180,7 +175,8 @@ def chat_turn(
     wants_knowledge = (
         rt.agent in ("researcher", "consultant")
         or rt.intent in KNOWLEDGE_INTENTS
-        or bool(QUESTION_RE.search(text))
+        or asks(text)
+        or states_need(text)
     )
     sources = []
     if wants_knowledge and text:

@@ -1,0 +1,86 @@
+"""On an event's page the event answers: "how long does it run?" is its length, not a
+catalogue duration; "is this online?" is about this event, not another one's venue; "can I
+dial in?" asks whether it is online. Elsewhere, event pages are left out of retrieval by
+the index's own filter (``type_not``), not fetched and dropped. Wordings written for these
+tests; each fails before the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+WEBINAR = "/events/live-ai-implementation-workshop/"
+ROUNDTABLE = "/events/cto-roundtable-scaling-ai-systems/"
+
+
+@pytest.fixture
+def events(demo_kb):
+    from events import demo
+
+    demo.load(lambda message: None)
+
+
+def _ask(text: str, page: str) -> tuple[str, list[str]]:
+    from chat.services import chat_turn, conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi", page_url=page)
+    events = list(chat_turn(conversation=conv, text=text))
+    reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
+    urls = [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]]
+    return reply, urls
+
+
+def test_how_long_on_an_event_page_is_the_events_length(events):
+    reply, urls = _ask("how long does it go on for? I have another call after", WEBINAR)
+    assert "90 minutes" in reply
+    assert urls == [WEBINAR]
+    assert "demo invitation" not in reply
+
+
+def test_is_this_online_is_about_this_event_only(events):
+    reply, urls = _ask("hello, is this one online?", WEBINAR)
+    assert "Zoom" in reply
+    assert all(url == WEBINAR for url in urls)
+
+
+def test_dialling_in_asks_whether_it_is_online(events):
+    reply, urls = _ask("could I join remotely rather than come in", ROUNDTABLE)
+    assert "Google Meet" in reply
+    assert urls == [ROUNDTABLE]
+
+
+def test_retrieval_leaves_event_pages_out_through_the_index_filter(events):
+    from chat import knowledge
+    from content import facade
+
+    calls: list[dict] = []
+    real = facade.knowledge_retrieve
+
+    def spy(**kw):
+        calls.append(kw)
+        return real(**kw)
+
+    facade.knowledge_retrieve = spy
+    try:
+        found = knowledge._retrieved("workshop on document intake with a laptop", k=3, events=False)
+    finally:
+        facade.knowledge_retrieve = real
+    assert calls and calls[0]["filters"] == {"type_not": ["event"]}
+    assert calls[0]["k"] == 5
+    assert found and all(src["type"] != "event" for src in found)
+
+
+def test_type_not_filter_in_index_syntax():
+    from content.selectors import _index_filter
+
+    assert _index_filter({"type_not": ["event", "case-study"]}) == {
+        "content_type": {"$nin": ["event", "case_study"]}
+    }
+
+
+def test_asking_to_join_remotely_is_no_hand_off():
+    from chat.intents import classify
+
+    assert classify("can I join remotely?").name != "human"
+    assert classify("is there a person I can chat with").name == "human"
