@@ -35,11 +35,13 @@ from chat.questions import (  # noqa: F401 - QUESTION_RE re-exported
     question_part,
     states_need,
 )
+from chat.thesaurus import with_site_terms
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
 
 RELEVANCE_MIN = 0.42  # best sentence cosine below this: the knowledge base has no answer
 EVENT_FACT_MIN = 0.3  # an event fact asked in other words ("dial in" for online)
+TERM_MATCH_MIN = 0.25  # a sentence naming the very system asked about ("… Freshdesk …")
 SAVEABLE = {
     "email", "name", "company", "role", "authority", "budget", "timeline", "pain_points",
     "tech_stack", "industry", "company_size", "team_size", "phone",
@@ -312,7 +314,7 @@ def _answer(
         if cited:
             yield {"cited": sorted(set(cited)), "cited_pages": pages}
             return
-    picked, top = _knowledge_answer(asked, knowledge, provider, messages, bar=bar)
+    picked, top = _knowledge_answer(asked, knowledge, provider, messages, bar=bar, whole=query)
     if picked:
         for sent, n, _ in picked:
             yield say(f"{sent} [Source {n}]")
@@ -344,6 +346,7 @@ def _knowledge_answer(
     messages: list[dict],
     limit: int = 2,
     bar: float = RELEVANCE_MIN,
+    whole: str = "",
 ) -> tuple[list[tuple[str, int, float]], float]:
     """The knowledge sentences that answer ``asked`` (none when the best is not relevant:
     below ``bar``, or, for a lowered bar, not from an event's facts)."""
@@ -354,13 +357,32 @@ def _knowledge_answer(
         earlier = [m["content"] for m in messages if m["role"] == "user"][-2:-1]
         context = f"{question_part(earlier[0])} {asked}" if earlier else ""
     picked, top = provider.best_sentences(
-        asked, knowledge, limit=limit, context=context, prefer_figures=bool(EVIDENCE.search(asked))
+        with_site_terms(asked),  # "which loans go bad" is the pages' "credit scoring"
+        knowledge,
+        limit=limit,
+        context=context,
+        prefer_figures=bool(EVIDENCE.search(asked)),
     )
     picked = _distinct([p for p in picked if not p[0].endswith("?")], knowledge)
     events = {s["n"] for s in knowledge if s.get("type") == "event"}
     if picked and (top >= RELEVANCE_MIN or (top >= bar and picked[0][1] in events)):
         return picked, top
+    if picked and top >= TERM_MATCH_MIN and _names_asked_system(f"{asked} {whole}", picked[0][0]):
+        return picked, top  # "we use Freshdesk": the sentence naming Freshdesk answers
     return [], top
+
+
+def _names_asked_system(asked: str, sentence: str) -> bool:
+    """Whether ``sentence`` names a tool or system the question asks about or says the
+    visitor uses ("can you connect to Dynamics?", "we use Freshdesk")."""
+    from chat.partial import asked_about
+    from chat.slots import extract_tools
+
+    terms = {t.lower() for t in asked_about(asked, asked)} | {
+        t.lower() for t in extract_tools(asked)
+    }
+    low = sentence.lower()
+    return any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in terms if len(t) >= 3)
 
 
 def _distinct(

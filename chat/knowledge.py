@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from chat.event_facts import words as _words
+from chat.thesaurus import with_site_terms
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ def sources_for(
         got = _retrieved(pin_query, k=1, filters={"page_id": pin})
         for src in got if pin in boosted else []:
             src["boost"] = NAMED_BOOST
+        for src in got if pin == topic_id else []:
+            src["topic"] = True  # what "that" in the question is: priced by its page
         pinned += got
     if pinned:
         urls = {s["url"] for s in pinned}
@@ -318,7 +321,7 @@ def _retrieved(
     if not events:
         filters = {**(filters or {}), "type_not": ["event"]}
     try:
-        chunks = knowledge_retrieve(query=query, filters=filters, k=k + 2)
+        chunks = knowledge_retrieve(query=with_site_terms(query), filters=filters, k=k + 2)
     except Exception:  # noqa: BLE001 - a broken index must not break the chat
         log.exception("knowledge retrieval failed")
         return []

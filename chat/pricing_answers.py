@@ -129,6 +129,11 @@ def _line_for(item: dict) -> str:
 THIS_ONE = re.compile(r"\b(this|it|that|these|them|this one|such a thing)\b", re.I)
 
 
+def event_free(page: str) -> bool:
+    """Whether ``page`` is no event's page."""
+    return "/events/" not in (page or "")
+
+
 def _page_price(ctx: dict, asked: str, knowledge: list[dict]) -> tuple[str, int] | None:
     """(sentence, source number): on a service page, "how much does this cost, and how long
     does it take?" is about that page's service, answered by the range the page states."""
@@ -137,6 +142,11 @@ def _page_price(ctx: dict, asked: str, knowledge: list[dict]) -> tuple[str, int]
     from chat.priced import names_subject
 
     page = (ctx.get("page_url") or "").rstrip("/")
+    if not event_free(page):  # an event's page: "how long is it?" is the event's
+        page = ""
+    # "how long does a project like that take?" right after a service page answered
+    topic = next((s.get("url") or "" for s in knowledge if s.get("topic")), "")
+    page = page or topic.rstrip("/")
     if not page or not THIS_ONE.search(asked) or CHEAPEST.search(asked):
         return None
     if RUNNING_COST.search(asked) or names_subject(THIS_ONE.sub(" ", asked)):

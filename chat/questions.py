@@ -112,7 +112,15 @@ def question_part(text: str) -> str:
         if i and not asking[i - 1] and (refers_back(part) or short) and parts[i - 1] not in out:
             out.append(parts[i - 1])
         out.append(part)
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        if after and not asking[i + 1] and _short_own_context(after):
+            out.append(after)  # "which helpdesks can it hand over to? we use freshdesk"
     return " ".join(out)
+
+
+def _short_own_context(part: str) -> bool:
+    """A few words about the visitor's own setup ("we use freshdesk", "we're on Odoo")."""
+    return len(part.split()) <= 6 and bool(re.search(r"\b(we|we'?re|our|i|i'?m|my)\b", part, re.I))
 
 
 def beside_request(text: str) -> str:
