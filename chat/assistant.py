@@ -35,6 +35,7 @@ from chat.questions import (  # noqa: F401 - QUESTION_RE re-exported
     question_part,
     states_need,
 )
+from chat.sentence_choice import distinct, names_asked_system
 from chat.thesaurus import with_site_terms
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
@@ -162,10 +163,20 @@ def compose(
         if res.get("error"):
             yield say("Sorry, I couldn't book that one: " + res["error"] + ".")
 
-    # 1. Answer what was asked.
+    # 1. Answer what was asked (an answer may itself ask where to write: then no other
+    # question follows).
+    asked_email = False
+
+    def relayed(items: Iterator[Any]) -> Iterator[Any]:
+        nonlocal asked_email
+        for item in items:
+            if isinstance(item, dict) and item.get("asked_slot") == "email":
+                asked_email = True
+            yield item
+
     asked_something = asks(query) or intent in ("question", "advice")
     if asked_something and intent not in ("human", "demo", "affirm", "deny", "thanks"):
-        yield from answer(ctx, provider, messages, say)
+        yield from relayed(answer(ctx, provider, messages, say))
     elif states_need(query) and intent not in ("human", "demo", "thanks") and ctx.get("sources"):
         # "we want to automate matching supplier invoices": what we do about it, if it fits
         yield from answer(ctx, provider, messages, say, quiet=True)
@@ -227,6 +238,8 @@ def compose(
     # 3. At most one question, never one already answered; a registration under way first.
     if ctx.get("registration_question"):
         yield say("To finish your registration: " + ctx["registration_question"])
+        return
+    if asked_email:
         return
     question, meta = next_question(ctx, profile)
     if meta:
@@ -330,9 +343,14 @@ def _answer(
     if quiet:
         return
     email = (ctx.get("profile") or {}).get("email")
+    if email:
+        yield say("I don't know that one, and I'd rather not guess. I've noted your question, "
+                  f"and {REPLY_PROMISE} to {email}.")  # fmt: skip
+        yield {"dont_know": True, "unanswered": query}
+        return
     yield say("I don't know that one, and I'd rather not guess. I've noted your question, and "
-              + REPLY_PROMISE + (f" to {email}." if email else "."))  # fmt: skip
-    yield {"dont_know": True, "unanswered": query}
+              f"{REPLY_PROMISE}: which email should they write to?")  # fmt: skip
+    yield {"dont_know": True, "unanswered": query, "asked_slot": "email"}
 
 
 def _sentences(text: str) -> list[str]:
@@ -363,45 +381,13 @@ def _knowledge_answer(
         context=context,
         prefer_figures=bool(EVIDENCE.search(asked)),
     )
-    picked = _distinct([p for p in picked if not p[0].endswith("?")], knowledge)
+    picked = distinct([p for p in picked if not p[0].endswith("?")], knowledge)
     events = {s["n"] for s in knowledge if s.get("type") == "event"}
     if picked and (top >= RELEVANCE_MIN or (top >= bar and picked[0][1] in events)):
         return picked, top
-    if picked and top >= TERM_MATCH_MIN and _names_asked_system(f"{asked} {whole}", picked[0][0]):
+    if picked and top >= TERM_MATCH_MIN and names_asked_system(f"{asked} {whole}", picked[0][0]):
         return picked, top  # "we use Freshdesk": the sentence naming Freshdesk answers
     return [], top
-
-
-def _names_asked_system(asked: str, sentence: str) -> bool:
-    """Whether ``sentence`` names a tool or system the question asks about or says the
-    visitor uses ("can you connect to Dynamics?", "we use Freshdesk")."""
-    from chat.partial import asked_about
-    from chat.slots import extract_tools
-
-    terms = {t.lower() for t in asked_about(asked, asked)} | {
-        t.lower() for t in extract_tools(asked)
-    }
-    low = sentence.lower()
-    return any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in terms if len(t) >= 3)
-
-
-def _distinct(
-    picked: list[tuple[str, int, float]], knowledge: list[dict]
-) -> list[tuple[str, int, float]]:
-    """The picked sentences less one that repeats another (a page's summary quoted on the
-    home page and on the page itself), keeping the copy on the more specific page."""
-    depth = {s["n"]: len((s.get("url") or "").strip("/").split("/")) for s in knowledge}
-    seen: list[str] = []
-    out: list[tuple[str, int, float]] = []
-    for item in picked:
-        norm = " ".join(re.findall(r"\w+", item[0].lower()))
-        twin = next((i for i, s in enumerate(seen) if norm in s or s in norm), None)
-        if twin is None:
-            seen.append(norm)
-            out.append(item)
-        elif depth.get(item[1], 0) > depth.get(out[twin][1], 0):
-            out[twin] = (item[0], item[1], out[twin][2])
-    return out
 
 
 def handoff_reply(result: dict, profile: dict, say) -> Iterator[str]:

@@ -137,9 +137,11 @@ def events_sources(
         return []
     events = [e for e in events if not exclude or (e.url or "") != exclude]
     asked = _stems(query) - _stems(" ".join(EVENT_WORDS))
+    kinds = _stems(query) & _stems(" ".join(EVENT_WORDS))  # "the meetup": its kind counts
 
     def hits(event) -> int:
-        return len(asked & _stems(f"{event.title} {event.summary}"))
+        kind = _stems(f"{event.title} {event.get_event_type_display()}") & kinds
+        return len(asked & _stems(f"{event.title} {event.summary}")) + 2 * len(kind)
 
     ranked = sorted(events, key=lambda e: -hits(e))
     return [
@@ -154,6 +156,31 @@ def events_sources(
 
 
 EVENT_WORDS = words("webinar workshop event masterclass meetup roundtable training session")
+
+
+EVENT_KIND = re.compile(
+    r"\b(webinar|workshop|masterclass|meetup|roundtable|training session)s?\b", re.I
+)
+
+
+def names_other_event(query: str, event) -> bool:
+    """Whether ``query`` names an event other than ``event``: "another", a kind it is not
+    ("is the meetup online too?" after the roundtable), or words of another's title ("the
+    document intake one") more than of its own."""
+    if another_event(query):
+        return True
+    kind = f"{event.title} {event.get_event_type_display()}".lower()
+    if any(m.group(1).lower() not in kind for m in EVENT_KIND.finditer(query)):
+        return True
+    asked = _stems(query) - _stems(" ".join(EVENT_WORDS))
+    own = len(asked & _stems(event.title))
+    try:
+        from events.facade import event_list_upcoming
+
+        others = [e for e in event_list_upcoming()[:8] if e.pk != event.pk]
+    except Exception:  # noqa: BLE001 - the events are a bonus, never a failure
+        return False
+    return any(len(asked & _stems(e.title)) > own for e in others)
 
 
 def another_event(query: str) -> bool:

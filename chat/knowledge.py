@@ -62,8 +62,10 @@ def sources_for(
         PAGE_BOOST,
         another_event,
         event_for_page,
+        event_question,
         event_source,
         events_sources,
+        names_other_event,
     )
 
     query = respelled(query)
@@ -73,14 +75,21 @@ def sources_for(
     follow_up = refers_back(query) or short
     pin_query = f"{context} {query}" if follow_up and context else query
     here = event_for_page(page_url)
+    topic_event = event_for_page(topic_url) if topic_url else None
+    if (
+        here is None
+        and topic_event is not None
+        and event_question(query)
+        and not _named_page_ids(query)
+        and not names_other_event(query, topic_event)
+    ):
+        # "How many people, and will it be recorded?", "Any remote option?" right after
+        # the roundtable was answered: the roundtable's
+        here = topic_event
     # Event pages answer questions about events (on an event's page, or right after one
     # was answered); elsewhere an agenda's "Case study: Pesa Logistics" would answer "we
     # pay farmers through M-Pesa" before the service does.
-    events_asked = (
-        here is not None
-        or wants_events(query)
-        or bool(topic_url and event_for_page(topic_url) is not None)
-    )
+    events_asked = here is not None or wants_events(query) or topic_event is not None
     found = _retrieved_whole_and_parts(
         pin_query if elliptical(query) else query, k=k, events=events_asked
     )

@@ -32,6 +32,9 @@ QUESTION_RE = re.compile(
     r"\b(i|we)('?d| would)? (like|want|need|wanted|needed) to (know|understand|find out|check)\b|"
     r"\b(the|my|our|one) (question|query) (is|was)\b|\bquestions?:|\bcurious (whether|if|to|"
     r"about|how|what)\b|\bnot sure (whether|if)\b|"
+    # Swahili and Sheng question words, wherever they stand ("ni talks za nini", "nifanye
+    # aje", "ni wapi", "inaanza lini", "ni bei gani")
+    r"\b(nini|aje|vipi|gani|wapi|lini|ngapi|mbona|nifanye|tufanye)\b|"
     # asked mid-sentence without a question mark ("… will ur bot cope with that"), not
     # said of oneself ("I can do your Tuesday slot")
     r"(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)\b(can|could|will|would|do|does|did)\s+(you|u|ur)\b",
@@ -62,6 +65,7 @@ def requests_meeting_words(text: str) -> bool:
     return bool(DEMO_WORDS.search(OWN_MEETING.sub(" ", text or "")))
 
 
+ELABORATION_WORDS = 15  # a short question's next sentence, saying what it is about
 SHORT_QUESTION_WORDS = 4  # "Is that possible?", "need a warehouse migration?": read with before
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
@@ -113,8 +117,14 @@ def question_part(text: str) -> str:
             out.append(parts[i - 1])
         out.append(part)
         after = parts[i + 1] if i + 1 < len(parts) else ""
-        if after and not asking[i + 1] and _short_own_context(after):
-            out.append(after)  # "which helpdesks can it hand over to? we use freshdesk"
+        if (
+            after
+            and not asking[i + 1]
+            and (_short_own_context(after) or (short and len(after.split()) <= ELABORATION_WORDS))
+        ):
+            # "which helpdesks can it hand over to? we use freshdesk"; "any events for
+            # networking? something free where I can meet AI people": what it is about
+            out.append(after)
     return " ".join(out)
 
 

@@ -40,7 +40,11 @@ MAX_ROUNDS = 4
 KNOWLEDGE_INTENTS = {"explore", "question", "advice", "unknown"}
 NOT_BUYING_RE = re.compile(
     r"not (looking for|interested in) a demo|no demo|just research|not buying|"
-    r"i'?ll (discuss|come back)|will come back|gathering info|i will be in touch",
+    r"i'?ll (discuss|come back)|will come back|gathering info|i will be in touch|"
+    # job seekers and students are helped, never qualified ("natafuta job ama attachment")
+    r"\b(looking for|seeking|natafuta|nikitafuta|tafuta) (a |an )?(job|kazi|internship|"
+    r"attachment)|\bare you hiring\b|\bmnaajiri\b|\bjob ?seeker\b|\bfresh grad(uate)?\b|"
+    r"\bi'?m a student\b|\bmimi ni (mwanafunzi|student)\b",
     re.I,
 )
 HISTORY_MESSAGES = 20

@@ -153,3 +153,23 @@ def test_a_stated_need_gets_what_the_material_says_and_no_dont_know(demo_kb):
 def test_pains_listed_with_costs_ask_nothing():
     assert not asks("Response times and costs")  # seed 9.2, an answer to our question
     assert not asks("speed and cost")
+
+
+@pytest.mark.parametrize(
+    "text", ["ni talks za nini", "hii inaanza lini", "nifanye aje na data yangu", "bei ni gani"]
+)
+def test_swahili_question_words_ask(text):
+    assert asks(text)
+
+
+@pytest.mark.django_db
+def test_a_job_seeker_gets_an_honest_answer_and_no_qualifying_question(demo_kb):
+    from chat.services import chat_turn, conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi")
+    events = list(chat_turn(conversation=conv, text="hi, fresh grad here. are you hiring interns?"))
+    reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
+    assert "which email should they write to?" in reply
+    assert reply.count("?") == 1  # where to write, and no budget or tools question on top
+    conv.refresh_from_db()
+    assert conv.state["last_asked"] == "email"

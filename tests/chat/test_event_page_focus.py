@@ -84,3 +84,35 @@ def test_asking_to_join_remotely_is_no_hand_off():
 
     assert classify("can I join remotely?").name != "human"
     assert classify("is there a person I can chat with").name == "human"
+
+
+def _chat(*texts: str) -> list[tuple[str, list[str]]]:
+    from chat.services import chat_turn, conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi")
+    out = []
+    for text in texts:
+        events = list(chat_turn(conversation=conv, text=text))
+        reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
+        out.append(
+            (reply, [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]])
+        )
+    return out
+
+
+def test_follow_ups_after_an_event_answer_are_about_that_event(events):
+    turns = _chat(
+        "Who is presenting at the CTO roundtable?",
+        "how many seats does it have?",
+        "I'm based in Arusha. Any remote option?",
+        "and is the meetup online too?",
+    )
+    assert "20 seats" in turns[1][0] and turns[1][1] == [ROUNDTABLE]
+    assert "Google Meet" in turns[2][0] and turns[2][1] == [ROUNDTABLE]
+    assert "/events/nairobi-ai-builders-meetup/" in turns[3][1]  # another kind named
+
+
+def test_a_short_question_is_read_with_the_sentence_that_says_what_it_is_about(events):
+    ((reply, urls),) = _chat("kuna events? kitu ya bure where developers meet up in Nairobi")
+    assert "iHub" in reply
+    assert urls == ["/events/nairobi-ai-builders-meetup/"]
