@@ -61,7 +61,9 @@ def sources_for(
     from chat.event_facts import (
         PAGE_BOOST,
         another_event,
+        event_facts,
         event_for_page,
+        event_over,
         event_question,
         event_source,
         events_sources,
@@ -127,14 +129,20 @@ def sources_for(
     if wants_events(query) and (here is None or elsewhere):
         live += events_sources(query, first_n=1, tz_name=tz_name, exclude=here.url if here else "")
     if live:
-        # One source per page: an event's indexed passage joins its live facts.
+        # One source per page: an event's indexed passage joins its live facts (a past
+        # event's passage, its dates and registration, is left out: only what is still true).
         by_url = {src["url"]: src for src in live}
         for src in found:
-            if src["url"] in by_url:
+            if src["url"] in by_url and "took place on" not in by_url[src["url"]]["text"]:
                 by_url[src["url"]]["text"] += "\n" + src["text"]
         found = live + [src for src in found if src["url"] not in by_url]
         for i, src in enumerate(found, start=1):
             src["n"] = i
+    for src in found:  # a past event found by its indexed passage speaks in the past tense
+        if src.get("type") == "event" and src["url"] not in {s["url"] for s in live}:
+            event = event_for_page(src["url"])
+            if event is not None and event_over(event):
+                src["text"] = event_facts(event, tz_name)
     if ASKS_FOR_CASES.search(query):  # "any logistics case study?": a client's story answers
         for src in found:
             if src.get("type") == "case_study":

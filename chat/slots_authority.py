@@ -32,7 +32,8 @@ AUTHORITY_EXAMPLES = {
 }
 # Words that say the sentence is about who decides (the classifier reads only those).
 DECIDING = re.compile(
-    r"decid|decision|sign|approv|cheque|check|final say|authori[sz]|budget holder|purchas|"
+    r"decid|decision|sign(?!\s*(?:up|in|on|out)\b)|approv|cheque|check|final say|authori[sz]|"
+    r"budget holder|purchas|"
     r"buying|in charge|the call\b|boss|superior|management|board",
     re.I,
 )

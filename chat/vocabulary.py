@@ -113,7 +113,8 @@ AUTHORITY_PHRASES = [
      r"(?:by|from|of)\b",
      "influencer"),
     (r"\bi (make (the |all the |our |final )?(\w+ )?(decisions?|call)|sign off|own|approve|"
-     r"decide|control|co-?sign)|i'?ll sign|\bi sign\b|"
+     r"decide|control|co-?sign)|\bi'?ll sign\b(?! (?:up|in|on|out)\b)|"
+     r"\bi sign\b(?! (?:up|in|on)\b)|"
      # "the budget line is mine", "I will be the one signing"
      r"\b(budget|budget line|decision|call|sign-?off|money)( \w+)? is (all )?mine\b|"
      r"\bi(?:'ll| will|'d| would|'m| am)? (?:be )?the one (?:who )?(sign|decid|approv)\w*|"

@@ -116,3 +116,25 @@ def test_a_short_question_is_read_with_the_sentence_that_says_what_it_is_about(e
     ((reply, urls),) = _chat("kuna events? kitu ya bure where developers meet up in Nairobi")
     assert "iHub" in reply
     assert urls == ["/events/nairobi-ai-builders-meetup/"]
+
+
+@pytest.fixture
+def events_indexed(events):
+    from content.knowledge import forget
+    from content.services import knowledge_reindex
+
+    knowledge_reindex()
+    yield
+    forget()  # the shared index goes back to the module's own on its next read
+
+
+def test_a_past_events_indexed_passage_speaks_in_the_past_tense(events_indexed):
+    from chat import knowledge
+
+    found = knowledge.sources_for(
+        "webinar on cutting first-response times without frustrating customers"
+    )
+    past = [s for s in found if s["url"] == "/events/ai-chatbots-that-resolve-real-tickets/"]
+    assert past and "took place on" in past[0]["text"]
+    assert "comes with the confirmation" not in past[0]["text"]  # no joining link any more
+    assert "150 seats" not in past[0]["text"]

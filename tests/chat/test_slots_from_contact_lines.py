@@ -133,3 +133,8 @@ def test_a_price_asked_tersely_is_no_pain():
 )
 def test_industries_said_in_passing(text, industry):
     assert _x(text)["industry"] == industry
+
+
+def test_signing_up_is_no_authority():
+    assert "authority" not in _x("can I still sign up for the workshop?")
+    assert _x("I'll sign it off myself")["authority"] == "decision_maker"
