@@ -17,7 +17,7 @@ NAMED_BOOST = 0.15  # a page the question names by its title answers before look
 SHORT_FOLLOW_UP_WORDS = 5
 REFERS_BACK = re.compile(
     r"\b(it|its|that|this|these|those|they|them|there|the same|such|comparable|similar|"
-    r"like (ours|us|mine|ourselves))\b",
+    r"relevant|like (ours|us|mine|ourselves))\b",
     re.I,
 )
 # "what about Arabic?", "and for hotels?", "same for Uganda?": the earlier question, asked
@@ -100,7 +100,7 @@ def sources_for(
         found = [src for src in found if src.get("type") != "event" or src["url"] == here.url]
     page_id = _page_id(page_url)
     pinned_ids = [page_id]
-    named = _named_page_ids(query)  # "what's in your implementation guide?"
+    named = _named_page_ids(query, events=events_asked)  # "what's in your implementation guide?"
     # "what do we get at the end of it?": "it" is what was just answered, unless the
     # question names its subject ("what's in your implementation guide, is it free?").
     topic_id = _page_id(topic_url) if follow_up and topic_url != page_url and not named else None
@@ -275,10 +275,13 @@ def topic(conversation) -> tuple[str, str]:
     return url, (earlier[0] if earlier else "")
 
 
-def _named_page_ids(query: str) -> list[int]:
+def _named_page_ids(query: str, events: bool = True) -> list[int]:
     """Knowledge pages the question names by their title: at least two of the title's
     words and most of them ("your implementation guide" names "The AI Implementation
-    Guide"), best match first."""
+    Guide"), best match first; an event's title (it names its kind) only when ``events``
+    ("automating the intake of documents" names the service, not the workshop)."""
+    from chat.event_facts import EVENT_KIND
+
     asked = _words(query)
     if len(asked) < 2:
         return []
@@ -288,13 +291,27 @@ def _named_page_ids(query: str) -> list[int]:
         titles = knowledge_page_titles()
     except Exception:  # noqa: BLE001 - the title hint is a bonus, never a failure
         return []
+    if not events:
+        titles = [(pk, title) for pk, title in titles if not EVENT_KIND.search(title)]
     scored = []
     for pk, title in titles:
         words = _words(title)
         hits = len(words & asked)
         if hits >= 2 and hits / len(words) >= 0.6:
             scored.append((hits / len(words), hits, pk))
+    if not scored and (m := NAMED_BY_WORD.search(query)):
+        # "your strategy thing", "the fraud one": one word only one page's title holds
+        word = m.group(1).lower()[:6]
+        holders = [pk for pk, title in titles if any(w[:6] == word for w in _words(title))]
+        return holders if len(holders) == 1 else []
     return [pk for *_, pk in sorted(scored, reverse=True)[:1]]
+
+
+NAMED_BY_WORD = re.compile(
+    r"\b(?:your|the|that|this)\s+([a-z]{4,})\s+(?:thing|one|service|offer(?:ing)?|package|"
+    r"stuff|work|engagement|product)\b",
+    re.I,
+)
 
 
 EVENTS_RE = re.compile(

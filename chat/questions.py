@@ -35,6 +35,10 @@ QUESTION_RE = re.compile(
     # Swahili and Sheng question words, wherever they stand ("ni talks za nini", "nifanye
     # aje", "ni wapi", "inaanza lini", "ni bei gani")
     r"\b(nini|aje|vipi|gani|wapi|lini|ngapi|mbona|nifanye|tufanye)\b|"
+    # "mnafanya recommendations?" (do you do …), "mnaweza", "mnatoa"
+    r"^\W*(?:\w+\W+){0,2}mna(?:fanya|weza|toa|tumia|uza|saidia|jenga|peana)\w*\b|"
+    # a comparison asked tersely ("on-time before vs after")
+    r"\b(?:before|then)\s+(?:vs\.?|versus|and|&)\s+(?:after|now)\b|"
     # asked mid-sentence without a question mark ("… will ur bot cope with that"), not
     # said of oneself ("I can do your Tuesday slot")
     r"(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)\b(can|could|will|would|do|does|did)\s+(you|u|ur)\b",
@@ -114,7 +118,17 @@ def question_part(text: str) -> str:
             continue
         short = len(re.findall(r"[^\W\d_]+", part)) <= SHORT_QUESTION_WORDS
         if i and not asking[i - 1] and (refers_back(part) or short) and parts[i - 1] not in out:
-            out.append(parts[i - 1])
+            # "your fraud case study says 94%. sounds like fluff. how was it measured?": past
+            # a remark too short to be what "it" is, the statement before it
+            prev = parts[i - 1]
+            if (
+                i >= 2
+                and not asking[i - 2]
+                and len(prev.split()) <= SHORT_QUESTION_WORDS + 1
+                and parts[i - 2] not in out
+            ):
+                out.append(parts[i - 2])
+            out.append(prev)
         out.append(part)
         after = parts[i + 1] if i + 1 < len(parts) else ""
         if (

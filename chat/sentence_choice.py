@@ -1,6 +1,7 @@
 """Which knowledge sentences picked for an answer stand: one copy of a sentence said on
 two pages (kept from the more specific page), and, below the usual relevance bar, the one
-that names the very tool or system the visitor asks about or says they use."""
+that names the very tool or system the visitor asks about or says they use, or the very
+figure they quote."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ def names_asked_system(asked: str, sentence: str) -> bool:
         t.lower() for t in extract_tools(asked)
     }
     low = sentence.lower()
-    return any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in terms if len(t) >= 3)
+    if any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in terms if len(t) >= 3):
+        return True
+    # a result the visitor quotes ("is the 60% saving real?", "the 94% in your case study")
+    quoted = set(FIGURE.findall(asked))
+    return bool(quoted & set(FIGURE.findall(sentence)))
+
+
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×)|\d\.\d\b")
 
 
 def distinct(

@@ -53,6 +53,11 @@ LAY_TO_SITE: tuple[tuple[str, str], ...] = (
      r"data (?:quality|in excel)|spreadsheets? (?:spread|scattered)", "data readiness"),
     (r"leave (?:us )?behind|depend on you|lock-?in|our (?:own )?team (?:can )?run|exotic stack",
      "runbooks hand-over pipelines your team can own"),
+    (r"been around|how old is|when (?:was|were) (?:\w+ )?(?:founded|started)|founded|"
+     r"where are you (?:based|located)|where is your (?:team|office|company)|your offices?\b",
+     "Nairobi-based team since 2019"),
+    (r"(?:engagement|project|work)s? (?:\w+ ){0,2}(?:start|begin)s?\b|how do you (?:start|begin)|"
+     r"first (?:couple of )?weeks|kick-?off", "start every engagement with a two-week discovery"),
 )  # fmt: skip
 _COMPILED = tuple((re.compile(p, re.I), words) for p, words in LAY_TO_SITE)
 

@@ -76,3 +76,52 @@ def test_a_duration_asked_of_the_page_just_talked_about(demo_kb):
     )
     assert "10–24 weeks" in reply
     assert "/services/data-ml-platforms/" in urls
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mnafanya dashboards za mauzo",
+        "delivery times before vs after",
+        "Our clinics are drowning in paper forms. Please share your relevant experience.",
+    ],
+)
+def test_more_ways_of_asking(text):
+    from chat.questions import asks
+
+    assert asks(text)
+
+
+def test_it_past_a_short_remark_is_the_statement_before():
+    text = "your logistics case says 96%. bit hard to believe. how did you measure it?"
+    assert question_part(text) == text
+
+
+@pytest.mark.django_db
+def test_a_quoted_figure_finds_the_sentence_that_states_it(demo_kb):
+    reply, urls = _ask("Honestly, is that 60% saving on model bills real or a headline?")
+    assert "60%" in reply
+    assert "/blog/llm-cost-optimisation/" in urls
+
+
+@pytest.mark.django_db
+def test_your_x_thing_names_the_page_whose_title_holds_x(demo_kb):
+    reply, urls = _ask("ok but what do we actually get out of your strategy thing?")
+    assert urls and urls[0] == "/services/ai-strategy/"
+
+
+@pytest.mark.django_db
+def test_where_and_since_when_reach_the_about_page(demo_kb):
+    reply, urls = _ask("quick one: where are you based and how long have you been around?")
+    assert "2019" in reply and "/about/" in urls
+
+
+def test_an_events_title_words_do_not_name_it_unless_events_are_asked(monkeypatch):
+    from chat import knowledge
+    from content import facade
+
+    titles = [(1, "Process automation"), (2, "Workshop: Automating Document Intake with LLMs")]
+    monkeypatch.setattr(facade, "knowledge_page_titles", lambda: titles)
+    query = "we are studying automating document intake for permits, share your experience"
+    assert knowledge._named_page_ids(query, events=True) == [2]
+    assert knowledge._named_page_ids(query, events=False) == []

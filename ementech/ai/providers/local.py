@@ -26,6 +26,8 @@ from .base import ChatRequest, ChatResult, StreamEvent, ToolCall, Usage, split_t
 SENTENCE_MIN = 0.30
 LEXICAL_WEIGHT = 0.35  # how much the words a visitor used count beside the embedding
 RARE_WORD_BONUS = 0.12  # a sentence holding the visitor's uncommon word ("Freshdesk", "Odoo")
+QUOTED_FIGURE_BONUS = 0.12  # a sentence holding a figure the visitor quotes ("60%", "3x")
+QUOTED_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×)|\b\d\.\d\b")
 CONTEXT_DISCOUNT = 0.9  # a sentence matched only through the earlier context counts less
 NEIGHBOUR_MARGIN = 0.12  # how much closer another passage must be than the best's neighbour
 # A figure that reports a result ("fell by 94%", "3x", "4.2 times", "$140k", "from 81% to
@@ -264,6 +266,10 @@ class LocalProvider:
             rare = {_stem(w) for w in rare}
             has = [len(rare & {_stem(w.lower()) for w in re.findall(r"[\w\-]+", t)}) for t in texts]
             sims = sims + RARE_WORD_BONUS * np.asarray(has, dtype=sims.dtype) / len(rare)
+        quoted = set(QUOTED_FIGURE.findall(query))
+        if quoted:  # a figure the visitor quotes ("is the 60% saving real?"), where it stands
+            has = [bool(quoted & set(QUOTED_FIGURE.findall(t))) for t in texts]
+            sims = sims + QUOTED_FIGURE_BONUS * np.asarray(has, dtype=sims.dtype)
         order = [int(i) for i in np.argsort(-sims)]
         top = float(sims[order[0]])
 
