@@ -35,7 +35,7 @@ from chat.questions import (  # noqa: F401 - QUESTION_RE re-exported
     question_part,
     states_need,
 )
-from chat.sentence_choice import distinct, names_asked_system
+from chat.sentence_choice import distinct, names_asked_system, naming_first
 from chat.thesaurus import with_site_terms
 from ementech.ai.providers.base import ChatRequest, ToolCall
 from ementech.ai.providers.local import LocalProvider
@@ -60,7 +60,8 @@ EVIDENCE = re.compile(
     r"\b(have|has) you (ever )?(done|built|worked|delivered|solved|helped|implemented|deployed)|"
     r"\bdid you (achieve|deliver|get|save)|case stud|results?\b|numbers|figures|achiev|outcomes?|"
     r"impact|track record|proof|prove|evidence|examples?|any (clients?|customers?) (like|in)|"
-    r"how (much|many|well|fast)\b.*\b(drop|fall|fell|cut|save|saved|improve|reduce|grow)",
+    r"how (much|many|well|fast)\b.*\b(drop|fall|fell|cut|save|saved|improve|reduce|grow)|"
+    r"\b(matokeo|mlifanya|mliweza|mlisaidia)\b",  # Swahili: "what did you do (for them)"
     re.I,
 )
 # Students, researchers, reporters and job seekers are helped, never qualified as buyers.
@@ -382,6 +383,9 @@ def _knowledge_answer(
         prefer_figures=bool(EVIDENCE.search(asked)),
     )
     picked = distinct([p for p in picked if not p[0].endswith("?")], knowledge)
+    # "quickbooks?": the sentence naming the system asked about, before a likelier one
+    picked = naming_first(picked, f"{asked} {whole}", knowledge, provider)
+    top = max([top, *(p[2] for p in picked[:1])])
     events = {s["n"] for s in knowledge if s.get("type") == "event"}
     if picked and (top >= RELEVANCE_MIN or (top >= bar and picked[0][1] in events)):
         return picked, top

@@ -62,6 +62,13 @@ OUTCOME_WORDS = re.compile(
     r"improv\w*|results?|impact|faster|increase\w*|gain\w*|load)\b",
     re.I,
 )
+# "How much did support costs drop for your clients?": an amount achieved, not a price.
+OUTCOME_QUESTION = re.compile(
+    r"\bhow much (?:did|has|have|was|were|do|does|would|will|can|could)\b[^?.!]{0,60}?\b(?:drop|"
+    r"fall|fell|cut|sav|reduc|improv|grow|increas|go(?:ne)? down|come down|decreas|shr[iu]nk|"
+    r"lower)\w*",
+    re.I,
+)
 # What the catalogue prices: on an event's page only these make a time question the
 # catalogue's ("how long does it run?" is the event's).
 OFFER_WORDS = re.compile(
@@ -77,7 +84,7 @@ def wants_catalogue(text: str) -> bool:
     if not found or RUNNING_COST.search(text):
         return False
     bare = all(BARE_HOW_MUCH.fullmatch(f) for f in found)
-    return not (bare and OUTCOME_WORDS.search(text))
+    return not (bare and OUTCOME_WORDS.search(text)) and not OUTCOME_QUESTION.search(text)
 
 
 def catalogue_source(n: int) -> dict[str, Any] | None:

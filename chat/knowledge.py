@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 NAMED_BOOST = 0.15  # a page the question names by its title answers before look-alikes
 SHORT_FOLLOW_UP_WORDS = 5
 REFERS_BACK = re.compile(
-    r"\b(it|its|that|this|these|those|they|them|there|the same|such|comparable|similar|"
+    # "there" as a place said before ("how do I get there?"), not "is there anything …"
+    r"\b(it|its|that|this|these|those|they|them|(?<!is )(?<!are )(?<!was )(?<!were )there"
+    r"(?! (?:is|are|was|were|any)\b)|the same|such|comparable|similar|"
     r"relevant|like (ours|us|mine|ourselves))\b",
     re.I,
 )
@@ -119,8 +121,12 @@ def sources_for(
             src["topic"] = True  # what "that" in the question is: priced by its page
         pinned += got
     if pinned:
-        urls = {s["url"] for s in pinned}
-        found = pinned + [s for s in found if s["url"] not in urls][: k - (1 if page_id else 0)]
+        by_url = {s["url"]: s for s in pinned}
+        for src in found:  # the page's passage found for the question itself joins the pin
+            pin = by_url.get(src["url"])
+            if pin is not None and src["text"] not in pin["text"]:
+                pin["text"] += "\n" + src["text"]
+        found = pinned + [s for s in found if s["url"] not in by_url][: k - (1 if page_id else 0)]
         for i, src in enumerate(found, start=1):
             src["n"] = i
     live: list[dict[str, Any]] = []

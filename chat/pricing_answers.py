@@ -59,6 +59,16 @@ def catalogue_pick(
     if refers_back(query) or not asks_of_something(query):
         sims = np.maximum(sims, earlier)
     best = int(np.argmax(sims))
+    # "cost of pilot" after invoices were talked about: of the lines the words fit alike
+    # (two pilots), the one the conversation was about
+    said = set(re.findall(r"[a-z]+", subject.lower()))
+    alike = [
+        k
+        for k, i in enumerate(items)
+        if said and said <= set(re.findall(r"[a-z]+", i["name"].lower()))
+    ]
+    if len(alike) >= 2 and best in alike:
+        best = max(alike, key=lambda k: earlier[k])
     fixed = [i for i in items if i["duration"] != "monthly"] or items
     if not _answers(sims):
         if CHEAPEST.search(query):  # "what's the cheapest way to start?": the smallest offer

@@ -8,17 +8,40 @@ from __future__ import annotations
 import re
 
 
-def names_asked_system(asked: str, sentence: str) -> bool:
-    """Whether ``sentence`` names a tool or system the question asks about or says the
-    visitor uses ("can you connect to Dynamics?", "we use Freshdesk")."""
+def asked_systems(asked: str) -> set[str]:
+    """The tools and systems (lower case) a question asks about or says the visitor uses."""
     from chat.partial import asked_about
     from chat.slots import extract_tools
 
     terms = {t.lower() for t in asked_about(asked, asked)} | {
         t.lower() for t in extract_tools(asked)
     }
+    return {t for t in terms if len(t) >= 3}
+
+
+def naming_first(
+    picked: list[tuple[str, int, float]], asked: str, knowledge: list[dict], provider
+) -> list[tuple[str, int, float]]:
+    """``picked`` with, first, the sources' sentence that names a system the question asks
+    about, when none of the picked ones does ("quickbooks?" after invoices: "We post results
+    to … QuickBooks …")."""
+    systems = asked_systems(asked)
+    if not systems or any(_names(p[0], systems) for p in picked):
+        return picked
+    found, _ = provider.best_sentences(" ".join(sorted(systems)), knowledge, limit=3)
+    hit = next((p for p in found if _names(p[0], systems)), None)
+    return [hit, *picked][:2] if hit else picked
+
+
+def _names(sentence: str, systems: set[str]) -> bool:
     low = sentence.lower()
-    if any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in terms if len(t) >= 3):
+    return any(re.search(r"\b" + re.escape(t) + r"\b", low) for t in systems)
+
+
+def names_asked_system(asked: str, sentence: str) -> bool:
+    """Whether ``sentence`` names a tool or system the question asks about or says the
+    visitor uses ("can you connect to Dynamics?", "we use Freshdesk")."""
+    if _names(sentence, asked_systems(asked)):
         return True
     # a result the visitor quotes ("is the 60% saving real?", "the 94% in your case study")
     quoted = set(FIGURE.findall(asked))

@@ -49,6 +49,7 @@ from chat.vocabulary import (  # noqa: F401 - the vocabulary is re-exported for 
     QUALIFY_ORDER,
     QUESTIONS,
     TIMELINE_CHOICES,
+    TRAVEL,
     describe,
     missing,
     qualification_progress,
@@ -164,6 +165,8 @@ def extract_timeline(text: str, asked: bool = False) -> str | None:
     "asap"; only when the text speaks of starting or going live (or we just asked)."""
     from ementech.ai.parsers import horizon_months
 
+    # "I shall be in Nairobi next month": a trip, not the project's timeline
+    text = ". ".join(p for p in re.split(r"(?<=[.!?])\s+|[,;]\s*", text) if not TRAVEL.search(p))
     # "Haraka Couriers", "Sasa Foods": a business's name holds no time ("haraka" is "quickly")
     t = NAMED_BUSINESS.sub(" ", text).lower()
     t = re.sub(r"\b(miezi|wiki)\s+(" + "|".join(SWAHILI_NUMBERS) + r")\b",

@@ -9,6 +9,11 @@ import re
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 BUDGET_CHOICES = ("<10k", "10k-50k", "50k-100k", "100k+")
+# A trip of the visitor's ("I shall be in Nairobi next month"): its time is no timeline.
+TRAVEL = re.compile(
+    r"\b(?i:i|we)\s*(?i:'ll|will|shall|am|'m|are|'re)?\s*(?i:be\s+)?(?i:in|visiting|"
+    r"travel(?:l?ing)? to|flying (?:in(?:to)?|to)|coming to|around in)\s+[A-Z]"
+)
 TIMELINE_CHOICES = ("immediate", "1-3mo", "3-6mo", "6-12mo", "12mo+")
 
 AFFIRM_RE = re.compile(

@@ -125,3 +125,44 @@ def test_an_events_title_words_do_not_name_it_unless_events_are_asked(monkeypatc
     query = "we are studying automating document intake for permits, share your experience"
     assert knowledge._named_page_ids(query, events=True) == [2]
     assert knowledge._named_page_ids(query, events=False) == []
+
+
+def test_a_trip_is_no_timeline():
+    from chat import slots
+
+    assert "timeline" not in slots.extract("Good morning. I shall be in Kigali next month.")
+    assert (
+        slots.extract("We're in Kigali next week, and want to go live in 5 months")["timeline"]
+        == "3-6mo"
+    )
+
+
+def test_is_there_anything_leans_on_nothing_before():
+    from chat.knowledge import refers_back
+
+    assert not refers_back("Is there anything I should prepare beforehand?")
+    assert refers_back("How do I get there from the airport?")
+
+
+def test_how_much_something_dropped_is_no_price_question():
+    from chat.catalogue import wants_catalogue
+
+    assert not wants_catalogue("on average how much did support costs drop for your clients?")
+    assert wants_catalogue("how much does the chatbot pilot cost?")
+
+
+@pytest.mark.django_db
+def test_a_terse_system_and_a_terse_price_follow_the_conversation(demo_kb):
+    from chat.services import chat_turn, conversation_open
+
+    conv = conversation_open(tz_name="Africa/Nairobi")
+    replies = []
+    for text in (
+        "we get 2000 supplier invoices a month, many are photos. can you read those?",
+        "odoo?",
+        "cost of pilot",
+    ):
+        events = list(chat_turn(conversation=conv, text=text))
+        replies.append("".join(e.get("text", "") for e in events if e["type"] == "token"))
+    assert "Odoo" in replies[1]
+    assert "Document automation pilot" in replies[2]
