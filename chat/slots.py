@@ -136,7 +136,7 @@ def _bucket_months(months: float) -> str:
 
 
 NAMED_BUSINESS = re.compile(
-    r"\b[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*)*\s+(?i:" + BUSINESS_NOUN.pattern + r")(?=\W|$)"
+    r"\b[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*){0,5}\s+(?i:" + BUSINESS_NOUN.pattern + r")(?=\W|$)"
 )
 URGENT = re.compile(
     r"asap|as soon as (possible|we can|you can|we could|you could)|immediately|right away|"

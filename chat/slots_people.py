@@ -353,7 +353,7 @@ def contact_name(text: str) -> str | None:
     rest = PHONE_LIKE.sub(" | ", EMAIL_RE.sub(" | ", text))
     for part in re.split(r"[|.;,:/()!?\n]|\s[-–]\s", rest):
         # "Jean-Paul Habimana from Simba Markets": the person before where they work
-        part = re.sub(r"\s+(?:from|at|of|with)\s+[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*)*$", "",
+        part = re.sub(r"\s+(?:from|at|of|with)\s+[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*){0,5}$", "",
                       part.strip())  # fmt: skip
         if TITLE_CASE_NAME.fullmatch(part) and could_be_person(part):
             return person_name(part)
