@@ -109,6 +109,15 @@ class ChatSocket:
         await self.comm.disconnect()
 
 
+def turn_reply(conv, text: str) -> tuple[str, list[str]]:
+    """One visitor message through ``chat_turn``: (the reply's text, the cited URLs)."""
+    from chat.services import chat_turn
+
+    events = list(chat_turn(conversation=conv, text=text))
+    reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
+    return reply, [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]]
+
+
 def summarise(events: list[dict]) -> dict:
     text = ""
     for ev in events:

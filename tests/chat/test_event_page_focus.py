@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.chat.conftest import turn_reply
+
 pytestmark = pytest.mark.django_db
 
 WEBINAR = "/events/live-ai-implementation-workshop/"
@@ -22,13 +24,9 @@ def events(demo_kb):
 
 
 def _ask(text: str, page: str) -> tuple[str, list[str]]:
-    from chat.services import chat_turn, conversation_open
+    from chat.services import conversation_open
 
-    conv = conversation_open(tz_name="Africa/Nairobi", page_url=page)
-    events = list(chat_turn(conversation=conv, text=text))
-    reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
-    urls = [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]]
-    return reply, urls
+    return turn_reply(conversation_open(tz_name="Africa/Nairobi", page_url=page), text)
 
 
 def test_how_long_on_an_event_page_is_the_events_length(events):
@@ -87,17 +85,10 @@ def test_asking_to_join_remotely_is_no_hand_off():
 
 
 def _chat(*texts: str) -> list[tuple[str, list[str]]]:
-    from chat.services import chat_turn, conversation_open
+    from chat.services import conversation_open
 
     conv = conversation_open(tz_name="Africa/Nairobi")
-    out = []
-    for text in texts:
-        events = list(chat_turn(conversation=conv, text=text))
-        reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
-        out.append(
-            (reply, [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]])
-        )
-    return out
+    return [turn_reply(conv, text) for text in texts]
 
 
 def test_follow_ups_after_an_event_answer_are_about_that_event(events):

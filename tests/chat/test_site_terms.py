@@ -10,6 +10,7 @@ import pytest
 
 from chat.questions import question_part
 from chat.thesaurus import site_terms, with_site_terms
+from tests.chat.conftest import turn_reply
 
 
 @pytest.mark.parametrize(
@@ -41,14 +42,12 @@ def test_a_short_note_on_ones_own_setup_stays_with_the_question():
 
 
 def _ask(*texts: str) -> tuple[str, list[str]]:
-    from chat.services import chat_turn, conversation_open
+    from chat.services import conversation_open
 
     conv = conversation_open(tz_name="Africa/Nairobi")
     reply, urls = "", []
     for text in texts:
-        events = list(chat_turn(conversation=conv, text=text))
-        reply = "".join(e.get("text", "") for e in events if e["type"] == "token")
-        urls = [s["url"] for e in events if e["type"] == "sources" for s in e["sources"]]
+        reply, urls = turn_reply(conv, text)
     return reply, urls
 
 
@@ -153,16 +152,16 @@ def test_how_much_something_dropped_is_no_price_question():
 
 @pytest.mark.django_db
 def test_a_terse_system_and_a_terse_price_follow_the_conversation(demo_kb):
-    from chat.services import chat_turn, conversation_open
+    from chat.services import conversation_open
 
     conv = conversation_open(tz_name="Africa/Nairobi")
-    replies = []
-    for text in (
-        "we get 2000 supplier invoices a month, many are photos. can you read those?",
-        "odoo?",
-        "cost of pilot",
-    ):
-        events = list(chat_turn(conversation=conv, text=text))
-        replies.append("".join(e.get("text", "") for e in events if e["type"] == "token"))
+    replies = [
+        turn_reply(conv, text)[0]
+        for text in (
+            "we get 2000 supplier invoices a month, many are photos. can you read those?",
+            "odoo?",
+            "cost of pilot",
+        )
+    ]
     assert "Odoo" in replies[1]
     assert "Document automation pilot" in replies[2]
