@@ -183,7 +183,7 @@ def compose(
         yield from answer(ctx, provider, messages, say, quiet=True)
     elif intent in ("human", "demo") and (beside := beside_request(query)):
         # "Book me a demo on Tuesday. Do you integrate with Odoo?": the question too
-        yield from answer({**ctx, "query": beside}, provider, messages, say)
+        yield from relayed(answer({**ctx, "query": beside}, provider, messages, say))
     elif OFF_TOPIC_RE.search(query):
         yield say("That one is outside what I can help with, I'm afraid.")
     if HOSTILE_RE.search(query) and not said:
@@ -344,9 +344,11 @@ def _answer(
     if quiet:
         return
     email = (ctx.get("profile") or {}).get("email")
-    if email:
+    if email or (ctx.get("asked") or {}).get("email", 0) >= 1 or ctx.get("demo_accepted"):
+        # asked once already (or the demo flow asks for it): the promise, no second question
+        at = f" to {email}" if email else ""
         yield say("I don't know that one, and I'd rather not guess. I've noted your question, "
-                  f"and {REPLY_PROMISE} to {email}.")  # fmt: skip
+                  f"and {REPLY_PROMISE}{at}.")  # fmt: skip
         yield {"dont_know": True, "unanswered": query}
         return
     yield say("I don't know that one, and I'd rather not guess. I've noted your question, and "

@@ -64,7 +64,10 @@ OUTCOME_WORDS = re.compile(
 )
 # "How much did support costs drop for your clients?": an amount achieved, not a price.
 OUTCOME_QUESTION = re.compile(
-    r"\bhow much (?:did|has|have|was|were|do|does|would|will|can|could)\b[^?.!]{0,60}?\b(?:drop|"
+    r"\bhow much (?:did|has|have|was|were|do|does|would|will|can|could)\b"
+    # "how much would it cost to cut…" is a price: a price asked before the verb
+    r"(?:(?!\b(?:it|that|this|you|we|they) (?:cost|charge|pay)|\bpric|\bfees?\b)[^?.!]){0,60}?"
+    r"\b(?:drop|"
     r"fall|fell|cut|sav|reduc|improv|grow|increas|go(?:ne)? down|come down|decreas|shr[iu]nk|"
     r"lower)\w*",
     re.I,

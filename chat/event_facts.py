@@ -197,10 +197,11 @@ EVENT_PARAPHRASES = (
      "lasts minutes"),
     (r"who('?s| is| are)? (speaking|presenting|talking|hosting|running it)|speakers?|presenters?|"
      r"\bhosts?\b|facilitat\w*", "speakers presenting"),
-    (r"\bwhere\b|venue|location|address|directions|which building", "venue"),
+    (r"where (?:is|will|does) (?:it|this|the (?:event|session|workshop|meetup|roundtable|webinar))|"
+     r"venue|location|address|directions|which building", "venue"),
     (r"how many (people|ppl|seats|attendees|spots|places)|capacity|spaces? left|seats|spots|"
      r"\bfull\b|room for", "capacity seats"),
-    (r"\bbring\b|need to have|come with|prepare|prerequisite", "bring"),
+    (r"\bbring\b|need to have|come with|prerequisite", "bring"),
     (r"recording|recorded|slides|can'?t make it|miss(ed)? it|watch later|afterwards",
      "recording shared slides"),
 )  # fmt: skip

@@ -152,7 +152,7 @@ HUMAN_MARGIN = 0.05
 PERSON_WORDS = re.compile(
     r"\b(humans?|person|people|someone|somebody|anyone|anybody|agents?|staff|team|sales|reps?|"
     r"representatives?|colleagues?|engineers?|consultants?|experts?|managers?|real|live|mtu|"
-    r"binadamu|you guys|specialists?)\b",
+    r"binadamu|you guys|specialists?|founders?|ceo|md|directors?|owners?|boss|head)\b",
     re.I,
 )
 

@@ -86,6 +86,8 @@ def sources_for(
         and event_question(query)
         and not _named_page_ids(query)
         and not names_other_event(query, topic_event)
+        and not OFFER_WORDS.search(query)  # "how long does a chatbot pilot take?"
+        and not ABOUT_US.search(query)  # "where are you based?"
     ):
         # "How many people, and will it be recorded?", "Any remote option?" right after
         # the roundtable was answered: the roundtable's
@@ -313,6 +315,7 @@ def _named_page_ids(query: str, events: bool = True) -> list[int]:
     return [pk for *_, pk in sorted(scored, reverse=True)[:1]]
 
 
+ABOUT_US = re.compile(r"\b(you|your|yours|you guys|emen\w*)\b", re.I)
 NAMED_BY_WORD = re.compile(
     r"\b(?:your|the|that|this)\s+([a-z]{4,})\s+(?:thing|one|service|offer(?:ing)?|package|"
     r"stuff|work|engagement|product)\b",

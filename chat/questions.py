@@ -20,7 +20,8 @@ QUESTION_RE = re.compile(
     # chat shorthand for "is there any …" ("any guide for a ceo doing a first ai project")
     r"any (guides?|docs?|documents?|examples?|case stud\w*|resources?|papers?|reports?|"
     r"info\w*|materials?|clients?|customers?|references?|discounts?|data|whitepapers?|"
-    r"checklists?|templates?|webinars?|events?|experience|plans?|options?|numbers|figures)|"
+    r"checklists?|templates?|webinars?|events?|experience|plans?|options?|numbers|figures)"
+    r"\s+(?:for|on|about|in|that|which|to|with)\b|"
     r"i wonder|wondering|inawezekana|mnaweza|je)\b|"
     # asked politely ("Kindly outline what your engagement delivers", "please confirm your
     # rates", "could you describe…")
@@ -29,16 +30,17 @@ QUESTION_RE = re.compile(
     r"let (me|us) know|indicate|specify|brief)\b|"
     # reported ("I'd like to know …", "we want to know if AI can help", "the question is
     # whether …", "curious whether …")
-    r"\b(i|we)('?d| would)? (like|want|need|wanted|needed) to (know|understand|find out|check)\b|"
+    r"\b(i|we)('?d| would)? (like|want|wanted) to (know|understand|find out|check)\b|"
     r"\b(the|my|our|one) (question|query) (is|was)\b|\bquestions?:|\bcurious (whether|if|to|"
     r"about|how|what)\b|\bnot sure (whether|if)\b|"
     # Swahili and Sheng question words, wherever they stand ("ni talks za nini", "nifanye
     # aje", "ni wapi", "inaanza lini", "ni bei gani")
-    r"\b(nini|aje|vipi|gani|wapi|lini|ngapi|mbona|nifanye|tufanye)\b|"
+    r"(?<!mambo )(?<!sasa )\b(nini|aje|vipi|gani|wapi|lini|ngapi|mbona)\s*(?:[?.!]|$)|"
+    r"\b(?:ni|tu)fanye (?:aje|nini|vipi)\b|"
     # "mnafanya recommendations?" (do you do …), "mnaweza", "mnatoa"
     r"^\W*(?:\w+\W+){0,2}mna(?:fanya|weza|toa|tumia|uza|saidia|jenga|peana)\w*\b|"
     # a comparison asked tersely ("on-time before vs after")
-    r"\b(?:before|then)\s+(?:vs\.?|versus|and|&)\s+(?:after|now)\b|"
+    r"\b(?:before|then)\s+(?:vs\.?|versus)\s+(?:after|now)\b|"
     # asked mid-sentence without a question mark ("… will ur bot cope with that"), not
     # said of oneself ("I can do your Tuesday slot")
     r"(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)\b(can|could|will|would|do|does|did)\s+(you|u|ur)\b",
@@ -59,7 +61,8 @@ DEMO_WORDS = re.compile(
 # One's own appointments ("I have a meeting right after", "my call at 3") ask for none.
 OWN_MEETING = re.compile(
     r"\b(i|we)\s*(?:have|'?ve got|got|'?ve|have got|'?m in|am in|are in)\s+(?:a|an|another|other|"
-    r"some)\s+(?:\w+\s+)?(meeting|call|session)s?\b|\b(my|our)\s+(?:\w+\s+)?(meeting|call)s?\b",
+    r"some)\s+(?:\w+\s+)?(meeting|call|session)s?\b|"
+    r"\b(my|our)\s+(?:\w+\s+)?(meeting|call)s?\s+(?:at|after|before|right|now|today|tonight)\b",
     re.I,
 )
 
@@ -77,9 +80,12 @@ SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 # A terse note that names a price and states no amount asks for it ("cost of pilot",
 # "managed ops after handover, monthly cost", "pricing for whatsapp bot").
 TERSE_PRICE = re.compile(
-    r"^[^\d?]{0,60}(?<!\band )\b(cost|price|pricing|fees?|rates|charges?)\b(?! and\b)[^\d]{0,60}$",
+    r"^[^\d?]{0,60}(?<!\band )\b(cost|price|pricing|fees?|rates|charges?)"
+    r"(?:\s*(?:\+|&|and|/)\s*(?:duration|timeline|time|length))?"  # "price + duration for …"
+    r"(?:\s+(?:of|for|on|after|per|to|with|in)\b[^\d]{0,60}|\W*)$",
     re.I,
 )  # "Response times and costs" lists pains: a plural in a list names no price asked
+GREETING_HOW = re.compile(r"^\W*(?:(?:mambo|sasa|niaje|hey|hi)\W+)?vipi\b\s*[!,.]", re.I)
 TERSE_WORDS = 8
 # ... unless it says something of the visitor's own ("our support costs are too high")
 STATEMENT_WORDS = re.compile(
@@ -91,7 +97,7 @@ STATEMENT_WORDS = re.compile(
 
 def asks(text: str) -> bool:
     """Whether ``text`` asks something."""
-    text = text or ""
+    text = GREETING_HOW.sub(" ", text or "")  # "Vipi! We run a shop": a greeting
     if QUESTION_RE.search(text):
         return True
     return (
@@ -178,4 +184,8 @@ NEED_RE = re.compile(
 
 def states_need(text: str) -> bool:
     """Whether ``text`` says what the visitor needs (without asking anything)."""
-    return bool(NEED_RE.search(text or "")) and not asks(text)
+    found = NEED_RE.search(text or "")
+    if not found or asks(text):
+        return False
+    before = text[: found.start()].lower().split()[-3:]  # "budget is not a challenge"
+    return not any(w in ("not", "no", "never", "isn't", "aren't", "don't") for w in before)

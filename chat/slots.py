@@ -66,7 +66,10 @@ REGION_OF_TZ = {
     "Africa/Johannesburg": "ZA", "Europe/London": "GB", "Europe/Berlin": "DE",
 }  # fmt: skip
 # Putting it off ("we'll wait till after the festive season", "tungoje", "hold off")
-WAITING = r"wait|hold off|postpone\w*|push(ed)? (it |this )?back|delay\w*|tungoje|tusubiri|subiri"
+WAITING = (
+    r"(?<!can't )(?<!cannot )(?<!can not )wait|hold off|postpone\w*|push(ed)? (it |this )?back|"
+    r"delay\w*|tungoje|tusubiri|subiri"
+)
 TIMELINE_CONTEXT = re.compile(
     r"\b(live|launch|start|begin|kick ?off|running|go.?live|deploy|roll ?out|deadline|"
     r"implement|timeline|tender|in place|tuanze|kuanza|" + WAITING + r")\b|"
@@ -148,7 +151,7 @@ URGENT = re.compile(
 )
 NOT_URGENT = re.compile(
     r"\b(not|no|isn'?t|wasn'?t|nothing|don'?t|do not|doesn'?t|won'?t)\s+(?:\w+\s+){0,3}?"
-    r"(urgent\w*|immediately|right away|asap|straight away|right now)\b",
+    r"(urgent\w*|immediately|right away|asap|straight away|right now|now)\b",
     re.I,
 )
 NO_RUSH = re.compile(

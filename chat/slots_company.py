@@ -174,6 +174,8 @@ def domain_named_company(text: str) -> str | None:
                 name = words[i : min(len(words), k + 2)]
                 if {w.lower() for w in name} <= person or name[0] in ("&", "of", "and"):
                     continue
+                if len(name) == 1 and name[0] in PLACES:  # tom@mombasa.co.ke "in Mombasa"
+                    continue
                 while name[-1] in ("&", "of", "and"):
                     name.pop()
                 return " ".join(name)

@@ -216,6 +216,12 @@ def lower_case_name(text: str) -> str | None:
     return person_name(m.group(1))
 
 
+# Shared mailboxes ("this is procurement from …, procurement@…"): a desk, not a person.
+ROLE_MAILBOXES = {
+    "info", "admin", "procurement", "accounts", "sales", "support", "hello", "contact",
+    "office", "ops", "operations", "hr", "finance", "it", "team", "enquiries", "marketing",
+    "billing", "careers", "jobs", "noreply", "reception", "help", "service", "customercare",
+}  # fmt: skip
 SELF_CUE = re.compile(r"\b(?:i'?m|im|i am|this is|it'?s)\s+([a-z][a-z'\-]+)\b", re.I)
 
 
@@ -232,7 +238,8 @@ def own_address_name(text: str) -> str | None:
         if len(piece) >= 3
     }
     for m in SELF_CUE.finditer(text):
-        if m.group(1).lower() in locals_ and m.group(1).lower() not in NOT_NAMES:
+        word = m.group(1).lower()
+        if word in locals_ and word not in NOT_NAMES and word not in ROLE_MAILBOXES:
             return person_name(m.group(1))
     return None
 
@@ -355,7 +362,11 @@ def contact_name(text: str) -> str | None:
         # "Jean-Paul Habimana from Simba Markets": the person before where they work
         part = re.sub(r"\s+(?:from|at|of|with)\s+[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*){0,5}$", "",
                       part.strip())  # fmt: skip
-        if TITLE_CASE_NAME.fullmatch(part) and could_be_person(part):
+        if (
+            TITLE_CASE_NAME.fullmatch(part)
+            and could_be_person(part)
+            and not re.search(r"\b(?:Name|Date|Birth|Number)\b", part)  # form fields
+        ):
             return person_name(part)
     return None
 

@@ -37,14 +37,16 @@ LAY_TO_SITE: tuple[tuple[str, str], ...] = (
      "document intake extraction human review"),
     (r"match(?:ing)? (?:\w+ ){0,3}(?:invoices|payments|statements|deliveries)|reconcil\w*",
      "invoice matching reconciliation"),
-    (r"regulat\w*|\bthe rules\b|compliance|\blaws?\b|legal|data protection|privacy law",
-     "Data Protection Act governance"),
+    (r"regulat\w*|\bthe rules\b|compliance|data protection|privacy laws?|"
+     r"\b(?:ai|data|privacy) (?:laws?|rules)\b", "Data Protection Act governance"),
     (r"where to start|where do (?:we|i) start|first step|getting started|start with ai|"
      r"(?:what|which) (?:\w+ ){0,3}first", "readiness sprint use cases"),
     (r"pays? off|worth (?:it|the money)|\broi\b|payback|business case|return on",
      "return on investment payback"),
-    (r"secur\w*|hack\w*|attack\w*|injection|leak\w*|jailbreak\w*",
-     "prompt injection data leakage red-team"),
+    (r"prompt injection|jailbreak\w*|(?:data|information|customer data) (?:leak\w*|breach\w*)|"
+     r"(?:ai|bot|chatbot|model|llm|assistant|system)s? (?:\w+ ){0,3}(?:secur\w*|hack\w*|attack\w*)|"
+     r"secur\w* (?:of|for|checks?|testing) (?:the |our |an? |your )?(?:ai|bot|chatbot|model|llm|"
+     r"assistant|feature)", "prompt injection data leakage red-team"),
     (r"goes? down|outage|downtime|provider (?:fails|is down)|fallback\w*",
      "fallbacks route between providers"),
     (r"churn|cancel(?:l?ing)? (?:their )?subscriptions|customers leaving",

@@ -11,8 +11,11 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 BUDGET_CHOICES = ("<10k", "10k-50k", "50k-100k", "100k+")
 # A trip of the visitor's ("I shall be in Nairobi next month"): its time is no timeline.
 TRAVEL = re.compile(
-    r"\b(?i:i|we)\s*(?i:'ll|will|shall|am|'m|are|'re)?\s*(?i:be\s+)?(?i:in|visiting|"
-    r"travel(?:l?ing)? to|flying (?:in(?:to)?|to)|coming to|around in)\s+[A-Z]"
+    r"\b(?i:i|we)\s*(?:(?i:'ll|will|shall)\s+(?i:be\s+)?(?i:in|visiting|around in)|"
+    r"(?i:'m|am|are|'re)?\s*(?i:visiting|travel(?:l?ing)? to|flying (?:in(?:to)?|to)|coming to))"
+    r"\s+[A-Z]|"
+    # a stay: "I'm in Amsterdam for two weeks", "we're in Kisumu until Friday"
+    r"\b(?i:i'm|i am|we're|we are)\s+(?i:in)\s+[A-Z]\w+\s+(?i:for|until|till|this|next)\b"
 )
 TIMELINE_CHOICES = ("immediate", "1-3mo", "3-6mo", "6-12mo", "12mo+")
 
@@ -102,9 +105,9 @@ AUTHORITY_PHRASES = [
     (r"\bi('?d| will| would)? (be )?recommend|my recommendation|recommend(ing)? (it|this) to|"
      r"follow my recommendation|convince my|need (approval|sign.?off)|my boss|"
      r"presenting (this |it )?to|\bi make (the|a) recommendation|"
-     r"\b(final )?(approval|decision|sign-?off|say) (rests|lies|sits) with\b|"
+     r"\b(final )?(approval|decision|sign-?off|say) (rests|lies|sits) with\b(?! (me|us|myself)\b)|"
      r"(present|pitch)(ing)? (it |this )?(to|internally)|\b(i|we) report (directly )?to\b|"
-     r"\breporting (directly )?to\b|gathering info|"
+     r"gathering info|"
      r"(decision|budget) (is|sits) with|\b(md|ceo|cfo|coo|gm|director|board) (approves|decides|"
      r"signs)|build a case|\bi prepare|(committee|procurement|board|management) (decides|"
      r"approves|signs)|goes through (our|the) (board|committee|procurement|finance)|"
@@ -131,7 +134,7 @@ AUTHORITY_PHRASES = [
      r"sign|approve)|"
      r"i hold the budget|budget holder|\bn(?:in)?aamua\b|mimi ndiye (?:ninayeamua|mwenye uamuzi)|"
      # "we own it together" (a couple's business), "mimi ndio na-sign off"
-     r"\bwe (?:both |jointly )?own (?:it|the (?:business|company|shop|firm|hotel|farm))\b|"
+     r"\bwe (?:both |jointly )?own (?:it together|the (?:business|company|shop|firm|hotel|farm)\b)|"
      r"\bmimi ndi(?:o|ye) (?:na-?|ni-?)?(?:sign|approve|decide)|"
      # "mimi ndiye mwenye duka" (I own the shop), "mimi ni mmiliki" (I am the owner)
      r"\bmimi ndiye (?:mwenye|mmiliki|boss|mkurugenzi)|\bmimi ni (?:mmiliki|mwenye)|"

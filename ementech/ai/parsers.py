@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ementech.ai.names import company_core, person_name  # noqa: F401 - re-exported
+
 EMAIL_CANDIDATE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # An address dictated or typed the way it is said: "purity at salamabrokers dot co dot ke",
 # "jane dot doe at acme dot com", "ops (at) haul [dot] co [dot] tz". The domain must say
@@ -129,7 +131,9 @@ def phone_matches(text: str, region: str | None = None) -> list[tuple[str, str]]
                 match.number, phonenumbers.PhoneNumberFormat.E164))
             for match in phonenumbers.PhoneNumberMatcher(
                 text, None, leniency=phonenumbers.Leniency.POSSIBLE)
-            if match.raw_string.startswith("+") and phonenumbers.is_possible_number(match.number)
+            if match.raw_string.startswith("+")
+            and len(re.sub(r"\D", "", match.raw_string)) >= 10
+            and phonenumbers.is_possible_number(match.number)
         ]  # fmt: skip
     except Exception:  # noqa: BLE001 - an odd number must not break the turn
         return []
@@ -476,28 +480,3 @@ def _to_months(n: float, unit: str) -> float:
     if unit.startswith("quarter"):
         return n * 3
     return n
-
-
-# --- names ---------------------------------------------------------------------------------
-
-
-def person_name(text: str) -> str | None:
-    """A person's name as typed ("Dr. Faith Chebet" → "Faith Chebet"), or None."""
-    from nameparser import HumanName
-
-    words = (text or "").strip(" .,!").split()
-    if not 1 <= len(words) <= 4 or not all(re.fullmatch(r"(?:[^\W\d_]|[.'\-])+", w) for w in words):
-        return None
-    name = HumanName(" ".join(words))
-    parts = [p for p in (name.first, name.middle, name.last) if p]
-    if not parts:
-        return None
-    return " ".join(p[:1].upper() + p[1:] for p in " ".join(parts).split())
-
-
-def company_core(name: str) -> str:
-    """The company name without its legal suffix ("Zuri Living Ltd" → "Zuri Living")."""
-    from cleanco import basename
-
-    core = basename(name or "").strip(" ,.")
-    return core or (name or "").strip()

@@ -27,6 +27,7 @@ SENTENCE_MIN = 0.30
 LEXICAL_WEIGHT = 0.35  # how much the words a visitor used count beside the embedding
 RARE_WORD_BONUS = 0.12  # a sentence holding the visitor's uncommon word ("Freshdesk", "Odoo")
 QUOTED_FIGURE_BONUS = 0.12  # a sentence holding a figure the visitor quotes ("60%", "3x")
+ATTRIBUTED = re.compile(r"\b(your|the|that|this|says|said|claims?|quoted?|headline)\b", re.I)
 QUOTED_FIGURE = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×)|\b\d\.\d\b")
 CONTEXT_DISCOUNT = 0.9  # a sentence matched only through the earlier context counts less
 NEIGHBOUR_MARGIN = 0.12  # how much closer another passage must be than the best's neighbour
@@ -266,7 +267,11 @@ class LocalProvider:
             rare = {_stem(w) for w in rare}
             has = [len(rare & {_stem(w.lower()) for w in re.findall(r"[\w\-]+", t)}) for t in texts]
             sims = sims + RARE_WORD_BONUS * np.asarray(has, dtype=sims.dtype) / len(rare)
-        quoted = set(QUOTED_FIGURE.findall(query))
+        quoted = {
+            m.group(0)
+            for m in QUOTED_FIGURE.finditer(query)
+            if ATTRIBUTED.search(query[max(0, m.start() - 30) : m.start()])
+        }  # "is the 60% saving real?", "your case study says 94%"; not "our turnover is 35%"
         if quoted:  # a figure the visitor quotes ("is the 60% saving real?"), where it stands
             has = [bool(quoted & set(QUOTED_FIGURE.findall(t))) for t in texts]
             sims = sims + QUOTED_FIGURE_BONUS * np.asarray(has, dtype=sims.dtype)
