@@ -99,3 +99,21 @@ def test_a_stay_is_no_timeline_and_price_plus_duration_asks():
     got = slots.extract("I'm in Arusha for two weeks. Thursday morning my time works.")
     assert "timeline" not in got
     assert asks("price + duration for a forecasting model")
+
+
+@pytest.mark.django_db
+def test_the_email_is_asked_once(demo_kb):
+    from chat.services import conversation_open, conversation_set_consent
+    from tests.chat.conftest import turn_reply
+
+    conv = conversation_open(tz_name="Africa/Nairobi")
+    conversation_set_consent(conversation=conv)
+    reply, _ = turn_reply(
+        conv, "Book me a demo for Tuesday. Do you have a certified ISO 27001 auditor on staff?"
+    )
+    assert reply.lower().count("email") <= 2 and reply.count("?") == 1
+    conv = conversation_open(tz_name="Africa/Nairobi")
+    first, _ = turn_reply(conv, "Do you hold an ISO 27001 certificate?")
+    later, _ = turn_reply(conv, "Are you on the AGPO register?")
+    assert "which email should they write to?" in first
+    assert "which email" not in later
