@@ -118,6 +118,7 @@ def event_source(event, n: int, *, tz_name: str = "", boost: float = 0.0) -> dic
         "score": 1.0,
         "boost": boost,
         "text": event_facts(event, tz_name),
+        "over": event_over(event),  # its indexed passage (dates, joining link) no longer holds
     }
 
 

@@ -141,13 +141,14 @@ def sources_for(
         # event's passage, its dates and registration, is left out: only what is still true).
         by_url = {src["url"]: src for src in live}
         for src in found:
-            if src["url"] in by_url and "took place on" not in by_url[src["url"]]["text"]:
+            if src["url"] in by_url and not by_url[src["url"]]["over"]:
                 by_url[src["url"]]["text"] += "\n" + src["text"]
         found = live + [src for src in found if src["url"] not in by_url]
         for i, src in enumerate(found, start=1):
             src["n"] = i
+    live_urls = {s["url"] for s in live}
     for src in found:  # a past event found by its indexed passage speaks in the past tense
-        if src.get("type") == "event" and src["url"] not in {s["url"] for s in live}:
+        if src.get("type") == "event" and src["url"] not in live_urls:
             event = event_for_page(src["url"])
             if event is not None and event_over(event):
                 src["text"] = event_facts(event, tz_name)

@@ -129,3 +129,9 @@ def test_a_past_events_indexed_passage_speaks_in_the_past_tense(events_indexed):
     assert past and "took place on" in past[0]["text"]
     assert "comes with the confirmation" not in past[0]["text"]  # no joining link any more
     assert "150 seats" not in past[0]["text"]
+
+
+def test_a_question_about_us_after_an_event_is_not_the_events(events):
+    turns = _chat("When is the CTO roundtable?", "Where are you based?")
+    assert "It lasts" not in turns[1][0]
+    assert ROUNDTABLE not in turns[1][1]
